@@ -1,0 +1,62 @@
+"""The `fieldkit` command: parses arguments, calls the core, prints. Exit 0 ok, 1 bug, 2 bad input."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fieldkit import __version__
+from fieldkit.commands import register
+from fieldkit.commands.common import FieldkitGroup, workspace_option
+from fieldkit.errors import UserError
+
+
+@click.group(cls=FieldkitGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@workspace_option
+@click.version_option(__version__, prog_name="fieldkit")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    """Plan and log joint patrol operations against modern slavery and human trafficking.
+
+    With no command, opens the app on the workspace you are in.
+    """
+    if ctx.invoked_subcommand is None:
+        from fieldkit.commands.common import resolve_workspace
+        from fieldkit.tui import make_app
+
+        make_app(resolve_workspace(workspace)).run()
+
+
+register(cli)
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: user errors become a message and exit 2, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="fieldkit", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("fieldkit: stopped", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except UserError as exc:
+        click.echo(f"fieldkit: {exc}" if "\n" not in str(exc) else str(exc), err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("fieldkit: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception:  # a bug: say so, show where, exit 1
+        click.echo("fieldkit: internal error (a bug in fieldkit; please report it):", err=True)
+        traceback.print_exc()
+        sys.exit(1)
+    sys.exit(0)

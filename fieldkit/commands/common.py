@@ -1,0 +1,50 @@
+"""What every command shares: the --workspace option and the console."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from fieldkit.workspace import Workspace, find_workspace
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class FieldkitGroup(click.Group):
+    """Lists commands in the order they were added (the order of a patrol's work)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+def workspace_option(func: F) -> F:
+    return click.option(
+        "--workspace",
+        "-w",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="The workspace folder (default: the one you are in, searched upwards).",
+    )(func)
+
+
+def resolve_workspace(explicit: Path | None) -> Workspace:
+    return find_workspace(explicit=explicit)
+
+
+def with_workspace(func: F) -> F:
+    """Adds --workspace and passes the found Workspace as `ws`."""
+
+    @workspace_option
+    @functools.wraps(func)
+    def wrapper(*args: Any, workspace: Path | None, **kwargs: Any) -> Any:
+        return func(*args, ws=resolve_workspace(workspace), **kwargs)
+
+    return wrapper  # type: ignore[return-value]

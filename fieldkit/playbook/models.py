@@ -1,0 +1,388 @@
+"""The playbook language: pydantic models of an operation, its people, venues and activities."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from fieldkit.codes import CodeBook, did_you_mean
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+
+
+def _clock(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f'a time of day is written "HH:MM" (e.g. "19:30"), not {value!r}')
+    m = _CLOCK.match(value.strip())
+    if not m:
+        raise ValueError(f'"{value}" is not a time of day; write "HH:MM", e.g. "19:30"')
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f'"{value}" is not a time of day (00:00 to 23:59)')
+    return time(hour, minute)
+
+
+def _minutes(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("a duration is minutes (90) or hours and minutes (\"1h30\")")
+    if isinstance(value, int):
+        minutes = value
+    elif isinstance(value, str) and value.strip() and (m := _DURATION.match(value)):
+        if not (m.group(1) or m.group(2)):
+            raise ValueError(f'"{value}" is not a duration; write 90, "90m" or "1h30"')
+        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    elif isinstance(value, str) and re.fullmatch(r"\s*(\d+)\s*h\s*(\d+)\s*", value):
+        h, mm = re.fullmatch(r"\s*(\d+)\s*h\s*(\d+)\s*", value).groups()  # type: ignore[union-attr]
+        minutes = int(h) * 60 + int(mm)
+    else:
+        raise ValueError(f'{value!r} is not a duration; write 90, "90m" or "1h30"')
+    if not 1 <= minutes <= 24 * 60:
+        raise ValueError(f"a duration must be between 1 minute and 24 hours, not {minutes} minutes")
+    return minutes
+
+
+def _latlon(value: Any) -> tuple[float, float]:
+    if (
+        not isinstance(value, (list, tuple))
+        or len(value) != 2
+        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    ):
+        raise ValueError("a location is [latitude, longitude] in degrees, e.g. [51.6252, -0.1517]")
+    lat, lon = float(value[0]), float(value[1])
+    if not -90 <= lat <= 90:
+        raise ValueError(f"latitude {lat} is outside -90..90 (is it [latitude, longitude]?)")
+    if not -180 <= lon <= 180:
+        raise ValueError(f"longitude {lon} is outside -180..180")
+    return lat, lon
+
+
+def _weekday(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a day is one of {', '.join(WEEKDAYS)}, not {value!r}")
+    day = value.strip().lower()[:3]
+    if day not in WEEKDAYS or not value.strip().lower().startswith(day):
+        raise ValueError(f'"{value}" is not a day; use one of {", ".join(WEEKDAYS)}')
+    return day
+
+
+Clock = Annotated[
+    time,
+    BeforeValidator(_clock),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$", "examples": ["19:30"]}),
+]
+Minutes = Annotated[
+    int,
+    BeforeValidator(_minutes),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 1440},
+                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*$|^\d+h\d+$"},
+            ],
+            "description": 'minutes (90) or hours and minutes ("1h30")',
+        }
+    ),
+]
+LatLon = Annotated[
+    tuple[float, float],
+    BeforeValidator(_latlon),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {"type": "number"},
+            "minItems": 2,
+            "maxItems": 2,
+            "description": "[latitude, longitude] in degrees (WGS84)",
+        }
+    ),
+]
+Weekday = Annotated[
+    str,
+    BeforeValidator(_weekday),
+    WithJsonSchema({"type": "string", "enum": list(WEEKDAYS)}),
+]
+Ident = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
+]
+CodeRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class Strict(BaseModel):
+    """Every playbook section: unknown keys are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Area(Strict):
+    """Where the operation runs: a name, a centre and optionally an outline for the map."""
+
+    name: str
+    centre: LatLon
+    outline: list[LatLon] | None = Field(
+        default=None, description="the area's boundary as a list of [lat, lon] points"
+    )
+
+
+class Operation(Strict):
+    """Who, when and where: the operation's identity."""
+
+    id: Ident = Field(description="short name; the plan is written to ops/<id>/")
+    name: str
+    start: date
+    end: date
+    timezone: str = "Europe/London"
+    area: Area
+    lead: str | None = Field(default=None, description="the patrol lead (rank and name)")
+    description: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            hint = did_you_mean(value, sorted(available_timezones()))
+            raise ValueError(f'unknown time zone "{value}"{hint}') from None
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Operation:
+        if self.end < self.start:
+            raise ValueError(f"the operation ends ({self.end}) before it starts ({self.start})")
+        if (self.end - self.start).days > 92:
+            raise ValueError("an operation may last at most 93 days")
+        return self
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(d) for d in range((self.end - self.start).days + 1)]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Window(Strict):
+    """A span of time on some days: `from`/`to` as "HH:MM", on `days` or `dates` (or every day)."""
+
+    days: list[Weekday] | None = None
+    dates: list[date] | None = None
+    from_: Clock = Field(alias="from")
+    to: Clock
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Window:
+        if self.to <= self.from_:
+            raise ValueError(
+                f"ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
+                "a window must end later the same day"
+            )
+        return self
+
+    def on(self, day: date) -> bool:
+        if self.dates is not None and day not in self.dates:
+            return False
+        if self.days is not None and WEEKDAYS[day.weekday()] not in self.days:
+            return False
+        return True
+
+
+class Person(Strict):
+    """A member of the roster: an officer or a partner-agency member."""
+
+    id: Ident
+    name: str = Field(description="rank and name as in the briefing, e.g. 'PC Ana Popescu'")
+    agency: CodeRef = Field(description="a partner code, e.g. met_police or anitp")
+    skills: list[CodeRef] = []
+    contact: str | None = Field(default=None, description="phone or radio call sign")
+    available: list[Window] | None = Field(
+        default=None, description="when this person can work; omit for the whole operation"
+    )
+
+
+class Team(Strict):
+    """A patrol team: people who work together all week."""
+
+    id: Ident
+    name: str
+    members: list[Ident] = Field(min_length=1)
+    base: Ident | None = Field(default=None, description="venue id of the reporting location")
+    call_sign: str | None = None
+
+
+class TeamRules(Strict):
+    """How teams must be made up."""
+
+    min_size: int = Field(default=2, ge=1, le=20)
+    max_size: int | None = Field(default=None, ge=1, le=50)
+    every_team_has: list[CodeRef] = Field(
+        default=[], description="skills every team must have at least one member with"
+    )
+
+    @model_validator(mode="after")
+    def _sizes(self) -> TeamRules:
+        if self.max_size is not None and self.max_size < self.min_size:
+            raise ValueError(f"max_size {self.max_size} is smaller than min_size {self.min_size}")
+        return self
+
+
+class Rules(Strict):
+    """Hard rules every plan keeps."""
+
+    max_hours_per_day: float = Field(default=10, gt=0, le=24)
+    min_rest_hours: float = Field(default=11, ge=0, le=24)
+    travel_speed_kmh: float = Field(default=30, gt=0, le=200)
+    team: TeamRules = TeamRules()
+
+
+class Venue(Strict):
+    """A place to visit: give `location` ([lat, lon]) or an `address` to geocode when planning."""
+
+    id: Ident
+    name: str
+    type: CodeRef = Field(description="a venue type code, e.g. brothel, church, car_wash")
+    location: LatLon | None = None
+    address: str | None = None
+    notes: str | None = Field(default=None, description="access notes for the briefing")
+
+    @model_validator(mode="after")
+    def _placed(self) -> Venue:
+        if self.location is None and not self.address:
+            raise ValueError("a venue needs a location [lat, lon] or an address to geocode")
+        return self
+
+
+class Requires(Strict):
+    """What a team must bring to a visit."""
+
+    skills: list[CodeRef] = []
+    partners: list[CodeRef] = Field(default=[], description="agencies that must be present")
+
+
+class Activity(Strict):
+    """Something the operation does repeatedly: visits to venues in time windows."""
+
+    id: Ident
+    name: str
+    venues: list[Ident] | None = Field(default=None, description="venue ids to visit")
+    venue_types: list[CodeRef] | None = Field(
+        default=None, description="visit every catalogue venue of these types"
+    )
+    when: list[Window] = Field(min_length=1)
+    duration: Minutes
+    requires: Requires = Requires()
+    lead: CodeRef | None = Field(
+        default=None, description="a skill whose holder leads the visit, e.g. female_officer"
+    )
+    priority: int = Field(default=3, ge=1, le=5, description="1 (low) to 5 (must do)")
+    instructions: str | None = None
+
+    @model_validator(mode="after")
+    def _targets(self) -> Activity:
+        if not self.venues and not self.venue_types:
+            raise ValueError("an activity needs `venues` (ids) or `venue_types` to visit")
+        return self
+
+
+class CodeEntry(Strict):
+    """A code a playbook adds to a list."""
+
+    code: CodeRef
+    en: str
+    ro: str
+    ilo: CodeRef | None = None
+    kind: str | None = None
+
+
+class CodeChoices(Strict):
+    """Which codes this operation uses: restrict lists (`use`) or add codes (`add`)."""
+
+    use: dict[str, list[CodeRef]] = {}
+    add: dict[str, list[CodeEntry]] = {}
+
+
+class Helpline(Strict):
+    name: str
+    phone: str
+    hours: str | None = None
+
+
+class Leaflet(Strict):
+    en: str
+    ro: str
+
+
+DEFAULT_HELPLINES = [
+    Helpline(name="Modern Slavery & Exploitation Helpline", phone="08000 121 700", hours="24/7"),
+]
+
+
+class Playbook(Strict):
+    """A whole operation as a patrol lead writes it."""
+
+    version: Literal[1] = 1
+    operation: Operation
+    partners: list[CodeRef] = Field(min_length=1, description="agencies taking part")
+    roster: list[Person] = Field(min_length=1)
+    teams: list[Team] = Field(min_length=1)
+    rules: Rules = Rules()
+    venues: list[Venue] = Field(min_length=1)
+    activities: list[Activity] = Field(min_length=1)
+    codes: CodeChoices = CodeChoices()
+    helplines: list[Helpline] = DEFAULT_HELPLINES
+    leaflet: Leaflet | None = None
+
+    _codebook: CodeBook | None = PrivateAttr(default=None)
+    _source: str = PrivateAttr(default="<playbook>")
+
+    @property
+    def codebook(self) -> CodeBook:
+        """The code lists this operation uses (the kit's, restricted and extended)."""
+        from fieldkit.playbook.codeuse import codebook_for
+
+        if self._codebook is None:
+            self._codebook = codebook_for(self.codes)
+        return self._codebook
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def person(self, person_id: str) -> Person:
+        return next(p for p in self.roster if p.id == person_id)
+
+    def venue(self, venue_id: str) -> Venue:
+        return next(v for v in self.venues if v.id == venue_id)
+
+    def team(self, team_id: str) -> Team:
+        return next(t for t in self.teams if t.id == team_id)
+
+    def at(self, day: date, clock: time) -> datetime:
+        """The aware local moment `clock` on `day` in the operation's time zone (DST-correct)."""
+        return datetime.combine(day, clock, tzinfo=self.operation.zone)
+
+    def activity_venues(self, activity: Activity) -> list[Venue]:
+        chosen = [self.venue(v) for v in activity.venues or []]
+        if activity.venue_types:
+            chosen += [
+                v for v in self.venues if v.type in activity.venue_types and v not in chosen
+            ]
+        return chosen

@@ -1,0 +1,16 @@
+"""The Textual app: screens and styles over the headless core."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fieldkit.tui.app import FieldkitApp
+    from fieldkit.workspace import Workspace
+
+
+def make_app(workspace: Workspace) -> FieldkitApp:
+    """The one factory that builds the app, for the CLI and for the tests."""
+    from fieldkit.tui.app import FieldkitApp
+
+    return FieldkitApp(workspace)
