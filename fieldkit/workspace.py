@@ -12,7 +12,8 @@ from fieldkit.errors import WorkspaceError
 FOLDERS: dict[str, str] = {
     "playbooks": (
         "# playbooks/\n\nYAML playbooks: the operation templates this workspace plans from, and\n"
-        "`playbook.schema.json` for editors. Check them with `fieldkit playbook check playbooks/*.yaml`.\n"
+        "`playbook.schema.json` for editors. Check them with "
+        "`fieldkit playbook check playbooks/*.yaml`.\n"
     ),
     "ops": (
         "# ops/\n\nOne folder per planned operation, written by `fieldkit plan`: `plan.json`, the\n"

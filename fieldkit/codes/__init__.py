@@ -25,6 +25,24 @@ LIST_NAMES = (
     "genders",
 )
 
+#: The ILO's 11 indicators of forced labour ("ILO Indicators of Forced Labour", 2012).
+ILO_CODES = (
+    "abuse_of_vulnerability",
+    "deception",
+    "restriction_of_movement",
+    "isolation",
+    "physical_and_sexual_violence",
+    "intimidation_and_threats",
+    "retention_of_identity_documents",
+    "withholding_of_wages",
+    "debt_bondage",
+    "abusive_working_and_living_conditions",
+    "excessive_overtime",
+)
+
+# Romanian is written with comma-below ș and ț; the cedilla forms are a legacy mistake.
+_CEDILLA = str.maketrans("şţŞŢ", "șțȘȚ")
+
 
 @dataclass(frozen=True)
 class Code:
@@ -33,9 +51,10 @@ class Code:
     code: str
     en: str
     ro: str
-    attrs: Mapping[str, str] = field(default_factory=dict)
+    attrs: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def label(self, lang: str = "en") -> str:
+        """The label in `lang` ("en" or "ro")."""
         return self.ro if lang == "ro" else self.en
 
     def both(self) -> str:
@@ -49,6 +68,7 @@ class CodeList:
 
     name: str
     codes: tuple[Code, ...]
+    _index: dict[str, Code] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {c.code: c for c in self.codes})
@@ -60,13 +80,16 @@ class CodeList:
         return len(self.codes)
 
     def __contains__(self, code: object) -> bool:
-        return code in self._index  # type: ignore[attr-defined]
+        return code in self._index
 
     def __getitem__(self, code: str) -> Code:
-        return self._index[code]  # type: ignore[attr-defined,no-any-return]
+        try:
+            return self._index[code]
+        except KeyError:
+            raise KeyError(f'no {self.name} code "{code}"{did_you_mean(code, self.ids)}') from None
 
     def get(self, code: str) -> Code | None:
-        return self._index.get(code)  # type: ignore[attr-defined,no-any-return]
+        return self._index.get(code)
 
     @property
     def ids(self) -> list[str]:
@@ -77,10 +100,12 @@ class CodeList:
         return suggest(code, self.ids)
 
     def restrict(self, keep: Iterable[str]) -> CodeList:
+        """Only the codes in `keep`, in this list's order."""
         wanted = set(keep)
         return CodeList(self.name, tuple(c for c in self.codes if c.code in wanted))
 
     def extend(self, extra: Iterable[Code]) -> CodeList:
+        """This list and the codes of `extra` it does not hold yet."""
         new = [c for c in extra if c.code not in self]
         return CodeList(self.name, self.codes + tuple(new))
 
@@ -92,7 +117,10 @@ class CodeBook:
     lists: Mapping[str, CodeList]
 
     def __getitem__(self, name: str) -> CodeList:
-        return self.lists[name]
+        try:
+            return self.lists[name]
+        except KeyError:
+            raise KeyError(f'no code list "{name}"{did_you_mean(name, self.lists)}') from None
 
     @property
     def venue_types(self) -> CodeList:
@@ -170,10 +198,33 @@ def _parse_list(name: str, raw: Any, source: str) -> CodeList:
 @cache
 def load_codes() -> CodeBook:
     """The kit's code lists, read from the package once and checked."""
+    source = "fieldkit/codes/codes.yaml"
     text = resources.files(__package__).joinpath("codes.yaml").read_text(encoding="utf-8")
-    book = CodeBook.from_dict(yaml.safe_load(text), "fieldkit/codes/codes.yaml")
-    ilo = book.ilo_indicators
-    for ind in book.indicators:
-        if ind.attrs.get("ilo") not in ilo:
-            raise CodeListError(f"indicator {ind.code!r} maps to unknown ILO indicator")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise CodeListError(f"{source}: not a mapping of lists")
+    unknown = sorted(set(data) - set(LIST_NAMES))
+    if unknown:
+        raise CodeListError(f"{source}: unknown list(s) {', '.join(map(str, unknown))}")
+    book = CodeBook.from_dict(data, source)
+    validate(book, source)
     return book
+
+
+def validate(book: CodeBook, source: str = "<codes>") -> None:
+    """Raise CodeListError unless the book keeps the rules every code list keeps."""
+    if tuple(book.ilo_indicators.ids) != ILO_CODES:
+        raise CodeListError(f"{source}: ilo_indicators must be the ILO's 11, in order")
+    for ind in book.indicators:
+        if ind.attrs.get("ilo") not in ILO_CODES:
+            raise CodeListError(
+                f"{source}: indicator {ind.code!r} maps to {ind.attrs.get('ilo')!r}, "
+                "not one of the ILO's 11 indicators"
+            )
+    for cl in book.lists.values():
+        for c in cl:
+            if c.ro.translate(_CEDILLA) != c.ro:
+                raise CodeListError(
+                    f"{source}: {cl.name}.{c.code}: Romanian uses ș and ț (comma below), "
+                    f"not cedilla: {c.ro!r}"
+                )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from fieldkit.codes import LIST_NAMES, Code, CodeBook, CodeList, did_you_mean, load_codes
+from fieldkit.codes import CodeBook, CodeList, did_you_mean
+from fieldkit.playbook.codeuse import raw_codebook, strings, unknown_code
 from fieldkit.playbook.problems import Problem
 from fieldkit.playbook.yamlread import Document, Path_
 
@@ -19,199 +20,208 @@ def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 yield i, item
 
 
-def _strings(value: Any) -> Iterator[tuple[int | None, str]]:
-    if isinstance(value, str):
-        yield None, value
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            if isinstance(v, str):
-                yield i, v
+def _section(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
-def _operation_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> CodeBook:
-    base = load_codes()
-    lists: dict[str, CodeList] = dict(base.lists)
-    choices = data.get("codes")
-    if not isinstance(choices, dict):
-        return CodeBook(lists)
-    add = choices.get("add")
-    if isinstance(add, dict):
-        for name, entries in add.items():
-            if name not in LIST_NAMES:
-                out.append(doc.problem(("codes", "add", name), f'unknown code list "{name}"'
-                                       f"{did_you_mean(name, LIST_NAMES)}", key=True))
+def _at(path: Path_, i: int | None) -> Path_:
+    return path if i is None else path + (i,)
+
+
+def _date(value: Any) -> date | None:
+    return value if isinstance(value, date) and not isinstance(value, datetime) else None
+
+
+class _Checker:
+    """Walks the raw playbook once, collecting every problem of meaning."""
+
+    def __init__(self, doc: Document, data: dict[str, Any]) -> None:
+        self.doc = doc
+        self.data = data
+        self.out: list[Problem] = []
+        self.book: CodeBook = raw_codebook(data, doc, self.out)
+        op = _section(data, "operation")
+        start, end = _date(op.get("start")), _date(op.get("end"))
+        self.span = (start, end) if start and end and start <= end else None
+
+    def add(self, path: Path_, message: str) -> None:
+        self.out.append(self.doc.problem(path, message))
+
+    def codes(self, value: Any, path: Path_, known: CodeList) -> bool:
+        """Report every unknown code in `value`; True when all are known."""
+        ok = True
+        for i, code in strings(value):
+            if code not in known:
+                self.add(_at(path, i), unknown_code(known.name, code, known))
+                ok = False
+        return ok
+
+    def unique_ids(self, section: str) -> list[str]:
+        seen: dict[str, int] = {}
+        for i, item in _items(self.data, section):
+            ident = item.get("id")
+            if not isinstance(ident, str):
                 continue
-            for i, entry in _items(add, name):
-                code = entry.get("code")
-                if not isinstance(code, str):
-                    continue
-                if code in lists[name]:
-                    out.append(doc.problem(("codes", "add", name, i, "code"),
-                                           f'{name} code "{code}" already exists'))
-                    continue
-                ilo = entry.get("ilo")
-                if name == "indicators":
-                    if ilo is None:
-                        out.append(doc.problem(("codes", "add", name, i),
-                                               f'indicator "{code}" needs `ilo:` (one of the ILO\'s 11 indicators)'))
-                    elif isinstance(ilo, str) and ilo not in base.ilo_indicators:
-                        out.append(doc.problem(("codes", "add", name, i, "ilo"),
-                                               f'unknown ILO indicator "{ilo}"'
-                                               f"{did_you_mean(ilo, base.ilo_indicators.ids)}"))
-                attrs = {"ilo": str(ilo)} if isinstance(ilo, str) else {}
-                lists[name] = lists[name].extend(
-                    [Code(code, str(entry.get("en", code)), str(entry.get("ro", code)), attrs)]
-                )
-    use = choices.get("use")
-    if isinstance(use, dict):
-        for name, keep in use.items():
-            if name not in LIST_NAMES:
-                out.append(doc.problem(("codes", "use", name), f'unknown code list "{name}"'
-                                       f"{did_you_mean(name, LIST_NAMES)}", key=True))
-                continue
-            for i, code in _strings(keep):
-                if code not in lists[name]:
-                    out.append(doc.problem(("codes", "use", name, i if i is not None else 0),
-                                           _unknown(name, code, lists[name])))
-            lists[name] = lists[name].restrict(c for _, c in _strings(keep))
-    return CodeBook(lists)
-
-
-def _unknown(list_name: str, code: str, known: CodeList) -> str:
-    kind = list_name.removesuffix("s").replace("_", " ")
-    hint = did_you_mean(code, known.ids)
-    if not hint:
-        hint = f" (known: {', '.join(known.ids)})" if len(known) <= 16 else ""
-    return f'unknown {kind} "{code}"{hint}'
-
-
-def _check_codes(value: Any, path: Path_, cl: CodeList, doc: Document, out: list[Problem]) -> None:
-    for i, code in _strings(value):
-        if code not in cl:
-            out.append(doc.problem(path if i is None else path + (i,), _unknown(cl.name, code, cl)))
-
-
-def _unique_ids(data: dict[str, Any], section: str, doc: Document, out: list[Problem]) -> list[str]:
-    seen: dict[str, int] = {}
-    for i, item in _items(data, section):
-        ident = item.get("id")
-        if isinstance(ident, str):
             if ident in seen:
-                line = doc.where((section, seen[ident], "id"))[0]
-                out.append(doc.problem((section, i, "id"),
-                                       f'{section} id "{ident}" is used twice (first on line {line})'))
+                line = self.doc.where((section, seen[ident], "id"))[0]
+                self.add(
+                    (section, i, "id"),
+                    f'{section} id "{ident}" is used twice (first on line {line})',
+                )
             else:
                 seen[ident] = i
-    return list(seen)
+        return list(seen)
+
+    def dates(self, windows: Any, path: Path_) -> None:
+        if self.span is None or not isinstance(windows, list):
+            return
+        first, last = self.span
+        for w, window in enumerate(windows):
+            if not isinstance(window, dict) or not isinstance(window.get("dates"), list):
+                continue
+            for d, value in enumerate(window["dates"]):
+                day = _date(value)
+                if day is not None and not first <= day <= last:
+                    message = f"{day} is outside the operation ({first} to {last})"
+                    self.add(path + (w, "dates", d), message)
+
+    def partners(self) -> set[str] | None:
+        """The operation's partners, or None when the list itself is wrong (so the checks
+        that rely on it stay quiet instead of repeating its mistake)."""
+        value = self.data.get("partners")
+        ok = self.codes(value, ("partners",), self.book.partners)
+        if not isinstance(value, list) or not ok:
+            return None
+        return {c for _, c in strings(value)}
+
+    def roster(self, op_partners: set[str] | None) -> dict[str, set[str] | None]:
+        """Each person's skills by id; None when they are written wrong (already reported),
+        so the team checks do not repeat the mistake."""
+        people = self.unique_ids("roster")
+        skills_of: dict[str, set[str] | None] = {p: set() for p in people}
+        for i, person in _items(self.data, "roster"):
+            agency = person.get("agency")
+            path: Path_ = ("roster", i, "agency")
+            if self.codes(agency, path, self.book.partners) and op_partners is not None:
+                if isinstance(agency, str) and agency not in op_partners:
+                    self.add(path, f'agency "{agency}" is not in the operation\'s partners list')
+            skills = person.get("skills", [])
+            known = self.codes(skills, ("roster", i, "skills"), self.book.skills)
+            self.dates(person.get("available"), ("roster", i, "available"))
+            ident = person.get("id")
+            if not isinstance(ident, str) or ident not in skills_of:
+                continue
+            have = skills_of[ident]
+            if not known or not isinstance(skills, list) or have is None:
+                skills_of[ident] = None
+            else:
+                have |= {s for _, s in strings(skills)}
+        return skills_of
+
+    def teams(self, skills_of: dict[str, set[str] | None], venues: list[str]) -> None:
+        team_rules = _section(_section(self.data, "rules"), "team")
+        must_have = team_rules.get("every_team_has")
+        path: Path_ = ("rules", "team", "every_team_has")
+        required = [s for _, s in strings(must_have) if s in self.book.skills]
+        self.codes(must_have, path, self.book.skills)
+        min_size = _int(team_rules.get("min_size", 2))
+        max_size = _int(team_rules.get("max_size"))
+        self.unique_ids("teams")
+        placed: dict[str, str] = {}
+        for i, team in _items(self.data, "teams"):
+            team_id = str(team.get("id", f"#{i + 1}"))
+            members = team.get("members")
+            where: Path_ = ("teams", i, "members")
+            if not isinstance(members, list):
+                continue
+            names = [m for _, m in strings(members)]
+            for j, member in strings(members):
+                if member not in skills_of:
+                    hint = did_you_mean(member, skills_of)
+                    self.add(_at(where, j), f'no one with id "{member}" in the roster{hint}')
+                elif placed.get(member) == team_id:
+                    self.add(_at(where, j), f'"{member}" is listed twice in team "{team_id}"')
+                elif member in placed:
+                    self.add(_at(where, j), f'"{member}" is already in team "{placed[member]}"')
+                else:
+                    placed[member] = team_id
+            if not names:
+                continue  # an empty list is reported by the model
+            count = len(names)
+            size = f"{count} member{'' if count == 1 else 's'}"
+            if min_size is not None and count < min_size:
+                self.add(where, f'team "{team_id}" has {size}; rules.team.min_size is {min_size}')
+            if max_size is not None and count > max_size:
+                self.add(where, f'team "{team_id}" has {size}; rules.team.max_size is {max_size}')
+            known = [skills_of.get(m) for m in names]
+            if all(k is not None for k in known):
+                have = set().union(*(k for k in known if k is not None))
+                for skill in required:
+                    if skill not in have:
+                        self.add(
+                            where,
+                            f'team "{team_id}" has no member with the skill "{skill}" '
+                            "(rules.team.every_team_has)",
+                        )
+            base = team.get("base")
+            if isinstance(base, str) and base not in venues:
+                hint = did_you_mean(base, venues)
+                self.add(("teams", i, "base"), f'no venue with id "{base}"{hint}')
+
+    def venues(self) -> tuple[list[str], bool]:
+        """The venue ids, and whether every venue's type is a known code."""
+        ids = self.unique_ids("venues")
+        typed = True
+        for i, venue in _items(self.data, "venues"):
+            typed &= self.codes(venue.get("type"), ("venues", i, "type"), self.book.venue_types)
+        return ids, typed
+
+    def activities(self, op_partners: set[str] | None, venues: list[str], typed: bool) -> None:
+        self.unique_ids("activities")
+        for i, act in _items(self.data, "activities"):
+            here: Path_ = ("activities", i)
+            for j, venue in strings(act.get("venues")):
+                if venue not in venues:
+                    hint = did_you_mean(venue, venues)
+                    self.add(_at(here + ("venues",), j), f'no venue with id "{venue}"{hint}')
+            types = act.get("venue_types")
+            types_ok = self.codes(types, here + ("venue_types",), self.book.venue_types)
+            req = _section(act, "requires")
+            self.codes(req.get("skills"), here + ("requires", "skills"), self.book.skills)
+            partners = req.get("partners")
+            path = here + ("requires", "partners")
+            if self.codes(partners, path, self.book.partners) and op_partners is not None:
+                for j, partner in strings(partners):
+                    if partner not in op_partners:
+                        self.add(
+                            _at(path, j),
+                            f'partner "{partner}" is required but not in the operation\'s '
+                            "partners list",
+                        )
+            self.codes(act.get("lead"), here + ("lead",), self.book.skills)
+            self.dates(act.get("when"), here + ("when",))
+            wanted = [t for _, t in strings(types)]
+            if wanted and types_ok and typed and not act.get("venues"):
+                if not any(v.get("type") in wanted for _, v in _items(self.data, "venues")):
+                    self.add(
+                        here + ("venue_types",),
+                        f"no venue in the catalogue has type {', '.join(wanted)}",
+                    )
 
 
-def _as_date(value: Any) -> date | None:
-    return value if isinstance(value, date) else None
-
-
-def _check_dates(windows: Any, path: Path_, span: tuple[date, date] | None, doc: Document,
-                 out: list[Problem]) -> None:
-    if span is None or not isinstance(windows, list):
-        return
-    for w, window in enumerate(windows):
-        if not isinstance(window, dict) or not isinstance(window.get("dates"), list):
-            continue
-        for d, value in enumerate(window["dates"]):
-            if isinstance(value, date) and not span[0] <= value <= span[1]:
-                out.append(doc.problem(path + (w, "dates", d),
-                                       f"{value} is outside the operation ({span[0]} to {span[1]})"))
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def check_references(doc: Document) -> list[Problem]:
     """Every problem of meaning: unknown codes and ids, duplicates, team rules, stray dates."""
-    data = doc.data
-    out: list[Problem] = []
-    if not isinstance(data, dict):
-        return out
-    book = _operation_codebook(data, doc, out)
-    op = data.get("operation") if isinstance(data.get("operation"), dict) else {}
-    start, end = _as_date(op.get("start")), _as_date(op.get("end"))
-    span = (start, end) if start and end and start <= end else None
-
-    _check_codes(data.get("partners"), ("partners",), book.partners, doc, out)
-    op_partners = {c for _, c in _strings(data.get("partners"))}
-
-    people = _unique_ids(data, "roster", doc, out)
-    skills_of: dict[str, set[str]] = {}
-    for i, person in _items(data, "roster"):
-        agency = person.get("agency")
-        _check_codes(agency, ("roster", i, "agency"), book.partners, doc, out)
-        if isinstance(agency, str) and agency in book.partners and agency not in op_partners:
-            out.append(doc.problem(("roster", i, "agency"),
-                                   f'agency "{agency}" is not in the operation\'s partners list'))
-        _check_codes(person.get("skills"), ("roster", i, "skills"), book.skills, doc, out)
-        _check_dates(person.get("available"), ("roster", i, "available"), span, doc, out)
-        if isinstance(person.get("id"), str):
-            skills_of[person["id"]] = {s for _, s in _strings(person.get("skills"))}
-
-    venues = _unique_ids(data, "venues", doc, out)
-    for i, venue in _items(data, "venues"):
-        _check_codes(venue.get("type"), ("venues", i, "type"), book.venue_types, doc, out)
-
-    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
-    team_rules = rules.get("team") if isinstance(rules.get("team"), dict) else {}
-    must_have = [s for _, s in _strings(team_rules.get("every_team_has"))]
-    _check_codes(team_rules.get("every_team_has"), ("rules", "team", "every_team_has"),
-                 book.skills, doc, out)
-    min_size = team_rules.get("min_size", 2)
-    max_size = team_rules.get("max_size")
-
-    _unique_ids(data, "teams", doc, out)
-    placed: dict[str, str] = {}
-    for i, team in _items(data, "teams"):
-        team_id = team.get("id", f"#{i + 1}")
-        members = [m for _, m in _strings(team.get("members"))]
-        for j, member in _strings(team.get("members")):
-            if member not in people:
-                out.append(doc.problem(("teams", i, "members", j or 0),
-                                       f'no one with id "{member}" in the roster'
-                                       f"{did_you_mean(member, people)}"))
-            elif member in placed and placed[member] != team_id:
-                out.append(doc.problem(("teams", i, "members", j or 0),
-                                       f'"{member}" is already in team "{placed[member]}"'))
-            else:
-                placed[member] = str(team_id)
-        if isinstance(min_size, int) and len(members) < min_size:
-            out.append(doc.problem(("teams", i, "members"),
-                                   f'team "{team_id}" has {len(members)} members; rules.team.min_size is {min_size}'))
-        if isinstance(max_size, int) and len(members) > max_size:
-            out.append(doc.problem(("teams", i, "members"),
-                                   f'team "{team_id}" has {len(members)} members; rules.team.max_size is {max_size}'))
-        have = set().union(*(skills_of.get(m, set()) for m in members)) if members else set()
-        for skill in must_have:
-            if skill in book.skills and skill not in have and all(m in people for m in members):
-                out.append(doc.problem(("teams", i, "members"),
-                                       f'team "{team_id}" has no {book.skills[skill].en.lower()} '
-                                       f"(rules.team.every_team_has: {skill})"))
-        base = team.get("base")
-        if isinstance(base, str) and base not in venues:
-            out.append(doc.problem(("teams", i, "base"),
-                                   f'no venue with id "{base}"{did_you_mean(base, venues)}'))
-
-    _unique_ids(data, "activities", doc, out)
-    for i, act in _items(data, "activities"):
-        for j, venue in _strings(act.get("venues")):
-            if venue not in venues:
-                out.append(doc.problem(("activities", i, "venues", j or 0),
-                                       f'no venue with id "{venue}"{did_you_mean(venue, venues)}'))
-        _check_codes(act.get("venue_types"), ("activities", i, "venue_types"), book.venue_types, doc, out)
-        req = act.get("requires") if isinstance(act.get("requires"), dict) else {}
-        _check_codes(req.get("skills"), ("activities", i, "requires", "skills"), book.skills, doc, out)
-        _check_codes(req.get("partners"), ("activities", i, "requires", "partners"), book.partners, doc, out)
-        for j, partner in _strings(req.get("partners")):
-            if partner in book.partners and partner not in op_partners:
-                out.append(doc.problem(("activities", i, "requires", "partners", j or 0),
-                                       f'partner "{partner}" is required but not in the operation\'s partners list'))
-        _check_codes(act.get("lead"), ("activities", i, "lead"), book.skills, doc, out)
-        _check_dates(act.get("when"), ("activities", i, "when"), span, doc, out)
-        types = [t for _, t in _strings(act.get("venue_types"))]
-        if types and not act.get("venues"):
-            if not any(v.get("type") in types for _, v in _items(data, "venues")):
-                out.append(doc.problem(("activities", i, "venue_types"),
-                                       f"no venue in the catalogue has type {', '.join(types)}"))
-    return out
+    if not isinstance(doc.data, dict):
+        return []
+    checker = _Checker(doc, doc.data)
+    op_partners = checker.partners()
+    skills_of = checker.roster(op_partners)
+    venues, typed = checker.venues()
+    checker.teams(skills_of, venues)
+    checker.activities(op_partners, venues, typed)
+    return checker.out

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from fieldkit.codes import Code, CodeBook, load_codes
+from fieldkit.codes import LIST_NAMES, Code, CodeBook, CodeList, did_you_mean, load_codes
+from fieldkit.playbook.problems import Problem
 
 if TYPE_CHECKING:
     from fieldkit.playbook.models import CodeChoices
+    from fieldkit.playbook.yamlread import Document
 
 
 def codebook_for(choices: CodeChoices) -> CodeBook:
+    """The lists of a validated playbook's `codes:` section (added codes, then restrictions)."""
     base = load_codes()
     lists = dict(base.lists)
     for name, entries in choices.add.items():
@@ -23,3 +27,91 @@ def codebook_for(choices: CodeChoices) -> CodeBook:
         added = {e.code for e in choices.add.get(name, [])}
         lists[name] = lists[name].restrict(set(keep) | added)
     return CodeBook(lists)
+
+
+def strings(value: Any) -> Iterator[tuple[int | None, str]]:
+    """The text values of a value that should be a code or a list of codes, with their index."""
+    if isinstance(value, str):
+        yield None, value
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, str):
+                yield i, v
+
+
+def unknown_code(list_name: str, code: str, known: CodeList) -> str:
+    """'unknown skill "x" (did you mean "y"?)', or the known codes when none is close."""
+    kind = list_name.removesuffix("s").replace("_", " ")
+    hint = did_you_mean(code, known.ids)
+    if not hint:
+        hint = f" (known: {', '.join(known.ids)})" if len(known) <= 16 else ""
+    return f'unknown {kind} "{code}"{hint}'
+
+
+def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> CodeBook:
+    """The operation's lists from the raw `codes:` section, reporting every mistake in it."""
+    base = load_codes()
+    lists: dict[str, CodeList] = dict(base.lists)
+    choices = data.get("codes")
+    if not isinstance(choices, dict):
+        return CodeBook(lists)
+    add = choices.get("add")
+    if isinstance(add, dict):
+        for name, entries in add.items():
+            if name not in LIST_NAMES:
+                message = f'unknown code list "{name}"{did_you_mean(name, LIST_NAMES)}'
+                out.append(doc.problem(("codes", "add", name), message, key=True))
+                continue
+            if name == "ilo_indicators":
+                message = "the ILO's 11 indicators of forced labour are fixed: none can be added"
+                out.append(doc.problem(("codes", "add", name), message, key=True))
+                continue
+            if not isinstance(entries, list):
+                continue
+            for i, entry in enumerate(entries):
+                if isinstance(entry, dict):
+                    lists[name] = _added(name, i, entry, lists[name], base, doc, out)
+    use = choices.get("use")
+    if isinstance(use, dict):
+        for name, keep in use.items():
+            if name not in LIST_NAMES:
+                message = f'unknown code list "{name}"{did_you_mean(name, LIST_NAMES)}'
+                out.append(doc.problem(("codes", "use", name), message, key=True))
+                continue
+            for j, code in strings(keep):
+                if code not in lists[name]:
+                    where = ("codes", "use", name) + (() if j is None else (j,))
+                    out.append(doc.problem(where, unknown_code(name, code, lists[name])))
+            lists[name] = lists[name].restrict(c for _, c in strings(keep))
+    return CodeBook(lists)
+
+
+def _added(
+    name: str,
+    i: int,
+    entry: dict[str, Any],
+    known: CodeList,
+    base: CodeBook,
+    doc: Document,
+    out: list[Problem],
+) -> CodeList:
+    code = entry.get("code")
+    path = ("codes", "add", name, i)
+    if not isinstance(code, str):
+        return known
+    if code in known:
+        out.append(doc.problem(path + ("code",), f'{name} code "{code}" already exists'))
+        return known
+    ilo = entry.get("ilo")
+    if name == "indicators":
+        if ilo is None:
+            message = f'indicator "{code}" needs `ilo:` (one of the ILO\'s 11 indicators)'
+            out.append(doc.problem(path, message))
+        elif isinstance(ilo, str) and ilo not in base.ilo_indicators:
+            hint = did_you_mean(ilo, base.ilo_indicators.ids)
+            out.append(doc.problem(path + ("ilo",), f'unknown ILO indicator "{ilo}"{hint}'))
+    attrs = {"ilo": ilo} if isinstance(ilo, str) else {}
+    label_en, label_ro = entry.get("en"), entry.get("ro")
+    en = label_en if isinstance(label_en, str) else code
+    ro = label_ro if isinstance(label_ro, str) else code
+    return known.extend([Code(code, en, ro, attrs)])

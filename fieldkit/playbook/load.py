@@ -10,8 +10,30 @@ from pydantic import ValidationError
 from fieldkit.codes import did_you_mean
 from fieldkit.playbook.checks import check_references
 from fieldkit.playbook.models import Playbook, Strict
-from fieldkit.playbook.problems import PlaybookError, Problem
+from fieldkit.playbook.problems import PlaybookError, Problem, shown
 from fieldkit.playbook.yamlread import Document, parse, read_text
+
+# What a value of the wrong type should have been, by pydantic error type.
+_SHOULD_BE = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": 'a list ([a, b], or lines starting with "- ")',
+    "tuple_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD) with no time of day",
+    "literal_error": None,
+}
 
 
 def load_playbook(path: Path | str, label: str | None = None) -> Playbook:
@@ -22,15 +44,22 @@ def load_playbook(path: Path | str, label: str | None = None) -> Playbook:
 
 
 def load_text(text: str, name: str = "<playbook>") -> Playbook:
+    """The playbook written in `text` (`name` is the file named in problems)."""
     doc = parse(text, name)
+    if doc.data is None:
+        raise PlaybookError([Problem(name, 1, 1, "the playbook is empty")])
     if not isinstance(doc.data, dict):
-        raise PlaybookError([doc.problem((), "a playbook is a mapping of sections (operation:, roster:, ...)")])
+        raise PlaybookError(
+            [doc.problem((), "a playbook is a mapping of sections (operation:, roster:, ...)")]
+        )
     problems: list[Problem] = []
     playbook: Playbook | None = None
     try:
         playbook = Playbook.model_validate(doc.data)
     except ValidationError as exc:
         problems += [_located(doc, err) for err in exc.errors(include_url=False)]
+    except Exception as exc:  # a validator gap must still not become a traceback
+        problems.append(doc.problem((), f"cannot read the playbook: {exc}"))
     try:
         problems += check_references(doc)
     except Exception as exc:  # a gap in the checks must still not become a traceback
@@ -56,7 +85,8 @@ def _model_at(loc: tuple[Any, ...]) -> type[Strict] | None:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        fields = getattr(model, "model_fields", None)
+        field = fields.get(part) if fields else None
         if field is None:
             return None
         model = _inner_model(field.annotation)
@@ -79,10 +109,19 @@ def _field_names(model: type[Strict]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+def _entry(parent: tuple[Any, ...]) -> str:
+    """How a message names the mapping at `parent`: 'operation', 'this roster entry'..."""
+    keys = [p for p in parent if isinstance(p, str)]
+    if not keys:
+        return "the playbook"
+    if isinstance(parent[-1], int):
+        return f"this {keys[-1]} entry"
+    return keys[-1]
+
+
 def _located(doc: Document, err: Any) -> Problem:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     kind = err["type"]
-    where = ".".join(str(p) for p in loc)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         model = _model_at(loc)
@@ -90,15 +129,34 @@ def _located(doc: Document, err: Any) -> Problem:
         known = f"; known keys: {', '.join(_field_names(model))}" if model and not hint else ""
         return doc.problem(loc, f'unknown key "{key}"{hint}{known}', key=True)
     if kind == "missing":
-        parent = loc[:-1]
-        return doc.problem(parent, f'missing required key "{loc[-1]}"' + (f" in {'.'.join(map(str, parent))}" if parent else ""))
+        return doc.problem(loc[:-1], f'missing required key "{loc[-1]}" in {_entry(loc[:-1])}')
+    at = (err.get("ctx") or {}).get("at")
+    if isinstance(at, str):
+        loc = loc + (at,)
+    got = err.get("input")
     msg = str(err["msg"]).removeprefix("Value error, ")
-    if kind in ("string_type", "int_type", "float_type", "list_type", "dict_type", "model_type",
-                "date_type", "date_from_datetime_parsing", "date_parsing", "bool_type"):
-        got = err.get("input")
-        msg = f"{msg}, got {type(got).__name__} {got!r}" if not isinstance(got, (dict, list)) else f"{msg}, got a {type(got).__name__}"
-    elif kind == "string_pattern_mismatch":
-        msg = f"{err.get('input')!r} must be lower-case letters, digits, _ or - (an id or a code)"
+    should_be = _SHOULD_BE.get(kind)
+    if should_be:
+        msg = f"should be {should_be}, not {shown(got)}"
     elif kind == "literal_error" and loc == ("version",):
-        msg = "version must be 1"
-    return doc.problem(loc, f"{where}: {msg}" if where else msg)
+        msg = f"must be 1, not {shown(got)}"
+    elif kind == "string_pattern_mismatch":
+        msg = f"{shown(got)} is not an id or code: use lower-case letters, digits, _ or -"
+    elif kind == "string_too_long":
+        msg = f"{shown(got)} is too long (at most {err['ctx']['max_length']} characters)"
+    elif kind == "too_short":
+        least = err["ctx"]["min_length"]
+        msg = f"needs at least {least} entr{'y' if least == 1 else 'ies'}"
+    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        limit = next(iter(err["ctx"].values()))
+        msg = f"must be {bound} {limit}, not {shown(got)}"
+    name = loc[-1] if loc and isinstance(loc[-1], str) else None
+    if name is not None and at is None:
+        return doc.problem(loc, f"{name}: {msg}")
+    return doc.problem(loc, msg)

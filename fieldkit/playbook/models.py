@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     BaseModel,
@@ -17,19 +18,33 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from fieldkit.codes import CodeBook, did_you_mean
+from fieldkit.playbook.problems import shown
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$")
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min|m)?)?\s*$")
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _at(key: str, message: str) -> PydanticCustomError:
+    """A whole-model error that is about one of its keys (so it is located at that key)."""
+    return PydanticCustomError("value_error", message, {"at": key})
 
 
 def _clock(value: Any) -> time:
     if isinstance(value, time):
         return value
+    if value is None:
+        raise ValueError('no time given; write "HH:MM", e.g. "19:30"')
     if not isinstance(value, str):
-        raise ValueError(f'a time of day is written "HH:MM" (e.g. "19:30"), not {value!r}')
+        raise ValueError(f'a time of day is written "HH:MM" (e.g. "19:30"), not {shown(value)}')
     m = _CLOCK.match(value.strip())
     if not m:
         raise ValueError(f'"{value}" is not a time of day; write "HH:MM", e.g. "19:30"')
@@ -40,21 +55,18 @@ def _clock(value: Any) -> time:
 
 
 def _minutes(value: Any) -> int:
+    if value is None:
+        raise ValueError('no duration given; write 90, "90m" or "1h30"')
     if isinstance(value, bool):
-        raise ValueError("a duration is minutes (90) or hours and minutes (\"1h30\")")
+        raise ValueError(f'{shown(value)} is not a duration; write 90, "90m" or "1h30"')
     if isinstance(value, int):
         minutes = value
-    elif isinstance(value, str) and value.strip() and (m := _DURATION.match(value)):
-        if not (m.group(1) or m.group(2)):
-            raise ValueError(f'"{value}" is not a duration; write 90, "90m" or "1h30"')
+    elif isinstance(value, str) and (m := _DURATION.match(value)) and (m.group(1) or m.group(2)):
         minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
-    elif isinstance(value, str) and re.fullmatch(r"\s*(\d+)\s*h\s*(\d+)\s*", value):
-        h, mm = re.fullmatch(r"\s*(\d+)\s*h\s*(\d+)\s*", value).groups()  # type: ignore[union-attr]
-        minutes = int(h) * 60 + int(mm)
     else:
-        raise ValueError(f'{value!r} is not a duration; write 90, "90m" or "1h30"')
+        raise ValueError(f'{shown(value)} is not a duration; write 90, "90m" or "1h30"')
     if not 1 <= minutes <= 24 * 60:
-        raise ValueError(f"a duration must be between 1 minute and 24 hours, not {minutes} minutes")
+        raise ValueError(f"must be between 1 minute and 24 hours, not {minutes} minutes")
     return minutes
 
 
@@ -65,7 +77,10 @@ def _latlon(value: Any) -> tuple[float, float]:
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     ):
         raise ValueError("a location is [latitude, longitude] in degrees, e.g. [51.6252, -0.1517]")
-    lat, lon = float(value[0]), float(value[1])
+    try:
+        lat, lon = float(value[0]), float(value[1])
+    except OverflowError:
+        raise ValueError("a location's degrees are far too large") from None
     if not -90 <= lat <= 90:
         raise ValueError(f"latitude {lat} is outside -90..90 (is it [latitude, longitude]?)")
     if not -180 <= lon <= 180:
@@ -75,7 +90,7 @@ def _latlon(value: Any) -> tuple[float, float]:
 
 def _weekday(value: Any) -> str:
     if not isinstance(value, str):
-        raise ValueError(f"a day is one of {', '.join(WEEKDAYS)}, not {value!r}")
+        raise ValueError(f"a day is one of {', '.join(WEEKDAYS)}, not {shown(value)}")
     day = value.strip().lower()[:3]
     if day not in WEEKDAYS or not value.strip().lower().startswith(day):
         raise ValueError(f'"{value}" is not a day; use one of {", ".join(WEEKDAYS)}')
@@ -85,7 +100,9 @@ def _weekday(value: Any) -> str:
 Clock = Annotated[
     time,
     BeforeValidator(_clock),
-    WithJsonSchema({"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$", "examples": ["19:30"]}),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$", "examples": ["19:30"]}
+    ),
 ]
 Minutes = Annotated[
     int,
@@ -156,19 +173,17 @@ class Operation(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            hint = did_you_mean(value, sorted(available_timezones()))
-            raise ValueError(f'unknown time zone "{value}"{hint}') from None
+        if value not in _zones():
+            hint = did_you_mean(value, sorted(_zones()))
+            raise ValueError(f'unknown time zone "{value}"{hint}')
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Operation:
         if self.end < self.start:
-            raise ValueError(f"the operation ends ({self.end}) before it starts ({self.start})")
+            raise _at("end", f"the operation ends ({self.end}) before it starts ({self.start})")
         if (self.end - self.start).days > 92:
-            raise ValueError("an operation may last at most 93 days")
+            raise _at("end", "an operation may last at most 93 days")
         return self
 
     @property
@@ -191,9 +206,10 @@ class Window(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.to <= self.from_:
-            raise ValueError(
-                f"ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
-                "a window must end later the same day"
+            raise _at(
+                "to",
+                f"the window ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
+                "a window must end later the same day",
             )
         return self
 
@@ -240,7 +256,9 @@ class TeamRules(Strict):
     @model_validator(mode="after")
     def _sizes(self) -> TeamRules:
         if self.max_size is not None and self.max_size < self.min_size:
-            raise ValueError(f"max_size {self.max_size} is smaller than min_size {self.min_size}")
+            raise _at(
+                "max_size", f"max_size {self.max_size} is smaller than min_size {self.min_size}"
+            )
         return self
 
 
@@ -382,7 +400,5 @@ class Playbook(Strict):
     def activity_venues(self, activity: Activity) -> list[Venue]:
         chosen = [self.venue(v) for v in activity.venues or []]
         if activity.venue_types:
-            chosen += [
-                v for v in self.venues if v.type in activity.venue_types and v not in chosen
-            ]
+            chosen += [v for v in self.venues if v.type in activity.venue_types and v not in chosen]
         return chosen

@@ -10,9 +10,22 @@ from typing import Any
 import yaml
 
 from fieldkit.playbook.problems import PlaybookError, Problem
+from fieldkit.playbook.yamlerrors import line_col, syntax_problem
 
 MAX_BYTES = 10 * 1024 * 1024
+#: More values than this (after anchors and aliases are expanded) is not a playbook.
+MAX_VALUES = 200_000
+MAX_DEPTH = 40
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_KINDS = {
+    _YAML + "str": "text",
+    _YAML + "int": "a whole number",
+    _YAML + "float": "a number",
+    _YAML + "bool": "true or false",
+    _YAML + "null": "empty",
+    _YAML + "timestamp": "a date",
+}
 
 #: A path into the document: keys and list indexes from the root.
 Path_ = tuple[str | int, ...]
@@ -29,9 +42,8 @@ class Document:
 
     def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the node at `path`, or of its nearest parent."""
-        table = self.key_marks if key else self.marks
-        if key and path in table:
-            return table[path]
+        if key and path in self.key_marks:
+            return self.key_marks[path]
         p = tuple(path)
         while p:
             if p in self.marks:
@@ -48,121 +60,177 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _refuse(name: str, message: str, line: int = 1, col: int = 1) -> PlaybookError:
+    return PlaybookError([Problem(name, line, col, message)])
+
+
 def read_text(path: Path, label: str | None = None) -> str:
     """The file's text, refusing what is not a playbook: too big, binary, not UTF-8, missing."""
     name = label or str(path)
     try:
+        if path.is_dir():
+            raise _refuse(name, "is a folder, not a playbook file")
         size = path.stat().st_size
     except FileNotFoundError:
-        raise PlaybookError([Problem(name, 1, 1, "no such file")]) from None
+        raise _refuse(name, "no such file") from None
     except OSError as exc:
-        raise PlaybookError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise PlaybookError([Problem(name, 1, 1, "is a folder, not a playbook file")])
+        raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
     if size > MAX_BYTES:
-        raise PlaybookError(
-            [Problem(name, 1, 1, f"file is {size / 1048576:.1f} MB; playbooks over 10 MB are refused")]
-        )
+        raise _refuse(name, f"the file is {size:,} bytes; playbooks over 10 MB are refused")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise PlaybookError([Problem(name, 1, 1, f"cannot read: {exc.strerror}")]) from None
+        raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:  # grew, or a device file whose size stat cannot tell
+        raise _refuse(name, "the file is over 10 MB; playbooks over 10 MB are refused")
     return decode(raw, name)
 
 
 def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped); binary or other encodings are refused."""
     if b"\x00" in raw:
-        line, col = _position(raw, raw.index(b"\x00"))
-        raise PlaybookError([Problem(name, line, col, "binary file (NUL byte): not a YAML playbook")])
+        line, col = _byte_position(raw, raw.index(b"\x00"))
+        raise _refuse(name, "binary file (a NUL byte): not a YAML playbook", line, col)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _position(raw, exc.start)
-        raise PlaybookError(
-            [Problem(name, line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")]
+        line, col = _byte_position(raw, exc.start)
+        raise _refuse(
+            name,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            line,
+            col,
         ) from None
     return text.removeprefix("\ufeff")
 
 
-def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    col = offset - (before.rfind(b"\n") + 1) + 1
-    return line, col
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of a byte offset."""
+    before = raw[:offset].decode("utf-8", errors="replace")
+    return line_col(before, len(before))
+
+
+def _blank(text: str) -> bool:
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
 
 
 def parse(text: str, name: str) -> Document:
     """Compose the YAML into plain data with marks; every syntax problem is located."""
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        raise PlaybookError([Problem(name, 1, 1, "the playbook is empty")])
-    loader = yaml.SafeLoader(text)
+    text = text.removeprefix("\ufeff")
+    if len(text) > MAX_BYTES:
+        raise _refuse(name, "the text is over 10 MB; playbooks over 10 MB are refused")
+    if _blank(text):
+        raise _refuse(name, "the playbook is empty")
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line, col = line_col(text, exc.position)
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        message = f"control character {char} is not allowed in a playbook"
+        raise _refuse(name, message, line, col) from None
+    builder = _Builder(loader, Document(name, None))
     try:
         node = loader.get_single_node()
         if node is None:
-            raise PlaybookError([Problem(name, 1, 1, "the playbook is empty")])
-        doc = Document(name, None)
-        problems: list[Problem] = []
-        doc.data = _build(loader, node, (), doc, problems)
+            raise _refuse(name, "the playbook is empty")
+        builder.doc.data = builder.build(node, (), 0)
+    except _Stop:
+        pass
     except yaml.MarkedYAMLError as exc:
-        raise PlaybookError([_yaml_problem(exc, name, text)]) from None
+        raise PlaybookError([syntax_problem(exc, name, text)]) from None
     except yaml.YAMLError as exc:  # unmarked: rare, still never a traceback
-        raise PlaybookError([Problem(name, 1, 1, f"YAML error: {exc}")]) from None
+        raise _refuse(name, f"YAML error: {exc}") from None
+    except RecursionError:
+        mark = loader.get_mark()
+        raise _refuse(
+            name, "nested too deeply to be a playbook", mark.line + 1, mark.column + 1
+        ) from None
     finally:
         loader.dispose()
-    if problems:
-        raise PlaybookError(problems)
-    return doc
+    if builder.problems:
+        raise PlaybookError(builder.problems)
+    return builder.doc
 
 
-def _build(
-    loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: Document, problems: list[Problem]
-) -> Any:
-    doc.marks[path] = _mark(node)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        first_seen: dict[Any, tuple[int, int]] = {}
+class _Builder:
+    """Turns composed nodes into plain data, recording marks and refusing what YAML allows
+    but a playbook must not have: duplicate keys, merge keys, tags, runaway aliases."""
+
+    def __init__(self, loader: yaml.SafeLoader, doc: Document) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()  # nodes being built: an alias to one of them is a cycle
+
+    def report(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.doc.file, *_mark(node), message))
+
+    def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
+        self.doc.marks[path] = _mark(node)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self.report(node, f"more than {MAX_VALUES:,} values (anchors and aliases repeated?)")
+            raise _Stop
+        if depth > MAX_DEPTH:
+            self.report(node, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if id(node) in self.active:
+            self.report(node, "an alias (*name) refers to the value that contains it")
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if node.tag not in (_YAML + "map", _YAML + "seq"):
+            self.report(node, f'YAML tag "{node.tag}" is not used in playbooks')
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)
+                ]
+            assert isinstance(node, yaml.MappingNode)
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(doc.file, *_mark(key_node), "merge keys (<<) are not supported"))
+            if key_node.tag == _YAML + "merge":
+                self.report(key_node, "merge keys (<<) are not supported")
                 continue
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, (str, int, float, bool)) or key is None:
-                problems.append(Problem(doc.file, *_mark(key_node), "a key must be a plain word"))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "":
+                self.report(key_node, "a key must be a plain word")
                 continue
-            key = str(key) if not isinstance(key, str) else key
+            key = key_node.value
             if key in first_seen:
-                line, _ = first_seen[key]
-                problems.append(
-                    Problem(doc.file, *_mark(key_node), f'duplicate key "{key}" (first given on line {line})')
-                )
+                line = first_seen[key]
+                self.report(key_node, f'duplicate key "{key}" (first given on line {line})')
                 continue
-            first_seen[key] = _mark(key_node)
-            doc.key_marks[path + (key,)] = _mark(key_node)
-            out[key] = _build(loader, value_node, path + (key,), doc, problems)
+            first_seen[key] = _mark(key_node)[0]
+            self.doc.key_marks[path + (key,)] = _mark(key_node)
+            out[key] = self.build(value_node, path + (key,), depth + 1)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, path + (i,), doc, problems) for i, item in enumerate(node.value)]
-    assert isinstance(node, yaml.ScalarNode)
-    # YAML 1.1 reads 19:30 as the base-60 number 1170: keep clock times as written.
-    if node.style is None and _CLOCK.match(node.value):
-        return node.value
-    return loader.construct_object(node, deep=True)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        # YAML 1.1 reads 19:30 as the base-60 number 1170: keep clock times as written.
+        if node.style is None and _CLOCK.match(node.value):
+            return node.value
+        kind = _SCALAR_KINDS.get(node.tag)
+        if kind is None:
+            self.report(node, f'YAML tag "{node.tag}" is not used in playbooks')
+            return None
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except Exception as exc:  # e.g. 2024-02-30: matches a date, is not one
+            reason = str(getattr(exc, "problem", None) or exc)
+            self.report(node, f'"{node.value}" is not {kind} ({reason})')
+            return None
+        return value
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = exc.problem or "YAML syntax error"
-    lines = text.splitlines()
-    here = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or "'\\t'" in problem or ("\t" in here[: max(col, 1)] and "tab" not in problem):
-        tab_col = here.find("\t") + 1 if "\t" in here else col
-        return Problem(name, line, tab_col, "tab character: YAML indents with spaces, not tabs")
-    if "while scanning a quoted scalar" in str(exc.context or ""):
-        cm = exc.context_mark
-        where = (cm.line + 1, cm.column + 1) if cm else (line, col)
-        return Problem(name, where[0], where[1], "quoted text is never closed (missing quote)")
-    context = f" ({exc.context})" if exc.context else ""
-    return Problem(name, line, col, f"YAML syntax: {problem}{context}")
+class _Stop(Exception):
+    """Raised to stop building once the value budget is spent (the problem is recorded)."""

@@ -9,8 +9,9 @@ if TYPE_CHECKING:
     from fieldkit.workspace import Workspace
 
 
-def make_app(workspace: Workspace) -> FieldkitApp:
+def make_app(workspace: Workspace, *, unlock_word: str | None = None) -> FieldkitApp:
     """The one factory that builds the app, for the CLI and for the tests."""
     from fieldkit.tui.app import FieldkitApp
+    from fieldkit.tui.keys import UNLOCK_WORD
 
-    return FieldkitApp(workspace)
+    return FieldkitApp(workspace, unlock_word=unlock_word or UNLOCK_WORD)

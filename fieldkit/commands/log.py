@@ -1,0 +1,256 @@
+"""`fieldkit log add|amend|list|verify`: the device's engagement log from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from fieldkit.commands.common import console, with_workspace
+from fieldkit.errors import UserError
+from fieldkit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fieldkit.field.device import Device
+    from fieldkit.model import Engagement
+
+LIST_FIELDS = ("partners", "indicators", "outcomes", "people")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeated options and comma lists alike: --indicator a --indicator b,c."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Every field of an engagement as an option (shared by add and amend)."""
+    options = [
+        click.option(
+            "--time",
+            "when",
+            help="When it happened: ISO 8601 "
+            "(2023-09-26T19:30 or with +01:00) or HH:MM today; default now.",
+        ),
+        click.option(
+            "--visit", help="The assigned visit it belongs to (default: the current one)."
+        ),
+        click.option("--venue", help="Venue id from the catalogue."),
+        click.option("--lat", type=float, help="Latitude, when not at a catalogue venue."),
+        click.option("--lon", type=float, help="Longitude, when not at a catalogue venue."),
+        click.option("--accuracy", type=float, help="Position accuracy in metres."),
+        click.option("--venue-type", help="Venue type code (default: the venue's)."),
+        click.option(
+            "--people",
+            multiple=True,
+            metavar="G:AGE:NAT[:N]",
+            help="People engaged: gender:age_band:nationality:count, repeatable, "
+            "e.g. female:age_18_24:romanian:2. Never names.",
+        ),
+        click.option("--language", help="Language used (code)."),
+        click.option(
+            "--interpreter/--no-interpreter", default=None, help="Whether an interpreter was used."
+        ),
+        click.option("--partner", multiple=True, help="Partner present (code; repeatable or a,b)."),
+        click.option(
+            "--indicator", multiple=True, help="Sign of exploitation seen (code; repeatable)."
+        ),
+        click.option("--outcome", multiple=True, help="What was done (code; repeatable)."),
+        click.option("--referral", help="Reference number of a referral made elsewhere."),
+        click.option("--notes", help="Free-text notes (sensitive: never on maps or exports)."),
+        click.option("--officer", help="Roster id of the officer logging (default: the device's)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the stored record as JSON."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _changes(dev: Device, opts: dict[str, Any]) -> dict[str, Any]:
+    """The draft fields the options set (options not given are left out)."""
+    from fieldkit.model import PeopleGroup, RecordError
+
+    out: dict[str, Any] = {}
+    if opts["when"]:
+        out["time"] = _parse_time(opts["when"], dev)
+    for option, name in (
+        ("visit", "visit"),
+        ("venue", "venue"),
+        ("lat", "lat"),
+        ("lon", "lon"),
+        ("accuracy", "accuracy_m"),
+        ("venue_type", "venue_type"),
+        ("language", "language"),
+        ("interpreter", "interpreter"),
+        ("referral", "referral_ref"),
+        ("notes", "notes"),
+        ("officer", "officer"),
+    ):
+        if opts[option] is not None:
+            out[name] = opts[option]
+    for option, name in (
+        ("partner", "partners"),
+        ("indicator", "indicators"),
+        ("outcome", "outcomes"),
+    ):
+        if opts[option]:
+            values = _split(opts[option])
+            out[name] = [] if values == ["none"] else values
+    if opts["people"]:
+        try:
+            out["people"] = [PeopleGroup.parse(p) for p in _split(opts["people"]) if p != "none"]
+        except RecordError as exc:
+            raise UserError(str(exc)) from None
+    return out
+
+
+def _parse_time(text: str, dev: Device) -> datetime:
+    try:
+        if len(text) <= 5 and ":" in text:
+            clock = datetime.strptime(text, "%H:%M").time()
+            return datetime.combine(dev.now().date(), clock, tzinfo=dev.zone)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f'--time "{text}": write 2023-09-26T19:30 (ISO 8601) or 19:30') from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dev.zone)
+
+
+def _show(rec: Engagement, as_json: bool, verb: str, state: str = "pending") -> None:
+    if as_json:
+        click.echo(json.dumps({**rec.to_dict(), "sync": state}, indent=2, ensure_ascii=False))
+    else:
+        where = rec.venue or f"{rec.lat:.5f},{rec.lon:.5f}"
+        console.print(f"{verb} {short_id(rec.id)} ({rec.id}) at {where}, {rec.time}; sync: {state}")
+
+
+@click.group("log")
+def log() -> None:
+    """Log engagements on this device: add, amend, list, verify. Nothing is ever deleted."""
+
+
+@log.command("add")
+@record_options
+@with_workspace
+def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
+    """Log an engagement. Visit, venue and partners default to the current assignment."""
+    from fieldkit.field.device import Device
+
+    with Device.open(ws.root) as dev:
+        changes = _changes(dev, opts)
+        draft = dev.prefill(changes.get("time"))
+        if "visit" in changes:
+            chosen = dev.loadout.assignment(changes["visit"])
+            if chosen is not None:
+                venue = dev.loadout.venues[chosen.venue]
+                draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
+        elif "venue" in changes or "lat" in changes:
+            draft.update(visit=None, venue=None, venue_type=None, partners=[])
+        draft.update(**changes)
+        if "venue" in changes and "venue_type" not in changes:
+            draft.venue_type = None  # taken from the venue
+        rec = dev.save(draft)
+    _show(rec, as_json, "saved")
+
+
+@log.command("amend")
+@click.argument("record_id", metavar="ID")
+@record_options
+@with_workspace
+def amend(ws: Workspace, record_id: str, as_json: bool, **opts: Any) -> None:
+    """Correct record ID: a new version with the given fields changed; the old one stays.
+
+    List options replace the whole list; give "none" to clear one (--indicator none).
+    """
+    from fieldkit.field.device import Device
+
+    with Device.open(ws.root) as dev:
+        changes = _changes(dev, opts)
+        if not changes:
+            raise UserError("nothing to amend: give the fields to correct, e.g. --outcome ...")
+        rec = dev.amend(record_id, **changes)
+    _show(rec, as_json, "amended" if not as_json else "", "pending")
+
+
+@log.command("list")
+@click.option("--day", help="Only engagements on this local day: YYYY-MM-DD or 'today'.")
+@click.option("--history", is_flag=True, help="Every version, amended ones too (default: latest).")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the newest).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of records, each with 'sync'.")
+@with_workspace
+def list_cmd(
+    ws: Workspace, day: str | None, history: bool, limit: int | None, as_json: bool
+) -> None:
+    """List the engagements on this device with their sync state."""
+    from fieldkit.field.device import Device
+
+    with Device.open(ws.root) as dev:
+        wanted: date | None = None
+        if day == "today":
+            wanted = dev.now().date()
+        elif day:
+            try:
+                wanted = date.fromisoformat(day)
+            except ValueError:
+                raise UserError(f'--day "{day}": write YYYY-MM-DD or "today"') from None
+        rows = dev.records(wanted, history=history)
+        amended = {r.amends for r, _ in rows if r.amends} if history else set()
+    if limit is not None:
+        rows = rows[-limit:]
+    if as_json:
+        click.echo(json.dumps([{**r.to_dict(), "sync": s} for r, s in rows], ensure_ascii=False))
+        return
+    _table(rows, amended, history)
+
+
+def short_id(record_id: str) -> str:
+    """The last 8 characters: the random part of a UUIDv7 (the first ones are the time)."""
+    return record_id[-8:]
+
+
+def _table(rows: list[tuple[Engagement, str]], amended: set[str | None], history: bool) -> None:
+    lines = [
+        f"{'id':8}  {'time':16}  {'sync':12}  {'where':24}  {'people':>6}  {'signs':>5}  outcomes"
+    ]
+    for rec, state in rows:
+        note = f"  (amends {short_id(rec.amends)})" if rec.amends else ""
+        if history and rec.id in amended:
+            note += "  [superseded]"
+        where = rec.venue or f"{rec.lat:.4f},{rec.lon:.4f}"
+        lines.append(
+            f"{short_id(rec.id):8}  {rec.time[:16].replace('T', ' '):16}  {state:12}  "
+            f"{where[:24]:24}  {rec.people_count:>6}  {len(rec.indicators):>5}  "
+            f"{', '.join(rec.outcomes) or '-'}{note}"
+        )
+    lines.append(f"{len(rows)} engagement(s)")
+    click.echo("\n".join(lines))
+
+
+@log.command("verify")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@with_workspace
+def verify(ws: Workspace, as_json: bool) -> None:
+    """Check the hash chain and every signature; name each broken record. Exit 2 if any."""
+    from fieldkit.field.device import Device
+
+    with Device.open(ws.root) as dev:
+        report = dev.verify()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    elif report.ok:
+        console.print(f"ok: {report.checked} record(s), chain and signatures intact")
+    else:
+        for item in report.breaks:
+            click.echo(f"fieldkit: {item}", err=True)
+        click.echo(
+            f"fieldkit: {len(report.breaks)} problem(s) in {report.checked} record(s): "
+            "the log has been tampered with or damaged",
+            err=True,
+        )
+    if not report.ok:
+        sys.exit(2)
+
+
+COMMANDS = [log]

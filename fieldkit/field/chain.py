@@ -1,0 +1,170 @@
+"""The hash chain: check a device's records link, hash and sign, and say which one is broken."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from fieldkit.field.clock import Stamp
+from fieldkit.field.keys import verify_signature
+from fieldkit.model import GENESIS_HASH, Engagement, RecordError
+
+CHANGED = "changed"
+MISSING = "missing"
+OUT_OF_ORDER = "out of order"
+BAD_SIGNATURE = "bad signature"
+
+
+@dataclass(frozen=True)
+class Break:
+    """One thing wrong with the chain: which record (position and id) and how."""
+
+    kind: str
+    seq: int | None
+    record_id: str | None
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"record #{self.seq}" if self.seq is not None else "record"
+        if self.record_id:
+            where += f" {self.record_id}"
+        return f"{where}: {self.kind}: {self.detail}"
+
+
+@dataclass
+class ChainReport:
+    """What `verify` found: how many records it checked and every break."""
+
+    checked: int = 0
+    breaks: list[Break] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "checked": self.checked,
+            "breaks": [
+                {"kind": b.kind, "seq": b.seq, "id": b.record_id, "detail": b.detail}
+                for b in self.breaks
+            ],
+        }
+
+
+Row = tuple[int, str, str, str, str | None, str, str, str]
+_COLUMNS = "seq, id, hlc, time, amends, prev_hash, hash, record"
+
+
+def verify_rows(
+    rows: Iterable[Row],
+    public_key: str,
+    hash_positions: dict[str, int],
+    verify: Callable[[str, bytes, str], bool] = verify_signature,
+) -> ChainReport:
+    """Walk the records in chain order; `hash_positions` maps every stored hash to its seq."""
+    report = ChainReport()
+    expected_prev, last_seq, last_stamp = GENESIS_HASH, 0, Stamp(0, 0)
+    for seq, rid, hlc, time, amends, prev_col, hash_col, text in rows:
+        report.checked += 1
+        add = report.breaks.append
+        try:
+            rec = Engagement.from_json(text)
+        except RecordError as exc:
+            add(Break(CHANGED, seq, rid, f"its content is no longer a valid record ({exc})"))
+            expected_prev, last_seq = hash_col, seq
+            continue
+        columns = (rid, hlc, time, amends, prev_col, hash_col)
+        content = (rec.id, rec.hlc, rec.time, rec.amends, rec.prev_hash, rec.hash)
+        if rec.compute_hash() != rec.hash or columns != content:
+            add(
+                Break(
+                    CHANGED,
+                    seq,
+                    rid,
+                    "its content does not match its hash (edited after it was saved)",
+                )
+            )
+        elif not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
+            add(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
+        if rec.prev_hash != expected_prev:
+            add(_link_break(seq, rid, rec.prev_hash, last_seq, hash_positions))
+        elif seq != last_seq + 1 and last_seq:
+            add(
+                Break(
+                    MISSING,
+                    seq,
+                    rid,
+                    f"{seq - last_seq - 1} record(s) before it are gone "
+                    f"(positions #{last_seq + 1}..#{seq - 1})",
+                )
+            )
+        try:
+            stamp = Stamp.parse(rec.hlc)
+        except ValueError:
+            stamp = last_stamp
+        if stamp <= last_stamp:
+            add(
+                Break(
+                    OUT_OF_ORDER,
+                    seq,
+                    rid,
+                    f"its clock stamp {rec.hlc} is not after the previous record's",
+                )
+            )
+        last_stamp = max(stamp, last_stamp)
+        expected_prev, last_seq = hash_col, seq
+    return report
+
+
+def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[str, int]) -> Break:
+    at = positions.get(prev)
+    if at is not None and at > seq:
+        return Break(
+            OUT_OF_ORDER,
+            seq,
+            rid,
+            f"it is chained after record #{at}, which comes later in the store",
+        )
+    if at is not None:
+        return Break(
+            OUT_OF_ORDER, seq, rid, f"it is chained after record #{at}, not after #{last_seq}"
+        )
+    gap = max(seq - last_seq - 1, 1)
+    return Break(
+        MISSING,
+        seq,
+        rid,
+        f"{gap} record(s) before it are gone: it is chained after "
+        f"hash {prev[:12]}..., which is not in the store",
+    )
+
+
+def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
+    """Check every record of a store, its outbox and its head; the store is only read."""
+    positions = dict(conn.execute("SELECT hash, seq FROM engagements").fetchall())
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
+    report = verify_rows(rows, public_key, positions)
+    orphans = conn.execute(
+        "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "
+        "WHERE e.id IS NULL ORDER BY o.id"
+    ).fetchall()
+    for (rid,) in orphans:
+        report.breaks.append(
+            Break(
+                MISSING,
+                None,
+                rid,
+                "the record was deleted from the store (its sync state is still there)",
+            )
+        )
+    unlisted = conn.execute(
+        "SELECT e.seq, e.id FROM engagements e LEFT JOIN outbox o ON o.id = e.id "
+        "WHERE o.id IS NULL ORDER BY e.seq"
+    ).fetchall()
+    for seq, rid in unlisted:
+        report.breaks.append(Break(CHANGED, seq, rid, "its sync state was removed"))
+    report.breaks.sort(key=lambda b: (b.seq is None, b.seq or 0))
+    return report

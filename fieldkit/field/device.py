@@ -1,0 +1,230 @@
+"""An enrolled device: today's assignments, prefilled drafts, save, amend, list, verify."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fieldkit.errors import UserError
+from fieldkit.field import outbox
+from fieldkit.field.chain import ChainReport, verify_store
+from fieldkit.field.clock import HybridClock
+from fieldkit.field.draft import Draft, check_draft
+from fieldkit.field.enroll import (
+    DEVICE_DIR,
+    PRIVATE_KEY,
+    STORE_FILE,
+    load_device_file,
+    load_device_loadout,
+)
+from fieldkit.field.keys import DeviceKey
+from fieldkit.field.loadout import Assignment, Loadout
+from fieldkit.field.store import DeviceStore
+from fieldkit.model import Engagement
+
+#: After a visit ends, its engagements are still prefilled from it for this long.
+GRACE = timedelta(hours=2)
+
+
+class RecordNotFound(UserError):
+    """No record with that id (or id prefix) on this device."""
+
+
+class Device:
+    """The device in a workspace. Every call is local and quick: no network, ever."""
+
+    def __init__(
+        self, folder: Path, info: dict[str, Any], loadout: Loadout, store: DeviceStore
+    ) -> None:
+        self.folder = folder
+        self.info = info
+        self.loadout = loadout
+        self.store = store
+        self.clock = HybridClock(store.last_stamp())
+        self._key: DeviceKey | None = None
+
+    @classmethod
+    def open(cls, root: Path) -> Device:
+        """The device of the workspace at `root` (or `root` itself if it is the device folder)."""
+        folder = root if (root / "device.json").exists() else root / DEVICE_DIR
+        info = load_device_file(folder)
+        loadout = load_device_loadout(folder, info)
+        store = DeviceStore(folder / STORE_FILE)
+        return cls(folder, info, loadout, store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Device:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- who and when ----------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return str(self.info["device_id"])
+
+    @property
+    def officer(self) -> str:
+        return str(self.info["officer"])
+
+    @property
+    def public_key(self) -> str:
+        return str(self.info["public_key"])
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.loadout.zone
+
+    def now(self) -> datetime:
+        return datetime.now(self.zone).replace(microsecond=0)
+
+    @property
+    def key(self) -> DeviceKey:
+        if self._key is None:
+            self._key = DeviceKey.load(self.folder / PRIVATE_KEY)
+        return self._key
+
+    # -- the plan --------------------------------------------------------------------
+
+    def today(self, now: datetime | None = None) -> list[Assignment]:
+        """This team's assignments on the local day of `now`, in time order."""
+        day = (now or self.now()).astimezone(self.zone).date()
+        return [a for a in self.loadout.assignments if a.start.astimezone(self.zone).date() == day]
+
+    def current(self, now: datetime | None = None) -> Assignment | None:
+        """The assignment under way at `now`, else the one that ended within GRACE, else None."""
+        moment = now or self.now()
+        under_way = [a for a in self.loadout.assignments if a.covers(moment)]
+        if under_way:
+            return under_way[0]
+        ended = [a for a in self.loadout.assignments if a.end <= moment < a.end + GRACE]
+        return ended[-1] if ended else None
+
+    def prefill(self, now: datetime | None = None) -> Draft:
+        """A draft with the current assignment's visit, venue, type and partners, and the time."""
+        moment = (now or self.now()).astimezone(self.zone).replace(microsecond=0)
+        draft = Draft(officer=self.officer, time=moment)
+        found = self.current(moment)
+        if found is not None:
+            venue = self.loadout.venues[found.venue]
+            draft.update(
+                visit=found.visit,
+                venue=venue.id,
+                venue_type=venue.type,
+                partners=list(found.partners),
+            )
+        return draft
+
+    # -- writing ---------------------------------------------------------------------
+
+    def record_from(self, draft: Draft, recorded: datetime | None = None) -> Engagement:
+        """Check a draft and turn it into an unsealed record (the store seals it)."""
+        if (
+            draft.venue is not None
+            and draft.venue_type is None
+            and draft.venue in self.loadout.venues
+        ):
+            draft.venue_type = self.loadout.venues[draft.venue].type
+        check_draft(draft, self.loadout)
+        recorded = recorded or self.now()
+        assert draft.venue_type is not None  # checked above
+        return Engagement(
+            id="",
+            device=self.id,
+            officer=draft.officer,
+            operation=self.loadout.operation,
+            team=self.loadout.team,
+            hlc="",
+            recorded_at=recorded.isoformat(),
+            timezone=self.loadout.timezone,
+            time=draft.time.isoformat(),
+            venue_type=draft.venue_type,
+            visit=draft.visit,
+            venue=draft.venue,
+            lat=draft.lat,
+            lon=draft.lon,
+            accuracy_m=draft.accuracy_m,
+            people=tuple(draft.people),
+            language=draft.language,
+            interpreter=draft.interpreter,
+            partners=tuple(draft.partners),
+            indicators=tuple(draft.indicators),
+            outcomes=tuple(draft.outcomes),
+            referral_ref=draft.referral_ref or None,
+            notes=draft.notes or None,
+            amends=draft.amends,
+        )
+
+    def save(self, draft: Draft) -> Engagement:
+        """Check, chain, sign and store one engagement; returns the stored record."""
+        return self.store.append([self.record_from(draft)], self.key.sign, self.clock)[0]
+
+    def save_many(
+        self, drafts: list[Draft], recorded: list[datetime] | None = None
+    ) -> list[Engagement]:
+        """The bulk path: all drafts in one transaction (simulate, benches, imports)."""
+        stamps = recorded or [None] * len(drafts)  # type: ignore[list-item]
+        records = [self.record_from(d, r) for d, r in zip(drafts, stamps, strict=True)]
+        return self.store.append(records, self.key.sign, self.clock)
+
+    def resolve(self, record_id: str) -> str:
+        """A full record id from an id or a unique prefix of one."""
+        if self.store.get(record_id) is not None:
+            return record_id
+        found = self.store.find(record_id) if len(record_id) >= 4 else []
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise RecordNotFound(
+                f"no record {record_id!r} on this device (see `fieldkit log list`)"
+            )
+        raise RecordNotFound(f"{record_id!r} matches several records: {', '.join(found[:5])}")
+
+    def draft_of(self, record_id: str) -> Draft:
+        """A draft of the newest version of a record, to change and save as an amendment."""
+        latest = self.store.latest_of(self.resolve(record_id))
+        assert latest is not None
+        draft = Draft(officer=latest.officer, time=datetime.fromisoformat(latest.time))
+        for f in fields(Draft):
+            if f.name not in ("officer", "time", "amends"):
+                value = getattr(latest, f.name)
+                setattr(draft, f.name, list(value) if isinstance(value, tuple) else value)
+        draft.amends = latest.id
+        return draft
+
+    def amend(self, record_id: str, **changes: Any) -> Engagement:
+        """A new version of the record correcting the given fields; the old one stays."""
+        draft = self.draft_of(record_id).update(**changes)
+        return self.save(draft)
+
+    # -- reading ---------------------------------------------------------------------
+
+    def records(
+        self, day: date | None = None, history: bool = False
+    ) -> list[tuple[Engagement, str]]:
+        """(record, sync state): latest versions (or every version) of one day or of all days."""
+        return self.store.records(day.isoformat() if day else None, history=history)
+
+    def recent(self, limit: int = 10) -> list[tuple[Engagement, str]]:
+        """The newest engagements (latest versions), newest first."""
+        return self.store.records(history=False, limit=limit, newest_first=True)
+
+    def history(self, record_id: str) -> list[Engagement]:
+        return self.store.versions(self.resolve(record_id))
+
+    def pending_count(self) -> int:
+        return outbox.pending_count(self.store)
+
+    def sync_counts(self) -> dict[str, int]:
+        return outbox.counts(self.store)
+
+    def verify(self) -> ChainReport:
+        with self.store.guard("verify the records"):
+            return verify_store(self.store.conn, self.public_key)

@@ -1,0 +1,117 @@
+"""What an officer fills in before saving (a Draft), checked against the loadout's code lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from fieldkit.codes import CodeList, did_you_mean
+from fieldkit.errors import UserError
+from fieldkit.field.loadout import Loadout
+from fieldkit.model import PeopleGroup
+
+
+class DraftError(UserError):
+    """An engagement that cannot be saved as given: unknown codes, no place, bad numbers."""
+
+
+@dataclass
+class Draft:
+    """An engagement being written: every field an officer can set, prefilled where possible."""
+
+    officer: str
+    time: datetime
+    venue_type: str | None = None
+    visit: str | None = None
+    venue: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    people: list[PeopleGroup] = field(default_factory=list)
+    language: str | None = None
+    interpreter: bool = False
+    partners: list[str] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+    referral_ref: str | None = None
+    notes: str | None = None
+    amends: str | None = None
+
+    def update(self, **changes: Any) -> Draft:
+        """Set the given fields (None means 'not given', except for explicit clears)."""
+        names = {f.name for f in fields(self)}
+        for name, value in changes.items():
+            if name not in names:
+                raise TypeError(f"a draft has no field {name!r}")
+            setattr(self, name, value)
+        return self
+
+
+def check_draft(draft: Draft, loadout: Loadout) -> None:
+    """Raise DraftError naming every problem, with the valid codes for each unknown one."""
+    codes = loadout.codes
+    problems: list[str] = []
+
+    def code(kind: str, plural: str, value: str | None, valid: CodeList) -> None:
+        if value is not None and value not in valid:
+            problems.append(
+                f'unknown {kind} "{value}"{did_you_mean(value, valid.ids)}; '
+                f"valid {plural}: {', '.join(valid.ids)}"
+            )
+
+    if loadout.member(draft.officer) is None:
+        ids = [m.id for m in loadout.members]
+        problems.append(
+            f'officer "{draft.officer}" is not in team {loadout.team}'
+            f"{did_you_mean(draft.officer, ids)}; "
+            f"team members: {', '.join(ids)}"
+        )
+    if draft.time.tzinfo is None:
+        problems.append("the time needs a UTC offset (e.g. 2023-09-26T19:30+01:00)")
+    if draft.visit is not None and loadout.assignment(draft.visit) is None:
+        visits = [a.visit for a in loadout.assignments]
+        problems.append(
+            f'unknown visit "{draft.visit}"{did_you_mean(draft.visit, visits)}; this team\'s '
+            f"visits: {', '.join(visits) or '(none)'}"
+        )
+    if draft.venue is not None and draft.venue not in loadout.venues:
+        problems.append(
+            f'unknown venue "{draft.venue}"{did_you_mean(draft.venue, loadout.venues)}; '
+            f"valid venues: {', '.join(loadout.venues)}"
+        )
+    if draft.venue is None and (draft.lat is None or draft.lon is None):
+        problems.append("say where: a venue (--venue ID) or a position (--lat and --lon)")
+    if (draft.lat is None) != (draft.lon is None):
+        problems.append("give both --lat and --lon, or neither")
+    if draft.lat is not None and not -90 <= draft.lat <= 90:
+        problems.append(f"latitude {draft.lat} is outside -90..90")
+    if draft.lon is not None and not -180 <= draft.lon <= 180:
+        problems.append(f"longitude {draft.lon} is outside -180..180")
+    if draft.accuracy_m is not None and not 0 <= draft.accuracy_m <= 100_000:
+        problems.append(f"accuracy {draft.accuracy_m} m is not between 0 and 100000 metres")
+    if draft.venue_type is None:
+        problems.append(
+            f"say what kind of place: --venue-type, one of {', '.join(codes.venue_types.ids)}"
+        )
+    code("venue type", "venue types", draft.venue_type, codes.venue_types)
+    code("language", "languages", draft.language, codes["languages"])
+    for partner in draft.partners:
+        code("partner", "partners", partner, codes.partners)
+    for indicator in draft.indicators:
+        code("indicator", "indicators", indicator, codes.indicators)
+    for outcome in draft.outcomes:
+        code("outcome", "outcomes", outcome, codes.outcomes)
+    for group in draft.people:
+        code("gender", "genders", group.gender, codes["genders"])
+        code("age band", "age bands", group.age_band, codes["age_bands"])
+        code("nationality", "nationalities", group.nationality, codes["nationalities"])
+        if not 0 <= group.count <= 1000:
+            problems.append(f"people count {group.count} is not between 0 and 1000")
+    if draft.referral_ref is not None and len(draft.referral_ref) > 64:
+        problems.append("a referral reference is at most 64 characters")
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        raise DraftError(unique[0])
+    if unique:
+        raise DraftError("\n".join(f"fieldkit: {p}" for p in unique))

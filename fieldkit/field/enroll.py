@@ -1,0 +1,146 @@
+"""Enrolment: a device workspace made from a team's loadout (id, key pair, plan, store)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fieldkit.codes import did_you_mean
+from fieldkit.errors import UserError
+from fieldkit.field.keys import DeviceKey
+from fieldkit.field.loadout import Loadout, parse_loadout, read_loadout
+from fieldkit.field.store import DeviceStore
+from fieldkit.workspace import FOLDERS
+
+DEVICE_FORMAT = "fieldkit-device/1"
+DEVICE_DIR = "device"
+DEVICE_FILE = "device.json"
+PRIVATE_KEY = "device.key"
+PUBLIC_KEY = "device.pub"
+LOADOUT_FILE = "loadout.json"
+STORE_FILE = "store.db"
+
+
+class EnrolError(UserError):
+    """The device cannot be enrolled as asked."""
+
+
+def enroll(
+    loadout_path: Path, root: Path, officer: str | None = None, device_id: str | None = None
+) -> dict[str, Any]:
+    """Make `root` a device workspace for the loadout's team; returns device.json's data."""
+    loadout = read_loadout(loadout_path)
+    raw = loadout_path.read_bytes()
+    return enroll_loadout(loadout, raw, root, officer, device_id)
+
+
+def enroll_loadout(
+    loadout: Loadout,
+    raw: bytes,
+    root: Path,
+    officer: str | None = None,
+    device_id: str | None = None,
+) -> dict[str, Any]:
+    folder = root / DEVICE_DIR
+    if (folder / DEVICE_FILE).exists():
+        current = json.loads((folder / DEVICE_FILE).read_text(encoding="utf-8"))
+        raise EnrolError(
+            f"{root} is already enrolled as device {current.get('device_id')} "
+            f"(team {current.get('team')}); a device is enrolled once, because its records "
+            "are chained to its key. Enrol into another folder"
+        )
+    if root.exists() and not root.is_dir():
+        raise EnrolError(f"{root} exists and is not a folder")
+    member_ids = [m.id for m in loadout.members]
+    officer = officer or member_ids[0]
+    if officer not in member_ids:
+        raise EnrolError(
+            f'officer "{officer}" is not in team {loadout.team}'
+            f"{did_you_mean(officer, member_ids)}; "
+            f"team members: {', '.join(member_ids)}"
+        )
+    device_id = device_id or f"{loadout.team}-{secrets.token_hex(4)}"
+    root.mkdir(parents=True, exist_ok=True)
+    for name, readme in FOLDERS.items():
+        (root / name).mkdir(exist_ok=True)
+        note = root / name / "README.md"
+        if not note.exists():
+            note.write_text(readme, encoding="utf-8")
+    made_folder = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    try:
+        key = DeviceKey.generate()
+        if (folder / PRIVATE_KEY).exists():
+            (folder / PRIVATE_KEY).unlink()  # left over from an enrolment that did not finish
+        key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY)
+        (folder / LOADOUT_FILE).write_bytes(raw)
+        DeviceStore(folder / STORE_FILE, create=True).close()
+        info = {
+            "format": DEVICE_FORMAT,
+            "device_id": device_id,
+            "operation": loadout.operation,
+            "team": loadout.team,
+            "officer": officer,
+            "public_key": key.public_hex,
+            "enrolled_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "loadout_sha256": hashlib.sha256(raw).hexdigest(),
+            "plan_sha256": loadout.plan_sha256,
+        }
+        _write_atomic(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
+    except BaseException:
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return info
+
+
+def load_device_file(folder: Path) -> dict[str, Any]:
+    path = folder / DEVICE_FILE
+    if not path.is_file():
+        raise EnrolError(
+            f"no enrolled device in {folder.parent} ({DEVICE_DIR}/{DEVICE_FILE} is missing); "
+            "enrol one with: fieldkit device enroll ops/OP/loadouts/TEAM.json --workspace DIR"
+        )
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise EnrolError(f"{path}: unreadable device file ({exc})") from None
+    if not isinstance(info, dict) or info.get("format") != DEVICE_FORMAT:
+        raise EnrolError(f"{path}: not a fieldkit device file (format {DEVICE_FORMAT})")
+    for name in ("device_id", "operation", "team", "officer", "public_key"):
+        if not isinstance(info.get(name), str):
+            raise EnrolError(f"{path}: the device file has no {name}")
+    return info
+
+
+def load_device_loadout(folder: Path, info: dict[str, Any]) -> Loadout:
+    """The loadout the device was enrolled with, checked to be the same team and file."""
+    path = folder / LOADOUT_FILE
+    loadout = read_loadout(path)
+    if loadout.team != info["team"] or loadout.operation != info["operation"]:
+        raise EnrolError(
+            f"{path}: wrong loadout: it is for team {loadout.team} of {loadout.operation}, "
+            f"but this device is enrolled for team {info['team']} of {info['operation']}"
+        )
+    return loadout
+
+
+def loadout_from_data(data: dict[str, Any]) -> tuple[Loadout, bytes]:
+    """A loadout held in memory (for simulate and tests) as parsed data and its file bytes."""
+    raw = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return parse_loadout(data), raw
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(path)

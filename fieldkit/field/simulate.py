@@ -1,0 +1,393 @@
+"""The simulator: device stores filled with plausible engagements that follow each team's plan.
+
+`simulate(op_folder, devices=N, engagements=M, seed=S)` reads `op_folder/loadouts/*.json`,
+enrols N devices into `op_folder/devices/DEVICE_ID/` (teams round-robin; officers
+round-robin within a team) and gives each M engagements through the ordinary store code.
+
+What the engagements look like:
+- 85% happen on an assigned visit: at its venue (GPS within ~25 m, accuracy 5-30 m), at a
+  time inside the visit, with the visit's partners; 15% are off-plan street encounters
+  within ~400 m of a visit's venue (venue type street_or_transport_hub, no venue id).
+- People, indicators and outcomes follow the venue type (`PROFILES`): e.g. about 45% of
+  brothel engagements show signs, mostly control by a "boyfriend", online adverts and fear;
+  about 8% of church engagements do. Outcomes follow the signs (leaflet, helpline, and with
+  two or more signs safeguarding / NRM referrals, intelligence, follow-up).
+- PLANTED clusters: at the venues named in `PLANTED` (for the Barnet playbook; for another
+  operation, the first venue by id of the same type), each device also logs 8% of its
+  engagements as follow-up visits, and every engagement within `radius_m` of a planted
+  venue shows signs at `rate` (0.85), drawn from the cluster's own indicators. So the hex
+  cells and density around those venues come out hot; everything else stays cool.
+  `op_folder/devices/simulation.json` lists the planted clusters with their coordinates.
+
+The same seed gives the same engagements (ids, stamps and keys differ from run to run).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fieldkit.errors import UserError
+from fieldkit.field.device import Device
+from fieldkit.field.draft import Draft
+from fieldkit.field.enroll import DEVICE_DIR, DEVICE_FILE, enroll_loadout
+from fieldkit.field.loadout import Assignment, Loadout, VenueInfo, read_loadout
+from fieldkit.model import PeopleGroup
+
+SIMULATION_FORMAT = "fieldkit-simulation/1"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How engagements at one venue type tend to go."""
+
+    sign_rate: float
+    indicators: tuple[str, ...]
+    female_share: float
+    group: tuple[int, int]
+
+
+PROFILES: dict[str, Profile] = {
+    "brothel": Profile(
+        0.45,
+        (
+            "controlling_boyfriend",
+            "advertised_online",
+            "anxious_afraid",
+            "under_control",
+            "fear_of_deportation",
+            "no_identity_documents",
+        ),
+        0.95,
+        (1, 3),
+    ),
+    "car_wash": Profile(
+        0.35,
+        ("long_hours", "little_or_no_money", "unsuitable_clothing", "poor_housing", "owes_debt"),
+        0.05,
+        (1, 4),
+    ),
+    "nail_bar": Profile(
+        0.30,
+        ("long_hours", "little_or_no_money", "price_too_low", "isolated", "under_control"),
+        0.85,
+        (1, 3),
+    ),
+    "construction_site": Profile(
+        0.30,
+        ("long_hours", "unsuitable_clothing", "untreated_injuries", "owes_debt", "poor_housing"),
+        0.05,
+        (1, 5),
+    ),
+    "overcrowded_house": Profile(
+        0.55, ("poor_housing", "owes_debt", "under_control", "no_identity_documents"), 0.4, (2, 6)
+    ),
+    "homeless_shelter": Profile(
+        0.25,
+        (
+            "malnourished",
+            "substance_dependence",
+            "little_or_no_money",
+            "no_identity_documents",
+            "owes_debt",
+        ),
+        0.2,
+        (1, 3),
+    ),
+    "recruitment_agency": Profile(
+        0.2, ("owes_debt", "isolated", "no_identity_documents"), 0.4, (1, 3)
+    ),
+    "airport_arrivals": Profile(
+        0.10, ("isolated", "owes_debt", "under_control", "anxious_afraid"), 0.45, (1, 6)
+    ),
+    "church": Profile(0.08, ("isolated", "little_or_no_money", "owes_debt"), 0.55, (1, 5)),
+}
+DEFAULT_PROFILE = Profile(
+    0.10, ("anxious_afraid", "malnourished", "little_or_no_money"), 0.4, (1, 2)
+)
+
+#: The planted clusters of the Barnet playbook: (venue id, indicators shown there).
+PLANTED: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "popup-cricklewood",
+        (
+            "controlling_boyfriend",
+            "advertised_online",
+            "no_identity_documents",
+            "fear_of_deportation",
+        ),
+    ),
+    ("carwash-edgware-road", ("long_hours", "little_or_no_money", "owes_debt", "poor_housing")),
+    (
+        "site-brent-cross-town",
+        ("untreated_injuries", "owes_debt", "unsuitable_clothing", "long_hours"),
+    ),
+)
+PLANTED_RATE = 0.85
+PLANTED_RADIUS_M = 350.0
+FOLLOW_UP_SHARE = 0.08
+OFF_PLAN_SHARE = 0.15
+
+NATIONALITIES = (
+    ("romanian", 55),
+    ("moldovan", 8),
+    ("british", 10),
+    ("bulgarian", 6),
+    ("hungarian", 4),
+    ("polish", 5),
+    ("albanian", 4),
+    ("vietnamese", 3),
+    ("other", 3),
+    ("unknown", 2),
+)
+AGE_BANDS = (
+    ("under_18", 3),
+    ("age_18_24", 30),
+    ("age_25_34", 35),
+    ("age_35_49", 22),
+    ("age_50_plus", 8),
+    ("unknown", 2),
+)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    venue: VenueInfo
+    indicators: tuple[str, ...]
+
+
+def simulate(
+    op_folder: Path, devices: int, engagements: int, seed: int, replace: bool = False
+) -> dict[str, Any]:
+    """Enrol `devices` simulated devices and fill each with `engagements`; returns the manifest."""
+    paths = sorted((op_folder / "loadouts").glob("*.json"))
+    if not paths:
+        raise UserError(f"{op_folder}/loadouts/ has no loadouts: run `fieldkit plan` first")
+    loadouts = [(read_loadout(p), p.read_bytes()) for p in paths]
+    target = op_folder / "devices"
+    if target.exists() and any(target.iterdir()):
+        if not replace:
+            raise UserError(f"{target} already holds devices; give --replace to simulate afresh")
+        _remove_simulated(target)
+    clusters = planted_clusters(loadouts[0][0])
+    manifest: dict[str, Any] = {
+        "format": SIMULATION_FORMAT,
+        "seed": seed,
+        "devices": [],
+        "planted": [
+            {
+                "venue": c.venue.id,
+                "name": c.venue.name,
+                "type": c.venue.type,
+                "lat": c.venue.lat,
+                "lon": c.venue.lon,
+                "radius_m": PLANTED_RADIUS_M,
+                "rate": PLANTED_RATE,
+                "indicators": list(c.indicators),
+            }
+            for c in clusters
+        ],
+    }
+    for i in range(devices):
+        loadout, raw = loadouts[i % len(loadouts)]
+        rng = random.Random(f"{seed}/{i}")
+        members = [m.id for m in loadout.members]
+        officer = members[(i // len(loadouts)) % len(members)]
+        device_id = f"{loadout.team}-{rng.getrandbits(32):08x}"
+        enroll_loadout(loadout, raw, target / device_id, officer=officer, device_id=device_id)
+        info_path = target / device_id / DEVICE_DIR / DEVICE_FILE
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        info_path.write_text(
+            json.dumps({**info, "simulated": True}, indent=2) + "\n", encoding="utf-8"
+        )
+        with Device.open(target / device_id) as dev:
+            drafts = [make_draft(dev, rng, clusters) for _ in range(engagements)]
+            drafts.sort(key=lambda d: d.time)
+            for start in range(0, len(drafts), 5000):
+                chunk = drafts[start : start + 5000]
+                dev.save_many(
+                    chunk, recorded=[d.time + timedelta(minutes=rng.randint(1, 20)) for d in chunk]
+                )
+        manifest["devices"].append(
+            {"id": device_id, "team": loadout.team, "officer": officer, "engagements": engagements}
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "simulation.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def planted_clusters(loadout: Loadout) -> list[Cluster]:
+    """The planted venues in this operation's catalogue (by id, else the first of the type)."""
+    found: list[Cluster] = []
+    by_type = {
+        "popup-cricklewood": "brothel",
+        "carwash-edgware-road": "car_wash",
+        "site-brent-cross-town": "construction_site",
+    }
+    for venue_id, indicators in PLANTED:
+        venue = loadout.venues.get(venue_id)
+        if venue is None:
+            same = sorted(v.id for v in loadout.venues.values() if v.type == by_type[venue_id])
+            venue = loadout.venues[same[0]] if same else None
+        known = tuple(i for i in indicators if i in loadout.codes.indicators)
+        if venue is not None and venue.lat is not None and known:
+            found.append(Cluster(venue, known))
+    return found
+
+
+def make_draft(dev: Device, rng: random.Random, clusters: list[Cluster]) -> Draft:
+    """One plausible engagement for this device's team."""
+    loadout = dev.loadout
+    plan = list(loadout.assignments)
+    roll = rng.random()
+    members = [m.id for m in loadout.members]
+    officer = dev.officer if rng.random() < 0.7 else rng.choice(members)
+    if plan and roll >= FOLLOW_UP_SHARE:
+        visit = rng.choice(plan)
+        moment = _within(rng, visit)
+    else:
+        visit = None
+        moment = _any_time(rng, loadout, plan)
+    draft = Draft(officer=officer, time=moment)
+    if visit is None and clusters:
+        venue = rng.choice(clusters).venue
+        draft.update(venue=venue.id, venue_type=venue.type)
+        _place(draft, rng, venue, 25)
+    elif visit is not None and rng.random() >= OFF_PLAN_SHARE:
+        venue = loadout.venues[visit.venue]
+        draft.update(
+            visit=visit.visit, venue=venue.id, venue_type=venue.type, partners=list(visit.partners)
+        )
+        _place(draft, rng, venue, 25)
+    else:
+        base = loadout.venues[visit.venue] if visit else next(iter(loadout.venues.values()))
+        draft.update(venue_type=_code(loadout, "street_or_transport_hub", base.type))
+        _place(draft, rng, base, 400)
+    _people_and_signs(draft, rng, loadout, clusters)
+    return draft
+
+
+def _within(rng: random.Random, visit: Assignment) -> datetime:
+    span = max(int((visit.end - visit.start).total_seconds() // 60), 1)
+    return (visit.start + timedelta(minutes=rng.randrange(span))).replace(microsecond=0)
+
+
+def _any_time(rng: random.Random, loadout: Loadout, plan: list[Assignment]) -> datetime:
+    if plan:
+        base = rng.choice(plan).start.replace(hour=10, minute=0)
+    else:
+        start = datetime.fromisoformat(str(loadout.data["operation"]["start"]))
+        base = start.replace(hour=10, tzinfo=loadout.zone)
+    return base + timedelta(minutes=rng.randrange(10 * 60))
+
+
+def _code(loadout: Loadout, wanted: str, fallback: str) -> str:
+    return wanted if wanted in loadout.codes.venue_types else fallback
+
+
+def _place(draft: Draft, rng: random.Random, venue: VenueInfo, spread_m: float) -> None:
+    if venue.lat is None or venue.lon is None:
+        return
+    dist, angle = spread_m * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
+    dlat = dist * math.cos(angle) / 111_320
+    dlon = dist * math.sin(angle) / (111_320 * math.cos(math.radians(venue.lat)))
+    draft.update(
+        lat=round(venue.lat + dlat, 6),
+        lon=round(venue.lon + dlon, 6),
+        accuracy_m=float(rng.randint(5, 30)),
+    )
+
+
+def _near(draft: Draft, clusters: list[Cluster]) -> Cluster | None:
+    if draft.lat is None or draft.lon is None:
+        return None
+    for c in clusters:
+        assert c.venue.lat is not None and c.venue.lon is not None
+        dy = (draft.lat - c.venue.lat) * 111_320
+        dx = (draft.lon - c.venue.lon) * 111_320 * math.cos(math.radians(c.venue.lat))
+        if math.hypot(dx, dy) <= PLANTED_RADIUS_M:
+            return c
+    return None
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...], valid: Any) -> str:
+    choices = [(c, w) for c, w in weighted if c in valid] or [(next(iter(valid)).code, 1)]
+    return rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
+
+
+def _people_and_signs(
+    draft: Draft, rng: random.Random, loadout: Loadout, clusters: list[Cluster]
+) -> None:
+    codes = loadout.codes
+    venue_type = draft.venue_type or "other"
+    profile = PROFILES.get(venue_type, DEFAULT_PROFILE)
+    cluster = _near(draft, clusters)
+    people: list[PeopleGroup] = []
+    nationality = _pick(rng, NATIONALITIES, codes["nationalities"])
+    for _ in range(rng.choice((1, 1, 1, 2))):
+        gender = "female" if rng.random() < profile.female_share else "male"
+        if gender not in codes["genders"]:
+            gender = codes["genders"].ids[0]
+        people.append(
+            PeopleGroup(
+                gender,
+                _pick(rng, AGE_BANDS, codes["age_bands"]),
+                nationality,
+                rng.randint(*profile.group),
+            )
+        )
+    draft.people = people
+    rate, pool = (
+        (PLANTED_RATE, cluster.indicators) if cluster else (profile.sign_rate, profile.indicators)
+    )
+    pool = tuple(i for i in pool if i in codes.indicators)
+    signs: list[str] = []
+    if pool and rng.random() < rate:
+        signs = rng.sample(pool, k=min(len(pool), rng.choice((1, 1, 2, 2, 3))))
+    draft.indicators = signs
+    speaks = any("romanian_speaker" in m.skills for m in loadout.members)
+    romanian = nationality in ("romanian", "moldovan")
+    language = "romanian" if romanian else "english"
+    draft.language = language if language in codes["languages"] else None
+    draft.interpreter = romanian and not speaks
+    outcomes = ["leaflet_given"] if rng.random() < 0.6 else ["no_concerns"]
+    if signs:
+        outcomes = ["leaflet_given"]
+        outcomes += ["helpline_signposted"] if rng.random() < 0.6 else []
+        if len(signs) >= 2:
+            for code, p in (
+                ("safeguarding_referral", 0.3),
+                ("nrm_referral", 0.25),
+                ("intelligence_submitted", 0.4),
+                ("follow_up_needed", 0.4),
+                ("arrest", 0.03),
+            ):
+                if rng.random() < p:
+                    outcomes.append(code)
+    draft.outcomes = [o for o in outcomes if o in codes.outcomes]
+    if "nrm_referral" in draft.outcomes:
+        draft.referral_ref = f"NRM-{rng.randint(100000, 999999)}"
+    if signs and rng.random() < 0.3:
+        draft.notes = rng.choice(
+            (
+                "Manager answered for the workers.",
+                "Worker said their passport is kept by the boss.",
+                "Several mattresses seen in the back room.",
+                "Did not want to talk while observed.",
+            )
+        )
+
+
+def _remove_simulated(target: Path) -> None:
+    for folder in target.iterdir():
+        info = folder / DEVICE_DIR / DEVICE_FILE
+        if folder.is_dir() and info.is_file():
+            if not json.loads(info.read_text(encoding="utf-8")).get("simulated"):
+                raise UserError(f"{folder} is a real device, not a simulated one; not removing it")
+    shutil.rmtree(target)

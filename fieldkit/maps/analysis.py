@@ -1,0 +1,167 @@
+"""The headless hotspot analysis: density surface, Gi* cells, venue tallies and plan coverage."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import h3
+import numpy as np
+
+from fieldkit.maps.gistar import HexHotspots, default_resolution, hex_hotspots
+from fieldkit.maps.inputs import MapInput, PlannedVisit
+from fieldkit.maps.kde import (
+    DensitySurface,
+    LocalProjection,
+    default_bandwidth,
+    default_cell_size,
+    quartic_density,
+)
+
+#: Outcomes that count as a referral in venue popups and tallies.
+REFERRAL_OUTCOMES = ("nrm_referral", "duty_to_notify", "safeguarding_referral", "referred_to_partner")
+#: A planned visit counts as done if an engagement at its venue falls in its window ± this slack.
+VISIT_SLACK = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class VenueTally:
+    """What happened at one venue: visits planned and done, engagements and their codes."""
+
+    venue_id: str
+    planned: int = 0
+    done: int = 0
+    engagements: int = 0
+    people: int = 0
+    indicators: Counter[str] = field(default_factory=Counter)
+    referrals: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def missed(self) -> int:
+        return self.planned - self.done
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the map and the report show, computed without any rendering."""
+
+    n_engagements: int
+    bandwidth_m: float
+    cell_m: float
+    surface: DensitySurface | None
+    hotspots: HexHotspots | None
+    venues: dict[str, VenueTally]
+    missed_visits: tuple[PlannedVisit, ...]
+    per_day: dict[date, Counter[str]]
+    per_indicator: dict[str, Counter[str]]
+    projection: LocalProjection
+
+    @property
+    def empty(self) -> bool:
+        return self.n_engagements == 0
+
+
+def visit_done(visit: PlannedVisit, times_at_venue: list[datetime]) -> bool:
+    """The store's word if it has one; otherwise an engagement at the venue in the window."""
+    if visit.done is not None:
+        return visit.done
+    lo = bisect.bisect_left(times_at_venue, visit.start - VISIT_SLACK)
+    return lo < len(times_at_venue) and times_at_venue[lo] <= visit.end + VISIT_SLACK
+
+
+def _tallies(map_input: MapInput) -> tuple[dict[str, VenueTally], tuple[PlannedVisit, ...]]:
+    times: dict[str, list[datetime]] = defaultdict(list)
+    tallies = {v.id: VenueTally(v.id) for v in map_input.venues}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in map_input.engagements:
+        if e.venue_id is None or e.venue_id not in tallies:
+            continue
+        times[e.venue_id].append(e.when)
+        tally = tallies[e.venue_id]
+        tally.indicators.update(e.indicators)
+        tally.referrals.update(o for o in e.outcomes if o in REFERRAL_OUTCOMES)
+        counts[e.venue_id]["engagements"] += 1
+        counts[e.venue_id]["people"] += e.people
+    for series in times.values():
+        series.sort()
+    missed = []
+    for visit in map_input.visits:
+        counts[visit.venue_id]["planned"] += 1
+        if visit_done(visit, times[visit.venue_id]):
+            counts[visit.venue_id]["done"] += 1
+        else:
+            missed.append(visit)
+    out = {
+        vid: VenueTally(
+            vid,
+            planned=counts[vid]["planned"],
+            done=counts[vid]["done"],
+            engagements=counts[vid]["engagements"],
+            people=counts[vid]["people"],
+            indicators=t.indicators,
+            referrals=t.referrals,
+        )
+        for vid, t in tallies.items()
+    }
+    return out, tuple(sorted(missed, key=lambda v: v.start))
+
+
+def analyse(
+    map_input: MapInput,
+    bandwidth_m: float | None = None,
+    cell_m: float | None = None,
+    resolution: int | None = None,
+    fdr: bool = False,
+) -> Analysis:
+    """Run the analysis; None means the stated default rule for bandwidth, cell and resolution."""
+    engagements = map_input.engagements
+    lat = np.array([e.lat for e in engagements], dtype=np.float64)
+    lon = np.array([e.lon for e in engagements], dtype=np.float64)
+    anchor = [(e.lat, e.lon) for e in engagements] or [(v.lat, v.lon) for v in map_input.venues]
+    anchor = anchor or list(map_input.area_outline or [])
+    projection = LocalProjection.about(anchor)
+    xy = projection.to_xy(lat, lon)
+    bandwidth = bandwidth_m if bandwidth_m is not None else default_bandwidth(xy)
+    cell = cell_m if cell_m is not None else default_cell_size(bandwidth)
+    if bandwidth <= 0 or cell <= 0:
+        raise ValueError("bandwidth and cell size must be positive")
+    tallies, missed = _tallies(map_input)
+    surface: DensitySurface | None = None
+    hotspots: HexHotspots | None = None
+    per_day: dict[date, Counter[str]] = {}
+    per_indicator: dict[str, Counter[str]] = {}
+    if len(engagements):
+        extent = (
+            float(xy[:, 0].min()),
+            float(xy[:, 1].min()),
+            float(xy[:, 0].max()),
+            float(xy[:, 1].max()),
+        )
+        surface = quartic_density(xy, bandwidth, cell, extent, projection)
+        res = resolution if resolution is not None else default_resolution(bandwidth)
+        points = list(zip(lat.tolist(), lon.tolist(), strict=True))
+        hotspots = hex_hotspots(points, map_input.area_outline, res, fdr=fdr)
+        res = hotspots.resolution
+        day_counts: dict[date, Counter[str]] = defaultdict(Counter)
+        indicator_counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for e, (la, lo) in zip(engagements, points, strict=True):
+            cell_id = h3.latlng_to_cell(la, lo, res)
+            day_counts[e.day][cell_id] += 1
+            for code in set(e.indicators):
+                indicator_counts[code][cell_id] += 1
+        per_day = dict(sorted(day_counts.items()))
+        per_indicator = dict(sorted(indicator_counts.items()))
+    return Analysis(
+        n_engagements=len(engagements),
+        bandwidth_m=bandwidth,
+        cell_m=surface.cell if surface is not None else cell,
+        surface=surface,
+        hotspots=hotspots,
+        venues=tallies,
+        missed_visits=missed,
+        per_day=per_day,
+        per_indicator=per_indicator,
+        projection=projection,
+    )

@@ -1,0 +1,215 @@
+"""Compact Leaflet layers for the hotspot map: hex cells, venues, coverage rings and points.
+
+Hex boundaries are written once in a shared table; each layer refers to cells by index and
+builds its shapes only when first shown, so a map with a layer per day and per indicator
+stays small and opens fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import h3
+from branca.element import MacroElement
+from folium.template import Template
+
+GISTAR_COLOURS = {
+    "hot_99": "#b2182b",
+    "hot_95": "#ef8a62",
+    "hot_90": "#fddbc7",
+    "not_significant": "#f7f7f7",
+    "cold_90": "#d1e5f0",
+    "cold_95": "#67a9cf",
+    "cold_99": "#2166ac",
+}
+GISTAR_LABELS = {
+    "hot_99": "Hot spot, 99% confidence",
+    "hot_95": "Hot spot, 95% confidence",
+    "hot_90": "Hot spot, 90% confidence",
+    "not_significant": "Not significant",
+    "cold_90": "Cold spot, 90% confidence",
+    "cold_95": "Cold spot, 95% confidence",
+    "cold_99": "Cold spot, 99% confidence",
+}
+#: Sequential ramp for count layers (per day, per indicator), light to dark.
+COUNT_COLOURS = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04")
+
+
+def to_js(data: Any) -> str:
+    """JSON that is safe inside a <script> element."""
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def count_bin(count: int, top: int) -> int:
+    """Index into COUNT_COLOURS for a count, relative to the layer's largest count."""
+    if top <= 1:
+        return 0
+    share = (count - 1) / (top - 1)
+    return min(len(COUNT_COLOURS) - 1, int(share * len(COUNT_COLOURS)))
+
+
+class HexGeometry(MacroElement):  # type: ignore[misc]
+    """The boundaries of every hex cell any layer draws, written once as a flat JS table."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = {{ this.payload }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "HexGeometry"
+        self._index: dict[str, int] = {}
+        self._rings: list[list[float]] = []
+
+    def index(self, cell: str) -> int:
+        if cell not in self._index:
+            self._index[cell] = len(self._rings)
+            ring = [round(c, 5) for pair in h3.cell_to_boundary(cell) for c in pair]
+            self._rings.append(ring)
+        return self._index[cell]
+
+    @property
+    def payload(self) -> str:
+        return to_js(self._rings)
+
+
+class HexLayer(MacroElement):  # type: ignore[misc]
+    """Hex cells of one layer: rows [cell index, colour index, tooltip index]."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var fg = {{ this._parent.get_name() }};
+            var map = {{ this.map_name }};
+            var geo = {{ this.geometry.get_name() }};
+            var rows = {{ this.rows }};
+            var colours = {{ this.colours }};
+            var tips = {{ this.tips }};
+            function build() {
+                for (var i = 0; i < rows.length; i++) {
+                    var r = rows[i], g = geo[r[0]], pts = [];
+                    for (var k = 0; k < g.length; k += 2) { pts.push([g[k], g[k + 1]]); }
+                    L.polygon(pts, {color: "#555", weight: 0.5, fillColor: colours[r[1]],
+                                    fillOpacity: {{ this.opacity }}})
+                        .bindTooltip(tips[r[2]]).addTo(fg);
+                }
+            }
+            if (map.hasLayer(fg)) { build(); } else { fg.once("add", build); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        map_name: str,
+        geometry: HexGeometry,
+        cells: Sequence[tuple[str, int, str]],
+        colours: Sequence[str],
+        opacity: float = 0.6,
+    ) -> None:
+        """`cells` are (h3 cell, colour index, tooltip text); equal tooltips are shared."""
+        super().__init__()
+        self._name = "HexLayer"
+        self.map_name = map_name
+        self.geometry = geometry
+        self.opacity = opacity
+        tip_index: dict[str, int] = {}
+        rows = []
+        for cell, colour, tip in cells:
+            rows.append([geometry.index(cell), colour, tip_index.setdefault(tip, len(tip_index))])
+        self.rows = to_js(rows)
+        self.tips = to_js(list(tip_index))
+        self.colours = to_js(list(colours))
+
+
+class VenueMarkers(MacroElement):  # type: ignore[misc]
+    """Venue markers with an HTML icon and a popup (built in Python, already escaped)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var fg = {{ this._parent.get_name() }};
+            var venues = {{ this.payload }};
+            venues.forEach(function (v) {
+                L.marker([v[0], v[1]], {
+                    title: v[2],
+                    icon: L.divIcon({className: "fk-venue", html: v[3],
+                                     iconSize: [28, 28], iconAnchor: [14, 14]})
+                }).bindPopup(v[4], {maxWidth: 340}).addTo(fg);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, venues: Sequence[tuple[float, float, str, str, str]]) -> None:
+        """Each venue is (lat, lon, title, icon html, popup html)."""
+        super().__init__()
+        self._name = "VenueMarkers"
+        self.payload = to_js([list(v) for v in venues])
+
+
+class CoverageRings(MacroElement):  # type: ignore[misc]
+    """A ring around each planned venue: green all done, orange partly, red none done."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var fg = {{ this._parent.get_name() }};
+            var rings = {{ this.payload }};
+            rings.forEach(function (r) {
+                L.circleMarker([r[0], r[1]], {radius: 19, color: r[2], weight: 4,
+                                              dashArray: r[3] ? "6 4" : null, fill: false})
+                    .bindTooltip(r[4]).addTo(fg);
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rings: Sequence[tuple[float, float, str, bool, str]]) -> None:
+        """Each ring is (lat, lon, colour, dashed, tooltip text)."""
+        super().__init__()
+        self._name = "CoverageRings"
+        self.payload = to_js([list(r) for r in rings])
+
+
+class PointsLayer(MacroElement):  # type: ignore[misc]
+    """Individual engagement points (only when asked for), built when first shown."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var fg = {{ this._parent.get_name() }};
+            var map = {{ this.map_name }};
+            var pts = {{ this.payload }};
+            function build() {
+                for (var i = 0; i < pts.length; i += 2) {
+                    L.circleMarker([pts[i], pts[i + 1]], {radius: 3, weight: 1,
+                                   color: "#222", fillColor: "#ffffff", fillOpacity: 0.9})
+                        .addTo(fg);
+                }
+            }
+            if (map.hasLayer(fg)) { build(); } else { fg.once("add", build); }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, map_name: str, points: Sequence[tuple[float, float]]) -> None:
+        super().__init__()
+        self._name = "PointsLayer"
+        self.map_name = map_name
+        self.payload = to_js([round(c, 5) for p in points for c in p])

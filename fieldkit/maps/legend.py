@@ -1,0 +1,131 @@
+"""The map's title (operation, period, data as-of) and legend (classes, KDE bandwidth and cell)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from zoneinfo import ZoneInfo
+
+from fieldkit.codes import CodeBook
+from fieldkit.maps.analysis import Analysis
+from fieldkit.maps.gistar import CLASSES, RESOLUTION_RULE
+from fieldkit.maps.inputs import MapInput
+from fieldkit.maps.kde import BANDWIDTH_RULE
+from fieldkit.maps.layers import COUNT_COLOURS, GISTAR_COLOURS, GISTAR_LABELS
+from fieldkit.maps.venues import COVERAGE_COLOURS, label, venue_mark
+
+BACKGROUND = "#eef0eb"
+
+PAGE_CSS = f"""
+<style>
+  .leaflet-container {{ background: {BACKGROUND}; font: 13px/1.35 system-ui, sans-serif; }}
+  .fk-title {{ position: fixed; top: 10px; left: 60px; max-width: calc(100% - 520px); z-index: 1000;
+    background: rgba(255,255,255,0.93); padding: 6px 12px; border-radius: 6px;
+    box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 14px/1.35 system-ui, sans-serif; }}
+  .fk-title h1 {{ font-size: 17px; margin: 0 0 2px 0; }}
+  .fk-empty {{ color: #b2182b; font-weight: bold; }}
+  .fk-legend {{ position: fixed; bottom: 56px; left: 10px; z-index: 1000; max-width: 330px;
+    max-height: 60vh; overflow-y: auto; background: rgba(255,255,255,0.93);
+    padding: 8px 10px; border-radius: 6px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+    font: 12px/1.35 system-ui, sans-serif; }}
+  .fk-legend h2 {{ font-size: 13px; margin: 6px 0 2px 0; }}
+  .fk-sw {{ display: inline-block; width: 14px; height: 12px; margin-right: 6px;
+    border: 1px solid #777; vertical-align: middle; }}
+  .fk-ring {{ display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+    border: 3px solid; margin-right: 6px; vertical-align: middle; }}
+  .fk-mark {{ width: 26px; height: 26px; border-radius: 50%; color: #fff; font-weight: bold;
+    font: bold 11px/26px system-ui, sans-serif; text-align: center; border: 2px solid #fff;
+    box-shadow: 0 0 3px rgba(0,0,0,0.6); }}
+  .fk-legend .fk-mark {{ display: inline-block; width: 20px; height: 20px; line-height: 20px;
+    font-size: 9px; margin-right: 6px; vertical-align: middle; }}
+  .fk-venue {{ background: none; border: none; }}
+  .fk-sub {{ color: #555; }}
+  .fk-h {{ font-weight: bold; margin-top: 4px; }}
+  .fk-tally td {{ padding: 0 8px 0 0; }}
+  .leaflet-popup-content ul {{ margin: 2px 0; padding-left: 18px; }}
+</style>
+"""
+
+
+def title_html(map_input: MapInput, analysis: Analysis) -> str:
+    """Operation, period, time zone, data as-of time, and a plain note when there is no data."""
+    start, end = map_input.period
+    try:
+        as_of = map_input.as_of.astimezone(ZoneInfo(map_input.timezone))
+    except Exception:  # an unknown zone name: keep the stored offset
+        as_of = map_input.as_of
+    area = f" · {escape(map_input.area_name)}" if map_input.area_name else ""
+    lines = [
+        f"<h1>{escape(map_input.operation_name)} ({escape(map_input.operation_id)})</h1>",
+        f"<div>{start:%a %d %b %Y} to {end:%a %d %b %Y} ({escape(map_input.timezone)}){area}"
+        f" · data as of {as_of:%a %d %b %Y %H:%M %Z}"
+        f" · {analysis.n_engagements:,} engagements</div>",
+    ]
+    if analysis.empty:
+        lines.append(
+            "<div class='fk-empty'>No engagements recorded for this operation yet: "
+            "no density surface or hot spots to show. Venues and the plan are shown.</div>"
+        )
+    return f"<div class='fk-title' id='fk-title'>{''.join(lines)}</div>"
+
+
+def _swatch(colour: str, text: str) -> str:
+    return f"<div><span class='fk-sw' style='background:{colour}'></span>{escape(text)}</div>"
+
+
+def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str]) -> str:
+    """Classes and colours of every layer, the KDE bandwidth and cell size and their rules."""
+    parts = ["<div class='fk-legend' id='fk-legend'>"]
+    if analysis.surface is not None:
+        parts.append("<h2>Density (quartic kernel)</h2>")
+        parts.append(
+            f"<div>Bandwidth {analysis.bandwidth_m:,.0f} m · cell {analysis.cell_m:,.0f} m</div>"
+            f"<div class='fk-sub'>Bandwidth rule: {escape(BANDWIDTH_RULE)}; "
+            "cell: bandwidth / 5.</div>"
+        )
+        parts.append(
+            "<div><span class='fk-sw' style='background:linear-gradient(90deg,"
+            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>low → high engagements per km²</div>"
+        )
+    if analysis.hotspots is not None:
+        hs = analysis.hotspots
+        fdr = "with Benjamini-Hochberg FDR correction" if hs.fdr else "no FDR correction"
+        parts.append("<h2>Getis-Ord Gi* hex cells</h2>")
+        parts.append(
+            f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
+            f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "
+            f"{escape(RESOLUTION_RULE.format(lo=6, hi=10, max_cells='20,000'))}.</div>"
+        )
+        counts = hs.by_class()
+        for klass in CLASSES:
+            if klass == "not_significant":
+                continue
+            parts.append(_swatch(GISTAR_COLOURS[klass], f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
+        parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
+        parts.append(
+            "<div>"
+            + "".join(
+                f"<span class='fk-sw' style='background:{c};margin-right:0'></span>"
+                for c in COUNT_COLOURS
+            )
+            + " fewer → more</div>"
+        )
+    parts.append("<h2>Venues</h2>")
+    for vtype in venue_types:
+        mark, colour = venue_mark(vtype)
+        parts.append(
+            f"<div><span class='fk-mark' style='background:{colour}'>{escape(mark)}</span>"
+            f"{escape(label(codes, 'venue_types', vtype))}</div>"
+        )
+    parts.append("<h2>Plan coverage</h2>")
+    for state, text in (
+        ("all", "all planned visits done"),
+        ("part", "some planned visits not done"),
+        ("none", "no planned visit done"),
+    ):
+        parts.append(
+            f"<div><span class='fk-ring' style='border-color:{COVERAGE_COLOURS[state]}'></span>"
+            f"{text}</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)

@@ -1,0 +1,217 @@
+"""Build the offline folium hotspot map from a MapInput and its Analysis and write it to a file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import folium
+import numpy as np
+from folium.raster_layers import ImageOverlay
+from numpy.typing import NDArray
+
+from fieldkit.codes import CodeBook, load_codes
+from fieldkit.errors import UserError
+from fieldkit.maps.analysis import Analysis
+from fieldkit.maps.inputs import MapInput
+from fieldkit.maps.kde import DensitySurface
+from fieldkit.maps.layers import (
+    COUNT_COLOURS,
+    GISTAR_COLOURS,
+    GISTAR_LABELS,
+    CoverageRings,
+    HexGeometry,
+    HexLayer,
+    PointsLayer,
+    VenueMarkers,
+    count_bin,
+)
+from fieldkit.maps.legend import PAGE_CSS, legend_html, title_html
+from fieldkit.maps.offline import inline_assets
+from fieldkit.maps.venues import coverage_rows, label, venue_rows
+
+_RAMP = np.array([[255, 255, 178], [253, 141, 60], [189, 0, 38]], dtype=np.float64)
+_SIGNIFICANT_ORDER = ("hot_99", "hot_95", "hot_90", "cold_90", "cold_95", "cold_99")
+
+
+class MapOptionError(UserError):
+    """A map option the renderer cannot honour (e.g. an unknown tile set)."""
+
+
+def density_image(surface: DensitySurface) -> NDArray[np.uint8]:
+    """RGBA image of the surface, north up, transparent where density is under 1% of its top.
+
+    Colour and opacity follow the square root of the density's share of its peak, so the
+    shoulders of a hot spot stay visible next to its peak.
+    """
+    d = surface.density
+    top = float(d.max())
+    rows, cols = d.shape
+    rgba = np.zeros((rows, cols, 4), dtype=np.uint8)
+    if top <= 0:
+        return rgba
+    share = d / top
+    pos = np.sqrt(np.clip(share, 0, 1)) * (len(_RAMP) - 1)
+    lo = np.floor(pos).astype(int).clip(0, len(_RAMP) - 2)
+    frac = (pos - lo)[..., None]
+    rgb = _RAMP[lo] * (1 - frac) + _RAMP[lo + 1] * frac
+    rgba[..., :3] = rgb.astype(np.uint8)
+    alpha = np.where(share < 0.01, 0, 40 + 200 * np.sqrt(share))
+    rgba[..., 3] = alpha.clip(0, 255).astype(np.uint8)
+    return np.ascontiguousarray(rgba[::-1])
+
+
+def _bounds(map_input: MapInput) -> list[list[float]]:
+    pts: list[tuple[float, float]] = list(map_input.area_outline or [])
+    if not pts:
+        pts = [(v.lat, v.lon) for v in map_input.venues] + [
+            (e.lat, e.lon) for e in map_input.engagements[:5000]
+        ]
+    if not pts:
+        return [[51.45, -0.30], [51.60, 0.05]]
+    lats = [p[0] for p in pts]
+    lons = [p[1] for p in pts]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _count_cells(counts: dict[str, int]) -> list[tuple[str, int, str]]:
+    top = max(counts.values(), default=0)
+    return [
+        (cell, count_bin(n, top), f"{n} engagement{'s' if n != 1 else ''}")
+        for cell, n in sorted(counts.items())
+    ]
+
+
+def _add_hex_layers(
+    m: folium.Map, codes: CodeBook, map_input: MapInput, analysis: Analysis, geometry: HexGeometry
+) -> None:
+    hs = analysis.hotspots
+    if hs is None:
+        return
+    significant = [c for c in hs.cells if c.klass != "not_significant"]
+    significant.sort(key=lambda c: _SIGNIFICANT_ORDER.index(c.klass))
+    palette = [GISTAR_COLOURS[k] for k in _SIGNIFICANT_ORDER]
+    rows = [
+        (
+            c.cell,
+            _SIGNIFICANT_ORDER.index(c.klass),
+            f"{GISTAR_LABELS[c.klass]}<br>{c.count} engagements · z {c.z:.2f} · p {c.p:.3g}"
+            + (f" · FDR q {c.q:.3g}" if c.q is not None else ""),
+        )
+        for c in significant
+    ]
+    group = folium.FeatureGroup(name="Hot and cold spots (Gi*, hex cells)", show=True)
+    group.add_child(HexLayer(m.get_name(), geometry, rows, palette, opacity=0.5))
+    group.add_to(m)
+    for day, counts in analysis.per_day.items():
+        group = folium.FeatureGroup(name=f"Day · {day:%a %d %b}", show=False)
+        group.add_child(HexLayer(m.get_name(), geometry, _count_cells(dict(counts)), COUNT_COLOURS))
+        group.add_to(m)
+    for code, counts in analysis.per_indicator.items():
+        name = f"Indicator · {label(codes, 'indicators', code)}"
+        group = folium.FeatureGroup(name=name, show=False)
+        group.add_child(HexLayer(m.get_name(), geometry, _count_cells(dict(counts)), COUNT_COLOURS))
+        group.add_to(m)
+
+
+def build_map(
+    map_input: MapInput,
+    analysis: Analysis,
+    tiles: str | None = None,
+    points: bool = False,
+    codes: CodeBook | None = None,
+) -> folium.Map:
+    """The folium map with every layer, the title and the legend (not yet inlined)."""
+    codes = codes or load_codes()
+    bounds = _bounds(map_input)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    try:
+        m = folium.Map(location=centre, zoom_start=12, tiles=tiles, control_scale=True)
+    except ValueError as exc:
+        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
+    m.fit_bounds(bounds)
+    root = m.get_root()
+    root.header.add_child(folium.Element(PAGE_CSS), name="fieldkit_css")
+    geometry = HexGeometry()
+    m.add_child(geometry)
+
+    if map_input.area_outline:
+        group = folium.FeatureGroup(name="Area outline", show=True)
+        folium.Polygon(
+            [list(p) for p in map_input.area_outline],
+            color="#333",
+            weight=2,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=0.35,
+            interactive=False,
+        ).add_to(group)
+        group.add_to(m)
+    if analysis.surface is not None:
+        (south, west), (north, east) = analysis.surface.bounds()
+        group = folium.FeatureGroup(
+            name=f"Density (quartic kernel, bandwidth {analysis.bandwidth_m:,.0f} m)", show=True
+        )
+        ImageOverlay(
+            image=density_image(analysis.surface),
+            bounds=[[south, west], [north, east]],
+            opacity=0.8,
+            interactive=False,
+            zindex=1,
+        ).add_to(group)
+        group.add_to(m)
+    _add_hex_layers(m, codes, map_input, analysis, geometry)
+
+    rings = coverage_rows(map_input, analysis)
+    if rings:
+        group = folium.FeatureGroup(name="Plan coverage (planned visits done / not done)")
+        group.add_child(CoverageRings(rings))
+        group.add_to(m)
+    groups = venue_rows(codes, map_input, analysis)
+    for vtype, rows in groups.items():
+        group = folium.FeatureGroup(name=f"Venues · {label(codes, 'venue_types', vtype)}")
+        group.add_child(VenueMarkers(rows))
+        group.add_to(m)
+    if points and map_input.engagements:
+        group = folium.FeatureGroup(name="Engagements (individual points)", show=True)
+        group.add_child(PointsLayer(m.get_name(), [(e.lat, e.lon) for e in map_input.engagements]))
+        group.add_to(m)
+
+    folium.LayerControl(collapsed=False).add_to(m)
+    root.html.add_child(folium.Element(title_html(map_input, analysis)))
+    root.html.add_child(folium.Element(legend_html(codes, analysis, list(groups))))
+    root.title = f"{map_input.operation_name}: hotspots"
+    return m
+
+
+def render_html(
+    map_input: MapInput, analysis: Analysis, tiles: str | None = None, points: bool = False
+) -> str:
+    """The whole self-contained page as a string."""
+    m = build_map(map_input, analysis, tiles=tiles, points=points)
+    return inline_assets(m.get_root().render())
+
+
+def render_map(
+    map_input: MapInput,
+    analysis: Analysis,
+    out_path: str | Path,
+    tiles: str | None = None,
+    points: bool = False,
+) -> Path:
+    """Write the offline hotspot map to `out_path` (folders made as needed) and return it."""
+    out = Path(out_path)
+    html = render_html(map_input, analysis, tiles=tiles, points=points)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
+def layer_names(map_input: MapInput, analysis: Analysis, points: bool = False) -> Sequence[str]:
+    """The overlay names the layer control lists, in order (used by tests and the TUI)."""
+    m = build_map(map_input, analysis, points=points)
+    return [
+        child.layer_name
+        for child in m._children.values()
+        if isinstance(child, folium.FeatureGroup)
+    ]

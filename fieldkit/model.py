@@ -1,0 +1,205 @@
+"""Domain records shared by the device, sync and maps: the Engagement and its canonical JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+#: The `format` of every engagement record; bump only with a migration on both ends.
+ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
+
+#: prev_hash of a device's first record.
+GENESIS_HASH = "0" * 64
+
+#: Fields that hold free text an officer wrote: never shown on maps or in exports.
+SENSITIVE_FIELDS = ("notes",)
+
+#: Fields that make the record's identity and chain, not its content: hash and signature are
+#: computed over everything else.
+SEAL_FIELDS = ("hash", "signature")
+
+
+class RecordError(ValueError):
+    """A record that is not a well-formed engagement (missing or mistyped fields)."""
+
+
+@dataclass(frozen=True, order=True)
+class PeopleGroup:
+    """`count` people of one gender, age band and nationality (codes). Never a name."""
+
+    gender: str
+    age_band: str
+    nationality: str
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> PeopleGroup:
+        """'female:age_18_24:romanian:2' (count optional, default 1)."""
+        parts = [p.strip() for p in text.split(":")]
+        if len(parts) == 3:
+            parts.append("1")
+        if len(parts) != 4 or not all(parts[:3]) or not parts[3].isdigit():
+            raise RecordError(
+                f"people {text!r}: write GENDER:AGE_BAND:NATIONALITY[:COUNT], "
+                "e.g. female:age_18_24:romanian:2"
+            )
+        return cls(parts[0], parts[1], parts[2], int(parts[3]))
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.gender} {self.age_band} {self.nationality}"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One engagement as logged on a device: an append-only, hash-chained, signed record.
+
+    `time` is when the engagement took place (local time with UTC offset, as the officer gave
+    it or the device's clock); `recorded_at` is the device's wall clock when the record was
+    made, with `timezone` the IANA zone it was made in. `hlc` is the hybrid logical clock stamp
+    that orders a device's records. `amends` names the record this one corrects (or None).
+    """
+
+    id: str
+    device: str
+    officer: str
+    operation: str
+    team: str
+    hlc: str
+    recorded_at: str
+    timezone: str
+    time: str
+    venue_type: str
+    visit: str | None = None
+    venue: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accuracy_m: float | None = None
+    people: tuple[PeopleGroup, ...] = ()
+    language: str | None = None
+    interpreter: bool = False
+    partners: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    referral_ref: str | None = None
+    notes: str | None = None
+    amends: str | None = None
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+    signature: str = ""
+    format: str = field(default=ENGAGEMENT_FORMAT)
+
+    def __post_init__(self) -> None:
+        # Sets, not sequences: a canonical order so the same content always hashes the same.
+        object.__setattr__(self, "partners", tuple(sorted(set(self.partners))))
+        object.__setattr__(self, "indicators", tuple(sorted(set(self.indicators))))
+        object.__setattr__(self, "outcomes", tuple(sorted(set(self.outcomes))))
+        object.__setattr__(self, "people", _merge_people(self.people))
+        for name in ("lat", "lon", "accuracy_m"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, float(value))
+
+    # -- the canonical form ------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data: every field, people as objects, lists as lists."""
+        data = asdict(self)
+        data["people"] = [asdict(g) for g in self.people]
+        for name in ("partners", "indicators", "outcomes"):
+            data[name] = list(data[name])
+        return data
+
+    def body(self) -> dict[str, Any]:
+        """The signed content: every field except hash and signature (prev_hash included)."""
+        data = self.to_dict()
+        for name in SEAL_FIELDS:
+            data.pop(name)
+        return data
+
+    def canonical_body(self) -> bytes:
+        """The exact bytes that are hashed: `canonical_json(self.body())`."""
+        return canonical_json(self.body())
+
+    def canonical(self) -> bytes:
+        """The whole sealed record as canonical JSON bytes: what sync ships and stores."""
+        return canonical_json(self.to_dict())
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_body()).hexdigest()
+
+    def sealed(self, prev_hash: str, signer: Any) -> Engagement:
+        """This record chained after `prev_hash` and signed: `signer(digest) -> hex signature`."""
+        chained = replace(self, prev_hash=prev_hash, hash="", signature="")
+        digest = chained.compute_hash()
+        return replace(chained, hash=digest, signature=signer(bytes.fromhex(digest)))
+
+    def public_dict(self) -> dict[str, Any]:
+        """to_dict() without the sensitive free text (for maps, exports, summaries)."""
+        data = self.to_dict()
+        for name in SENSITIVE_FIELDS:
+            data.pop(name, None)
+        return data
+
+    def with_changes(self, **changes: Any) -> Engagement:
+        return replace(self, **changes)
+
+    @property
+    def people_count(self) -> int:
+        return sum(g.count for g in self.people)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Engagement:
+        """Back from to_dict() (or the canonical JSON); RecordError on a malformed record."""
+        if not isinstance(data, Mapping):
+            raise RecordError("an engagement record is a JSON object")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise RecordError(f"unknown field(s) in engagement record: {', '.join(unknown)}")
+        if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
+            raise RecordError(
+                f"engagement format {data.get('format')!r} is not {ENGAGEMENT_FORMAT}"
+            )
+        values = dict(data)
+        try:
+            values["people"] = tuple(
+                PeopleGroup(
+                    str(g["gender"]), str(g["age_band"]), str(g["nationality"]), int(g["count"])
+                )
+                for g in values.get("people") or ()
+            )
+            for name in ("partners", "indicators", "outcomes"):
+                values[name] = tuple(values.get(name) or ())
+            return cls(**values)
+        except (TypeError, KeyError, ValueError) as exc:
+            raise RecordError(f"malformed engagement record: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Engagement:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise RecordError(f"an engagement record is not JSON: {exc}") from None
+        return cls.from_dict(data)
+
+
+def canonical_json(data: Any) -> bytes:
+    """Keys sorted, no spaces, UTF-8, no NaN: the same data always gives the same bytes."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def _merge_people(groups: Any) -> tuple[PeopleGroup, ...]:
+    counts: dict[tuple[str, str, str], int] = {}
+    for g in groups:
+        if not isinstance(g, PeopleGroup):
+            raise TypeError(f"people must be PeopleGroup, not {type(g).__name__}")
+        if g.count < 0:
+            raise ValueError(f"a people count cannot be negative ({g})")
+        key = (g.gender, g.age_band, g.nationality)
+        counts[key] = counts.get(key, 0) + g.count
+    return tuple(PeopleGroup(*key, n) for key, n in sorted(counts.items()) if n > 0)

@@ -1,0 +1,158 @@
+"""Expand a playbook's activities into visits, and what each team brings (skills, partners, hours)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from fieldkit.playbook.models import Playbook, Team, Window
+
+#: Minutes are counted on one timeline from the operation's first day, 00:00 local (DST-correct).
+Span = tuple[int, int]
+
+
+class Clock:
+    """Converts aware local times to minutes on the operation's timeline and back."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self.zone = playbook.operation.zone
+        self.origin = playbook.at(playbook.operation.start, time(0, 0))
+
+    def minute(self, moment: datetime) -> int:
+        return int((moment - self.origin).total_seconds() // 60)
+
+    def at(self, day: date, clock: time) -> int:
+        return self.minute(self.playbook.at(day, clock))
+
+    def moment(self, minute: int) -> datetime:
+        return (self.origin + timedelta(minutes=minute)).astimezone(self.zone)
+
+    def iso(self, minute: int) -> str:
+        return self.moment(minute).isoformat()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One visit to make: an activity at a venue inside one window on one day."""
+
+    id: str
+    activity: str
+    activity_name: str
+    venue: str
+    day: date
+    window: Span
+    duration: int
+    skills: tuple[str, ...]
+    partners: tuple[str, ...]
+    priority: int
+    lead: str | None
+    instructions: str | None
+
+    @property
+    def latest_start(self) -> int:
+        return self.window[1] - self.duration
+
+
+def expand_visits(playbook: Playbook) -> list[Visit]:
+    """Every visit the activities ask for: each venue, each day, each window that applies."""
+    clock = Clock(playbook)
+    visits: list[Visit] = []
+    for activity in playbook.activities:
+        venues = playbook.activity_venues(activity)
+        for day in playbook.operation.days:
+            windows = [w for w in activity.when if w.on(day)]
+            for n, window in enumerate(windows):
+                span = (clock.at(day, window.from_), clock.at(day, window.to))
+                if span[1] - span[0] < activity.duration:
+                    continue
+                for venue in venues:
+                    suffix = f"-{n + 1}" if len(windows) > 1 else ""
+                    visits.append(
+                        Visit(
+                            id=f"{activity.id}.{venue.id}.{day:%Y-%m-%d}{suffix}",
+                            activity=activity.id,
+                            activity_name=activity.name,
+                            venue=venue.id,
+                            day=day,
+                            window=span,
+                            duration=activity.duration,
+                            skills=tuple(activity.requires.skills),
+                            partners=tuple(activity.requires.partners),
+                            priority=activity.priority,
+                            lead=activity.lead,
+                            instructions=activity.instructions,
+                        )
+                    )
+    return visits
+
+
+@dataclass(frozen=True)
+class TeamFacts:
+    """A team as the rules see it: skills and partners of its members, and when all can work."""
+
+    id: str
+    skills: frozenset[str]
+    partners: frozenset[str]
+    base: str | None
+    available: dict[date, list[Span]]
+
+    def missing(self, visit: Visit) -> list[str]:
+        """The visit's required skills and partners this team lacks."""
+        return [s for s in visit.skills if s not in self.skills] + [
+            p for p in visit.partners if p not in self.partners
+        ]
+
+    def can_start(self, visit: Visit, start: int) -> bool:
+        """Whether every member is available for the whole visit starting at `start`."""
+        end = start + visit.duration
+        return any(a <= start and end <= b for a, b in self.available.get(visit.day, []))
+
+    def start_spans(self, visit: Visit) -> list[Span]:
+        """Allowed start minutes (inclusive spans) inside the window and everyone's availability."""
+        out: list[Span] = []
+        for a, b in self.available.get(visit.day, []):
+            lo = max(a, visit.window[0])
+            hi = min(b, visit.window[1]) - visit.duration
+            if lo <= hi:
+                out.append((lo, hi))
+        return out
+
+
+def _person_spans(windows: list[Window] | None, day: date, clock: Clock) -> list[Span]:
+    whole = [(clock.at(day, time(0, 0)), clock.at(day + timedelta(1), time(0, 0)))]
+    if windows is None:
+        return whole
+    return sorted((clock.at(day, w.from_), clock.at(day, w.to)) for w in windows if w.on(day))
+
+
+def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
+    out = []
+    for a0, a1 in a:
+        for b0, b1 in b:
+            lo, hi = max(a0, b0), min(a1, b1)
+            if lo < hi:
+                out.append((lo, hi))
+    return sorted(out)
+
+
+def team_facts(playbook: Playbook, team: Team) -> TeamFacts:
+    clock = Clock(playbook)
+    people = [playbook.person(m) for m in team.members]
+    available: dict[date, list[Span]] = {}
+    for day in playbook.operation.days:
+        spans = _person_spans(None, day, clock)
+        for person in people:
+            spans = _intersect(spans, _person_spans(person.available, day, clock))
+        available[day] = spans
+    return TeamFacts(
+        id=team.id,
+        skills=frozenset(s for p in people for s in p.skills),
+        partners=frozenset(p.agency for p in people),
+        base=team.base,
+        available=available,
+    )
+
+
+def all_team_facts(playbook: Playbook) -> dict[str, TeamFacts]:
+    return {t.id: team_facts(playbook, t) for t in playbook.teams}

@@ -1,0 +1,98 @@
+"""FieldkitApp: the home screen, the four modes, help, the command palette and the quick exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from fieldkit.tui.commands import FieldkitCommands
+from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
+from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
+from fieldkit.tui.screens.help import HelpScreen
+from fieldkit.tui.screens.home import HomeScreen
+from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
+from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.workspace import Workspace
+
+COVER = "cover"
+"""The mode that holds only the neutral screen, so nothing of fieldkit is under it."""
+
+MODES_GROUP = Binding.Group("Modes", compact=True)
+
+MODE_TITLES: dict[str, str] = {
+    "home": "Home",
+    "plan": "Plan",
+    "log": "Log",
+    "sync": "Sync",
+    "review": "Review",
+}
+
+ALLOWED_UNDER_COVER = frozenset({"quick_exit", "quit", "focus_next", "focus_previous"})
+"""App actions that still work on the neutral screen: nothing there may lead back by accident."""
+
+
+class FieldkitApp(App[None]):
+    """The app over one workspace; stores and services come in through the constructor."""
+
+    TITLE = "fieldkit"
+    CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "home"
+    COMMANDS = App.COMMANDS | {FieldkitCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", key_display="F12", priority=True),
+        Binding("h", "switch_mode('home')", "Home"),
+        Binding("1", "switch_mode('plan')", "Plan", group=MODES_GROUP),
+        Binding("2", "switch_mode('log')", "Log", group=MODES_GROUP),
+        Binding("3", "switch_mode('sync')", "Sync", group=MODES_GROUP),
+        Binding("4", "switch_mode('review')", "Review", group=MODES_GROUP),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, workspace: Workspace, *, unlock_word: str = UNLOCK_WORD) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.unlock_word = unlock_word
+        self.mode_before_cover: str | None = None
+        self.add_mode("home", lambda: HomeScreen(workspace))
+        self.add_mode("plan", lambda: PlanMode(workspace))
+        self.add_mode("log", lambda: LogMode(workspace))
+        self.add_mode("sync", lambda: SyncMode(workspace))
+        self.add_mode("review", lambda: ReviewMode(workspace))
+        self.add_mode(COVER, lambda: NeutralScreen(unlock_word))
+
+    @property
+    def covered(self) -> bool:
+        """Is the neutral screen showing?"""
+        return self.current_mode == COVER
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.covered and action not in ALLOWED_UNDER_COVER:
+            return False
+        return True
+
+    def action_quick_exit(self) -> None:
+        """Replace whatever is showing with the neutral screen, in one key press."""
+        if self.covered:
+            return
+        self.mode_before_cover = self.current_mode
+        self.clear_notifications()
+        self.title, self.sub_title = NEUTRAL_TITLE, ""
+        self.switch_mode(COVER)
+
+    def on_neutral_screen_unlocked(self, _message: NeutralScreen.Unlocked) -> None:
+        if not self.covered:
+            return
+        self.title, self.sub_title = self.TITLE, ""
+        self.switch_mode(self.mode_before_cover or "home")
+        self.mode_before_cover = None
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.unlock_word))
+
+    def open_playbook(self, path: Path) -> None:
+        """Show a playbook's text and problems over the current screen."""
+        self.push_screen(PlaybookScreen(path, self.workspace))

@@ -1,0 +1,45 @@
+"""What every mode screen shares: a title, what the mode is for, and what the workspace holds."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.workspace import Workspace
+
+
+class ModeScreen(Screen[None]):
+    """A mode's base screen; re-reads the workspace each time the mode is shown."""
+
+    CSS_PATH = "mode.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT]
+    PURPOSE: ClassVar[str] = ""
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(classes="mode"):
+            yield Static(self.SUB_TITLE or "", classes="mode-title")
+            yield Static(self.PURPOSE, classes="purpose", markup=False)
+            yield Static(self.holdings(), classes="holdings", markup=False)
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.query_one(".holdings", Static).update(self.holdings())
+
+    def holdings(self) -> str:
+        """What the workspace holds that this mode works on (plain text)."""
+        raise NotImplementedError
+
+
+def bullet_list(items: list[str], none: str) -> str:
+    return "\n".join(f"  • {item}" for item in items) if items else f"  {none}"

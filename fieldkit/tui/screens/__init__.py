@@ -1,0 +1,1 @@
+"""The screens of the app: home, a playbook, help and the neutral page of the quick exit."""

@@ -1,0 +1,63 @@
+"""The help screen: every key of fieldkit, the quick exit first, and how to come back from it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from fieldkit.tui.keys import QUICK_EXIT
+
+KEYS: list[tuple[str, str, str]] = [
+    ("F12", "Quick exit", "replaces the screen at once with a neutral weather page"),
+    ("h", "Home", "playbooks with their status, planned operations"),
+    ("1 2 3 4", "Modes", "Plan, Log, Sync, Review"),
+    ("? or F1", "Help", "this list"),
+    ("ctrl+p", "Commands", "open a playbook, switch mode, quick exit, help"),
+    ("ctrl+q", "Quit", "leave fieldkit"),
+    ("enter", "Home", "open the playbook under the cursor"),
+    ("r", "Home", "check every playbook again"),
+    ("enter", "Playbook", "on a problem: put the cursor on its line"),
+    ("escape", "Playbook, help", "go back"),
+]
+
+
+def keys_table(unlock_word: str) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("Key", style="bold")
+    table.add_column("Where / what")
+    table.add_column("Does")
+    for key, where, does in KEYS:
+        table.add_row(key, where, does)
+    table.add_row("", "", "")
+    table.add_row(
+        unlock_word,
+        "Neutral page",
+        f"to come back from the quick exit, type {unlock_word} in its search box, then enter",
+    )
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Key bindings, over the screen it was opened from; escape closes it."""
+
+    CSS_PATH = "help.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("escape,question_mark,f1", "app.pop_screen", "Close", key_display="esc"),
+    ]
+
+    def __init__(self, unlock_word: str) -> None:
+        super().__init__()
+        self.unlock_word = unlock_word
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static("Keys", classes="section-title")
+            yield Static(keys_table(self.unlock_word), id="keys")
+        yield Footer()

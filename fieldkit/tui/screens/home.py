@@ -1,0 +1,132 @@
+"""The home screen: the workspace's playbooks with their validation status, and its operations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from fieldkit.errors import UserError
+from fieldkit.playbook import Problem, check_playbook
+from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.workspace import Workspace
+
+CHECKING = Text("checking…", style="dim")
+
+
+def status_text(problems: list[Problem]) -> Text:
+    """'valid', or how many problems a playbook has."""
+    if not problems:
+        return Text("valid", style="bold green")
+    count = len(problems)
+    return Text(f"{count} problem{'s' if count != 1 else ''}", style="bold red")
+
+
+def workspace_label(workspace: Workspace, path: Path) -> str:
+    """A path as the officer knows it: relative to the workspace (playbooks/x.yaml)."""
+    try:
+        return str(path.relative_to(workspace.root))
+    except ValueError:
+        return str(path)
+
+
+def check_file(workspace: Workspace, path: Path) -> list[Problem]:
+    """Every problem of one playbook; an unreadable file is one problem, not a crash."""
+    label = workspace_label(workspace, path)
+    try:
+        return check_playbook(path, label)
+    except UserError as exc:
+        return [Problem(label, 1, 1, str(exc))]
+
+
+class HomeScreen(Screen[None]):
+    """Playbooks (Enter opens one) and the planned operations of ops/."""
+
+    CSS_PATH = "home.tcss"
+    SUB_TITLE = "Home"
+    AUTO_FOCUS = "#playbooks"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("r", "recheck", "Recheck"),
+    ]
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.problems: dict[Path, list[Problem]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            name = self.workspace.root.name
+            yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
+            yield Static("Playbooks", classes="section-title")
+            yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
+            yield DataTable(id="playbooks", cursor_type="row")
+            yield ProgressBar(id="checking", show_eta=False)
+            yield Static("Planned operations", classes="section-title")
+            yield Static(id="operations")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#playbooks", DataTable)
+        table.add_column("Playbook", key="playbook")
+        table.add_column("Status", key="status")
+        self.action_recheck()
+
+    def action_recheck(self) -> None:
+        """Re-read the workspace and check every playbook again, off the UI thread."""
+        paths = self.workspace.playbook_files()
+        table = self.query_one("#playbooks", DataTable)
+        table.clear()
+        self.problems.clear()
+        for path in paths:
+            table.add_row(path.name, CHECKING, key=str(path))
+        progress = self.query_one("#checking", ProgressBar)
+        progress.update(total=len(paths) or None, progress=0)
+        progress.display = bool(paths)
+        self.query_one("#operations", Static).update(self._operations_text())
+        self.check_playbooks(paths)
+
+    def _operations_text(self) -> Text:
+        names = self.workspace.operations()
+        if not names:
+            return Text("None yet. Plan one with: fieldkit plan playbooks/NAME.yaml", style="dim")
+        return Text("\n".join(f"{name}   ops/{name}/plan.json" for name in names))
+
+    @work(thread=True, exclusive=True, group="check-playbooks")
+    def check_playbooks(self, paths: list[Path]) -> None:
+        worker = get_current_worker()
+        for path in paths:
+            if worker.is_cancelled:
+                return
+            problems = check_file(self.workspace, path)
+            self.app.call_from_thread(self._show_status, path, problems)
+
+    def _show_status(self, path: Path, problems: list[Problem]) -> None:
+        self.problems[path] = problems
+        table = self.query_one("#playbooks", DataTable)
+        if str(path) in table.rows:
+            table.update_cell(str(path), "status", status_text(problems), update_width=True)
+        progress = self.query_one("#checking", ProgressBar)
+        progress.advance(1)
+        if len(self.problems) >= len(table.rows):
+            progress.display = False
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._open(Path(event.row_key.value))
+
+    def _open(self, path: Path) -> None:
+        from fieldkit.tui.screens.playbook import PlaybookScreen
+
+        self.app.push_screen(PlaybookScreen(path, self.workspace))

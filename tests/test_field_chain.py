@@ -1,0 +1,147 @@
+"""Tampering with the store behind the kit's back is caught and named by `fieldkit log verify`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldkit.field.device import Device
+from fieldkit.field.enroll import enroll
+from fieldkit.field.keys import DeviceKey
+from fieldkit.field.sample import write_sample_loadouts
+from fieldkit.model import Engagement, PeopleGroup
+from tests.conftest import BARNET, ROOT
+
+
+@pytest.fixture(scope="module")
+def loadout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_sample_loadouts(BARNET, tmp_path_factory.mktemp("ws") / "ops")
+    return folder / "loadouts" / "alpha.json"
+
+
+@pytest.fixture
+def filled(tmp_path: Path, loadout: Path) -> tuple[Path, list[Engagement]]:
+    """A device workspace with six engagements saved one by one."""
+    root = tmp_path / "dev"
+    enroll(loadout, root)
+    saved = []
+    with Device.open(root) as dev:
+        visit = dev.loadout.assignments[0]
+        for n in range(6):
+            draft = dev.prefill(visit.start)
+            draft.update(
+                people=[PeopleGroup("female", "age_25_34", "romanian", n + 1)],
+                outcomes=["leaflet_given"],
+            )
+            saved.append(dev.save(draft))
+    return root, saved
+
+
+def raw(root: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with the kit's guards taken away, as a tamperer would."""
+    conn = sqlite3.connect(root / "device" / "store.db", isolation_level=None)
+    for name in ("engagements_no_update", "engagements_no_delete", "outbox_no_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    return conn
+
+
+def verify(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "fieldkit", "log", "verify", "--workspace", str(root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_triggers_refuse_update_and_delete(filled: tuple[Path, list[Engagement]]) -> None:
+    root, _ = filled
+    conn = sqlite3.connect(root / "device" / "store.db")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE engagements SET record = '{}' WHERE seq = 2")
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        conn.execute("DELETE FROM engagements WHERE seq = 2")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("DELETE FROM outbox")
+    conn.close()
+
+
+def test_verify_names_a_changed_and_a_deleted_record(
+    filled: tuple[Path, list[Engagement]],
+) -> None:
+    root, saved = filled
+    conn = raw(root)
+    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
+    conn.execute(
+        "UPDATE engagements SET record = ? WHERE seq = 2",
+        (text.replace("leaflet_given", "no_concerns"),),
+    )
+    conn.execute("DELETE FROM engagements WHERE seq = 4")
+    conn.close()
+    result = verify(root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    changed = [x for x in lines if ": changed:" in x]
+    missing = [x for x in lines if ": missing:" in x]
+    assert len(changed) == 1 and f"record #2 {saved[1].id}" in changed[0]
+    assert any(f"record #5 {saved[4].id}" in x for x in missing)  # its link points at a gap
+    assert any(saved[3].id in x and "deleted" in x for x in missing)  # the deleted one, by id
+    assert not any(saved[0].id in x or saved[2].id in x or saved[5].id in x for x in lines)
+
+
+def test_verify_catches_out_of_order_and_bad_signature(
+    filled: tuple[Path, list[Engagement]],
+) -> None:
+    root, saved = filled
+    conn = raw(root)
+    rows = {
+        s: conn.execute(
+            "SELECT id, hlc, time, day, amends, root, visit, prev_hash, hash, "
+            "record FROM engagements WHERE seq = ?",
+            (s,),
+        ).fetchone()
+        for s in (3, 4)
+    }
+    conn.execute("DELETE FROM engagements WHERE seq IN (3, 4)")
+    cols = "seq, id, hlc, time, day, amends, root, visit, prev_hash, hash, record"
+    conn.execute(f"INSERT INTO engagements ({cols}) VALUES (3,?,?,?,?,?,?,?,?,?,?)", rows[4])
+    conn.execute(f"INSERT INTO engagements ({cols}) VALUES (4,?,?,?,?,?,?,?,?,?,?)", rows[3])
+    # a record re-hashed after editing, signed with some other key
+    forged = (
+        saved[5]
+        .with_changes(outcomes=("arrest",))
+        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
+    )
+    conn.execute(
+        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
+        (forged.canonical().decode(), forged.hash),
+    )
+    conn.close()
+    with Device.open(root) as dev:
+        report = dev.verify()
+    kinds = {(b.seq, b.kind) for b in report.breaks}
+    assert (3, "out of order") in kinds and (4, "out of order") in kinds
+    assert (6, "bad signature") in kinds
+    assert not any(b.seq in (1, 2, 5) for b in report.breaks)
+    result = verify(root)
+    assert result.returncode == 2 and f"record #6 {saved[5].id}: bad signature" in result.stderr
+
+
+def test_verify_json_report(filled: tuple[Path, list[Engagement]]) -> None:
+    root, _ = filled
+    result = subprocess.run(
+        [sys.executable, "-m", "fieldkit", "log", "verify", "--json", "-w", str(root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {"ok": True, "checked": 6, "breaks": []}

@@ -1,0 +1,244 @@
+"""The device from the command line: enrol, log add/amend/list/verify, and bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fieldkit.cli import main
+from fieldkit.field.sample import write_sample_loadouts
+from tests.conftest import BARNET
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """`fieldkit ARGS` in this process through the entry point: (exit code, stdout, stderr)."""
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def op_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ops/barnet-2023/loadouts/*.json built by hand from the Barnet playbook."""
+    return write_sample_loadouts(BARNET, tmp_path_factory.mktemp("ws") / "ops")
+
+
+@pytest.fixture
+def dev(tmp_path: Path, op_folder: Path, run: Run) -> Path:
+    """An enrolled delta device workspace."""
+    code, _, err = run(
+        "device", "enroll", op_folder / "loadouts/delta.json", "-w", tmp_path / "dev"
+    )
+    assert code == 0, err
+    return tmp_path / "dev"
+
+
+VISIT_TIME = "2023-09-26T11:20"  # delta's car wash check at Brent Cross (sample loadout)
+
+
+def add(run: Run, dev: Path, *extra: str) -> dict[str, object]:
+    code, out, err = run("log", "add", "--time", VISIT_TIME, "--json", "-w", dev, *extra)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_enroll_makes_documented_layout(dev: Path) -> None:
+    folder = dev / "device"
+    for name in ("device.json", "device.key", "device.pub", "loadout.json", "store.db"):
+        assert (folder / name).is_file(), name
+    for name in ("playbooks", "ops", "sync", "maps"):
+        assert (dev / name).is_dir()
+    assert stat.S_IMODE(os.stat(folder / "device.key").st_mode) == 0o600
+    info = json.loads((folder / "device.json").read_text())
+    assert info["team"] == "delta" and info["officer"] == "pc-popescu"
+    assert len(info["public_key"]) == 64
+
+
+def test_enroll_twice_and_bad_officer_are_refused(dev: Path, op_folder: Path, run: Run) -> None:
+    code, _, err = run("device", "enroll", op_folder / "loadouts/delta.json", "-w", dev)
+    assert code == 2 and "already enrolled" in err
+    code, _, err = run(
+        "device",
+        "enroll",
+        op_folder / "loadouts/delta.json",
+        "-w",
+        dev.parent / "other",
+        "--officer",
+        "pc-hughes",
+    )
+    assert code == 2 and "not in team delta" in err and "pc-popescu" in err
+
+
+def test_add_prefills_from_the_current_assignment(dev: Path, run: Run) -> None:
+    rec = add(
+        run,
+        dev,
+        "--people",
+        "male:age_25_34:romanian:3",
+        "--indicator",
+        "long_hours,owes_debt",
+        "--outcome",
+        "leaflet_given",
+        "--language",
+        "romanian",
+    )
+    assert rec["venue"] == "carwash-brent-cross" and rec["venue_type"] == "car_wash"
+    assert str(rec["visit"]).startswith("labour-checks-tue")
+    assert rec["time"] == "2023-09-26T11:20:00+01:00"
+    assert rec["indicators"] == ["long_hours", "owes_debt"]
+    assert rec["sync"] == "pending" and rec["amends"] is None
+    assert rec["officer"] == "pc-popescu" and len(str(rec["signature"])) == 128
+
+
+def test_add_at_a_position_off_plan(dev: Path, run: Run) -> None:
+    rec = add(
+        run,
+        dev,
+        "--time",
+        "2023-09-27T22:00",
+        "--lat",
+        "51.59",
+        "--lon",
+        "-0.25",
+        "--accuracy",
+        "15",
+        "--venue-type",
+        "street_or_transport_hub",
+        "--outcome",
+        "no_concerns",
+    )
+    assert rec["visit"] is None and rec["venue"] is None and rec["lat"] == 51.59
+
+
+def test_unknown_code_exits_2_listing_valid_codes(dev: Path, run: Run) -> None:
+    code, out, err = run("log", "add", "--time", VISIT_TIME, "-w", dev, "--indicator", "long_hour")
+    assert code == 2 and "Traceback" not in err
+    assert 'unknown indicator "long_hour"' in err and 'did you mean "long_hours"' in err
+    assert "under_control" in err and "owes_debt" in err  # the valid codes are listed
+    code, _, err = run(
+        "log",
+        "add",
+        "--time",
+        VISIT_TIME,
+        "-w",
+        dev,
+        "--outcome",
+        "hug",
+        "--people",
+        "female:age_99:romanian",
+    )
+    assert code == 2 and "unknown outcome" in err and "unknown age band" in err
+    assert "age_18_24" in err
+    code, _, err = run("log", "list", "--json", "-w", dev)
+    assert json.loads(_) == []  # nothing was saved
+
+
+def test_amend_keeps_the_old_version(dev: Path, run: Run) -> None:
+    first = add(run, dev, "--outcome", "leaflet_given")
+    code, out, err = run(
+        "log",
+        "amend",
+        str(first["id"])[-8:],
+        "--outcome",
+        "nrm_referral",
+        "--referral",
+        "NRM-1234",
+        "--json",
+        "-w",
+        dev,
+    )
+    assert code == 0, err
+    second = json.loads(out)
+    assert second["amends"] == first["id"] and second["prev_hash"] == first["hash"]
+    assert second["venue"] == first["venue"] and second["outcomes"] == ["nrm_referral"]
+    code, out, _ = run("log", "list", "--json", "-w", dev)
+    assert [r["id"] for r in json.loads(out)] == [second["id"]]
+    code, out, _ = run("log", "list", "--history", "--json", "-w", dev)
+    assert [r["id"] for r in json.loads(out)] == [first["id"], second["id"]]
+    code, out, _ = run("log", "list", "--history", "-w", dev)
+    assert "superseded" in out and f"amends {str(first['id'])[-8:]}" in out
+    code, _, err = run("log", "amend", "ffffffff", "--outcome", "arrest", "-w", dev)
+    assert code == 2 and "no record" in err
+
+
+def test_list_shows_sync_state_and_day_filter(dev: Path, run: Run) -> None:
+    add(run, dev, "--outcome", "leaflet_given")
+    code, out, _ = run("log", "list", "-w", dev)
+    assert code == 0 and "pending" in out and "1 engagement(s)" in out
+    code, out, _ = run("log", "list", "--day", "2023-09-26", "--json", "-w", dev)
+    assert len(json.loads(out)) == 1
+    code, out, _ = run("log", "list", "--day", "2023-09-27", "--json", "-w", dev)
+    assert json.loads(out) == []
+    code, _, err = run("log", "list", "--day", "Tuesday", "-w", dev)
+    assert code == 2
+
+
+def test_verify_ok(dev: Path, run: Run) -> None:
+    add(run, dev, "--outcome", "leaflet_given")
+    add(run, dev, "--outcome", "no_concerns")
+    code, out, _ = run("log", "verify", "-w", dev)
+    assert code == 0 and "ok: 2 record(s)" in out
+
+
+def test_missing_key_file_stops_saving_but_keeps_records(dev: Path, run: Run) -> None:
+    add(run, dev, "--outcome", "leaflet_given")
+    (dev / "device" / "device.key").unlink()
+    code, _, err = run("log", "add", "--time", VISIT_TIME, "-w", dev, "--outcome", "no_concerns")
+    assert code == 2 and "device key" in err and "missing" in err and "Traceback" not in err
+    code, out, _ = run("log", "verify", "-w", dev)
+    assert code == 0 and "ok: 1 record(s)" in out
+
+
+def test_wrong_loadout_is_refused(dev: Path, op_folder: Path, run: Run) -> None:
+    (dev / "device" / "loadout.json").write_bytes((op_folder / "loadouts/alpha.json").read_bytes())
+    code, _, err = run("log", "list", "-w", dev)
+    assert code == 2 and "wrong loadout" in err
+    (dev / "device" / "loadout.json").write_text('{"format": "something-else"}')
+    code, _, err = run("log", "list", "-w", dev)
+    assert code == 2 and "not a device loadout" in err
+    code, _, err = run("device", "enroll", dev / "device" / "device.json", "-w", dev.parent / "x")
+    assert code == 2 and "not a device loadout" in err
+
+
+def test_not_a_device_workspace(tmp_path: Path, run: Run) -> None:
+    run("init", tmp_path / "plain")
+    code, _, err = run("log", "list", "-w", tmp_path / "plain")
+    assert code == 2 and "no enrolled device" in err
+
+
+def test_corrupt_and_foreign_store_files(dev: Path, run: Run) -> None:
+    store = dev / "device" / "store.db"
+    for suffix in ("-wal", "-shm"):
+        Path(str(store) + suffix).unlink(missing_ok=True)
+    store.write_bytes(b"this is not a database at all" * 100)
+    code, _, err = run("log", "list", "-w", dev)
+    assert code == 2 and "not a SQLite database" in err and "Traceback" not in err
+    store.unlink()
+    import sqlite3
+
+    conn = sqlite3.connect(store)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+    code, _, err = run("log", "verify", "-w", dev)
+    assert code == 2 and "not a fieldkit device store" in err
+    conn = sqlite3.connect(store)
+    assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
+    conn.close()
