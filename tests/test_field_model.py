@@ -188,3 +188,26 @@ def test_record_json_has_every_documented_field() -> None:
         "format",
     ):
         assert name in data
+
+
+def test_device_core_never_imports_textual() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fieldkit.model, fieldkit.field, fieldkit.field.simulate, "
+        "fieldkit.field.sample, fieldkit.field.outbox; "
+        "assert 'textual' not in sys.modules, 'textual loaded'"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_record_alone() -> None:
+    from fieldkit.field.chain import check_record
+
+    key = DeviceKey.generate()
+    sealed = record().sealed(GENESIS_HASH, key.sign)
+    assert check_record(sealed, key.public_hex) is None
+    assert check_record(sealed.with_changes(notes="edited"), key.public_hex) == "changed"
+    assert check_record(sealed, DeviceKey.generate().public_hex) == "bad signature"

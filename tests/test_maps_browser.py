@@ -90,7 +90,10 @@ def test_map_loads_offline_with_its_layers(browser: Any, rendered: tuple[Path, l
         page = visit.page
         assert page.evaluate("typeof window.L") == "object"
         assert page.locator(".leaflet-container").count() == 1
-        labels = [t.strip() for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+        labels = [
+            t.strip()
+            for t in page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        ]
         assert labels == names
         assert page.locator("#fk-title").inner_text().startswith("Synthetic operation")
         assert "Bandwidth" in page.locator("#fk-legend").inner_text()
@@ -98,6 +101,12 @@ def test_map_loads_offline_with_its_layers(browser: Any, rendered: tuple[Path, l
         assert shapes_before > 0  # hot cells and coverage rings are drawn
         page.get_by_label(names[[n.startswith("Day · ") for n in names].index(True)]).check()
         assert page.locator("path.leaflet-interactive").count() > shapes_before
+        page.locator(".leaflet-marker-icon").first.click()
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+        )
+        popup = page.locator(".leaflet-popup-content").inner_text()
+        assert "Visits planned" in popup and "Engagements" in popup
         ARTEFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "maps-hotspots.png"))
         assert visit.errors == []

@@ -92,3 +92,18 @@ def test_unknown_outside_asset_is_refused() -> None:
         inline_assets(page)
     dropped = '<head><script src="https://code.jquery.com/jquery-3.7.1.min.js"></script></head>'
     assert inline_assets(dropped) == "<head></head>"
+
+
+def test_demo_playbook_renders_before_any_engagement(tmp_path: Path) -> None:
+    from fieldkit.maps.from_playbook import map_input_from_playbook
+    from fieldkit.playbook import load_playbook
+
+    root = Path(__file__).resolve().parent.parent
+    playbook = load_playbook(root / "playbooks" / "barnet-week-of-action.yaml")
+    map_input = map_input_from_playbook(playbook)
+    assert map_input.operation_id == playbook.operation.id
+    assert map_input.area_outline is not None and len(map_input.venues) > 5
+    html = render_map(map_input, analyse(map_input), tmp_path / "demo.html").read_text("utf-8")
+    assert playbook.operation.name in html
+    assert "No engagements recorded" in html
+    assert _outside_links(html) == []

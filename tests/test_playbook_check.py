@@ -280,6 +280,15 @@ def test_fields_a_person_might_get_wrong() -> None:
             '4:7: id: "Test Op" is not an id or code: use lower-case letters, digits, _ or -'
         ],
         ("version: 1", "version: 2"): ["2:10: version: must be 1, not 2"],
+        # One problem for a wrongly written code: the unknown code, not also its spelling.
+        ("type: church", "type: Church"): [
+            '45:11: unknown venue type "Church" (did you mean "church"?)'
+        ],
+        ("members: [pc-a, pc-b]", "members: [pc-a, PC-B]"): [
+            '33:21: no one with id "PC-B" in the roster (did you mean "pc-b"?)'
+        ],
+        # A misspelt required key is one problem, not also "missing required key".
+        ('from: "12:00"', 'form: "12:00"'): ['56:23: unknown key "form" (did you mean "from"?)'],
         ("duration: 60", "duration:"): [
             '57:14: duration: no duration given; write 90, "90m" or "1h30"'
         ],

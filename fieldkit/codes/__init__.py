@@ -158,10 +158,20 @@ class CodeBook:
         return cls({name: _parse_list(name, data.get(name), source) for name in LIST_NAMES})
 
 
+def _fold(word: str) -> str:
+    return word.strip().lower().replace(" ", "_").replace("-", "_")
+
+
 def suggest(word: str, choices: Iterable[str]) -> str | None:
-    """The closest choice to a mistyped word, or None when nothing is close."""
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
+    """The closest choice to a mistyped word (case, spaces and - vs _ aside), or None."""
+    by_fold: dict[str, str] = {}
+    for choice in choices:
+        by_fold.setdefault(_fold(choice), choice)
+    folded = _fold(word)
+    if folded in by_fold and by_fold[folded] != word:
+        return by_fold[folded]
+    found = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
+    return by_fold[found[0]] if found and by_fold[found[0]] != word else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

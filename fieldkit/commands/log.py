@@ -146,7 +146,7 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
             if chosen is not None:
                 venue = dev.loadout.venues[chosen.venue]
                 draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
-        elif "venue" in changes or "lat" in changes:
+        elif changes.get("venue", draft.venue) != draft.venue or "lat" in changes:
             draft.update(visit=None, venue=None, venue_type=None, partners=[])
         draft.update(**changes)
         if "venue" in changes and "venue_type" not in changes:
@@ -195,10 +195,14 @@ def list_cmd(
                 wanted = date.fromisoformat(day)
             except ValueError:
                 raise UserError(f'--day "{day}": write YYYY-MM-DD or "today"') from None
-        rows = dev.records(wanted, history=history)
+        if limit is not None:
+            newest = dev.store.records(
+                wanted.isoformat() if wanted else None, history, limit=limit, newest_first=True
+            )
+            rows = newest[::-1]
+        else:
+            rows = dev.records(wanted, history=history)
         amended = {r.amends for r, _ in rows if r.amends} if history else set()
-    if limit is not None:
-        rows = rows[-limit:]
     if as_json:
         click.echo(json.dumps([{**r.to_dict(), "sync": s} for r, s in rows], ensure_ascii=False))
         return
@@ -210,7 +214,7 @@ def short_id(record_id: str) -> str:
     return record_id[-8:]
 
 
-def _table(rows: list[tuple[Engagement, str]], amended: set[str | None], history: bool) -> None:
+def _table(rows: list[tuple[Engagement, str]], amended: set[str], history: bool) -> None:
     lines = [
         f"{'id':8}  {'time':16}  {'sync':12}  {'where':24}  {'people':>6}  {'signs':>5}  outcomes"
     ]

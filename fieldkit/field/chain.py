@@ -54,6 +54,15 @@ class ChainReport:
         }
 
 
+def check_record(rec: Engagement, public_key: str) -> str | None:
+    """CHANGED, BAD_SIGNATURE or None: one record on its own (central checks arrivals so)."""
+    if rec.compute_hash() != rec.hash:
+        return CHANGED
+    if not verify_signature(public_key, bytes.fromhex(rec.hash), rec.signature):
+        return BAD_SIGNATURE
+    return None
+
+
 Row = tuple[int, str, str, str, str | None, str, str, str]
 _COLUMNS = "seq, id, hlc, time, amends, prev_hash, hash, record"
 
@@ -160,6 +169,21 @@ def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
                 "the record was deleted from the store (its sync state is still there)",
             )
         )
+    head = conn.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
+    last = conn.execute("SELECT seq, hash FROM engagements ORDER BY seq DESC LIMIT 1").fetchone()
+    if head is not None:
+        head_seq, _, head_hash = str(head[0]).partition(":")
+        top = int(head_seq) if head_seq.isdigit() else 0
+        if last is None or last[0] < top:
+            after = f"after #{last[0]} " if last else ""
+            detail = (
+                f"the newest record(s) {after}are gone: the store's head is record #{top} "
+                f"with hash {head_hash[:12]}..., which is not in the store"
+            )
+            report.breaks.append(Break(MISSING, top, None, detail))
+        elif last[1] != head_hash and not any(b.seq == last[0] for b in report.breaks):
+            detail = "it is not the record that was saved last (the store's head differs)"
+            report.breaks.append(Break(CHANGED, last[0], None, detail))
     unlisted = conn.execute(
         "SELECT e.seq, e.id FROM engagements e LEFT JOIN outbox o ON o.id = e.id "
         "WHERE o.id IS NULL ORDER BY e.seq"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,9 +84,13 @@ class DeviceStore:
         if self.path.exists():
             _check_header(self.path)
         try:
-            self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=10)
+            # Shared with worker threads (the app saves off the UI thread); self.lock serialises.
+            self.conn = sqlite3.connect(
+                str(self.path), isolation_level=None, timeout=10, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"device store {self.path}: cannot open it ({exc})") from None
+        self.lock = threading.RLock()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         with self.guard("open"):
             self._configure()
@@ -128,9 +133,10 @@ class DeviceStore:
 
     @contextmanager
     def guard(self, doing: str) -> Iterator[None]:
-        """SQLite failures as StoreErrors naming the store and what was being done."""
+        """One caller at a time; SQLite failures as StoreErrors naming the store and the action."""
         try:
-            yield
+            with self.lock:
+                yield
         except StoreError:
             raise
         except sqlite3.OperationalError as exc:
@@ -144,7 +150,7 @@ class DeviceStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"device store {self.path}: the database is damaged or not a device store "
-                f"({exc}); run `fieldkit log verify`, and keep a copy of the file"
+                f"({exc}) while trying to {doing}; keep a copy of the file and report it"
             ) from None
 
     def close(self) -> None:
@@ -191,6 +197,11 @@ class DeviceStore:
                 self.conn.executemany(
                     "INSERT INTO outbox (id, state, changed_at) VALUES (?, 'pending', ?)",
                     [(r.id, r.recorded_at) for r in sealed],
+                )
+                # The chain's head, so that verify notices when the newest records go.
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('head', "
+                    "(SELECT seq || ':' || hash FROM engagements ORDER BY seq DESC LIMIT 1))"
                 )
                 self.conn.execute("COMMIT")
             except BaseException:

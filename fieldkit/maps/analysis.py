@@ -21,7 +21,12 @@ from fieldkit.maps.kde import (
 )
 
 #: Outcomes that count as a referral in venue popups and tallies.
-REFERRAL_OUTCOMES = ("nrm_referral", "duty_to_notify", "safeguarding_referral", "referred_to_partner")
+REFERRAL_OUTCOMES = (
+    "nrm_referral",
+    "duty_to_notify",
+    "safeguarding_referral",
+    "referred_to_partner",
+)
 #: A planned visit counts as done if an engagement at its venue falls in its window ± this slack.
 VISIT_SLACK = timedelta(hours=1)
 

@@ -24,7 +24,9 @@ LEVELS = ((99, 0.01), (95, 0.05), (90, 0.10))
 CLASSES = ("hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99")
 
 
-def gi_star(values: NDArray[np.float64], neighbours: Sequence[Sequence[int]]) -> NDArray[np.float64]:
+def gi_star(
+    values: NDArray[np.float64], neighbours: Sequence[Sequence[int]]
+) -> NDArray[np.float64]:
     """Gi* z-scores with binary weights; each neighbour list must include the cell itself.
 
     z_i = (Σ_j w_ij x_j − x̄ W_i) / (S √((n S1_i − W_i²) / (n − 1))), with W_i = Σ_j w_ij,
@@ -168,9 +170,7 @@ def hex_hotspots(
         resolution -= 1
     index = {cell: i for i, cell in enumerate(cells)}
     values = np.array([counts.get(cell, 0) for cell in cells], dtype=np.float64)
-    neighbours = [
-        [index[nb] for nb in h3.grid_disk(cell, 1) if nb in index] for cell in cells
-    ]
+    neighbours = [[index[nb] for nb in h3.grid_disk(cell, 1) if nb in index] for cell in cells]
     z = gi_star(values, neighbours)
     p = two_sided_p(z)
     q = benjamini_hochberg(p) if fdr else None

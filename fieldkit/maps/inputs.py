@@ -1,4 +1,4 @@
-"""What a hotspot map is made from: venues, planned visits and engagements, with no names or notes."""
+"""What a hotspot map is made from: venues, planned visits, engagements; no names, no notes."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ LatLonPair = tuple[float, float]
 
 
 def _check_lat_lon(lat: float, lon: float, what: str) -> None:
-    ok = (
-        math.isfinite(lat) and math.isfinite(lon) and -90.0 <= lat <= 90.0 and -180 <= lon <= 180
-    )
+    ok = math.isfinite(lat) and math.isfinite(lon) and -90.0 <= lat <= 90.0 and -180 <= lon <= 180
     if not ok:
-        raise MapInputError(f"{what}: coordinates ({lat}, {lon}) are not a valid latitude/longitude")
+        raise MapInputError(
+            f"{what}: coordinates ({lat}, {lon}) are not a valid latitude/longitude"
+        )
 
 
 def _check_aware(moment: datetime, what: str) -> None:

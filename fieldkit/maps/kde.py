@@ -1,4 +1,4 @@
-"""Quartic-kernel density surface on a regular grid, with the default bandwidth and cell size rules."""
+"""Quartic-kernel density surface on a regular grid, with default bandwidth and cell rules."""
 
 from __future__ import annotations
 
@@ -100,7 +100,9 @@ class DensitySurface:
         """((south, west), (north, east)) of the grid in degrees."""
         rows, cols = self.shape
         south, west = self.projection.to_lat_lon(self.x0, self.y0)
-        north, east = self.projection.to_lat_lon(self.x0 + cols * self.cell, self.y0 + rows * self.cell)
+        north, east = self.projection.to_lat_lon(
+            self.x0 + cols * self.cell, self.y0 + rows * self.cell
+        )
         return (south, west), (north, east)
 
 

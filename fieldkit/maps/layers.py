@@ -51,7 +51,7 @@ def count_bin(count: int, top: int) -> int:
     return min(len(COUNT_COLOURS) - 1, int(share * len(COUNT_COLOURS)))
 
 
-class HexGeometry(MacroElement):  # type: ignore[misc]
+class HexGeometry(MacroElement):
     """The boundaries of every hex cell any layer draws, written once as a flat JS table."""
 
     _template = Template(
@@ -80,7 +80,7 @@ class HexGeometry(MacroElement):  # type: ignore[misc]
         return to_js(self._rings)
 
 
-class HexLayer(MacroElement):  # type: ignore[misc]
+class HexLayer(MacroElement):
     """Hex cells of one layer: rows [cell index, colour index, tooltip index]."""
 
     _template = Template(
@@ -131,7 +131,7 @@ class HexLayer(MacroElement):  # type: ignore[misc]
         self.colours = to_js(list(colours))
 
 
-class VenueMarkers(MacroElement):  # type: ignore[misc]
+class VenueMarkers(MacroElement):
     """Venue markers with an HTML icon and a popup (built in Python, already escaped)."""
 
     _template = Template(
@@ -145,7 +145,7 @@ class VenueMarkers(MacroElement):  # type: ignore[misc]
                     title: v[2],
                     icon: L.divIcon({className: "fk-venue", html: v[3],
                                      iconSize: [28, 28], iconAnchor: [14, 14]})
-                }).bindPopup(v[4], {maxWidth: 340}).addTo(fg);
+                }).bindPopup(v[4], {maxWidth: 340, autoPanPaddingTopLeft: [60, 130]}).addTo(fg);
             });
         })();
         {% endmacro %}
@@ -159,7 +159,7 @@ class VenueMarkers(MacroElement):  # type: ignore[misc]
         self.payload = to_js([list(v) for v in venues])
 
 
-class CoverageRings(MacroElement):  # type: ignore[misc]
+class CoverageRings(MacroElement):
     """A ring around each planned venue: green all done, orange partly, red none done."""
 
     _template = Template(
@@ -185,7 +185,7 @@ class CoverageRings(MacroElement):  # type: ignore[misc]
         self.payload = to_js([list(r) for r in rings])
 
 
-class PointsLayer(MacroElement):  # type: ignore[misc]
+class PointsLayer(MacroElement):
     """Individual engagement points (only when asked for), built when first shown."""
 
     _template = Template(

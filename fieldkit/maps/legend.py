@@ -19,7 +19,7 @@ BACKGROUND = "#eef0eb"
 PAGE_CSS = f"""
 <style>
   .leaflet-container {{ background: {BACKGROUND}; font: 13px/1.35 system-ui, sans-serif; }}
-  .fk-title {{ position: fixed; top: 10px; left: 60px; max-width: calc(100% - 520px); z-index: 1000;
+  .fk-title {{ position: fixed; top: 10px; left: 60px; max-width: calc(100% - 470px); z-index: 1000;
     background: rgba(255,255,255,0.93); padding: 6px 12px; border-radius: 6px;
     box-shadow: 0 1px 4px rgba(0,0,0,0.3); font: 14px/1.35 system-ui, sans-serif; }}
   .fk-title h1 {{ font-size: 17px; margin: 0 0 2px 0; }}
@@ -39,6 +39,7 @@ PAGE_CSS = f"""
   .fk-legend .fk-mark {{ display: inline-block; width: 20px; height: 20px; line-height: 20px;
     font-size: 9px; margin-right: 6px; vertical-align: middle; }}
   .fk-venue {{ background: none; border: none; }}
+  .leaflet-control-layers-expanded {{ max-width: 380px; }}
   .fk-sub {{ color: #555; }}
   .fk-h {{ font-weight: bold; margin-top: 4px; }}
   .fk-tally td {{ padding: 0 8px 0 0; }}
@@ -100,7 +101,9 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         for klass in CLASSES:
             if klass == "not_significant":
                 continue
-            parts.append(_swatch(GISTAR_COLOURS[klass], f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
+            parts.append(
+                _swatch(GISTAR_COLOURS[klass], f"{GISTAR_LABELS[klass]} ({counts[klass]})")
+            )
         parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
         parts.append(
             "<div>"

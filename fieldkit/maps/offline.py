@@ -1,4 +1,4 @@
-"""Make a folium page self-contained: every script and stylesheet inlined from installed packages."""
+"""Make a folium page self-contained: scripts and stylesheets inlined from installed packages."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import folium
 import numpy as np
+from branca.element import Figure
 from folium.raster_layers import ImageOverlay
 from numpy.typing import NDArray
 
@@ -131,6 +132,7 @@ def build_map(
         raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
     m.fit_bounds(bounds)
     root = m.get_root()
+    assert isinstance(root, Figure)
     root.header.add_child(folium.Element(PAGE_CSS), name="fieldkit_css")
     geometry = HexGeometry()
     m.add_child(geometry)
@@ -211,7 +213,5 @@ def layer_names(map_input: MapInput, analysis: Analysis, points: bool = False) -
     """The overlay names the layer control lists, in order (used by tests and the TUI)."""
     m = build_map(map_input, analysis, points=points)
     return [
-        child.layer_name
-        for child in m._children.values()
-        if isinstance(child, folium.FeatureGroup)
+        child.layer_name for child in m._children.values() if isinstance(child, folium.FeatureGroup)
     ]

@@ -103,7 +103,13 @@ def synthetic_input(
             day = start + timedelta(days=d + i % 2)
             begin = datetime(day.year, day.month, day.day, 19, tzinfo=UTC)
             visits.append(
-                PlannedVisit(f"visit-{venue.id}-{d}", venue.id, TEAMS[i % 3], begin, begin + timedelta(hours=2))
+                PlannedVisit(
+                    f"visit-{venue.id}-{d}",
+                    venue.id,
+                    TEAMS[i % 3],
+                    begin,
+                    begin + timedelta(hours=2),
+                )
             )
     map_input = MapInput(
         operation_id="synthetic",

@@ -39,16 +39,12 @@ def venue_mark(venue_type: str) -> tuple[str, str]:
 
 def icon_html(venue_type: str) -> str:
     mark, colour = venue_mark(venue_type)
-    return (
-        f'<div class="fk-mark" style="background:{colour}">{escape(mark)}</div>'
-    )
+    return f'<div class="fk-mark" style="background:{colour}">{escape(mark)}</div>'
 
 
 def _counter_rows(codes: CodeBook, list_name: str, counts: dict[str, int]) -> str:
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return "".join(
-        f"<li>{escape(label(codes, list_name, code))}: {n}</li>" for code, n in items
-    )
+    return "".join(f"<li>{escape(label(codes, list_name, code))}: {n}</li>" for code, n in items)
 
 
 def popup_html(codes: CodeBook, venue: VenueInfo, tally: VenueTally) -> str:
@@ -81,7 +77,13 @@ def venue_rows(
     groups: dict[str, list[tuple[float, float, str, str, str]]] = {}
     for venue in sorted(map_input.venues, key=lambda v: (v.type, v.name)):
         tally = analysis.venues[venue.id]
-        row = (venue.lat, venue.lon, venue.name, icon_html(venue.type), popup_html(codes, venue, tally))
+        row = (
+            venue.lat,
+            venue.lon,
+            venue.name,
+            icon_html(venue.type),
+            popup_html(codes, venue, tally),
+        )
         groups.setdefault(venue.type, []).append(row)
     return groups
 

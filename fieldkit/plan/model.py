@@ -19,7 +19,7 @@ COVER_WEIGHT = 10_000
 #: Hours of a team-day beyond this count as overtime in the objective (the hard limit is the
 #: playbook's max_hours_per_day).
 NORMAL_SHIFT_MINUTES = 8 * 60
-EXTRA_PARAMS: dict[str, object] = {}
+EXTRA_PARAMS: dict[str, object] = {"symmetry_level": 4}
 
 
 @dataclass

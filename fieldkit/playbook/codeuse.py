@@ -78,11 +78,16 @@ def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> Cod
                 message = f'unknown code list "{name}"{did_you_mean(name, LIST_NAMES)}'
                 out.append(doc.problem(("codes", "use", name), message, key=True))
                 continue
+            wrong = False
             for j, code in strings(keep):
                 if code not in lists[name]:
                     where = ("codes", "use", name) + (() if j is None else (j,))
                     out.append(doc.problem(where, unknown_code(name, code, lists[name])))
-            lists[name] = lists[name].restrict(c for _, c in strings(keep))
+                    wrong = True
+            # A restriction that is itself wrong (already reported) is not applied, so the
+            # codes the playbook uses are not all reported again as unknown.
+            if isinstance(keep, list) and not wrong:
+                lists[name] = lists[name].restrict(c for _, c in strings(keep))
     return CodeBook(lists)
 
 

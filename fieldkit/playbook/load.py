@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fieldkit.codes import did_you_mean
+from fieldkit.codes import did_you_mean, suggest
 from fieldkit.playbook.checks import check_references
 from fieldkit.playbook.models import Playbook, Strict
 from fieldkit.playbook.problems import PlaybookError, Problem, shown
@@ -55,15 +55,22 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
     problems: list[Problem] = []
     playbook: Playbook | None = None
     try:
-        playbook = Playbook.model_validate(doc.data)
-    except ValidationError as exc:
-        problems += [_located(doc, err) for err in exc.errors(include_url=False)]
-    except Exception as exc:  # a validator gap must still not become a traceback
-        problems.append(doc.problem((), f"cannot read the playbook: {exc}"))
-    try:
         problems += check_references(doc)
     except Exception as exc:  # a gap in the checks must still not become a traceback
         problems.append(doc.problem((), f"could not check references: {exc}"))
+    # An unknown code says more ("did you mean ...?") than its spelling being wrong.
+    checked = {(p.line, p.column) for p in problems}
+    try:
+        playbook = Playbook.model_validate(doc.data)
+    except ValidationError as exc:
+        for err, problem in _all_located(doc, exc.errors(include_url=False)):
+            if (
+                err["type"] != "string_pattern_mismatch"
+                or (problem.line, problem.column) not in checked
+            ):
+                problems.append(problem)
+    except Exception as exc:  # a validator gap must still not become a traceback
+        problems.append(doc.problem((), f"cannot read the playbook: {exc}"))
     if problems or playbook is None:
         raise PlaybookError(sorted(set(problems)))
     playbook._source = name
@@ -119,8 +126,31 @@ def _entry(parent: tuple[Any, ...]) -> str:
     return keys[-1]
 
 
+def _all_located(doc: Document, errors: list[Any]) -> list[tuple[Any, Problem]]:
+    """Every validation error as a problem, less a missing key that a misspelt key in the
+    same mapping already explains ("unknown key "nam" (did you mean "name"?)")."""
+    meant = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _clean(err["loc"])
+            model = _model_at(loc)
+            hit = suggest(str(loc[-1]), _field_names(model)) if model else None
+            if hit:
+                meant.add(loc[:-1] + (hit,))
+    return [
+        (err, _located(doc, err))
+        for err in errors
+        if not (err["type"] == "missing" and _clean(err["loc"]) in meant)
+    ]
+
+
+def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The location without pydantic's union branch tags."""
+    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+
+
 def _located(doc: Document, err: Any) -> Problem:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    loc = _clean(err["loc"])
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])

@@ -394,7 +394,12 @@ class Playbook(Strict):
         return next(t for t in self.teams if t.id == team_id)
 
     def at(self, day: date, clock: time) -> datetime:
-        """The aware local moment `clock` on `day` in the operation's time zone (DST-correct)."""
+        """The aware local moment `clock` on `day` in the operation's time zone (DST-correct).
+
+        A wall time that happens twice (01:30 the night clocks go back) is its first moment.
+        Subtract moments in UTC (`.astimezone(UTC)`): Python subtracts two datetimes that
+        share a tzinfo as wall-clock times, which is an hour out across a change.
+        """
         return datetime.combine(day, clock, tzinfo=self.operation.zone)
 
     def activity_venues(self, activity: Activity) -> list[Venue]:

@@ -1,0 +1,231 @@
+"""Bench the field device: save latency, `log list` for a day, simulate and verify rates.
+
+    python bench/device.py [--records 100000] [--saves 200] [--dir DIR]
+
+Prints one table. The baseline, measured in the same run on the same disk, is a plain
+sqlite3 INSERT + COMMIT of a record-sized row with WAL and synchronous=FULL: the price of
+a durable write that the kit's save cannot go under. Targets: save p99 <= 20 ms, `log list`
+of today <= 50 ms, both with 100,000 records stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from fieldkit.cli import main
+from fieldkit.field.device import Device
+from fieldkit.field.enroll import enroll
+from fieldkit.field.sample import write_sample_loadouts
+from fieldkit.field.simulate import make_draft, planted_clusters, simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+BARNET = ROOT / "playbooks" / "barnet-week-of-action.yaml"
+PER_DAY = 100  # a busy device: the fill spreads records over past days, this many a day
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p99
+
+
+def timed(func: Callable[[], object], times: int) -> list[float]:
+    out = []
+    for _ in range(times):
+        start = time.perf_counter()
+        func()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def baseline(folder: Path, times: int, size: int) -> list[float]:
+    conn = sqlite3.connect(folder / "baseline.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    body = "x" * size
+
+    def insert() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (body) VALUES (?)", (body,))
+        conn.execute("COMMIT")
+
+    samples = timed(insert, times)
+    conn.close()
+    return samples
+
+
+def fill(dev: Device, records: int, today: datetime) -> None:
+    """`records` engagements over past days (PER_DAY a day, ending today) via the bulk path."""
+    rng = random.Random(1)
+    clusters = planted_clusters(dev.loadout)
+    done = 0
+    while done < records:
+        chunk = []
+        for _ in range(min(5000, records - done)):
+            draft = make_draft(dev, rng, clusters)
+            days_ago = (records - done - 1) // PER_DAY
+            clock = draft.time.timetz()
+            moment = datetime.combine((today - timedelta(days=days_ago)).date(), clock)
+            draft.time = moment
+            chunk.append(draft)
+            done += 1
+        dev.save_many(chunk)
+
+
+def save_latency(dev: Device, times: int, at: datetime) -> list[float]:
+    visit = dev.loadout.assignments[0]
+    venue = dev.loadout.venues[visit.venue]
+
+    def save() -> None:
+        draft = dev.prefill(at)
+        draft.update(
+            venue=venue.id,
+            venue_type=venue.type,
+            outcomes=["leaflet_given"],
+            indicators=["long_hours"],
+        )
+        dev.save(draft)
+
+    return timed(save, times)
+
+
+def log_list(root: Path, day: str, times: int) -> list[float]:
+    def run() -> None:
+        with contextlib.redirect_stdout(io.StringIO()):
+            try:
+                main(["log", "list", "--day", day, "-w", str(root)])
+            except SystemExit as exc:
+                assert exc.code == 0
+
+    run()  # warm the imports once
+    return timed(run, times)
+
+
+def bench(records: int, saves: int, folder: Path) -> list[tuple[str, str, str, str]]:
+    ops = folder / "ws" / "ops"
+    op = write_sample_loadouts(BARNET, ops)
+    rows: list[tuple[str, str, str, str]] = []
+    base = baseline(folder, saves, 1500)
+    b50, b99 = percentiles(base)
+    rows.append(("baseline: sqlite3 insert+commit (WAL, FULL)", f"{b50:.2f}", f"{b99:.2f}", "1.0x"))
+
+    enroll(op / "loadouts" / "alpha.json", folder / "dev")
+    dev = Device.open(folder / "dev")
+    today = dev.now()
+    s50, s99 = percentiles(save_latency(dev, saves, today))
+    rows.append(
+        (
+            "save one engagement, 0 stored",
+            f"{s50:.2f}",
+            f"{s99:.2f}",
+            f"{s99 / b99:.1f}x (target p99 <= 20 ms)",
+        )
+    )
+
+    start = time.perf_counter()
+    fill(dev, records, today - timedelta(days=1))
+    took = time.perf_counter() - start
+    rows.append(
+        (
+            f"bulk fill {records:,} (save_many)",
+            f"{took:.1f} s",
+            "",
+            f"{records / took:,.0f} records/s",
+        )
+    )
+
+    s50, s99 = percentiles(save_latency(dev, saves, today))
+    rows.append(
+        (
+            f"save one engagement, {dev.store.count() - saves:,} stored",
+            f"{s50:.2f}",
+            f"{s99:.2f}",
+            f"{s99 / b99:.1f}x (target p99 <= 20 ms)",
+        )
+    )
+    dev.close()
+
+    l50, l99 = percentiles(log_list(folder / "dev", today.date().isoformat(), 30))
+    rows.append(
+        (
+            f"`log list --day today` ({saves} today, in-process)",
+            f"{l50:.2f}",
+            f"{l99:.2f}",
+            "target <= 50 ms",
+        )
+    )
+    yesterday = (today - timedelta(days=1)).date().isoformat()
+    l50, l99 = percentiles(log_list(folder / "dev", yesterday, 30))
+    rows.append(
+        (
+            f"`log list --day` a past day ({PER_DAY} records)",
+            f"{l50:.2f}",
+            f"{l99:.2f}",
+            "target <= 50 ms",
+        )
+    )
+
+    with Device.open(folder / "dev") as dev:
+        start = time.perf_counter()
+        report = dev.verify()
+        took = time.perf_counter() - start
+    assert report.ok, report.breaks[:3]
+    rows.append(
+        (
+            f"log verify {report.checked:,} records",
+            f"{took:.2f} s",
+            "",
+            f"{report.checked / took:,.0f} records/s",
+        )
+    )
+
+    sim_n = max(1000, records // 20)
+    start = time.perf_counter()
+    simulate(op, devices=4, engagements=sim_n // 4, seed=1)
+    took = time.perf_counter() - start
+    rows.append(
+        (
+            f"simulate 4 devices x {sim_n // 4:,}",
+            f"{took:.2f} s",
+            "",
+            f"{sim_n / took:,.0f} engagements/s",
+        )
+    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rows.append(("peak memory (RSS)", f"{rss:.0f} MB", "", ""))
+    return rows
+
+
+def main_bench() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--saves", type=int, default=200)
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="Where to write (default: a temporary folder on the local disk).",
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        rows = bench(args.records, args.saves, Path(tmp))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':{width}}  {'p50 ms':>9}  {'p99 ms':>9}  vs baseline / rate")
+    for name, p50, p99, note in rows:
+        print(f"{name:{width}}  {p50:>9}  {p99:>9}  {note}")
+
+
+if __name__ == "__main__":
+    main_bench()

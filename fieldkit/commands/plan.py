@@ -1,0 +1,131 @@
+"""`fieldkit plan PLAYBOOK` (solve and write ops/NAME/) and `fieldkit plan check PLAN_JSON`."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fieldkit.commands.common import console, err_console, resolve_workspace, workspace_option
+from fieldkit.errors import UserError
+
+_RUN = "run-playbook"
+
+
+class PlanGroup(click.Group):
+    """`plan check ...` is the subcommand; anything else is `plan PLAYBOOK [OPTIONS]`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = [_RUN, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("fieldkit plan", "PLAYBOOK [--op NAME] [--time-limit S] [--seed N] "
+                              "[--lock FILE] [--json]\n       fieldkit plan check PLAN_JSON")
+
+
+@click.group("plan", cls=PlanGroup, no_args_is_help=True)
+def plan() -> None:
+    """Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan.
+
+    \b
+    fieldkit plan PLAYBOOK [--op NAME] [--time-limit S] [--seed N] [--lock FILE] [--json]
+    fieldkit plan check ops/NAME/plan.json
+    """
+
+
+@plan.command(_RUN, hidden=True)
+@click.argument("playbook", type=click.Path(path_type=Path))
+@click.option("--op", "op_name", default=None, help="Folder name under ops/ (default: operation.id).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds the solver may take.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed (same seed, same plan).")
+@click.option("--lock", "lock_file", type=click.Path(path_type=Path), default=None,
+              help="YAML/JSON list of {visit, team, start} to keep as they are.")
+@click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON (docs/plan-json.md).")
+@workspace_option
+def run_playbook(playbook: Path, op_name: str | None, time_limit: float, seed: int,
+                 lock_file: Path | None, as_json: bool, workspace: Path | None) -> None:
+    """Solve PLAYBOOK and write ops/NAME/."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from fieldkit.plan.export_json import summary_dict
+    from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
+    from fieldkit.plan.locks import read_locks
+    from fieldkit.plan.progress import SolveProgress
+    from fieldkit.plan.solve import solve
+    from fieldkit.plan.write import write_plan
+    from fieldkit.playbook import load_playbook
+
+    ws = resolve_workspace(workspace)
+    if not playbook.is_file():
+        raise UserError(f"{playbook}: no such playbook file")
+    book = load_playbook(playbook)
+    name = op_name or book.operation.id
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise UserError(f'--op "{name}" is not a folder name (letters, digits, - _ .)')
+    locks = read_locks(lock_file) if lock_file else None
+    book = geocode_playbook(book, ws.ops / CACHE_NAME)
+    with Progress(TextColumn("[bold]solving[/]"), BarColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+        task = bar.add_task("searching", total=time_limit)
+
+        def report(p: SolveProgress) -> None:
+            bar.update(task, completed=min(p.seconds, time_limit),
+                       description=f"plan {p.solutions}: objective {p.objective:,.0f} "
+                                   f"bound {p.bound:,.0f}")
+
+        result = solve(book, locks=locks, time_limit=time_limit, seed=seed, progress=report)
+    folder = ws.ops / name
+    doc, files = write_plan(result, folder, playbook, ws.root)
+    shown = folder.relative_to(ws.root).as_posix() if folder.is_relative_to(ws.root) else str(folder)
+    if as_json:
+        click.echo(json.dumps(summary_dict(doc, shown, files), indent=2))
+        return
+    _print_summary(doc, shown)
+
+
+def _print_summary(doc: dict[str, Any], folder: str) -> None:
+    s = doc["solver"]
+    console.print(f"{doc['operation']['name']}: {s['covered_visits']} of {s['total_visits']} "
+                  f"visits planned ({s['status']}, objective {s['objective']:,.0f}, bound "
+                  f"{s['bound']:,.0f}, gap {s['gap']:.2%}, {s['seconds']:.1f} s)")
+    for entry in doc["unassigned"]:
+        console.print(f"  not planned: {entry['visit']}")
+        for reason in entry["reasons"]:
+            console.print(f"    - {reason}")
+    console.print(f"written: {folder}/ (plan.json, briefing.md, briefing.html, teams/, loadouts/)")
+
+
+@plan.command("check")
+@click.argument("plan_json", type=click.Path(path_type=Path))
+@workspace_option
+def check(plan_json: Path, workspace: Path | None) -> None:
+    """Re-verify every hard rule of PLAN_JSON against its playbook, without the solver."""
+    from fieldkit.plan.check import check_plan
+    from fieldkit.plan.write import load_plan_file
+    from fieldkit.workspace import find_workspace
+
+    if not plan_json.is_file():
+        raise UserError(f"{plan_json}: no such plan file")
+    ws = (resolve_workspace(workspace) if workspace
+          else find_workspace(start=plan_json.resolve().parent))
+    doc, book, warnings = load_plan_file(plan_json, ws.root)
+    for warning in warnings:
+        click.echo(warning, err=True)
+    problems = check_plan(doc, book)
+    if problems:
+        for problem in problems:
+            click.echo(f"{plan_json}: {problem}", err=True)
+        click.echo(f"{plan_json}: {len(problems)} violation(s)", err=True)
+        sys.exit(2)
+    console.print(f"{plan_json}: ok ({len(doc.get('assignments', []))} assignments keep every "
+                  "hard rule)")
+
+
+COMMANDS = [plan]

@@ -1,0 +1,1 @@
+"""Sync: devices to the central store over HTTP and by bundle files, through one ingest path."""

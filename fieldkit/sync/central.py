@@ -1,0 +1,326 @@
+"""The central store sync/central.db: devices and credentials, records, problems, plan versions."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from fieldkit.errors import UserError
+
+CENTRAL_FILE = "central.db"
+#: PRAGMA application_id of a central store ("FKCS").
+APPLICATION_ID = 0x464B4353
+SCHEMA_VERSION = 1
+ACTIVE, REVOKED = "active", "revoked"
+#: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+class CentralError(UserError):
+    """The central store cannot be used as asked."""
+
+
+class AuthError(CentralError):
+    """Unknown or revoked device, or a wrong credential (HTTP 401)."""
+
+
+class ForbiddenError(CentralError):
+    """An authenticated device asking for what is not its own (HTTP 403)."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def hash_secret(secret: str, salt: bytes) -> str:
+    return hashlib.scrypt(secret.encode(), salt=salt, **SCRYPT).hex()  # type: ignore[arg-type]
+
+
+def central_path(sync_folder: Path) -> Path:
+    return sync_folder / CENTRAL_FILE
+
+
+class Central:
+    """One central store. Thread-safe: every use of the connection holds `lock`."""
+
+    def __init__(self, path: Path, create: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise CentralError(
+                f"no central store at {self.path}: make one with `fieldkit central init`"
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(
+            str(self.path), isolation_level=None, timeout=30, check_same_thread=False
+        )
+        self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
+        self.lock = threading.RLock()
+        self._verified: dict[str, bytes] = {}
+        self._pepper = secrets.token_bytes(16)
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            # FULL: an acknowledgement is only sent for records that reached the disk.
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise CentralError(f"{self.path}: not a usable central store ({exc})") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Central:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema --------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID and self.db.table_names():
+            raise CentralError(f"{self.path} is a SQLite database but not a central store")
+        if version >= SCHEMA_VERSION:
+            return
+        with self.transaction():
+            db = self.db
+            db["devices"].create(
+                {
+                    "id": str, "device": str, "team": str, "operation": str, "officer": str,
+                    "salt": str, "credential_hash": str, "public_key": str, "status": str,
+                    "enrolled_at": str, "registered_at": str, "last_seen": str,
+                    "head_hash": str, "head_count": int,
+                },
+                pk="id",
+                not_null={"team", "operation", "officer", "salt", "credential_hash", "status"},
+                defaults={"head_count": 0},
+            )
+            db["devices"].create_index(["device"], unique=True)
+            db["records"].create(
+                {
+                    "seq": int, "id": str, "device": str, "hlc": str, "prev_hash": str,
+                    "hash": str, "amends": str, "record": str, "received_at": str,
+                },
+                pk="seq",
+                not_null={"id", "device", "hlc", "prev_hash", "hash", "record"},
+            )
+            db["records"].create_index(["id"], unique=True)
+            db["records"].create_index(["hash"], unique=True)
+            db["records"].create_index(["device", "prev_hash"])
+            db["records"].create_index(["amends"])
+            db["problems"].create(
+                {
+                    "n": int, "device": str, "kind": str, "record_id": str, "missing": str,
+                    "key": str, "detail": str, "record": str, "found_at": str,
+                    "resolved_at": str,
+                },
+                pk="n",
+                not_null={"kind", "key", "detail"},
+            )
+            db["problems"].create_index(["kind", "key"], unique=True)
+            db["problems"].create_index(["device", "missing"])
+            db["conflicts"].create(
+                {
+                    "n": int, "amends": str, "record_a": str, "device_a": str,
+                    "record_b": str, "device_b": str, "found_at": str,
+                },
+                pk="n",
+            )
+            db["conflicts"].create_index(["record_a", "record_b"], unique=True)
+            db["plans"].create(
+                {
+                    "version": int, "operation": str, "team": str, "plan_sha256": str,
+                    "content_sha256": str, "loadout": str, "published_at": str,
+                },
+                pk="version",
+            )
+            db["plans"].create_index(["operation", "team", "version"])
+            db["bundles"].create(
+                {"id": str, "device": str, "records": int, "imported_at": str}, pk="id"
+            )
+            self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT under the lock; ROLLBACK on any error."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+
+    def query(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return self.conn.execute(sql, args).fetchall()
+
+    # -- devices -------------------------------------------------------------------
+
+    def enroll_device(
+        self, team: str, operation: str, officer: str, device_id: str | None = None
+    ) -> tuple[str, str]:
+        """A new device slot and its credential: (device id, secret). The secret is not kept."""
+        device_id = device_id or f"{team}-{secrets.token_hex(4)}"
+        secret = secrets.token_urlsafe(32)
+        salt = secrets.token_bytes(16)
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM devices WHERE id = ?", (device_id,)).fetchone():
+                raise CentralError(f"device {device_id} is already enrolled on central")
+            conn.execute(
+                "INSERT INTO devices (id, team, operation, officer, salt, credential_hash, "
+                "status, enrolled_at, head_count) VALUES (?,?,?,?,?,?,?,?,0)",
+                (device_id, team, operation, officer, salt.hex(), hash_secret(secret, salt),
+                 ACTIVE, now_iso()),
+            )
+        return device_id, secret
+
+    def revoke(self, device_id: str) -> None:
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE devices SET status = ? WHERE id = ? OR device = ?",
+                (REVOKED, device_id, device_id),
+            )
+            if cur.rowcount == 0:
+                known = [r[0] for r in conn.execute("SELECT id FROM devices ORDER BY id")]
+                raise CentralError(
+                    f"no device {device_id!r} on central (enrolled: {', '.join(known) or 'none'})"
+                )
+        self._verified.clear()
+
+    def authenticate(self, credential_id: str, secret: str) -> dict[str, Any]:
+        """The device row for a credential; AuthError when unknown, revoked or wrong."""
+        row = self.device_row(credential_id)
+        if row is None or row["status"] != ACTIVE:
+            raise AuthError(
+                "unknown or revoked device: ask central for a new credential "
+                "(fieldkit central enroll-device)"
+            )
+        remembered = hmac.new(self._pepper, secret.encode(), "sha256").digest()
+        known = self._verified.get(credential_id)
+        if known is not None and hmac.compare_digest(known, remembered):
+            return row
+        digest = hash_secret(secret, bytes.fromhex(row["salt"]))
+        if not hmac.compare_digest(digest, row["credential_hash"]):
+            raise AuthError(f"wrong credential for device {credential_id}")
+        self._verified[credential_id] = remembered
+        return row
+
+    def device_row(self, credential_id: str) -> dict[str, Any] | None:
+        with self.lock:
+            cur = self.conn.execute("SELECT * FROM devices WHERE id = ?", (credential_id,))
+            found = cur.fetchone()
+            names = [d[0] for d in cur.description]
+        return dict(zip(names, found, strict=True)) if found else None
+
+    def device_by_record_id(self, device: str) -> dict[str, Any] | None:
+        rows = self.query("SELECT id FROM devices WHERE device = ?", (device,))
+        return self.device_row(rows[0][0]) if rows else None
+
+    def bind(self, row: dict[str, Any], device: str, public_key: str) -> dict[str, Any]:
+        """Trust on first use: the first push binds the credential to a device id and key."""
+        if row["device"] == device and row["public_key"] == public_key:
+            return row
+        if row["device"] is not None:
+            if row["device"] != device:
+                raise ForbiddenError(
+                    f"this credential belongs to device {row['device']}, not {device}"
+                )
+            raise ForbiddenError(
+                f"device {device} is registered on central with another key; a re-enrolled "
+                "device needs a new credential (fieldkit central enroll-device)"
+            )
+        with self.transaction() as conn:
+            taken = conn.execute(
+                "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
+            ).fetchone()
+            if taken:
+                raise ForbiddenError(f"device id {device} is already registered on central")
+            conn.execute(
+                "UPDATE devices SET device = ?, public_key = ?, registered_at = ? WHERE id = ?",
+                (device, public_key, now_iso(), row["id"]),
+            )
+        return {**row, "device": device, "public_key": public_key}
+
+    def touch(self, credential_id: str) -> None:
+        with self.lock:
+            self.conn.execute(
+                "UPDATE devices SET last_seen = ? WHERE id = ?", (now_iso(), credential_id)
+            )
+
+    # -- reading -------------------------------------------------------------------
+
+    def record_count(self, device: str | None = None) -> int:
+        if device is None:
+            return int(self.query("SELECT count(*) FROM records")[0][0])
+        return int(self.query("SELECT count(*) FROM records WHERE device = ?", (device,))[0][0])
+
+    def records(self, device: str | None = None) -> list[dict[str, Any]]:
+        """Stored records in central's order (hlc, device, id): the same on every central."""
+        sql, args = "SELECT record FROM records", []
+        if device is not None:
+            sql, args = sql + " WHERE device = ?", [device]
+        rows = self.query(sql + " ORDER BY hlc, device, id", args)
+        return [json.loads(r[0]) for r in rows]
+
+    def problems(self, open_only: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT n, device, kind, record_id, detail, found_at, resolved_at FROM problems"
+        if open_only:
+            sql += " WHERE resolved_at IS NULL"
+        names = ("n", "device", "kind", "record", "detail", "found_at", "resolved_at")
+        return [dict(zip(names, r, strict=True)) for r in self.query(sql + " ORDER BY n")]
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        names = ("amends", "record_a", "device_a", "record_b", "device_b", "found_at")
+        rows = self.query(f"SELECT {', '.join(names)} FROM conflicts ORDER BY n")
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
+    def status(self) -> dict[str, Any]:
+        """Devices (last seen, records, chain head), totals, open problems and conflicts."""
+        devices = []
+        counts = dict(self.query("SELECT device, count(*) FROM records GROUP BY device"))
+        open_by = dict(
+            self.query(
+                "SELECT device, count(*) FROM problems WHERE resolved_at IS NULL GROUP BY device"
+            )
+        )
+        for r in self.query(
+            "SELECT id, device, team, operation, officer, status, last_seen, head_count "
+            "FROM devices ORDER BY team, id"
+        ):
+            devices.append(
+                {
+                    "id": r[0], "device": r[1], "team": r[2], "operation": r[3],
+                    "officer": r[4], "status": r[5], "last_seen": r[6],
+                    "records": counts.get(r[1], 0), "unbroken": r[7],
+                    "open_problems": open_by.get(r[1], 0),
+                }
+            )
+        return {
+            "central": str(self.path),
+            "devices": devices,
+            "records": self.record_count(),
+            "problems": {
+                "open": int(self.query(
+                    "SELECT count(*) FROM problems WHERE resolved_at IS NULL")[0][0]),
+                "resolved": int(self.query(
+                    "SELECT count(*) FROM problems WHERE resolved_at IS NOT NULL")[0][0]),
+            },
+            "conflicts": int(self.query("SELECT count(*) FROM conflicts")[0][0]),
+            "plan_versions": int(self.query("SELECT count(*) FROM plans")[0][0]),
+        }

@@ -1,0 +1,178 @@
+"""The device's sync client (httpx): push pending records in batches, then pull plan changes."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from fieldkit.field import outbox
+from fieldkit.field.device import Device
+from fieldkit.sync import device_side as side
+from fieldkit.sync.device_side import SyncError
+from fieldkit.sync.protocol import API, BATCH, Hello, PullResponse, PushResponse
+
+#: progress(phase, done, total): phase is "push" or "pull".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What one sync did."""
+
+    server: str
+    sent: int = 0
+    acknowledged: int = 0
+    new_on_central: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    plan_changed: bool = False
+    plan_version: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def sync_now(
+    root: Path,
+    server: str | None = None,
+    progress: Progress | None = None,
+    cafile: Path | None = None,
+    timeout: float = 15.0,
+    retries: int = 3,
+    batch: int = BATCH,
+    transport: httpx.BaseTransport | None = None,
+) -> SyncReport:
+    """One whole sync of the device at `root`. Blocking: run it in a worker, not a UI thread.
+
+    Safe to interrupt anywhere and to run again: central's ingest is idempotent.
+    """
+    with Device.open(root) as dev:
+        link = side.central_link(dev)
+        url = (server or link.url or "").rstrip("/")
+        if not url:
+            raise SyncError("no central address: give --server URL (e.g. http://10.0.0.2:8765)")
+        try:
+            with httpx.Client(
+                base_url=url,
+                headers={"Authorization": f"Bearer {link.token}"},
+                timeout=timeout,
+                verify=_trust(cafile, link.certificate),
+                transport=transport,
+            ) as http:
+                report = _run(dev, http, url, progress or _quiet, retries, batch)
+        except (httpx.TransportError, _Unavailable) as exc:
+            side.back_to_pending(dev)
+            waiting = outbox.pending_count(dev.store)
+            side.write_state(dev, last_error=f"central not reachable ({exc})", server=url)
+            raise SyncError(
+                f"central not reachable at {url} - your {waiting} records are safe on this "
+                "device; sync again when there is a connection (or use --export-bundle)"
+            ) from None
+        except SyncError as exc:
+            side.back_to_pending(dev)
+            side.write_state(dev, last_error=str(exc), server=url)
+            raise
+        report.counts = outbox.counts(dev.store)
+        side.write_state(dev, last_sync=side.now_iso(), last_error=None, server=url)
+        return report
+
+
+class _Unavailable(Exception):
+    """Central answered 5xx: treated like no connection (retry later)."""
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def _trust(cafile: Path | None, certificate: str | None) -> ssl.SSLContext | bool:
+    if cafile is not None:
+        return ssl.create_default_context(cafile=str(cafile))
+    if certificate:
+        return ssl.create_default_context(cadata=certificate)
+    return True
+
+
+def _call(http: httpx.Client, method: str, path: str, body: Any, retries: int) -> Any:
+    """One request, retried on time-outs and dropped connections (every call is idempotent)."""
+    for attempt in range(retries + 1):
+        try:
+            answer = http.request(method, API + path, json=body)
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            if attempt == retries:
+                raise
+            time.sleep(min(0.2 * 2**attempt, 2.0))
+            continue
+        if answer.status_code >= 500:
+            if attempt == retries:
+                raise _Unavailable(f"central answered {answer.status_code}")
+            time.sleep(min(0.2 * 2**attempt, 2.0))
+            continue
+        if answer.status_code == 401:
+            raise SyncError(
+                "central does not accept this device's credential (unknown or revoked "
+                f"device): {_detail(answer)}. Your records are safe on this device"
+            )
+        if answer.status_code >= 400:
+            raise SyncError(f"central refused the sync: {_detail(answer)}")
+        return answer.json()
+    raise AssertionError("unreachable")
+
+
+def _detail(answer: httpx.Response) -> str:
+    try:
+        return str(answer.json().get("detail"))
+    except ValueError:
+        return answer.text[:200]
+
+
+def _run(
+    dev: Device, http: httpx.Client, url: str, progress: Progress, retries: int, batch: int
+) -> SyncReport:
+    report = SyncReport(server=url)
+    hello = Hello.model_validate(_call(http, "GET", "/hello", None, retries))
+    if hello.device not in (None, dev.id):
+        raise SyncError(
+            f"this credential is registered on central to device {hello.device}, not to "
+            f"{dev.id}: a re-enrolled device needs a new credential"
+        )
+    if hello.device == dev.id:
+        side.acknowledge_through(dev, hello.head.hash)
+    todo = outbox.to_send(dev.store)
+    total = len(todo)
+    progress("push", 0, total)
+    for start in range(0, total, batch):
+        chunk = todo[start : start + batch]
+        ids = [r.id for r in chunk]
+        outbox.mark(dev.store, ids, outbox.SENT)
+        body = {
+            "device": dev.id,
+            "public_key": dev.public_key,
+            "records": [r.to_dict() for r in chunk],
+        }
+        answer = PushResponse.model_validate(_call(http, "POST", "/push", body, retries))
+        side.acknowledge(dev, answer.acknowledged)
+        report.sent += len(chunk)
+        report.acknowledged += len(answer.acknowledged)
+        report.new_on_central += answer.new
+        report.rejected.extend(r.model_dump() for r in answer.rejected)
+        progress("push", start + len(chunk), total)
+    progress("pull", 0, 1)
+    state = side.read_state(dev)
+    cursor = int(state.get("plan_cursor") or 0)
+    pulled = PullResponse.model_validate(
+        _call(http, "POST", "/pull", {"cursor": cursor, "have": side.plan_have(dev)}, retries)
+    )
+    if pulled.change is not None:
+        report.plan_changed = side.apply_plan(dev, pulled.change.loadout, pulled.cursor)
+    elif pulled.cursor != cursor:
+        side.write_state(dev, plan_cursor=pulled.cursor)
+    report.plan_version = pulled.cursor
+    progress("pull", 1, 1)
+    return report

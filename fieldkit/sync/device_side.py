@@ -1,0 +1,144 @@
+"""The device's side of sync: its central credential, sync state file, acks and plan changes."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldkit.errors import UserError
+from fieldkit.field import outbox
+from fieldkit.field.device import Device
+from fieldkit.field.enroll import LOADOUT_FILE
+from fieldkit.field.loadout import parse_loadout
+from fieldkit.sync.central import now_iso
+from fieldkit.sync.plans import content_sha256
+
+SYNC_FILE = "sync.json"
+
+
+class SyncError(UserError):
+    """A sync that could not be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class CentralLink:
+    """Where central is and how this device proves who it is (from the loadout's central block)."""
+
+    url: str | None
+    credential_id: str
+    secret: str
+    certificate: str | None
+
+    @property
+    def token(self) -> str:
+        return f"{self.credential_id}:{self.secret}"
+
+
+def central_link(dev: Device) -> CentralLink:
+    """The loadout's central block; SyncError if the device was not enrolled with one."""
+    block = dev.loadout.data.get("central")
+    if not isinstance(block, dict) or not block.get("credential") or not block.get("device_id"):
+        raise SyncError(
+            "this device has no central credential: on central run `fieldkit central "
+            "enroll-device --team TEAM --officer OFFICER`, then enrol the device from that "
+            "loadout"
+        )
+    return CentralLink(
+        url=block.get("url"),
+        credential_id=str(block["device_id"]),
+        secret=str(block["credential"]),
+        certificate=block.get("certificate"),
+    )
+
+
+def read_state(dev: Device) -> dict[str, Any]:
+    path = dev.folder / SYNC_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_state(dev: Device, **changes: Any) -> dict[str, Any]:
+    state = {**read_state(dev), **changes}
+    _write_atomic(dev.folder / SYNC_FILE, json.dumps(state, indent=2) + "\n")
+    return state
+
+
+def acknowledge(dev: Device, ids: list[str]) -> int:
+    return outbox.mark(dev.store, ids, outbox.ACKNOWLEDGED)
+
+
+def acknowledge_through(dev: Device, head_hash: str | None) -> int:
+    """Central holds the device's chain unbroken up to `head_hash`: all of it is acknowledged."""
+    if not head_hash:
+        return 0
+    with dev.store.guard("read the outbox"):
+        rows = dev.store.conn.execute(
+            "SELECT e.id FROM engagements e JOIN outbox o ON o.id = e.id "
+            "WHERE o.state != 'acknowledged' AND e.seq <= "
+            "(SELECT seq FROM engagements WHERE hash = ?)",
+            (head_hash,),
+        ).fetchall()
+    return acknowledge(dev, [r[0] for r in rows])
+
+
+def back_to_pending(dev: Device) -> None:
+    """Records sent but never acknowledged go back to pending (a failed push)."""
+    with dev.store.guard("read the outbox"):
+        rows = dev.store.conn.execute("SELECT id FROM outbox WHERE state = 'sent'").fetchall()
+    outbox.mark(dev.store, [r[0] for r in rows], outbox.PENDING)
+
+
+def plan_have(dev: Device) -> str:
+    return content_sha256(dev.loadout.data)
+
+
+def apply_plan(dev: Device, loadout: dict[str, Any], version: int) -> bool:
+    """Replace the device's loadout with a pulled one (keeping its central block)."""
+    data = {**loadout, "central": dev.loadout.data.get("central")}
+    parsed = parse_loadout(data, "pulled plan")
+    if parsed.team != dev.loadout.team or parsed.operation != dev.loadout.operation:
+        raise SyncError(
+            f"central sent a plan for team {parsed.team} of {parsed.operation}; this device "
+            f"is team {dev.loadout.team} of {dev.loadout.operation}; nothing was changed"
+        )
+    changed = content_sha256(data) != content_sha256(dev.loadout.data)
+    if changed:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        _write_atomic(dev.folder / LOADOUT_FILE, text)
+        dev.loadout = parsed
+    write_state(dev, plan_cursor=version)
+    return changed
+
+
+def summary(root: Path) -> dict[str, Any]:
+    """For the sync screen: last sync, records per state, central url, last error."""
+    with Device.open(root) as dev:
+        state = read_state(dev)
+        block = dev.loadout.data.get("central") or {}
+        return {
+            "device": dev.id,
+            "last_sync": state.get("last_sync"),
+            "last_error": state.get("last_error"),
+            "counts": outbox.counts(dev.store),
+            "central": state.get("server") or (block.get("url") if block else None),
+            "enrolled_with_central": bool(block),
+            "plan_cursor": state.get("plan_cursor", 0),
+        }
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    tmp.replace(path)
+
+
+__all__ = ["CentralLink", "SyncError", "central_link", "now_iso", "summary"]

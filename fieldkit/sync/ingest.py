@@ -1,0 +1,281 @@
+"""THE ingest path: verify records (schema, hash, signature, chain) and store them, idempotently.
+
+HTTP pushes and bundle imports both land here. One call is one transaction. A record is
+acknowledged when central holds exactly it (new or already there); a record that fails a check
+is kept in `problems` with its text and not acknowledged. Order does not matter: a record whose
+predecessor has not arrived is stored and the gap is an open problem until the predecessor
+comes, then resolved.
+
+Signatures: each record's hash is recomputed from its content. Within a batch, a record's
+hash commits to its predecessor's through `prev_hash`, so a valid signature on the last record
+of a linked run authenticates the whole run; runs whose tail does not verify are checked
+record by record, so the bad one is named.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from fieldkit.field.keys import verify_signature
+from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, Engagement, RecordError, canonical_json
+from fieldkit.sync.central import Central, ForbiddenError, now_iso
+
+GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
+    "gap", "fork", "bad signature", "bad hash", "id reuse", "malformed",
+)
+_CHUNK = 500
+
+
+@dataclass
+class IngestResult:
+    """What one ingest did: acknowledged ids, how many were new, what was refused."""
+
+    acknowledged: list[str] = field(default_factory=list)
+    new: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    head: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Checked:
+    data: dict[str, Any]
+    rec_id: str
+    prev: str
+    hash: str
+    text: str
+
+
+def check_owner(records: list[dict[str, Any]], device: str) -> None:
+    """ForbiddenError, before anything is stored, if any record names another device."""
+    for data in records:
+        named = data.get("device") if isinstance(data, dict) else None
+        if named != device:
+            raise ForbiddenError(
+                f"device {device} may push only its own records; record "
+                f"{data.get('id') if isinstance(data, dict) else '?'} names device {named!r}"
+            )
+
+
+def ingest(
+    central: Central, device: str, public_key: str, records: list[dict[str, Any]]
+) -> IngestResult:
+    """Verify and store `records` of `device` in one transaction; see the module docstring."""
+    check_owner(records, device)
+    result = IngestResult()
+    problems: list[tuple[Any, ...]] = []
+    candidates: list[_Checked] = []
+    seen: set[str] = set()
+    for data in records:
+        checked = _check_form(data, device, problems, result)
+        if checked is not None and checked.rec_id not in seen:
+            seen.add(checked.rec_id)
+            candidates.append(checked)
+    with central.transaction() as conn:
+        fresh = _drop_known(conn, candidates, problems, result)
+        authentic = _authenticate(fresh, public_key)
+        stored: list[_Checked] = []
+        for c in fresh:
+            if c.hash in authentic:
+                stored.append(c)
+            else:
+                _refuse(problems, result, device, BAD_SIGNATURE, c.rec_id, f"{c.rec_id}:{c.hash}",
+                        "its signature is not this device's key", c.text)
+        received = now_iso()
+        conn.executemany(
+            "INSERT INTO records (id, device, hlc, prev_hash, hash, amends, record, received_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(c.rec_id, device, c.data["hlc"], c.prev, c.hash, c.data.get("amends"), c.text,
+              received) for c in stored],
+        )
+        result.new = len(stored)
+        result.acknowledged.extend(c.rec_id for c in stored)
+        if stored:
+            _chain_problems(conn, device, stored, problems, result)
+            _conflicts(conn, device, stored)
+        if problems:
+            conn.executemany(
+                "INSERT OR IGNORE INTO problems (device, kind, record_id, missing, key, detail, "
+                "record, found_at) VALUES (?,?,?,?,?,?,?,?)",
+                [(*p, received) for p in problems],
+            )
+        result.head = advance_head(conn, device)
+    return result
+
+
+def _check_form(
+    data: Any, device: str, problems: list[tuple[Any, ...]], result: IngestResult
+) -> _Checked | None:
+    text = ""
+    try:
+        text = canonical_json(data).decode("utf-8")
+        rec = Engagement.from_dict(data)
+        if not isinstance(rec.hlc, str) or not isinstance(rec.prev_hash, str):
+            raise RecordError("hlc and prev_hash are text")
+    except (RecordError, TypeError, ValueError) as exc:
+        rid = data.get("id") if isinstance(data, dict) else None
+        key = hashlib.sha256(text.encode() or repr(data).encode()).hexdigest()
+        _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {exc}", text)
+        return None
+    body = {k: v for k, v in data.items() if k not in SEAL_FIELDS}
+    digest = hashlib.sha256(canonical_json(body)).hexdigest()
+    if digest != rec.hash:
+        _refuse(problems, result, device, BAD_HASH, rec.id, f"{rec.id}:{rec.hash}",
+                "its content does not match its hash (changed after it was signed)", text)
+        return None
+    return _Checked(data, rec.id, rec.prev_hash, rec.hash, text)
+
+
+def _refuse(
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+    device: str,
+    kind: str,
+    rec_id: str | None,
+    key: str,
+    detail: str,
+    text: str | None,
+    missing: str | None = None,
+) -> None:
+    problems.append((device, kind, rec_id, missing, key, detail, text))
+    if kind not in (GAP, FORK):
+        result.rejected.append({"id": rec_id, "kind": kind, "detail": detail})
+
+
+def _drop_known(
+    conn: Any, candidates: list[_Checked], problems: list[tuple[Any, ...]], result: IngestResult
+) -> list[_Checked]:
+    """Records already stored: the same one is acknowledged again, another under its id refused."""
+    known: dict[str, tuple[str, str]] = {}
+    for part in _chunks([c.rec_id for c in candidates]):
+        marks = ",".join("?" * len(part))
+        for rid, digest, dev in conn.execute(
+            f"SELECT id, hash, device FROM records WHERE id IN ({marks})", part
+        ):
+            known[rid] = (digest, dev)
+    fresh = []
+    for c in candidates:
+        found = known.get(c.rec_id)
+        if found is None:
+            fresh.append(c)
+        elif found[0] == c.hash:
+            result.duplicates += 1
+            result.acknowledged.append(c.rec_id)
+        else:
+            _refuse(problems, result, c.data["device"], ID_REUSE, c.rec_id,
+                    f"{c.rec_id}:{c.hash}",
+                    f"central already holds another record with id {c.rec_id} "
+                    f"(from device {found[1]}); this one was not stored", c.text)
+    return fresh
+
+
+def _authenticate(fresh: list[_Checked], public_key: str) -> set[str]:
+    """Hashes of the records whose signature (directly or through their run's tail) holds."""
+    by_hash = {c.hash: c for c in fresh}
+    has_child = {c.prev for c in fresh if c.prev in by_hash}
+    good: set[str] = set()
+    for tail in (c for c in fresh if c.hash not in has_child):
+        run = [tail]
+        while run[-1].prev in by_hash and run[-1].prev not in good:
+            run.append(by_hash[run[-1].prev])
+        if _signed(tail, public_key):
+            good.update(c.hash for c in run)
+        else:
+            good.update(c.hash for c in run[1:] if _signed(c, public_key))
+    return good
+
+
+def _signed(c: _Checked, public_key: str) -> bool:
+    sig = c.data.get("signature")
+    return isinstance(sig, str) and verify_signature(public_key, bytes.fromhex(c.hash), sig)
+
+
+def _chain_problems(
+    conn: Any,
+    device: str,
+    stored: list[_Checked],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+) -> None:
+    """Open gaps for predecessors not held, resolve gaps these records fill, report forks."""
+    hashes = [c.hash for c in stored]
+    for part in _chunks(hashes):
+        marks = ",".join("?" * len(part))
+        conn.execute(
+            f"UPDATE problems SET resolved_at = ? WHERE kind = '{GAP}' AND device = ? "
+            f"AND resolved_at IS NULL AND missing IN ({marks})",
+            [now_iso(), device, *part],
+        )
+    prevs = sorted({c.prev for c in stored if c.prev != GENESIS_HASH})
+    held: set[str] = set()
+    for part in _chunks(prevs):
+        marks = ",".join("?" * len(part))
+        held.update(r[0] for r in conn.execute(
+            f"SELECT hash FROM records WHERE device = ? AND hash IN ({marks})", [device, *part]))
+    for c in stored:
+        if c.prev != GENESIS_HASH and c.prev not in held:
+            _refuse(problems, result, device, GAP, c.rec_id, f"{device}:{c.prev}",
+                    f"record {c.rec_id} follows hash {c.prev[:12]}..., which central has not "
+                    "received (yet)", None, missing=c.prev)
+    siblings: dict[str, list[str]] = {}
+    for part in _chunks(sorted({c.prev for c in stored})):
+        marks = ",".join("?" * len(part))
+        for prev, rid in conn.execute(
+            f"SELECT prev_hash, id FROM records WHERE device = ? AND prev_hash IN ({marks})",
+            [device, *part],
+        ):
+            siblings.setdefault(prev, []).append(rid)
+    for prev, ids in siblings.items():
+        if len(ids) > 1:
+            ids.sort()
+            _refuse(problems, result, device, FORK, ids[-1], f"{device}:{prev}:{ids[-1]}",
+                    f"records {', '.join(ids)} all follow hash {prev[:12]}...: the device's "
+                    "chain forks (a restored backup, or a copied key)", None)
+
+
+def _conflicts(conn: Any, device: str, stored: list[_Checked]) -> None:
+    """Two amendments of one record from two devices: both kept, the pair flagged."""
+    for c in stored:
+        target = c.data.get("amends")
+        if not target:
+            continue
+        others = conn.execute(
+            "SELECT id, device FROM records WHERE amends = ? AND device != ?", (target, device)
+        ).fetchall()
+        for other_id, other_device in others:
+            a, b = sorted([(c.rec_id, device), (other_id, other_device)])
+            conn.execute(
+                "INSERT OR IGNORE INTO conflicts (amends, record_a, device_a, record_b, "
+                "device_b, found_at) VALUES (?,?,?,?,?,?)",
+                (target, a[0], a[1], b[0], b[1], now_iso()),
+            )
+
+
+def advance_head(conn: Any, device: str) -> dict[str, Any]:
+    """Move the device's high-water mark along its unbroken chain; returns it."""
+    row = conn.execute(
+        "SELECT head_hash, head_count FROM devices WHERE device = ?", (device,)
+    ).fetchone()
+    head, count = (row[0], int(row[1] or 0)) if row else (None, 0)
+    moved = False
+    while True:
+        nxt = conn.execute(
+            "SELECT hash FROM records WHERE device = ? AND prev_hash = ? ORDER BY hlc, id LIMIT 1",
+            (device, head or GENESIS_HASH),
+        ).fetchone()
+        if nxt is None:
+            break
+        head, count, moved = nxt[0], count + 1, True
+    if moved:
+        conn.execute(
+            "UPDATE devices SET head_hash = ?, head_count = ? WHERE device = ?",
+            (head, count, device),
+        )
+    stored = conn.execute("SELECT count(*) FROM records WHERE device = ?", (device,)).fetchone()
+    return {"hash": head, "count": count, "stored": int(stored[0])}
+
+
+def _chunks(items: list[str]) -> list[list[str]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]

@@ -1,0 +1,199 @@
+"""The central's HTTP API (FastAPI): hello, push, pull; `create_app(central_path)` builds it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from fieldkit.sync import plans
+from fieldkit.sync.central import AuthError, Central, CentralError, ForbiddenError, now_iso
+from fieldkit.sync.ingest import ingest
+from fieldkit.sync.protocol import (
+    API,
+    MAX_BODY,
+    ErrorMessage,
+    Head,
+    Hello,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Rejection,
+)
+
+Scope = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
+                   Awaitable[None]]
+_bearer = HTTPBearer(auto_error=False, description="CREDENTIAL_ID:SECRET from the loadout")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorMessage, "description": "unknown or revoked device, wrong credential"},
+    403: {"model": ErrorMessage, "description": "not this device's records or key"},
+    413: {"model": ErrorMessage, "description": "request too large"},
+}
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large(send, self.limit)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Any, limit: int) -> None:
+    body = json.dumps({"detail": f"request body over {limit} bytes: send smaller batches"})
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
+    """The API over the central store at `central_path`; plans are published from `ops`."""
+    central = Central(central_path)
+    mtimes: dict[str, float] = {}
+
+    def refresh_plans() -> None:
+        if ops is None or not ops.is_dir():
+            return
+        now = {str(p): p.stat().st_mtime for p in ops.glob("*/loadouts/*.json")}
+        if now != mtimes:
+            plans.publish(central, ops)
+            mtimes.clear()
+            mtimes.update(now)
+
+    app = FastAPI(
+        title="fieldkit central",
+        version="1",
+        description="Devices push their signed engagement records and pull plan changes.",
+    )
+    app.state.central = central
+
+    def device(
+        auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> dict[str, Any]:
+        if auth is None or ":" not in auth.credentials:
+            raise AuthError("no device credential (Authorization: Bearer ID:SECRET)")
+        credential_id, secret = auth.credentials.split(":", 1)
+        row = central.authenticate(credential_id, secret)
+        central.touch(credential_id)
+        return row
+
+    Device = Annotated[dict[str, Any], Depends(device)]
+
+    @app.get(f"{API}/health")
+    def health() -> dict[str, str]:
+        """Central is up (no credential needed)."""
+        return {"status": "ok", "time": now_iso()}
+
+    @app.get(f"{API}/hello", responses=_ERRORS)
+    def hello(row: Device) -> Hello:
+        """Who this credential is and central's high-water mark of its chain."""
+        head = Head()
+        if row["device"]:
+            head = Head(hash=row["head_hash"], count=row["head_count"] or 0,
+                        stored=central.record_count(row["device"]))
+        return Hello(
+            device=row["device"], credential_id=row["id"], team=row["team"],
+            operation=row["operation"], registered=row["public_key"] is not None, head=head,
+            central_time=now_iso(),
+        )
+
+    @app.post(f"{API}/push", responses=_ERRORS)
+    def push(body: PushRequest, row: Device) -> PushResponse:
+        """Store a batch of this device's records (one transaction); acknowledge what is held."""
+        from fieldkit.sync.ingest import check_owner
+
+        check_owner(body.records, body.device)
+        bound = central.bind(row, body.device, body.public_key)
+        result = ingest(central, bound["device"], bound["public_key"], body.records)
+        return PushResponse(
+            acknowledged=result.acknowledged, new=result.new, duplicates=result.duplicates,
+            rejected=[Rejection(**r) for r in result.rejected], head=Head(**result.head),
+        )
+
+    @app.post(f"{API}/pull", responses=_ERRORS)
+    def pull(body: PullRequest, row: Device) -> PullResponse:
+        """Plan changes for this device's team since `cursor` (nothing if none)."""
+        refresh_plans()
+        return plans.pull(central, row["operation"], row["team"], body.cursor, body.have)
+
+    @app.exception_handler(AuthError)
+    def _auth(request: Request, exc: AuthError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(ForbiddenError)
+    def _forbidden(request: Request, exc: ForbiddenError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(CentralError)
+    def _central(request: Request, exc: CentralError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for err in exc.errors()[:10]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            parts.append(f"{where or 'body'}: {err.get('msg')}")
+        return JSONResponse({"detail": "bad request: " + "; ".join(parts)}, status_code=422)
+
+    app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
+    refresh_plans()
+    return app
+
+
+def serve(
+    central_path: Path,
+    ops: Path | None,
+    host: str,
+    port: int,
+    certfile: Path | None = None,
+    keyfile: Path | None = None,
+) -> None:
+    """Run the API under uvicorn (HTTPS when given a certificate and key)."""
+    import uvicorn
+
+    app = create_app(central_path, ops)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=str(certfile) if certfile else None,
+        ssl_keyfile=str(keyfile) if keyfile else None,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+    )
