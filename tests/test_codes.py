@@ -178,13 +178,17 @@ def test_a_restricted_code_is_unknown_to_the_playbook() -> None:
             ],
         ),
         (
+            "  add:\n    partners:\n      - {code: lincs, en: Lincs, ro: Lincs, knd: police}\n",
+            ['69:45: unknown key "knd" (did you mean "kind"?)'],
+        ),
+        (
             "  use: {skills: driver}\n",
             ['67:17: skills: should be a list ([a, b], or lines starting with "- "), not "driver"'],
         ),
         (
             "  add:\n    skills:\n      - {code: Diver, en: Diver}\n",
             [
-                '69:9: missing required key "ro" in this skills entry',
+                '69:9: missing required key "ro" for this added code',
                 '69:16: code: "Diver" is not an id or code: use lower-case letters, digits, _ or -',
             ],
         ),

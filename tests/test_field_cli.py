@@ -207,14 +207,19 @@ def test_missing_key_file_stops_saving_but_keeps_records(dev: Path, run: Run) ->
 
 
 def test_wrong_loadout_is_refused(dev: Path, op_folder: Path, run: Run) -> None:
+    add(run, dev, "--outcome", "leaflet_given")
+    mine = (dev / "device" / "loadout.json").read_bytes()
     (dev / "device" / "loadout.json").write_bytes((op_folder / "loadouts/alpha.json").read_bytes())
     code, _, err = run("log", "list", "-w", dev)
     assert code == 2 and "wrong loadout" in err
     (dev / "device" / "loadout.json").write_text('{"format": "something-else"}')
-    code, _, err = run("log", "list", "-w", dev)
+    code, _, err = run("log", "add", "--time", VISIT_TIME, "-w", dev)
     assert code == 2 and "not a device loadout" in err
     code, _, err = run("device", "enroll", dev / "device" / "device.json", "-w", dev.parent / "x")
     assert code == 2 and "not a device loadout" in err
+    (dev / "device" / "loadout.json").write_bytes(mine)
+    code, out, _ = run("log", "verify", "-w", dev)
+    assert code == 0 and "ok: 1 record(s)" in out  # what was stored is intact
 
 
 def test_not_a_device_workspace(tmp_path: Path, run: Run) -> None:
@@ -242,3 +247,26 @@ def test_corrupt_and_foreign_store_files(dev: Path, run: Run) -> None:
     conn = sqlite3.connect(store)
     assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("customers",)]
     conn.close()
+
+
+def test_damaged_store_pages(dev: Path, run: Run) -> None:
+    import sqlite3
+
+    from fieldkit.field.device import Device
+
+    with Device.open(dev) as device:
+        visit = device.loadout.assignments[0]
+        drafts = [device.prefill(visit.start) for _ in range(400)]
+        for d in drafts:
+            d.update(outcomes=["leaflet_given"], notes="n" * 200)
+        device.save_many(drafts)
+    store = dev / "device" / "store.db"
+    conn = sqlite3.connect(store)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    size = store.stat().st_size
+    with store.open("r+b") as f:
+        f.seek(size // 2)
+        f.write(b"\xff" * 16384)
+    code, _, err = run("log", "verify", "-w", dev)
+    assert code == 2 and "damaged" in err and "Traceback" not in err

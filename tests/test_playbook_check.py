@@ -287,6 +287,14 @@ def test_fields_a_person_might_get_wrong() -> None:
         ("members: [pc-a, pc-b]", "members: [pc-a, PC-B]"): [
             '33:21: no one with id "PC-B" in the roster (did you mean "pc-b"?)'
         ],
+        ("    name: Church A\n", ""): ['43:5: missing required key "name" for this venue'],
+        (
+            '      - {days: [sun], from: "12:00", to: "15:00"}',
+            '      - {days: [sun], to: "15:00"}',
+        ): ['56:9: missing required key "from" for this window'],
+        ("end: 2024-10-27", "end: 2024-10-25"): [
+            "56:16: the operation (2024-10-21 to 2024-10-25) has no Sunday"
+        ],
         # A misspelt required key is one problem, not also "missing required key".
         ('from: "12:00"', 'form: "12:00"'): ['56:23: unknown key "form" (did you mean "from"?)'],
         ("duration: 60", "duration:"): [

@@ -6,6 +6,7 @@ import time as walltime
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -92,6 +93,8 @@ def solve_model(
         if lock:
             model.add(x[v.id, lock[0]] == 1)
     costs = []
+    arc_of: dict[tuple[str, str | None, str | None], cp_model.IntVar] = {}
+    shift_of: dict[tuple[str, date], tuple[Any, ...]] = {}
     by_team_day: dict[tuple[str, date], list[Visit]] = defaultdict(list)
     for v in visits:
         for t in teams:
@@ -118,6 +121,7 @@ def solve_model(
             out_lit = model.new_bool_var("")
             back_lit = model.new_bool_var("")
             arcs += [(0, i, out_lit), (i, 0, back_lit)]
+            arc_of[t, None, v.id], arc_of[t, v.id, None] = out_lit, back_lit
             t_out, t_back = travel.minutes(base, v.venue), travel.minutes(v.venue, base)
             model.add(s_shift == start[v.id] - t_out).only_enforce_if(out_lit)
             model.add(e_shift == start[v.id] + v.duration + t_back).only_enforce_if(back_lit)
@@ -134,6 +138,7 @@ def solve_model(
                     continue
                 arc = model.new_bool_var("")
                 arcs.append((i, j, arc))
+                arc_of[t, v.id, u.id] = arc
                 model.add(start[u.id] >= start[v.id] + v.duration + gap).only_enforce_if(arc)
                 if gap:
                     costs.append(gap * arc)
@@ -148,6 +153,7 @@ def solve_model(
         model.add(overtime >= sum(busy) - NORMAL_SHIFT_MINUTES)
         costs.append(overtime)
         shifts[t].append((day, works, s_shift, e_shift, lo, hi))
+        shift_of[t, day] = (works, s_shift, e_shift, overtime, lo)
     for days in shifts.values():
         for i, (_, w1, _, e1, _, hi1) in enumerate(days):
             for _, w2, s2, _, lo2, _ in days[i + 1:]:
@@ -156,12 +162,7 @@ def solve_model(
                 model.add(s2 - e1 >= rules.rest_minutes).only_enforce_if([w1, w2])
     model.maximize(sum(gain) - sum(costs))
     if hint:
-        for (vid, t), lit in x.items():
-            chosen = hint.get(vid)
-            model.add_hint(lit, chosen is not None and chosen[0] == t)
-        for vid, (_, s) in hint.items():
-            if vid in start:
-                model.add_hint(start[vid], s)
+        _add_hint(model, hint, visits, teams, rules, x, start, arc_of, shift_of)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
@@ -183,3 +184,37 @@ def solve_model(
     else:
         objective, bound = 0.0, 0.0
     return ModelResult(status, objective, bound, seconds, chosen)
+
+
+def _add_hint(model: cp_model.CpModel, hint: dict[str, tuple[str, int]], visits: list[Visit],
+              teams: dict[str, TeamFacts], rules: Rules,
+              x: dict[tuple[str, str], cp_model.IntVar], start: dict[str, cp_model.IntVar],
+              arc_of: dict[tuple[str, str | None, str | None], cp_model.IntVar],
+              shift_of: dict[tuple[str, date], tuple[Any, ...]]) -> None:
+    """A complete hint (every variable) from a feasible schedule, so search starts from it."""
+    index = {v.id: v for v in visits}
+    usable = {vid: ts for vid, ts in hint.items() if (vid, ts[0]) in x}
+    for (vid, t), lit in x.items():
+        model.add_hint(lit, usable.get(vid, ("", 0))[0] == t)
+    for vid, var in start.items():
+        model.add_hint(var, usable[vid][1] if vid in usable else index[vid].window[0])
+    routes: dict[tuple[str, date], list[tuple[int, Visit]]] = defaultdict(list)
+    for vid, (t, s) in usable.items():
+        routes[t, index[vid].day].append((s, index[vid]))
+    on_arcs: set[tuple[str, str | None, str | None]] = set()
+    for (t, day), (works, s_shift, e_shift, overtime, lo) in shift_of.items():
+        route = sorted(routes.get((t, day), []), key=lambda i: i[0])
+        model.add_hint(works, bool(route))
+        if not route:
+            model.add_hint(s_shift, lo)
+            model.add_hint(e_shift, lo)
+            model.add_hint(overtime, 0)
+            continue
+        ids: list[str | None] = [None, *(v.id for _, v in route), None]
+        on_arcs.update((t, a, b) for a, b in zip(ids, ids[1:]))
+        begin, end = rules.shift(teams[t], [(v, s) for s, v in route])
+        model.add_hint(s_shift, begin)
+        model.add_hint(e_shift, end)
+        model.add_hint(overtime, max(0, end - begin - NORMAL_SHIFT_MINUTES))
+    for key, lit in arc_of.items():
+        model.add_hint(lit, key in on_arcs)

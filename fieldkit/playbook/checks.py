@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
 from fieldkit.playbook.codeuse import raw_codebook, strings, unknown_code
 from fieldkit.playbook.problems import Problem
+from fieldkit.playbook.values import WEEKDAYS
 from fieldkit.playbook.yamlread import Document, Path_
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -74,17 +77,28 @@ class _Checker:
         return list(seen)
 
     def dates(self, windows: Any, path: Path_) -> None:
+        """Dates outside the operation, and days of the week it never reaches."""
         if self.span is None or not isinstance(windows, list):
             return
         first, last = self.span
         for w, window in enumerate(windows):
-            if not isinstance(window, dict) or not isinstance(window.get("dates"), list):
+            if not isinstance(window, dict):
                 continue
-            for d, value in enumerate(window["dates"]):
+            dates = window.get("dates")
+            for d, value in enumerate(dates if isinstance(dates, list) else []):
                 day = _date(value)
                 if day is not None and not first <= day <= last:
                     message = f"{day} is outside the operation ({first} to {last})"
                     self.add(path + (w, "dates", d), message)
+            days = [d.strip().lower()[:3] for _, d in strings(window.get("days"))]
+            if days and dates is None and set(days) <= set(WEEKDAYS):
+                length = min(7, (last - first).days + 1)
+                reached = {WEEKDAYS[(first + timedelta(n)).weekday()] for n in range(length)}
+                if not reached & set(days):
+                    names = " or ".join(_DAY_NAMES[WEEKDAYS.index(d)] for d in dict.fromkeys(days))
+                    self.add(
+                        path + (w, "days"), f"the operation ({first} to {last}) has no {names}"
+                    )
 
     def partners(self) -> set[str] | None:
         """The operation's partners, or None when the list itself is wrong (so the checks

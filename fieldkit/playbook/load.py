@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 
@@ -89,13 +89,16 @@ def check_playbook(path: Path | str, label: str | None = None) -> list[Problem]:
 def _model_at(loc: tuple[Any, ...]) -> type[Strict] | None:
     """The model class that holds the field at `loc`, to suggest known keys."""
     model: Any = Playbook
+    dict_key = False  # the next part is a key of a dict field (codes.add.<list>), not a field
     for part in loc[:-1]:
-        if isinstance(part, int):
+        if isinstance(part, int) or dict_key:
+            dict_key = False
             continue
         fields = getattr(model, "model_fields", None)
         field = fields.get(part) if fields else None
         if field is None:
             return None
+        dict_key = get_origin(field.annotation) is dict
         model = _inner_model(field.annotation)
         if model is None:
             return None
@@ -116,14 +119,28 @@ def _field_names(model: type[Strict]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+# What one entry of a list is called in messages ("missing required key "name" for this venue").
+_ENTRY = {
+    "roster": "person",
+    "teams": "team",
+    "venues": "venue",
+    "activities": "activity",
+    "when": "window",
+    "available": "window",
+    "helplines": "helpline",
+}
+
+
 def _entry(parent: tuple[Any, ...]) -> str:
-    """How a message names the mapping at `parent`: 'operation', 'this roster entry'..."""
+    """How a message names the mapping at `parent`: 'in operation', 'for this venue'..."""
     keys = [p for p in parent if isinstance(p, str)]
     if not keys:
-        return "the playbook"
-    if isinstance(parent[-1], int):
-        return f"this {keys[-1]} entry"
-    return keys[-1]
+        return "in the playbook"
+    if not isinstance(parent[-1], int):
+        return f"in {keys[-1]}"
+    if keys[:2] == ["codes", "add"]:
+        return "for this added code"
+    return f"for this {_ENTRY.get(keys[-1], keys[-1] + ' entry')}"
 
 
 def _all_located(doc: Document, errors: list[Any]) -> list[tuple[Any, Problem]]:
@@ -159,7 +176,7 @@ def _located(doc: Document, err: Any) -> Problem:
         known = f"; known keys: {', '.join(_field_names(model))}" if model and not hint else ""
         return doc.problem(loc, f'unknown key "{key}"{hint}{known}', key=True)
     if kind == "missing":
-        return doc.problem(loc[:-1], f'missing required key "{loc[-1]}" in {_entry(loc[:-1])}')
+        return doc.problem(loc[:-1], f'missing required key "{loc[-1]}" {_entry(loc[:-1])}')
     at = (err.get("ctx") or {}).get("at")
     if isinstance(at, str):
         loc = loc + (at,)

@@ -2,144 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, available_timezones
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from fieldkit.codes import CodeBook, did_you_mean
-from fieldkit.playbook.problems import shown
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min|m)?)?\s*$")
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _at(key: str, message: str) -> PydanticCustomError:
-    """A whole-model error that is about one of its keys (so it is located at that key)."""
-    return PydanticCustomError("value_error", message, {"at": key})
-
-
-def _clock(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    if value is None:
-        raise ValueError('no time given; write "HH:MM", e.g. "19:30"')
-    if not isinstance(value, str):
-        raise ValueError(f'a time of day is written "HH:MM" (e.g. "19:30"), not {shown(value)}')
-    m = _CLOCK.match(value.strip())
-    if not m:
-        raise ValueError(f'"{value}" is not a time of day; write "HH:MM", e.g. "19:30"')
-    hour, minute = int(m.group(1)), int(m.group(2))
-    if hour > 23 or minute > 59:
-        raise ValueError(f'"{value}" is not a time of day (00:00 to 23:59)')
-    return time(hour, minute)
-
-
-def _minutes(value: Any) -> int:
-    if value is None:
-        raise ValueError('no duration given; write 90, "90m" or "1h30"')
-    if isinstance(value, bool):
-        raise ValueError(f'{shown(value)} is not a duration; write 90, "90m" or "1h30"')
-    if isinstance(value, int):
-        minutes = value
-    elif isinstance(value, str) and (m := _DURATION.match(value)) and (m.group(1) or m.group(2)):
-        minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
-    else:
-        raise ValueError(f'{shown(value)} is not a duration; write 90, "90m" or "1h30"')
-    if not 1 <= minutes <= 24 * 60:
-        raise ValueError(f"must be between 1 minute and 24 hours, not {minutes} minutes")
-    return minutes
-
-
-def _latlon(value: Any) -> tuple[float, float]:
-    if (
-        not isinstance(value, (list, tuple))
-        or len(value) != 2
-        or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    ):
-        raise ValueError("a location is [latitude, longitude] in degrees, e.g. [51.6252, -0.1517]")
-    try:
-        lat, lon = float(value[0]), float(value[1])
-    except OverflowError:
-        raise ValueError("a location's degrees are far too large") from None
-    if not -90 <= lat <= 90:
-        raise ValueError(f"latitude {lat} is outside -90..90 (is it [latitude, longitude]?)")
-    if not -180 <= lon <= 180:
-        raise ValueError(f"longitude {lon} is outside -180..180")
-    return lat, lon
-
-
-def _weekday(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"a day is one of {', '.join(WEEKDAYS)}, not {shown(value)}")
-    day = value.strip().lower()[:3]
-    if day not in WEEKDAYS or not value.strip().lower().startswith(day):
-        raise ValueError(f'"{value}" is not a day; use one of {", ".join(WEEKDAYS)}')
-    return day
-
-
-Clock = Annotated[
-    time,
-    BeforeValidator(_clock),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$", "examples": ["19:30"]}
-    ),
-]
-Minutes = Annotated[
-    int,
-    BeforeValidator(_minutes),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 1440},
-                {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*$|^\d+h\d+$"},
-            ],
-            "description": 'minutes (90) or hours and minutes ("1h30")',
-        }
-    ),
-]
-LatLon = Annotated[
-    tuple[float, float],
-    BeforeValidator(_latlon),
-    WithJsonSchema(
-        {
-            "type": "array",
-            "items": {"type": "number"},
-            "minItems": 2,
-            "maxItems": 2,
-            "description": "[latitude, longitude] in degrees (WGS84)",
-        }
-    ),
-]
-Weekday = Annotated[
-    str,
-    BeforeValidator(_weekday),
-    WithJsonSchema({"type": "string", "enum": list(WEEKDAYS)}),
-]
-Ident = Annotated[
-    str,
-    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
-]
-CodeRef = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+from fieldkit.playbook.values import (
+    WEEKDAYS,
+    Clock,
+    CodeRef,
+    Ident,
+    LatLon,
+    Minutes,
+    Weekday,
+    error_at,
+    zones,
+)
 
 
 class Strict(BaseModel):
@@ -173,17 +60,19 @@ class Operation(Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in _zones():
-            hint = did_you_mean(value, sorted(_zones()))
+        if value not in zones():
+            hint = did_you_mean(value, sorted(zones()))
             raise ValueError(f'unknown time zone "{value}"{hint}')
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Operation:
         if self.end < self.start:
-            raise _at("end", f"the operation ends ({self.end}) before it starts ({self.start})")
+            raise error_at(
+                "end", f"the operation ends ({self.end}) before it starts ({self.start})"
+            )
         if (self.end - self.start).days > 92:
-            raise _at("end", "an operation may last at most 93 days")
+            raise error_at("end", "an operation may last at most 93 days")
         return self
 
     @property
@@ -206,7 +95,7 @@ class Window(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Window:
         if self.to <= self.from_:
-            raise _at(
+            raise error_at(
                 "to",
                 f"the window ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
                 "a window must end later the same day",
@@ -256,7 +145,7 @@ class TeamRules(Strict):
     @model_validator(mode="after")
     def _sizes(self) -> TeamRules:
         if self.max_size is not None and self.max_size < self.min_size:
-            raise _at(
+            raise error_at(
                 "max_size", f"max_size {self.max_size} is smaller than min_size {self.min_size}"
             )
         return self

@@ -98,10 +98,20 @@ class Central:
             db = self.db
             db["devices"].create(
                 {
-                    "id": str, "device": str, "team": str, "operation": str, "officer": str,
-                    "salt": str, "credential_hash": str, "public_key": str, "status": str,
-                    "enrolled_at": str, "registered_at": str, "last_seen": str,
-                    "head_hash": str, "head_count": int,
+                    "id": str,
+                    "device": str,
+                    "team": str,
+                    "operation": str,
+                    "officer": str,
+                    "salt": str,
+                    "credential_hash": str,
+                    "public_key": str,
+                    "status": str,
+                    "enrolled_at": str,
+                    "registered_at": str,
+                    "last_seen": str,
+                    "head_hash": str,
+                    "head_count": int,
                 },
                 pk="id",
                 not_null={"team", "operation", "officer", "salt", "credential_hash", "status"},
@@ -110,8 +120,15 @@ class Central:
             db["devices"].create_index(["device"], unique=True)
             db["records"].create(
                 {
-                    "seq": int, "id": str, "device": str, "hlc": str, "prev_hash": str,
-                    "hash": str, "amends": str, "record": str, "received_at": str,
+                    "seq": int,
+                    "id": str,
+                    "device": str,
+                    "hlc": str,
+                    "prev_hash": str,
+                    "hash": str,
+                    "amends": str,
+                    "record": str,
+                    "received_at": str,
                 },
                 pk="seq",
                 not_null={"id", "device", "hlc", "prev_hash", "hash", "record"},
@@ -122,8 +139,15 @@ class Central:
             db["records"].create_index(["amends"])
             db["problems"].create(
                 {
-                    "n": int, "device": str, "kind": str, "record_id": str, "missing": str,
-                    "key": str, "detail": str, "record": str, "found_at": str,
+                    "n": int,
+                    "device": str,
+                    "kind": str,
+                    "record_id": str,
+                    "missing": str,
+                    "key": str,
+                    "detail": str,
+                    "record": str,
+                    "found_at": str,
                     "resolved_at": str,
                 },
                 pk="n",
@@ -133,16 +157,26 @@ class Central:
             db["problems"].create_index(["device", "missing"])
             db["conflicts"].create(
                 {
-                    "n": int, "amends": str, "record_a": str, "device_a": str,
-                    "record_b": str, "device_b": str, "found_at": str,
+                    "n": int,
+                    "amends": str,
+                    "record_a": str,
+                    "device_a": str,
+                    "record_b": str,
+                    "device_b": str,
+                    "found_at": str,
                 },
                 pk="n",
             )
             db["conflicts"].create_index(["record_a", "record_b"], unique=True)
             db["plans"].create(
                 {
-                    "version": int, "operation": str, "team": str, "plan_sha256": str,
-                    "content_sha256": str, "loadout": str, "published_at": str,
+                    "version": int,
+                    "operation": str,
+                    "team": str,
+                    "plan_sha256": str,
+                    "content_sha256": str,
+                    "loadout": str,
+                    "published_at": str,
                 },
                 pk="version",
             )
@@ -185,8 +219,16 @@ class Central:
             conn.execute(
                 "INSERT INTO devices (id, team, operation, officer, salt, credential_hash, "
                 "status, enrolled_at, head_count) VALUES (?,?,?,?,?,?,?,?,0)",
-                (device_id, team, operation, officer, salt.hex(), hash_secret(secret, salt),
-                 ACTIVE, now_iso()),
+                (
+                    device_id,
+                    team,
+                    operation,
+                    officer,
+                    salt.hex(),
+                    hash_secret(secret, salt),
+                    ACTIVE,
+                    now_iso(),
+                ),
             )
         return device_id, secret
 
@@ -305,9 +347,15 @@ class Central:
         ):
             devices.append(
                 {
-                    "id": r[0], "device": r[1], "team": r[2], "operation": r[3],
-                    "officer": r[4], "status": r[5], "last_seen": r[6],
-                    "records": counts.get(r[1], 0), "unbroken": r[7],
+                    "id": r[0],
+                    "device": r[1],
+                    "team": r[2],
+                    "operation": r[3],
+                    "officer": r[4],
+                    "status": r[5],
+                    "last_seen": r[6],
+                    "records": counts.get(r[1], 0),
+                    "unbroken": r[7],
                     "open_problems": open_by.get(r[1], 0),
                 }
             )
@@ -316,10 +364,12 @@ class Central:
             "devices": devices,
             "records": self.record_count(),
             "problems": {
-                "open": int(self.query(
-                    "SELECT count(*) FROM problems WHERE resolved_at IS NULL")[0][0]),
-                "resolved": int(self.query(
-                    "SELECT count(*) FROM problems WHERE resolved_at IS NOT NULL")[0][0]),
+                "open": int(
+                    self.query("SELECT count(*) FROM problems WHERE resolved_at IS NULL")[0][0]
+                ),
+                "resolved": int(
+                    self.query("SELECT count(*) FROM problems WHERE resolved_at IS NOT NULL")[0][0]
+                ),
             },
             "conflicts": int(self.query("SELECT count(*) FROM conflicts")[0][0]),
             "plan_versions": int(self.query("SELECT count(*) FROM plans")[0][0]),

@@ -33,6 +33,7 @@ class SyncReport:
     plan_changed: bool = False
     plan_version: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    registered: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -79,7 +80,8 @@ def sync_now(
             side.write_state(dev, last_error=str(exc), server=url)
             raise
         report.counts = outbox.counts(dev.store)
-        side.write_state(dev, last_sync=side.now_iso(), last_error=None, server=url)
+        extra = {"registered": True} if report.registered else {}
+        side.write_state(dev, last_sync=side.now_iso(), last_error=None, server=url, **extra)
         return report
 
 
@@ -143,6 +145,7 @@ def _run(
             f"{dev.id}: a re-enrolled device needs a new credential"
         )
     if hello.device == dev.id:
+        report.registered = True
         side.acknowledge_through(dev, hello.head.hash)
     todo = outbox.to_send(dev.store)
     total = len(todo)
@@ -158,6 +161,7 @@ def _run(
         }
         answer = PushResponse.model_validate(_call(http, "POST", "/push", body, retries))
         side.acknowledge(dev, answer.acknowledged)
+        report.registered = True
         report.sent += len(chunk)
         report.acknowledged += len(answer.acknowledged)
         report.new_on_central += answer.new

@@ -23,7 +23,12 @@ from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, Engagement, RecordError, c
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
-    "gap", "fork", "bad signature", "bad hash", "id reuse", "malformed",
+    "gap",
+    "fork",
+    "bad signature",
+    "bad hash",
+    "id reuse",
+    "malformed",
 )
 _CHUNK = 500
 
@@ -81,14 +86,33 @@ def ingest(
             if c.hash in authentic:
                 stored.append(c)
             else:
-                _refuse(problems, result, device, BAD_SIGNATURE, c.rec_id, f"{c.rec_id}:{c.hash}",
-                        "its signature is not this device's key", c.text)
+                _refuse(
+                    problems,
+                    result,
+                    device,
+                    BAD_SIGNATURE,
+                    c.rec_id,
+                    f"{c.rec_id}:{c.hash}",
+                    "its signature is not this device's key",
+                    c.text,
+                )
         received = now_iso()
         conn.executemany(
             "INSERT INTO records (id, device, hlc, prev_hash, hash, amends, record, received_at)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            [(c.rec_id, device, c.data["hlc"], c.prev, c.hash, c.data.get("amends"), c.text,
-              received) for c in stored],
+            [
+                (
+                    c.rec_id,
+                    device,
+                    c.data["hlc"],
+                    c.prev,
+                    c.hash,
+                    c.data.get("amends"),
+                    c.text,
+                    received,
+                )
+                for c in stored
+            ],
         )
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
@@ -122,8 +146,16 @@ def _check_form(
     body = {k: v for k, v in data.items() if k not in SEAL_FIELDS}
     digest = hashlib.sha256(canonical_json(body)).hexdigest()
     if digest != rec.hash:
-        _refuse(problems, result, device, BAD_HASH, rec.id, f"{rec.id}:{rec.hash}",
-                "its content does not match its hash (changed after it was signed)", text)
+        _refuse(
+            problems,
+            result,
+            device,
+            BAD_HASH,
+            rec.id,
+            f"{rec.id}:{rec.hash}",
+            "its content does not match its hash (changed after it was signed)",
+            text,
+        )
         return None
     return _Checked(data, rec.id, rec.prev_hash, rec.hash, text)
 
@@ -164,10 +196,17 @@ def _drop_known(
             result.duplicates += 1
             result.acknowledged.append(c.rec_id)
         else:
-            _refuse(problems, result, c.data["device"], ID_REUSE, c.rec_id,
-                    f"{c.rec_id}:{c.hash}",
-                    f"central already holds another record with id {c.rec_id} "
-                    f"(from device {found[1]}); this one was not stored", c.text)
+            _refuse(
+                problems,
+                result,
+                c.data["device"],
+                ID_REUSE,
+                c.rec_id,
+                f"{c.rec_id}:{c.hash}",
+                f"central already holds another record with id {c.rec_id} "
+                f"(from device {found[1]}); this one was not stored",
+                c.text,
+            )
     return fresh
 
 
@@ -212,13 +251,26 @@ def _chain_problems(
     held: set[str] = set()
     for part in _chunks(prevs):
         marks = ",".join("?" * len(part))
-        held.update(r[0] for r in conn.execute(
-            f"SELECT hash FROM records WHERE device = ? AND hash IN ({marks})", [device, *part]))
+        held.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT hash FROM records WHERE device = ? AND hash IN ({marks})", [device, *part]
+            )
+        )
     for c in stored:
         if c.prev != GENESIS_HASH and c.prev not in held:
-            _refuse(problems, result, device, GAP, c.rec_id, f"{device}:{c.prev}",
-                    f"record {c.rec_id} follows hash {c.prev[:12]}..., which central has not "
-                    "received (yet)", None, missing=c.prev)
+            _refuse(
+                problems,
+                result,
+                device,
+                GAP,
+                c.rec_id,
+                f"{device}:{c.prev}",
+                f"record {c.rec_id} follows hash {c.prev[:12]}..., which central has not "
+                "received (yet)",
+                None,
+                missing=c.prev,
+            )
     siblings: dict[str, list[str]] = {}
     for part in _chunks(sorted({c.prev for c in stored})):
         marks = ",".join("?" * len(part))
@@ -230,9 +282,17 @@ def _chain_problems(
     for prev, ids in siblings.items():
         if len(ids) > 1:
             ids.sort()
-            _refuse(problems, result, device, FORK, ids[-1], f"{device}:{prev}:{ids[-1]}",
-                    f"records {', '.join(ids)} all follow hash {prev[:12]}...: the device's "
-                    "chain forks (a restored backup, or a copied key)", None)
+            _refuse(
+                problems,
+                result,
+                device,
+                FORK,
+                ids[-1],
+                f"{device}:{prev}:{ids[-1]}",
+                f"records {', '.join(ids)} all follow hash {prev[:12]}...: the device's "
+                "chain forks (a restored backup, or a copied key)",
+                None,
+            )
 
 
 def _conflicts(conn: Any, device: str, stored: list[_Checked]) -> None:

@@ -44,14 +44,22 @@ def publish(central: Central, ops: Path) -> int:
             conn.execute(
                 "INSERT INTO plans (operation, team, plan_sha256, content_sha256, loadout, "
                 "published_at) VALUES (?,?,?,?,?,?)",
-                (operation, team, str(data.get("plan_sha256") or ""), sha,
-                 json.dumps(plan, ensure_ascii=False), now_iso()),
+                (
+                    operation,
+                    team,
+                    str(data.get("plan_sha256") or ""),
+                    sha,
+                    json.dumps(plan, ensure_ascii=False),
+                    now_iso(),
+                ),
             )
             added += 1
     return added
 
 
-def pull(central: Central, operation: str, team: str, cursor: int, have: str | None) -> PullResponse:
+def pull(
+    central: Central, operation: str, team: str, cursor: int, have: str | None
+) -> PullResponse:
     """The newest plan of this team if it is newer than `cursor` and not what the device has."""
     rows = central.query(
         "SELECT version, plan_sha256, content_sha256, loadout FROM plans "
@@ -72,8 +80,12 @@ def pull(central: Central, operation: str, team: str, cursor: int, have: str | N
     return PullResponse(
         cursor=version,
         change=PlanChange(
-            version=version, plan_sha256=plan_sha, loadout=loadout,
-            added=added, removed=removed, changed=changed,
+            version=version,
+            plan_sha256=plan_sha,
+            loadout=loadout,
+            added=added,
+            removed=removed,
+            changed=changed,
         ),
     )
 
@@ -82,6 +94,7 @@ def diff_visits(
     old: dict[str, Any] | None, new: dict[str, Any]
 ) -> tuple[list[str], list[str], list[str]]:
     """Visit ids added, removed and changed between two loadouts."""
+
     def visits(data: dict[str, Any] | None) -> dict[str, Any]:
         return {str(a.get("visit")): a for a in (data or {}).get("assignments") or []}
 

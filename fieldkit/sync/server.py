@@ -29,8 +29,9 @@ from fieldkit.sync.protocol import (
 )
 
 Scope = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]],
-                   Awaitable[None]]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]
+]
 _bearer = HTTPBearer(auto_error=False, description="CREDENTIAL_ID:SECRET from the loadout")
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorMessage, "description": "unknown or revoked device, wrong credential"},
@@ -75,9 +76,31 @@ class _TooLarge(Exception):
 
 async def _too_large(send: Any, limit: int) -> None:
     body = json.dumps({"detail": f"request body over {limit} bytes: send smaller batches"})
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
     await send({"type": "http.response.body", "body": body.encode()})
+
+
+def current_device(
+    request: Request,
+    auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> dict[str, Any]:
+    """The caller's device row, from its Bearer credential (AuthError -> 401)."""
+    central: Central = request.app.state.central
+    if auth is None or ":" not in auth.credentials:
+        raise AuthError("no device credential (Authorization: Bearer ID:SECRET)")
+    credential_id, secret = auth.credentials.split(":", 1)
+    row = central.authenticate(credential_id, secret)
+    central.touch(credential_id)
+    return row
+
+
+Device = Annotated[dict[str, Any], Depends(current_device)]
 
 
 def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
@@ -101,17 +124,6 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     )
     app.state.central = central
 
-    def device(
-        auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> dict[str, Any]:
-        if auth is None or ":" not in auth.credentials:
-            raise AuthError("no device credential (Authorization: Bearer ID:SECRET)")
-        credential_id, secret = auth.credentials.split(":", 1)
-        row = central.authenticate(credential_id, secret)
-        central.touch(credential_id)
-        return row
-
-    Device = Annotated[dict[str, Any], Depends(device)]
 
     @app.get(f"{API}/health")
     def health() -> dict[str, str]:
@@ -123,11 +135,18 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
         """Who this credential is and central's high-water mark of its chain."""
         head = Head()
         if row["device"]:
-            head = Head(hash=row["head_hash"], count=row["head_count"] or 0,
-                        stored=central.record_count(row["device"]))
+            head = Head(
+                hash=row["head_hash"],
+                count=row["head_count"] or 0,
+                stored=central.record_count(row["device"]),
+            )
         return Hello(
-            device=row["device"], credential_id=row["id"], team=row["team"],
-            operation=row["operation"], registered=row["public_key"] is not None, head=head,
+            device=row["device"],
+            credential_id=row["id"],
+            team=row["team"],
+            operation=row["operation"],
+            registered=row["public_key"] is not None,
+            head=head,
             central_time=now_iso(),
         )
 
@@ -140,8 +159,11 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
         bound = central.bind(row, body.device, body.public_key)
         result = ingest(central, bound["device"], bound["public_key"], body.records)
         return PushResponse(
-            acknowledged=result.acknowledged, new=result.new, duplicates=result.duplicates,
-            rejected=[Rejection(**r) for r in result.rejected], head=Head(**result.head),
+            acknowledged=result.acknowledged,
+            new=result.new,
+            duplicates=result.duplicates,
+            rejected=[Rejection(**r) for r in result.rejected],
+            head=Head(**result.head),
         )
 
     @app.post(f"{API}/pull", responses=_ERRORS)
@@ -152,8 +174,9 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
 
     @app.exception_handler(AuthError)
     def _auth(request: Request, exc: AuthError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
 
     @app.exception_handler(ForbiddenError)
     def _forbidden(request: Request, exc: ForbiddenError) -> JSONResponse:

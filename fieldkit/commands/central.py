@@ -1,0 +1,197 @@
+"""`fieldkit central ...`: the central store, its HTTP server, device credentials and bundles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fieldkit.commands.common import console, with_workspace
+from fieldkit.errors import UserError
+from fieldkit.workspace import Workspace
+
+
+@click.group("central")
+def central() -> None:
+    """Run central: the store every device syncs to (sync/central.db)."""
+
+
+def _open(ws: Workspace, create: bool = False) -> Any:
+    from fieldkit.sync.central import Central, central_path
+
+    return Central(central_path(ws.sync), create=create)
+
+
+@central.command("init")
+@with_workspace
+def init_cmd(ws: Workspace) -> None:
+    """Create sync/central.db and publish the team loadouts of ops/ as plan versions."""
+    from fieldkit.sync.plans import publish
+
+    with _open(ws, create=True) as store:
+        added = publish(store, ws.ops)
+        console.print(f"central store ready: {store.path} ({added} new plan version(s))")
+
+
+@central.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--certfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--keyfile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@with_workspace
+def serve_cmd(
+    ws: Workspace, host: str, port: int, certfile: Path | None, keyfile: Path | None
+) -> None:
+    """Serve the sync API (HTTPS when given --certfile and --keyfile)."""
+    from fieldkit.sync.central import central_path
+    from fieldkit.sync.server import serve
+
+    if (certfile is None) != (keyfile is None):
+        raise UserError("give both --certfile and --keyfile for HTTPS, or neither")
+    path = central_path(ws.sync)
+    if not path.exists():
+        raise UserError(f"no central store at {path}: run `fieldkit central init` first")
+    scheme = "https" if certfile else "http"
+    console.print(f"central serving {path} on {scheme}://{host}:{port} (API docs at /docs)")
+    serve(path, ws.ops, host, port, certfile, keyfile)
+
+
+@central.command("enroll-device")
+@click.option("--team", required=True, help="Team id, as in ops/OP/loadouts/TEAM.json.")
+@click.option("--officer", required=True, help="Roster id of the officer carrying it.")
+@click.option("--op", "operation", default=None, help="Operation (default: the only one).")
+@click.option("--url", default=None, help="Central's address as devices will reach it.")
+@click.option(
+    "--certfile",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Central's self-signed certificate, for devices to trust.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the credential as JSON.")
+@with_workspace
+def enroll_cmd(
+    ws: Workspace,
+    team: str,
+    officer: str,
+    operation: str | None,
+    url: str | None,
+    certfile: Path | None,
+    as_json: bool,
+) -> None:
+    """Issue a device credential and put it in the team's loadout (shown once, kept hashed)."""
+    from fieldkit.sync.enrolment import enroll_device
+
+    issued = enroll_device(ws, team, officer, operation, url, certfile)
+    if as_json:
+        click.echo(json.dumps(issued, indent=2))
+        return
+    console.print(f"device {issued['device_id']} enrolled for team {team} of {issued['operation']}")
+    console.print(f"credential (shown once, central keeps only a hash): {issued['credential']}")
+    console.print(
+        f"written to {issued['loadout']}: enrol the device from it with "
+        f"`fieldkit device enroll {issued['loadout']} --officer {officer}`"
+    )
+
+
+@central.command("revoke")
+@click.argument("device")
+@with_workspace
+def revoke_cmd(ws: Workspace, device: str) -> None:
+    """Revoke a device: its credential is refused from now on (its records stay)."""
+    with _open(ws) as store:
+        store.revoke(device)
+    console.print(f"device {device} revoked")
+
+
+@central.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@with_workspace
+def status_cmd(ws: Workspace, as_json: bool) -> None:
+    """Devices (last seen, records, unbroken chain), records, open problems, conflicts."""
+    with _open(ws) as store:
+        status = store.status()
+        problems = store.problems(open_only=True)
+    if as_json:
+        click.echo(json.dumps({**status, "open_problems": problems}, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table("device", "team", "officer", "status", "last seen", "records", "unbroken")
+    for d in status["devices"]:
+        table.add_row(
+            d["device"] or f"({d['id']}, not yet synced)",
+            d["team"],
+            d["officer"],
+            d["status"],
+            d["last_seen"] or "never",
+            str(d["records"]),
+            str(d["unbroken"]),
+        )
+    console.print(table)
+    console.print(
+        f"{status['records']} record(s); {status['problems']['open']} open problem(s), "
+        f"{status['problems']['resolved']} resolved; {status['conflicts']} conflict(s)"
+    )
+    for p in problems:
+        console.print(f"problem: {p['device']}: {p['kind']}: {p['detail']}")
+
+
+@central.command("conflicts")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@with_workspace
+def conflicts_cmd(ws: Workspace, as_json: bool) -> None:
+    """Records amended by two devices: both amendments are kept, for review."""
+    with _open(ws) as store:
+        found = store.conflicts()
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+        return
+    if not found:
+        console.print("no conflicts")
+    for c in found:
+        console.print(
+            f"record {c['amends']} amended by {c['device_a']} ({c['record_a']}) and by "
+            f"{c['device_b']} ({c['record_b']})"
+        )
+
+
+@central.command("import-bundle")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--answer",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the answer bundle (default: FILE.answer.json beside it).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@with_workspace
+def import_cmd(ws: Workspace, file: Path, answer: Path | None, as_json: bool) -> None:
+    """Ingest a device's bundle and write the answer bundle to carry back to it."""
+    from fieldkit.sync.bundle import import_bundle, write_answer
+    from fieldkit.sync.plans import publish
+
+    target = answer or file.with_name(file.stem + ".answer.json")
+    with _open(ws) as store:
+        publish(store, ws.ops)
+        reply, result, seen = import_bundle(store, file)
+    write_answer(reply, target)
+    outcome = {
+        "device": reply["device"],
+        "new": result.new,
+        "duplicates": result.duplicates,
+        "rejected": len(result.rejected),
+        "seen_before": seen,
+        "answer": str(target),
+    }
+    if as_json:
+        click.echo(json.dumps(outcome, indent=2))
+        return
+    console.print(
+        f"bundle of {reply['device']}: {result.new} new record(s), {result.duplicates} "
+        f"already held, {len(result.rejected)} refused"
+        + (" (this bundle was imported before)" if seen else "")
+    )
+    console.print(f"answer bundle for the device: {target}")
+
+
+COMMANDS = [central]

@@ -1,0 +1,235 @@
+"""The operation's summary (summary.json, documented in docs/report.md): counts, coverage, hot cells.
+
+Counts, codes and labels only: no notes, no free text, no names of the people engaged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+import h3
+
+from fieldkit.codes import CodeBook, load_codes
+from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis, visit_done
+from fieldkit.maps.gistar import RESOLUTION_RULE
+from fieldkit.maps.kde import BANDWIDTH_RULE
+from fieldkit.maps.source import OperationData
+
+SUMMARY_FORMAT = "fieldkit-summary/1"
+TOP_CELLS = 10
+UNKNOWN_ILO = "unmapped"
+
+
+def _label(codes: CodeBook, list_name: str, code: str) -> str:
+    found = codes[list_name].get(code)
+    return found.en if found is not None else code.replace("_", " ")
+
+
+def _rows(
+    codes: CodeBook, list_name: str | None, counts: Counter[str], people: Counter[str] | None = None
+) -> list[dict[str, Any]]:
+    """[{code, label, engagements[, people]}], most first then by code."""
+    out = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        row: dict[str, Any] = {
+            "code": code,
+            "label": _label(codes, list_name, code) if list_name else code,
+            "engagements": n,
+        }
+        if people is not None:
+            row["people"] = people[code]
+        out.append(row)
+    return out
+
+
+def _days(period: tuple[date, date], seen: Iterable[date]) -> list[date]:
+    start, end = period
+    days = {date.fromordinal(d) for d in range(start.toordinal(), end.toordinal() + 1)}
+    return sorted(days | set(seen))
+
+
+def _coverage(data: OperationData, analysis: Analysis) -> dict[str, Any]:
+    mi = data.map_input
+    missed = {v.visit_id for v in analysis.missed_visits}
+    by_team: dict[str, Counter[str]] = {}
+    by_type: dict[str, Counter[str]] = {}
+    for visit in mi.visits:
+        vtype = mi.venue_index[visit.venue_id].type
+        for key, table in ((visit.team or "none", by_team), (vtype, by_type)):
+            tally = table.setdefault(key, Counter())
+            tally["planned"] += 1
+            tally["done"] += visit.visit_id not in missed
+    planned = len(mi.visits)
+    done = planned - len(missed)
+    return {
+        "planned": planned,
+        "done": done,
+        "missed": len(missed),
+        "share_done": round(done / planned, 4) if planned else None,
+        "unassigned": len(data.quality.unassigned_visits),
+        "by_team": [
+            {"team": k, "planned": v["planned"], "done": v["done"]} for k, v in sorted(by_team.items())
+        ],
+        "by_venue_type": [
+            {"code": k, "planned": v["planned"], "done": v["done"]} for k, v in sorted(by_type.items())
+        ],
+        "missed_visits": [
+            {
+                "visit": v.visit_id,
+                "venue": v.venue_id,
+                "venue_name": mi.venue_index[v.venue_id].name,
+                "team": v.team,
+                "start": v.start.isoformat(),
+                "end": v.end.isoformat(),
+            }
+            for v in analysis.missed_visits
+        ],
+    }
+
+
+def _hot_cells(analysis: Analysis) -> list[dict[str, Any]]:
+    if analysis.hotspots is None:
+        return []
+    out = []
+    for cell in analysis.hotspots.hot()[:TOP_CELLS]:
+        lat, lon = h3.cell_to_latlng(cell.cell)
+        out.append(
+            {
+                "cell": cell.cell,
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "count": cell.count,
+                "z": round(cell.z, 4),
+                "p": round(cell.p, 6),
+                "q": None if cell.q is None else round(cell.q, 6),
+                "class": cell.klass,
+            }
+        )
+    return out
+
+
+def _quality(data: OperationData) -> dict[str, Any]:
+    q = data.quality
+    return {
+        "central": q.central,
+        "records": q.records,
+        "engagements": len(data.engagements),
+        "amended": q.amended,
+        "conflicts": [asdict(c) for c in q.conflicts],
+        "problems": [
+            {k: p.get(k) for k in ("device", "kind", "record", "detail", "found_at")}
+            for p in q.problems
+        ],
+        "resolved_problems": q.resolved_problems,
+        "unreadable": list(q.unreadable),
+        "unlocated": list(q.unlocated),
+        "venues_without_coordinates": list(q.venues_without_coordinates),
+    }
+
+
+def build_summary(
+    data: OperationData, analysis: Analysis, codes: CodeBook | None = None
+) -> dict[str, Any]:
+    """summary.json as a dict; the format is documented in docs/report.md."""
+    codes = codes or load_codes()
+    mi = data.map_input
+    recs = data.engagements
+    per_day: Counter[date] = Counter()
+    people_day: Counter[date] = Counter()
+    zone_days = {p.id: p.day for p in mi.engagements}
+    for rec in recs:
+        day = zone_days.get(rec.id) or date.fromisoformat(rec.time[:10])
+        per_day[day] += 1
+        people_day[day] += rec.people_count
+    vtype, vtype_people = Counter[str](), Counter[str]()
+    team, team_people = Counter[str](), Counter[str]()
+    partner, outcome, indicator = Counter[str](), Counter[str](), Counter[str]()
+    gender, age, nationality = Counter[str](), Counter[str](), Counter[str]()
+    ilo_engagements = Counter[str]()
+    ilo_of = {c.code: str(c.attrs.get("ilo") or UNKNOWN_ILO) for c in codes.indicators}
+    for rec in recs:
+        n = rec.people_count
+        vtype[rec.venue_type] += 1
+        vtype_people[rec.venue_type] += n
+        team[rec.team] += 1
+        team_people[rec.team] += n
+        partner.update(rec.partners)
+        outcome.update(rec.outcomes)
+        indicator.update(rec.indicators)
+        ilo_engagements.update({ilo_of.get(i, UNKNOWN_ILO) for i in rec.indicators})
+        for g in rec.people:
+            gender[g.gender] += g.count
+            age[g.age_band] += g.count
+            nationality[g.nationality] += g.count
+    ilo_groups = []
+    for code, n in sorted(ilo_engagements.items(), key=lambda kv: (-kv[1], kv[0])):
+        members = Counter({i: k for i, k in indicator.items() if ilo_of.get(i, UNKNOWN_ILO) == code})
+        label = _label(codes, "ilo_indicators", code) if code != UNKNOWN_ILO else "Not mapped"
+        ilo_groups.append(
+            {"code": code, "label": label, "engagements": n,
+             "indicators": _rows(codes, "indicators", members)}
+        )
+    referrals = Counter({k: v for k, v in outcome.items() if k in REFERRAL_OUTCOMES})
+    start, end = mi.period
+    hs = analysis.hotspots
+    return {
+        "format": SUMMARY_FORMAT,
+        "operation": {
+            "id": mi.operation_id,
+            "name": mi.operation_name,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "timezone": mi.timezone,
+            "area": mi.area_name,
+        },
+        "as_of": mi.as_of.isoformat(),
+        "empty": data.empty,
+        "totals": {
+            "engagements": len(recs),
+            "people": sum(r.people_count for r in recs),
+            "with_indicators": sum(1 for r in recs if r.indicators),
+            "referrals": sum(referrals.values()),
+            "engagements_with_referral": sum(
+                1 for r in recs if any(o in REFERRAL_OUTCOMES for o in r.outcomes)
+            ),
+            "venues_visited": len({r.venue for r in recs if r.venue}),
+        },
+        "per_day": [
+            {"day": d.isoformat(), "engagements": per_day[d], "people": people_day[d]}
+            for d in _days(mi.period, per_day)
+        ],
+        "per_venue_type": _rows(codes, "venue_types", vtype, vtype_people),
+        "per_team": _rows(codes, None, team, team_people),
+        "per_partner": _rows(codes, "partners", partner),
+        "people": {
+            "total": sum(r.people_count for r in recs),
+            "by_gender": dict(sorted(gender.items())),
+            "by_age_band": dict(sorted(age.items())),
+            "by_nationality": dict(sorted(nationality.items(), key=lambda kv: (-kv[1], kv[0]))),
+        },
+        "indicators": {
+            "engagements_with_indicators": sum(1 for r in recs if r.indicators),
+            "by_ilo": ilo_groups,
+        },
+        "outcomes": _rows(codes, "outcomes", outcome),
+        "referrals": {"total": sum(referrals.values()), "by_kind": _rows(codes, "outcomes", referrals)},
+        "coverage": _coverage(data, analysis),
+        "hot_cells": _hot_cells(analysis),
+        "analysis": {
+            "bandwidth_m": round(analysis.bandwidth_m, 1),
+            "bandwidth_rule": BANDWIDTH_RULE,
+            "cell_m": round(analysis.cell_m, 1),
+            "h3_resolution": hs.resolution if hs else None,
+            "h3_rule": RESOLUTION_RULE,
+            "fdr": hs.fdr if hs else False,
+            "cells": dict(sorted(hs.by_class().items())) if hs else {},
+        },
+        "data_quality": _quality(data),
+    }
+
+
+__all__ = ["SUMMARY_FORMAT", "build_summary", "visit_done"]

@@ -1,0 +1,293 @@
+"""An operation's map data from a workspace: ops/OP/plan.json and the records in sync/central.db."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fieldkit.errors import UserError
+from fieldkit.maps.inputs import EngagementPoint, MapInput, PlannedVisit, VenueInfo
+from fieldkit.model import Engagement, RecordError
+from fieldkit.workspace import Workspace
+
+PLAN_FORMAT = "fieldkit-plan/1"
+
+
+class OperationError(UserError):
+    """No such operation in the workspace, or its plan.json cannot be read."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two or more amendments of one engagement from different devices: counted once, flagged."""
+
+    root: str
+    versions: tuple[str, ...]
+    devices: tuple[str, ...]
+    counted: str
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """What a reader of the map and report should know about the data behind them."""
+
+    central: bool
+    records: int = 0
+    amended: int = 0
+    conflicts: tuple[Conflict, ...] = ()
+    problems: tuple[dict[str, Any], ...] = ()
+    resolved_problems: int = 0
+    unreadable: tuple[str, ...] = ()
+    unlocated: tuple[str, ...] = ()
+    venues_without_coordinates: tuple[str, ...] = ()
+    unassigned_visits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperationData:
+    """One operation as the map, report and exports see it."""
+
+    map_input: MapInput
+    plan: dict[str, Any]
+    engagements: tuple[Engagement, ...]
+    quality: DataQuality
+    conflicted: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not self.engagements
+
+
+def resolve_operation(ws: Workspace, op: str | None) -> str:
+    """OP as given if the workspace has it; the only operation if none given; else exit 2."""
+    ops = ws.operations()
+    listing = ", ".join(ops) if ops else "none: plan one with `fieldkit plan playbooks/NAME.yaml`"
+    if op is None:
+        if len(ops) == 1:
+            return ops[0]
+        if not ops:
+            raise OperationError(f"no planned operation in {ws.ops} ({listing})")
+        raise OperationError(f"several operations in {ws.ops}: name one of {listing}")
+    if op not in ops:
+        raise OperationError(f"no operation {op!r} in {ws.ops} (operations: {listing})")
+    return op
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """plan.json as a dict; OperationError naming the file if it is not a readable plan."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OperationError(f"{path}: not a readable plan ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:
+        raise OperationError(f"{path}: not a plan (format {PLAN_FORMAT}); re-run `fieldkit plan`")
+    for key in ("operation", "venues", "visits", "assignments"):
+        if key not in doc:
+            raise OperationError(f"{path}: the plan has no {key!r}")
+    return doc
+
+
+def latest_versions(
+    records: list[Engagement],
+) -> tuple[list[Engagement], list[Conflict], int]:
+    """The latest version of each engagement (an amendment replaces what it amends).
+
+    Versions form a tree under the original record; its leaves are the latest versions. One
+    leaf is the usual case; several leaves are a conflict: the engagement is counted once (the
+    newest leaf by hlc) and the conflict is returned. Also returns how many were amended.
+    """
+    by_id = {r.id: r for r in records}
+    amended = {r.amends for r in records if r.amends and r.amends in by_id}
+
+    def root_of(rec: Engagement) -> str:
+        seen = {rec.id}
+        while rec.amends and rec.amends in by_id and rec.amends not in seen:
+            rec = by_id[rec.amends]
+            seen.add(rec.id)
+        return rec.id
+
+    leaves: dict[str, list[Engagement]] = defaultdict(list)
+    for rec in records:
+        if rec.id not in amended:
+            leaves[root_of(rec)].append(rec)
+    latest: list[Engagement] = []
+    conflicts: list[Conflict] = []
+    for root, versions in leaves.items():
+        versions.sort(key=lambda r: (r.hlc, r.id))
+        chosen = versions[-1]
+        latest.append(chosen)
+        if len(versions) > 1:
+            conflicts.append(
+                Conflict(
+                    root=root,
+                    versions=tuple(v.id for v in versions),
+                    devices=tuple(sorted({v.device for v in versions})),
+                    counted=chosen.id,
+                )
+            )
+    n_amended = sum(1 for rec in latest if rec.amends)
+    latest.sort(key=lambda r: (r.time, r.id))
+    conflicts.sort(key=lambda c: c.root)
+    return latest, conflicts, n_amended
+
+
+def _aware(text: str, what: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"{what}: time {text} has no UTC offset")
+    return moment
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # an unknown zone in a hand-edited plan: report in UTC, do not fail
+        return ZoneInfo("UTC")
+
+
+def _central_rows(
+    central_db: Path, op_ids: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """(records of the operation, every problem of its devices, central exists)."""
+    if not central_db.is_file():
+        return [], [], False
+    from fieldkit.sync.central import Central
+
+    with Central(central_db) as central:
+        rows = [r for r in central.records() if r.get("operation") in op_ids]
+        devices = {str(r.get("device")) for r in rows}
+        for d in central.status()["devices"]:
+            if d["operation"] in op_ids:
+                devices.update(str(x) for x in (d["id"], d["device"]) if x)
+        problems = [p for p in central.problems() if p["device"] in devices]
+    return rows, problems, True
+
+
+def load_operation(ws: Workspace, op: str, as_of: datetime | None = None) -> OperationData:
+    """The operation's MapInput, its latest engagements and the data-quality facts."""
+    doc = read_plan(ws.ops / op / "plan.json")
+    return operation_from(doc, ws.sync / "central.db", folder=op, as_of=as_of)
+
+
+def operation_from(
+    doc: dict[str, Any],
+    central_db: Path,
+    folder: str | None = None,
+    as_of: datetime | None = None,
+) -> OperationData:
+    """Build OperationData from a plan document and a central store path (may not exist)."""
+    info = doc["operation"]
+    op_id = str(info["id"])
+    zone = _zone(str(info.get("timezone") or "UTC"))
+    rows, problems, has_central = _central_rows(central_db, {op_id, folder or op_id})
+
+    parsed: list[Engagement] = []
+    unreadable: list[str] = []
+    for row in rows:
+        try:
+            rec = Engagement.from_dict(row)
+            _aware(rec.time, f"record {rec.id}")
+            parsed.append(rec)
+        except (RecordError, ValueError):
+            unreadable.append(str(row.get("id")))
+    latest, conflicts, n_amended = latest_versions(parsed)
+
+    venues: list[VenueInfo] = []
+    no_coords: list[str] = []
+    for v in doc["venues"]:
+        if v.get("lat") is None or v.get("lon") is None:
+            no_coords.append(str(v["id"]))
+            continue
+        venues.append(VenueInfo(str(v["id"]), str(v["name"]), str(v["type"]), v["lat"], v["lon"]))
+    venue_index = {v.id: v for v in venues}
+
+    points: list[EngagementPoint] = []
+    unlocated: list[str] = []
+    for rec in latest:
+        lat, lon = rec.lat, rec.lon
+        if (lat is None or lon is None) and rec.venue in venue_index:
+            lat, lon = venue_index[rec.venue].lat, venue_index[rec.venue].lon
+        if lat is None or lon is None:
+            unlocated.append(rec.id)
+            continue
+        when = _aware(rec.time, f"record {rec.id}")
+        points.append(
+            EngagementPoint(
+                id=rec.id,
+                lat=lat,
+                lon=lon,
+                when=when,
+                day=when.astimezone(zone).date(),
+                venue_id=rec.venue,
+                venue_type=rec.venue_type,
+                team=rec.team,
+                people=rec.people_count,
+                indicators=rec.indicators,
+                outcomes=rec.outcomes,
+                partners=rec.partners,
+            )
+        )
+
+    visits_by_id = {str(v["id"]): v for v in doc["visits"]}
+    named_visits = {rec.visit for rec in latest if rec.visit}
+    planned: list[PlannedVisit] = []
+    for a in doc["assignments"]:
+        visit = visits_by_id.get(str(a["visit"]))
+        if visit is None or str(visit["venue"]) not in venue_index:
+            continue
+        planned.append(
+            PlannedVisit(
+                visit_id=str(a["visit"]),
+                venue_id=str(visit["venue"]),
+                team=str(a["team"]),
+                start=_aware(str(a["start"]), f"assignment {a['visit']}"),
+                end=_aware(str(a["end"]), f"assignment {a['visit']}"),
+                done=True if a["visit"] in named_visits else None,
+            )
+        )
+    planned.sort(key=lambda v: (v.start, v.visit_id))
+
+    if as_of is None:
+        stamps = [_aware(r.recorded_at, r.id) for r in parsed if _parses(r.recorded_at)]
+        as_of = max(stamps) if stamps else datetime.now(UTC)
+    area = info.get("area") or {}
+    outline = area.get("outline")
+    map_input = MapInput(
+        operation_id=op_id,
+        operation_name=str(info.get("name") or op_id),
+        period=(date.fromisoformat(str(info["start"])), date.fromisoformat(str(info["end"]))),
+        timezone=str(info.get("timezone") or "UTC"),
+        area_outline=tuple((float(p[0]), float(p[1])) for p in outline) if outline else None,
+        venues=tuple(venues),
+        visits=tuple(planned),
+        engagements=tuple(points),
+        as_of=as_of,
+        area_name=area.get("name"),
+    )
+    quality = DataQuality(
+        central=has_central,
+        records=len(rows),
+        amended=n_amended,
+        conflicts=tuple(conflicts),
+        problems=tuple(p for p in problems if p["resolved_at"] is None),
+        resolved_problems=sum(1 for p in problems if p["resolved_at"] is not None),
+        unreadable=tuple(unreadable),
+        unlocated=tuple(unlocated),
+        venues_without_coordinates=tuple(no_coords),
+        unassigned_visits=tuple(str(u["visit"]) for u in doc.get("unassigned") or ()),
+    )
+    conflicted = frozenset(c.counted for c in conflicts)
+    return OperationData(map_input, doc, tuple(latest), quality, conflicted)
+
+
+def _parses(text: str) -> bool:
+    try:
+        _aware(text, "")
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,0 +1,204 @@
+"""Bundle files carried by hand: a device's signed push bundle, and central's answer bundle.
+
+A push bundle is one JSON file: {"format", "manifest", "signature", "records"[, "credential"]}.
+The manifest names the device, its key, the record count and the sha256 of the records; the
+device's Ed25519 signature covers the manifest. Central checks all of it before ingesting
+anything, then ingests every record in one transaction through the same code as HTTP pushes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from fieldkit.errors import UserError
+from fieldkit.field import outbox
+from fieldkit.field.device import Device
+from fieldkit.field.ids import uuid7
+from fieldkit.field.keys import verify_signature
+from fieldkit.model import canonical_json
+from fieldkit.sync import device_side as side
+from fieldkit.sync import plans
+from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
+from fieldkit.sync.ingest import IngestResult, check_owner, ingest
+from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
+
+
+class BundleError(UserError):
+    """A bundle refused whole: truncated, corrupted, forged or not for this place."""
+
+
+def checksum(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+# -- on the device -------------------------------------------------------------------
+
+
+def export_bundle(root: Path, target: Path) -> dict[str, Any]:
+    """Write the device's unacknowledged records as a signed bundle; returns its manifest."""
+    with Device.open(root) as dev:
+        link = side.central_link(dev)
+        state = side.read_state(dev)
+        records = [r.to_dict() for r in outbox.to_send(dev.store)]
+        manifest = {
+            "bundle": uuid7(),
+            "device": dev.id,
+            "credential_id": link.credential_id,
+            "public_key": dev.public_key,
+            "created": now_iso(),
+            "count": len(records),
+            "checksums": {"records": checksum(records)},
+            "plan_cursor": int(state.get("plan_cursor") or 0),
+            "plan_have": side.plan_have(dev),
+        }
+        bundle: dict[str, Any] = {
+            "format": BUNDLE_FORMAT,
+            "manifest": manifest,
+            "signature": dev.key.sign(canonical_json(manifest)),
+            "records": records,
+        }
+        if not state.get("registered"):
+            # First contact: central has no key for this device yet; the credential binds it.
+            bundle["credential"] = link.secret
+        _write_atomic(target, json.dumps(bundle, ensure_ascii=False).encode("utf-8"))
+        outbox.mark(dev.store, [r["id"] for r in records], outbox.SENT)
+        side.write_state(dev, last_bundle=manifest["bundle"])
+        return manifest
+
+
+def import_answer(root: Path, source: Path) -> dict[str, Any]:
+    """Apply central's answer bundle on the device: acknowledgements and the plan change."""
+    answer = _read_json(source, "answer bundle")
+    if not isinstance(answer, dict) or answer.get("format") != ANSWER_FORMAT:
+        raise BundleError(
+            f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
+            "a device imports the file `fieldkit central import-bundle` wrote"
+        )
+    body = {k: v for k, v in answer.items() if k != "checksum"}
+    if answer.get("checksum") != checksum(body):
+        raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
+    with Device.open(root) as dev:
+        if answer.get("device") != dev.id:
+            raise BundleError(
+                f"{source} answers device {answer.get('device')}, not this device ({dev.id}); "
+                "nothing applied"
+            )
+        acked = side.acknowledge(dev, [str(i) for i in answer.get("acknowledged") or []])
+        side.acknowledge_through(dev, (answer.get("head") or {}).get("hash"))
+        changed = False
+        plan = answer.get("plan") or {}
+        if plan.get("change"):
+            changed = side.apply_plan(dev, plan["change"]["loadout"], int(plan["cursor"]))
+        side.write_state(dev, registered=True, last_sync=now_iso(), last_error=None)
+        return {"acknowledged": acked, "plan_changed": changed, "counts": outbox.counts(dev.store)}
+
+
+# -- on central ------------------------------------------------------------------------
+
+
+def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
+    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before)."""
+    bundle = _read_json(source, "bundle")
+    manifest, records = _check_shape(bundle, source)
+    device = str(manifest["device"])
+    row = central.device_row(str(manifest["credential_id"]))
+    if row is None or row["status"] != ACTIVE:
+        raise BundleError(f"{source}: device {device} is unknown or revoked on central")
+    if not verify_signature(
+        str(manifest["public_key"]), canonical_json(manifest), str(bundle.get("signature"))
+    ):
+        raise BundleError(f"{source} is forged: its signature does not match its manifest")
+    try:
+        check_owner(records, device)
+        if row["public_key"] is None:
+            secret = bundle.get("credential")
+            if not isinstance(secret, str):
+                raise BundleError(
+                    f"{source}: device {device} has not registered its key with central and "
+                    "the bundle carries no credential"
+                )
+            central.authenticate(row["id"], secret)
+        elif row["public_key"] != manifest["public_key"] or row["device"] != device:
+            raise BundleError(
+                f"{source} is forged: it is not signed with the key central holds for "
+                f"{row['device'] or row['id']}; nothing was imported"
+            )
+    except (CentralError, ForbiddenError) as exc:
+        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+    bound = central.bind(row, device, str(manifest["public_key"]))
+    result = ingest(central, device, str(bound["public_key"]), records)
+    with central.transaction() as conn:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
+            (str(manifest["bundle"]), device, len(records), now_iso()),
+        )
+        seen = cur.rowcount == 0
+    pulled = plans.pull(
+        central,
+        row["operation"],
+        row["team"],
+        int(manifest.get("plan_cursor") or 0),
+        manifest.get("plan_have"),
+    )
+    answer: dict[str, Any] = {
+        "format": ANSWER_FORMAT,
+        "bundle": manifest["bundle"],
+        "device": device,
+        "created": now_iso(),
+        "acknowledged": result.acknowledged,
+        "rejected": result.rejected,
+        "head": result.head,
+        "plan": pulled.model_dump(mode="json"),
+    }
+    answer["checksum"] = checksum(answer)
+    return answer, result, seen
+
+
+def write_answer(answer: dict[str, Any], target: Path) -> None:
+    _write_atomic(target, json.dumps(answer, indent=1, ensure_ascii=False).encode("utf-8"))
+
+
+def _check_shape(bundle: Any, source: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
+        raise BundleError(f"{source} is not a device bundle (format {BUNDLE_FORMAT})")
+    manifest, records = bundle.get("manifest"), bundle.get("records")
+    need = ("bundle", "device", "credential_id", "public_key", "count", "checksums")
+    if not isinstance(manifest, dict) or any(k not in manifest for k in need):
+        raise BundleError(f"{source} is corrupted: its manifest is missing or incomplete")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise BundleError(f"{source} is corrupted: its records are not a list of records")
+    sums = manifest.get("checksums")
+    if (
+        len(records) != manifest.get("count")
+        or not isinstance(sums, dict)
+        or sums.get("records") != checksum(records)
+    ):
+        raise BundleError(
+            f"{source} is corrupted: its records do not match the manifest's count and "
+            "sha256 checksum; nothing was imported"
+        )
+    return manifest, records
+
+
+def _read_json(source: Path, what: str) -> Any:
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"{what} {source}: cannot read it ({exc})") from None
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise BundleError(
+            f"{what} {source} is truncated or corrupted (not whole JSON: {exc}); "
+            "nothing was imported"
+        ) from None
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(target)
