@@ -257,6 +257,14 @@ LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
             ['1:5: a ": " inside a value: quote the value, or put the key on a line of its own'],
         ),
         ("a: *nowhere\n", ["1:4: undefined alias 'nowhere' (no &anchor of that name before it)"]),
+        ("name: @home\n", ['1:7: "@" cannot start a value: put the value in quotes']),
+        (
+            'name: "C:\\new\\qa"\n',
+            [
+                "1:15: unknown escape (\\) in double-quoted text: write \\\\ for a backslash, "
+                "or use single quotes"
+            ],
+        ),
         ("just words\n", ["1:1: a playbook is a mapping of sections (operation:, roster:, ...)"]),
         ("---\n...\n", ["1:1: the playbook is empty"]),
     ],

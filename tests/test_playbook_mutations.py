@@ -75,6 +75,8 @@ def check_problems(exc: PlaybookError, text: str, name: str) -> None:
     for problem in exc.problems:
         assert problem.file == name
         assert problem.message and "Traceback" not in problem.message
+        # The safety nets for gaps in the checks must not be what caught it.
+        assert not problem.message.startswith(("could not check", "cannot read the playbook"))
         assert 1 <= problem.line <= len(lines), (problem, len(lines))
         assert 1 <= problem.column <= len(lines[problem.line - 1]) + 1, problem
 

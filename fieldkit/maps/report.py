@@ -1,4 +1,4 @@
-"""The operation's summary (summary.json, documented in docs/report.md): counts, coverage, hot cells.
+"""The operation's summary (summary.json, see docs/report.md): counts, coverage, hot cells.
 
 Counts, codes and labels only: no notes, no free text, no names of the people engaged.
 """
@@ -14,8 +14,8 @@ from typing import Any
 import h3
 
 from fieldkit.codes import CodeBook, load_codes
-from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis, visit_done
-from fieldkit.maps.gistar import RESOLUTION_RULE
+from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis
+from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_RULE
 from fieldkit.maps.kde import BANDWIDTH_RULE
 from fieldkit.maps.source import OperationData
 
@@ -72,10 +72,12 @@ def _coverage(data: OperationData, analysis: Analysis) -> dict[str, Any]:
         "share_done": round(done / planned, 4) if planned else None,
         "unassigned": len(data.quality.unassigned_visits),
         "by_team": [
-            {"team": k, "planned": v["planned"], "done": v["done"]} for k, v in sorted(by_team.items())
+            {"team": k, "planned": v["planned"], "done": v["done"]}
+            for k, v in sorted(by_team.items())
         ],
         "by_venue_type": [
-            {"code": k, "planned": v["planned"], "done": v["done"]} for k, v in sorted(by_type.items())
+            {"code": k, "planned": v["planned"], "done": v["done"]}
+            for k, v in sorted(by_type.items())
         ],
         "missed_visits": [
             {
@@ -167,15 +169,25 @@ def build_summary(
             nationality[g.nationality] += g.count
     ilo_groups = []
     for code, n in sorted(ilo_engagements.items(), key=lambda kv: (-kv[1], kv[0])):
-        members = Counter({i: k for i, k in indicator.items() if ilo_of.get(i, UNKNOWN_ILO) == code})
+        members = Counter(
+            {i: k for i, k in indicator.items() if ilo_of.get(i, UNKNOWN_ILO) == code}
+        )
         label = _label(codes, "ilo_indicators", code) if code != UNKNOWN_ILO else "Not mapped"
         ilo_groups.append(
-            {"code": code, "label": label, "engagements": n,
-             "indicators": _rows(codes, "indicators", members)}
+            {
+                "code": code,
+                "label": label,
+                "engagements": n,
+                "indicators": _rows(codes, "indicators", members),
+            }
         )
     referrals = Counter({k: v for k, v in outcome.items() if k in REFERRAL_OUTCOMES})
     start, end = mi.period
     hs = analysis.hotspots
+    team_names = {str(t["id"]): str(t.get("name") or t["id"]) for t in data.plan.get("teams", [])}
+    per_team = _rows(codes, None, team, team_people)
+    for row in per_team:
+        row["label"] = team_names.get(row["code"], row["code"])
     return {
         "format": SUMMARY_FORMAT,
         "operation": {
@@ -203,7 +215,7 @@ def build_summary(
             for d in _days(mi.period, per_day)
         ],
         "per_venue_type": _rows(codes, "venue_types", vtype, vtype_people),
-        "per_team": _rows(codes, None, team, team_people),
+        "per_team": per_team,
         "per_partner": _rows(codes, "partners", partner),
         "people": {
             "total": sum(r.people_count for r in recs),
@@ -216,7 +228,10 @@ def build_summary(
             "by_ilo": ilo_groups,
         },
         "outcomes": _rows(codes, "outcomes", outcome),
-        "referrals": {"total": sum(referrals.values()), "by_kind": _rows(codes, "outcomes", referrals)},
+        "referrals": {
+            "total": sum(referrals.values()),
+            "by_kind": _rows(codes, "outcomes", referrals),
+        },
         "coverage": _coverage(data, analysis),
         "hot_cells": _hot_cells(analysis),
         "analysis": {
@@ -224,12 +239,11 @@ def build_summary(
             "bandwidth_rule": BANDWIDTH_RULE,
             "cell_m": round(analysis.cell_m, 1),
             "h3_resolution": hs.resolution if hs else None,
-            "h3_rule": RESOLUTION_RULE,
+            "h3_rule": RESOLUTION_RULE.format(
+                lo=MIN_RESOLUTION, hi=MAX_RESOLUTION, max_cells=f"{MAX_CELLS:,}"
+            ),
             "fdr": hs.fdr if hs else False,
             "cells": dict(sorted(hs.by_class().items())) if hs else {},
         },
         "data_quality": _quality(data),
     }
-
-
-__all__ = ["SUMMARY_FORMAT", "build_summary", "visit_done"]

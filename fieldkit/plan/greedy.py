@@ -7,11 +7,15 @@ from fieldkit.plan.visits import TeamFacts, Visit
 
 
 def greedy(visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules,
-           locks: dict[str, tuple[str, int]] | None = None) -> dict[str, tuple[str, int]]:
-    """Visits by window end (then priority): the team that can start it earliest gets it."""
+           locks: dict[str, tuple[str, int]] | None = None,
+           extra: list[Visit] | None = None) -> dict[str, tuple[str, int]]:
+    """Visits by window end (then priority): the team that can start it earliest gets it.
+
+    `locks` are kept as they are; `extra` are visits (not to plan) that locks may refer to.
+    """
     chosen: dict[str, tuple[str, int]] = dict(locks or {})
     schedule: dict[str, list[Item]] = {t: [] for t in teams}
-    index = {v.id: v for v in visits}
+    index = {v.id: v for v in [*(extra or []), *visits]}
     for vid, (t, s) in chosen.items():
         schedule[t].append((index[vid], s))
     for visit in sorted(visits, key=lambda v: (v.window[1], -v.priority, v.id)):

@@ -57,6 +57,7 @@ def solve_model(
     workers: int = 1,
     hint: dict[str, tuple[str, int]] | None = None,
     progress: ProgressCallback | None = None,
+    not_before: dict[str, int] | None = None,
 ) -> ModelResult:
     """Build and solve; `locks` fix (team, start) of some visits, `hint` seeds the search."""
     model = cp_model.CpModel()
@@ -146,6 +147,8 @@ def solve_model(
         model.add_bool_or([x[v.id, t] for v in day_visits]).only_enforce_if(works)
         model.add_circuit(arcs)
         model.add(e_shift - s_shift <= rules.max_minutes).only_enforce_if(works)
+        if not_before and t in not_before:
+            model.add(s_shift >= not_before[t]).only_enforce_if(works)
         overtime = model.new_int_var(0, max(0, hi - lo), f"overtime[{t},{day}]")
         model.add(overtime >= e_shift - s_shift - NORMAL_SHIFT_MINUTES).only_enforce_if(works)
         # A shift lasts at least its visits and its travel: a valid cut that bounds overtime.

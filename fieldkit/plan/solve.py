@@ -11,9 +11,14 @@ from fieldkit.plan.locks import Lock, resolve_locks
 from fieldkit.plan.model import COVER_WEIGHT, solve_model
 from fieldkit.plan.progress import ProgressCallback
 from fieldkit.plan.records import Assignment, Plan, SolverReport
+from fieldkit.plan.rolling import solve_by_day
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit, all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook
+
+
+#: Above this many visits the operation is solved day by day (see rolling.py).
+WHOLE_MODEL_VISITS = 300
 
 
 class PlanningError(UserError):
@@ -72,9 +77,14 @@ def solve(playbook: Playbook, *, locks: list[Lock] | None = None, time_limit: fl
     teams = all_team_facts(playbook)
     rules = Rules(playbook)
     fixed = resolve_locks(locks or [], visits, teams, rules)
-    hint = greedy(visits, teams, rules, fixed)
-    result = solve_model(visits, teams, rules, fixed, time_limit=time_limit, seed=seed,
-                         workers=min(max(workers, 1), 2), hint=hint, progress=progress)
+    workers = min(max(workers, 1), 2)
+    if len(visits) > WHOLE_MODEL_VISITS:
+        result = solve_by_day(visits, teams, rules, fixed, time_limit=time_limit, seed=seed,
+                              workers=workers, progress=progress)
+    else:
+        hint = greedy(visits, teams, rules, fixed)
+        result = solve_model(visits, teams, rules, fixed, time_limit=time_limit, seed=seed,
+                             workers=workers, hint=hint, progress=progress)
     if result.status not in ("OPTIMAL", "FEASIBLE"):
         if result.status == "INFEASIBLE":
             raise PlanningError("the locked assignments cannot all be kept together")

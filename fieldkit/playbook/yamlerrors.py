@@ -39,6 +39,14 @@ def syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     if "'\\t'" in problem or "\t" in here[: max(col, 1)]:
         tab_col = here.find("\t") + 1 if "\t" in here else col
         return Problem(name, line, tab_col, "tab character: YAML indents with spaces, not tabs")
+    if "quoted scalar" in context and problem.startswith("found unknown escape character"):
+        return Problem(
+            name,
+            line,
+            col,
+            "unknown escape (\\) in double-quoted text: write \\\\ for a backslash, "
+            "or use single quotes",
+        )
     if "quoted scalar" in context and exc.context_mark is not None:
         cm = exc.context_mark
         return Problem(
@@ -68,6 +76,9 @@ def _plain(problem: str, context: str) -> str:
         return f"{problem.removeprefix('found ')} (no &anchor of that name before it)"
     if problem == "but found another document":
         return "a second YAML document (---): a playbook file holds one"
+    found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
+    if found:
+        return f'"{found.group(1)}" cannot start a value: put the value in quotes'
     if problem == "could not find expected ':'":
         return 'a key without ":" (or text that is not indented enough)'
     return f"YAML syntax: {problem}" + (f" ({context})" if context else "")

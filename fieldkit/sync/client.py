@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from collections.abc import Callable
@@ -93,12 +94,14 @@ def _quiet(phase: str, done: int, total: int) -> None:
     return None
 
 
-def _trust(cafile: Path | None, certificate: str | None) -> ssl.SSLContext | bool:
+@functools.lru_cache(maxsize=8)
+def _trust(cafile: Path | None, certificate: str | None) -> ssl.SSLContext:
+    """The TLS context, made once per process (loading CA certificates costs milliseconds)."""
     if cafile is not None:
         return ssl.create_default_context(cafile=str(cafile))
     if certificate:
         return ssl.create_default_context(cadata=certificate)
-    return True
+    return httpx.create_ssl_context()
 
 
 def _call(http: httpx.Client, method: str, path: str, body: Any, retries: int) -> Any:

@@ -65,7 +65,8 @@ def read_state(dev: Device) -> dict[str, Any]:
 
 def write_state(dev: Device, **changes: Any) -> dict[str, Any]:
     state = {**read_state(dev), **changes}
-    _write_atomic(dev.folder / SYNC_FILE, json.dumps(state, indent=2) + "\n")
+    # Not fsynced: losing it to a power cut only means the next sync asks central again.
+    _write_atomic(dev.folder / SYNC_FILE, json.dumps(state, indent=2) + "\n", durable=False)
     return state
 
 
@@ -132,12 +133,13 @@ def summary(root: Path) -> dict[str, Any]:
         }
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, text: str, durable: bool = True) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as out:
         out.write(text)
         out.flush()
-        os.fsync(out.fileno())
+        if durable:
+            os.fsync(out.fileno())
     tmp.replace(path)
 
 

@@ -251,12 +251,9 @@ def _chain_problems(
     held: set[str] = set()
     for part in _chunks(prevs):
         marks = ",".join("?" * len(part))
-        held.update(
-            r[0]
-            for r in conn.execute(
-                f"SELECT hash FROM records WHERE device = ? AND hash IN ({marks})", [device, *part]
-            )
-        )
+        # By hash alone (its unique index); the device is checked here, not by the planner.
+        rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
+        held.update(h for h, d in rows if d == device)
     for c in stored:
         if c.prev != GENESIS_HASH and c.prev not in held:
             _refuse(

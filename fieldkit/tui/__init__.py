@@ -5,13 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
     from fieldkit.tui.app import FieldkitApp
     from fieldkit.workspace import Workspace
 
 
-def make_app(workspace: Workspace, *, unlock_word: str | None = None) -> FieldkitApp:
-    """The one factory that builds the app, for the CLI and for the tests."""
+def make_app(
+    workspace: Workspace,
+    *,
+    unlock_word: str | None = None,
+    now: Callable[[], datetime] | None = None,
+) -> FieldkitApp:
+    """The one factory that builds the app, for the CLI and for the tests.
+
+    `now` is the clock Log mode reads (default: the device's own); tests fix it.
+    """
     from fieldkit.tui.app import FieldkitApp
     from fieldkit.tui.keys import UNLOCK_WORD
 
-    return FieldkitApp(workspace, unlock_word=unlock_word or UNLOCK_WORD)
+    return FieldkitApp(workspace, unlock_word=unlock_word or UNLOCK_WORD, now=now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -51,14 +53,20 @@ class FieldkitApp(App[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, workspace: Workspace, *, unlock_word: str = UNLOCK_WORD) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        unlock_word: str = UNLOCK_WORD,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.workspace = workspace
         self.unlock_word = unlock_word
         self.mode_before_cover: str | None = None
         self.add_mode("home", lambda: HomeScreen(workspace))
         self.add_mode("plan", lambda: PlanMode(workspace))
-        self.add_mode("log", lambda: LogMode(workspace))
+        self.add_mode("log", lambda: LogMode(workspace, now=now))
         self.add_mode("sync", lambda: SyncMode(workspace))
         self.add_mode("review", lambda: ReviewMode(workspace))
         self.add_mode(COVER, lambda: NeutralScreen(unlock_word))

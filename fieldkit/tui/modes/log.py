@@ -1,27 +1,180 @@
-"""Log mode: an officer logs engagements on an enrolled device (the log screens come here)."""
+"""Log mode: today's visits, the recent engagements, and an engagement logged in a few keys."""
 
 from __future__ import annotations
 
-from fieldkit.tui.modes.base import ModeScreen
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
 
-DEVICE_FOLDER = "device"
-"""The folder an enrolled device keeps its team's plan and its own store in."""
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from fieldkit.errors import UserError
+from fieldkit.field.device import Device
+from fieldkit.field.enroll import DEVICE_DIR
+from fieldkit.model import Engagement
+from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.log.engagement_form import EngagementForm, pending_text, plain
+from fieldkit.tui.log.tables import fill_assignments, fill_recent
+from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.workspace import Workspace
+
+DEVICE_FOLDER = DEVICE_DIR
+"""The folder an enrolled device keeps its team's plan and its own store in (docs/device.md)."""
+
+Clock = Callable[[], datetime]
 
 
 class LogMode(ModeScreen):
     """The officer's mode: one engagement logged in seconds, even with no signal."""
 
+    CSS_PATH = ["mode.tcss", "../log/log.tcss"]
     SUB_TITLE = "Log"
     PURPOSE = (
         "Log each engagement in seconds: venue, people engaged (no names), signs of "
         "exploitation seen, and what was done (leaflet, helpline, NRM referral...)."
     )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("n", "log_engagement", "Log engagement"),
+        Binding("a", "amend", "Amend selected"),
+    ]
+
+    def __init__(self, workspace: Workspace, *, now: Clock | None = None) -> None:
+        super().__init__(workspace)
+        self.clock = now
+        self.device: Device | None = None
+        self.problem: str | None = None
+
+    # -- the device --------------------------------------------------------------------
+
+    def open_device(self) -> None:
+        """Open the workspace's device once it is there; remember why not, in plain words."""
+        if self.device is not None:
+            return
+        self.problem = None
+        if not (self.workspace.root / DEVICE_FOLDER).is_dir():
+            return
+        try:
+            self.device = Device.open(self.workspace.root)
+        except UserError as exc:
+            where = str(self.workspace.root)
+            self.problem = plain(str(exc)).replace(where, "this workspace")
+
+    def moment(self) -> datetime:
+        """Now, on the device's clock (or the one the app was given)."""
+        assert self.device is not None
+        now = self.clock() if self.clock is not None else self.device.now()
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=self.device.zone)
+        return now.astimezone(self.device.zone).replace(microsecond=0)
 
     def holdings(self) -> str:
-        device = self.workspace.root / DEVICE_FOLDER
-        if not device.is_dir():
+        if not (self.workspace.root / DEVICE_FOLDER).is_dir():
             return (
                 "No device enrolled in this workspace.\n"
                 "Enroll one from a loadout with: fieldkit device enroll LOADOUT"
             )
-        return f"This workspace is an enrolled device ({DEVICE_FOLDER}/): its log is kept there."
+        return (
+            f"This workspace has a {DEVICE_FOLDER}/ folder, but it cannot be used as an "
+            f"enrolled device:\n{self.problem}"
+        )
+
+    # -- the screen --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        self.open_device()
+        if self.device is None:
+            yield from super().compose()
+            return
+        yield Header()
+        with Horizontal(classes="log-status"):
+            yield Static(id="who", classes="status", markup=False)
+            yield Static(id="pending", classes="pending")
+        with Vertical(classes="log"):
+            yield Static("Today's visits", classes="section-title")
+            yield DataTable(id="assignments", cursor_type="row")
+            yield Static("Recent engagements (newest first)", classes="section-title")
+            yield DataTable(id="recent", cursor_type="row")
+            yield Static(
+                "n: log an engagement (prefilled from the visit under way) · "
+                "a: amend the selected one",
+                classes="hint",
+            )
+        yield Footer()
+
+    async def on_screen_resume(self, event: events.ScreenResume) -> None:
+        event.prevent_default()  # the base screen's handler would look for its own widgets
+        had_device = self.device is not None
+        self.open_device()
+        if self.device is None:
+            if had_device:
+                await self.recompose()
+            self.query_one(".holdings", Static).update(self.holdings())
+            return
+        if not had_device:
+            await self.recompose()
+        self.show_device()
+
+    def on_unmount(self) -> None:
+        if self.device is not None:
+            self.device.close()
+
+    def show_device(self, select: str | None = None) -> None:
+        """Re-read today's visits, the recent engagements and the outbox (all local, quick)."""
+        device = self.device
+        assert device is not None
+        now = self.moment()
+        loadout = device.loadout
+        self.query_one("#who", Static).update(
+            f"Team {loadout.team} · {device.officer} · device {device.id} · {now:%a %d %b %Y %H:%M}"
+        )
+        self.update_pending()
+        fill_assignments(self.query_one("#assignments", DataTable), device, now)
+        fill_recent(self.query_one("#recent", DataTable), device, select=select)
+
+    def update_pending(self) -> None:
+        assert self.device is not None
+        text = pending_text(self.device)
+        counter = self.query_one("#pending", Static)
+        counter.update(text)
+        counter.set_class(not text.endswith(": 0"), "waiting")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("log_engagement", "amend") and self.device is None:
+            return False
+        return True
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_log_engagement(self) -> None:
+        assert self.device is not None
+        draft = self.device.prefill(self.moment())
+        self.app.push_screen(EngagementForm(self.device, draft), self.saved)
+
+    def action_amend(self) -> None:
+        assert self.device is not None
+        table = self.query_one("#recent", DataTable)
+        if not table.row_count:
+            self.notify("No engagement to amend yet.", title="Amend")
+            return
+        record_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert record_id is not None
+        try:
+            draft = self.device.draft_of(record_id)
+        except UserError as exc:
+            self.notify(plain(str(exc)), title="Cannot amend", severity="error")
+            return
+        self.app.push_screen(EngagementForm(self.device, draft, amending=True), self.saved)
+
+    def saved(self, record: Engagement | None) -> None:
+        if record is None:
+            self.notify("Nothing saved.", title="Discarded", timeout=3)
+            return
+        self.show_device(select=record.id)
+        what = "Amendment saved" if record.amends else "Engagement saved"
+        assert self.device is not None
+        self.notify(f"{what} on this device. {pending_text(self.device)}.", title="Saved")

@@ -1,18 +1,134 @@
-"""Review mode: hotspot maps and summaries of operations (the review screens come here)."""
+"""Review mode: an operation's summary as tables, conflicts and problems, and the hotspot map."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Select, Static
+
+from fieldkit.errors import UserError
+from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen, bullet_list
+
+#: (id, title, column labels) of each summary table, in the order they are shown.
+TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("totals", "Totals", ("", "count")),
+    ("per-day", "Engagements per day", ("day", "engagements", "people")),
+    ("per-venue-type", "Per venue type", ("venue type", "engagements", "people")),
+    ("per-team", "Per team", ("team", "engagements", "people")),
+    ("per-partner", "With partner present", ("partner", "engagements")),
+    ("ilo", "Signs by ILO indicator", ("ILO indicator", "engagements")),
+    ("outcomes", "Outcomes", ("outcome", "engagements")),
+    ("coverage", "Coverage (planned visits)", ("team", "planned", "done")),
+    ("hot-cells", "Top hot cells (Gi*)", ("cell", "engagements", "z", "class")),
+    ("conflicts", "Conflicts (counted once)", ("engagement", "versions", "devices")),
+    ("problems", "Verification problems", ("device", "kind", "record", "detail")),
+)
+
+
+def table_rows(summary: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of every table in TABLES from a summary (build_summary's dict)."""
+    t, cov, q = summary["totals"], summary["coverage"], summary["data_quality"]
+    return {
+        "totals": [
+            ("Engagements", str(t["engagements"])),
+            ("People engaged", str(t["people"])),
+            ("With signs of exploitation", str(t["with_indicators"])),
+            ("Referrals", str(t["referrals"])),
+            ("Planned visits done", f"{cov['done']} of {cov['planned']}"),
+            ("Visits not planned", str(cov["unassigned"])),
+            ("Records failing verification", str(len(q["problems"]))),
+            ("Conflicting amendments", str(len(q["conflicts"]))),
+        ],
+        "per-day": [
+            (d["day"], str(d["engagements"]), str(d["people"])) for d in summary["per_day"]
+        ],
+        "per-venue-type": [
+            (r["label"], str(r["engagements"]), str(r["people"])) for r in summary["per_venue_type"]
+        ],
+        "per-team": [
+            (r["label"], str(r["engagements"]), str(r["people"])) for r in summary["per_team"]
+        ],
+        "per-partner": [(r["label"], str(r["engagements"])) for r in summary["per_partner"]],
+        "ilo": [(g["label"], str(g["engagements"])) for g in summary["indicators"]["by_ilo"]],
+        "outcomes": [(r["label"], str(r["engagements"])) for r in summary["outcomes"]],
+        "coverage": [(r["team"], str(r["planned"]), str(r["done"])) for r in cov["by_team"]],
+        "hot-cells": [
+            (c["cell"], str(c["count"]), f"{c['z']:.2f}", c["class"].replace("_", " ") + "%")
+            for c in summary["hot_cells"]
+        ],
+        "conflicts": [
+            (c["root"][-12:], ", ".join(v[-12:] for v in c["versions"]), ", ".join(c["devices"]))
+            for c in q["conflicts"]
+        ],
+        "problems": [
+            (str(p["device"]), str(p["kind"]), str(p["record"] or "")[-12:], str(p["detail"]))
+            for p in q["problems"]
+        ],
+    }
 
 
 class ReviewMode(ModeScreen):
     """The commander's mode: where signs concentrated, coverage against the plan, referrals."""
 
     SUB_TITLE = "Review"
+    CSS_PATH = "review.tcss"
     PURPOSE = (
         "Review an operation during and after it: hotspot maps, what the patrols covered "
         "against the plan, and the referrals made."
     )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("m", "render_map", "Render map"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, workspace: Any) -> None:
+        super().__init__(workspace)
+        self.summary: dict[str, Any] | None = None
+        self.map_path: Path | None = None
+
+    @property
+    def operation(self) -> str | None:
+        ops = self.workspace.operations()
+        if not ops:
+            return None
+        choice = self.query_one("#operation", Select).value if len(ops) > 1 else ops[0]
+        return choice if isinstance(choice, str) else ops[0]
+
+    def compose(self) -> ComposeResult:
+        ops = self.workspace.operations()
+        yield Header()
+        with VerticalScroll(classes="mode"):
+            yield Static(self.SUB_TITLE, classes="mode-title")
+            yield Static(self.PURPOSE, classes="purpose", markup=False)
+            yield Static(self.holdings(), classes="holdings", markup=False)
+            if len(ops) > 1:
+                yield Select([(op, op) for op in ops], value=ops[0], allow_blank=False,
+                             id="operation")  # fmt: skip
+            with Horizontal(id="map-row"):
+                yield Button("Render map", id="render-map", disabled=not ops)
+                yield ProgressBar(total=4, show_eta=False, id="map-progress")
+                yield Static("", id="map-status", markup=False)
+            yield Static("", id="review-status", markup=False)
+            for table_id, title, _ in TABLES:
+                yield Static(title, classes="table-title")
+                yield DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for table_id, _, columns in TABLES:
+            self.query_one(f"#{table_id}", DataTable).add_columns(*columns)
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.action_reload()
 
     def holdings(self) -> str:
         operations = []
@@ -20,3 +136,93 @@ class ReviewMode(ModeScreen):
             rendered = (self.workspace.maps / op).is_dir()
             operations.append(f"{op}   {'maps/' + op + '/' if rendered else 'no maps yet'}")
         return "Operations\n" + bullet_list(operations, "none planned yet")
+
+    # -- the summary -----------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        op = self.operation
+        if op is None:
+            self.query_one("#review-status", Static).update(
+                "No planned operation: plan one with fieldkit plan playbooks/NAME.yaml"
+            )
+            return
+        self.query_one("#review-status", Static).update(f"Reading {op}...")
+        self.load_summary(op)
+
+    @on(Select.Changed, "#operation")
+    def _operation_changed(self) -> None:
+        self.action_reload()
+
+    @work(thread=True, exclusive=True, group="summary")
+    def load_summary(self, op: str) -> None:
+        from fieldkit.maps.service import build_summary_for
+
+        try:
+            summary = build_summary_for(self.workspace, op)
+        except UserError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        self.app.call_from_thread(self._show_summary, summary)
+
+    def _show_error(self, message: str) -> None:
+        self.summary = None
+        self.query_one("#review-status", Static).update(message)
+        for table_id, _, _ in TABLES:
+            self.query_one(f"#{table_id}", DataTable).clear()
+
+    def _show_summary(self, summary: dict[str, Any]) -> None:
+        self.summary = summary
+        op = summary["operation"]
+        note = " · no engagements recorded yet" if summary["empty"] else ""
+        if not summary["data_quality"]["central"]:
+            note += " · no central store (sync/central.db) yet"
+        self.query_one("#review-status", Static).update(
+            f"{op['name']} ({op['id']}), {op['start']} to {op['end']} · data as of "
+            f"{summary['as_of']}{note}"
+        )
+        for table_id, rows in table_rows(summary).items():
+            table = self.query_one(f"#{table_id}", DataTable)
+            table.clear()
+            table.add_rows(rows)
+
+    # -- the map ---------------------------------------------------------------------
+
+    @on(Button.Pressed, "#render-map")
+    def _render_pressed(self) -> None:
+        self.action_render_map()
+
+    def action_render_map(self) -> None:
+        op = self.operation
+        if op is None:
+            self.notify("No operation to map", severity="warning")
+            return
+        self.query_one("#map-progress", ProgressBar).update(progress=0)
+        self.query_one("#render-map", Button).disabled = True
+        self.query_one("#map-status", Static).update("rendering...")
+        self.render_map(op)
+
+    @work(thread=True, exclusive=True, group="map")
+    def render_map(self, op: str) -> None:
+        from fieldkit.maps.service import build_map_files
+
+        def step(_name: str) -> None:
+            self.app.call_from_thread(self.query_one("#map-progress", ProgressBar).advance, 1)
+
+        try:
+            paths = build_map_files(self.workspace, op, progress=step)
+        except UserError as exc:
+            self.app.call_from_thread(self._map_done, None, str(exc))
+            return
+        self.app.call_from_thread(self._map_done, paths[0], "")
+
+    def _map_done(self, path: Path | None, error: str) -> None:
+        self.query_one("#render-map", Button).disabled = False
+        status = self.query_one("#map-status", Static)
+        if path is None:
+            status.update("failed")
+            self.notify(error, title="Map not rendered", severity="error")
+            return
+        self.map_path = path
+        status.update(path.name)
+        self.query_one(".holdings", Static).update(self.holdings())
+        self.app.open_url(path.resolve().as_uri())

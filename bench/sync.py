@@ -1,0 +1,170 @@
+"""Bench sync: bundle ingest, HTTP ingest with 1 and 20 devices, a sync with nothing new.
+
+    python bench/sync.py [--records 20000] [--big 100000] [--dir DIR]
+
+Prints one table. The baseline, measured in the same run on the same disk, is sqlite-utils
+`insert_all` of the very rows central stores into a fresh database (WAL, synchronous=FULL, as
+central): the physical limit of writing them. Targets: bundle ingest >= 30% of the baseline;
+HTTP ingest with 20 concurrent devices >= 2,000 records/s on loopback; a sync with nothing
+new against a central holding 100,000 records <= 50 ms (median of 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fieldkit.field.device import Device  # noqa: E402
+from fieldkit.sync.bundle import export_bundle, import_bundle  # noqa: E402
+from fieldkit.sync.central import Central, central_path  # noqa: E402
+from fieldkit.sync.client import sync_now  # noqa: E402
+from fieldkit.sync.ingest import ingest  # noqa: E402
+from tests.test_sync_support import (  # noqa: E402
+    LiveServer,
+    central_workspace,
+    fill,
+    new_device,
+)
+
+
+def raw_rate(records: list[dict[str, object]], folder: Path) -> float:
+    rows = [
+        {
+            "id": r["id"], "device": r["device"], "hlc": r["hlc"], "prev_hash": r["prev_hash"],
+            "hash": r["hash"], "amends": r.get("amends"), "record": json.dumps(r),
+            "received_at": "2023-09-26T19:00:00+00:00",
+        }
+        for r in records
+    ]
+    db = sqlite_utils.Database(folder / "raw.db")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    start = time.perf_counter()
+    db["records"].insert_all(rows, pk="id", batch_size=500)
+    took = time.perf_counter() - start
+    db.close()
+    return len(rows) / took
+
+
+def fill_big(root: Path, n: int) -> None:
+    for start in range(0, n, 5000):
+        fill(root, min(5000, n - start), start)
+
+
+def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    ws = central_workspace(folder / "a")
+    dev = folder / "a" / "dev"
+    new_device(ws, dev)
+    fill_big(dev, records)
+    with Device.open(dev) as device:
+        all_records = [r.to_dict() for r, _ in device.store.records(history=True)]
+    raw = raw_rate(all_records, folder)
+    rows.append((f"baseline: sqlite-utils insert_all {records:,} rows", f"{raw:,.0f}/s", "1.00x"))
+
+    bundle = folder / "dev.bundle.json"
+    export_bundle(dev, bundle)
+    with Central(central_path(ws.sync)) as store:
+        start = time.perf_counter()
+        _, result, _ = import_bundle(store, bundle)
+        took = time.perf_counter() - start
+    assert result.new == records, result.rejected[:3]
+    rate = records / took
+    rows.append((f"bundle import {records:,} records (verify + ingest)", f"{rate:,.0f}/s",
+                 f"{rate / raw:.2f}x (target >= 0.30x)"))
+
+    server = LiveServer(ws)
+    server.start()
+    try:
+        one = folder / "a" / "one"
+        new_device(ws, one)
+        fill_big(one, records // 4)
+        start = time.perf_counter()
+        sync_now(one, server.url, timeout=120)
+        took = time.perf_counter() - start
+        rows.append((f"HTTP push, 1 device, {records // 4:,} records", f"{records / 4 / took:,.0f}/s",
+                     f"{records / 4 / took / raw:.2f}x"))
+
+        many = [folder / "a" / f"d{i}" for i in range(20)]
+        each = max(1, records // 40)
+        for i, root in enumerate(many):
+            new_device(ws, root, team=("alpha", "bravo", "charlie", "delta")[i % 4])
+            fill(root, each)
+        threads = [
+            threading.Thread(target=sync_now, args=(root, server.url), kwargs={"timeout": 120})
+            for root in many
+        ]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - start
+        total = 20 * each
+        rows.append((f"HTTP push, 20 devices at once, {total:,} records", f"{total / took:,.0f}/s",
+                     "target >= 2,000/s"))
+    finally:
+        server.stop()
+
+    # A central holding `big` records, and a device with nothing new.
+    ws_big = central_workspace(folder / "b")
+    quiet = folder / "b" / "quiet"
+    new_device(ws_big, quiet)
+    fill(quiet, 10)
+    with Central(central_path(ws_big.sync)) as store:
+        filler = folder / "b" / "filler"
+        new_device(ws_big, filler)
+        fill_big(filler, big)
+        with Device.open(filler) as device:
+            recs = [r.to_dict() for r, _ in device.store.records(history=True)]
+            row = store.device_row(device.loadout.data["central"]["device_id"])
+            assert row is not None
+            store.bind(row, device.id, device.public_key)
+            for at in range(0, len(recs), 5000):
+                ingest(store, device.id, device.public_key, recs[at : at + 5000])
+        held = store.record_count()
+    server = LiveServer(ws_big)
+    server.start()
+    try:
+        sync_now(quiet, server.url)
+        samples = []
+        for _ in range(9):
+            start = time.perf_counter()
+            report = sync_now(quiet, server.url)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert report.sent == 0
+        rows.append((f"sync with nothing new, central holds {held:,}",
+                     f"{statistics.median(samples):.1f} ms (max {max(samples):.1f})",
+                     "target <= 50 ms"))
+    finally:
+        server.stop()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20000)
+    parser.add_argument("--big", type=int, default=100000)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        rows = bench(args.records, args.big, Path(tmp))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':>26}  ratio / target")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value:>26}  {note}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""`fieldkit map [OP]` (hotspots.html and exports) and `fieldkit report [OP]` (report, summary)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from fieldkit.commands.common import console, err_console, with_workspace
+from fieldkit.workspace import Workspace
+
+
+@click.command("map")
+@click.argument("op", required=False)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The map file (default: maps/OP/hotspots.html).",
+)
+@click.option("--tiles", default=None, help="A tile set (e.g. OpenStreetMap); off by default.")
+@click.option("--points", is_flag=True, help="Show individual engagement points too.")
+@click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
+@with_workspace
+def map_cmd(
+    ws: Workspace, op: str | None, out: Path | None, tiles: str | None, points: bool, fdr: bool
+) -> None:
+    """Write the offline hotspot map of OP to maps/OP/hotspots.html, with its exports.
+
+    Exports beside it in maps/OP/: cells.geojson, venues.geojson, engagements.csv (no notes),
+    partner-share.csv and partner-share.json (every count under 5 suppressed).
+    """
+    from fieldkit.maps.service import build_map_files
+
+    paths = build_map_files(ws, op, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say)
+    console.print(f"map: {paths[0]}")
+    console.print(f"exports: {', '.join(p.name for p in paths[1:])} in {paths[1].parent}")
+
+
+@click.command("report")
+@click.argument("op", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print summary.json (docs/report.md).")
+@click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
+@with_workspace
+def report_cmd(ws: Workspace, op: str | None, as_json: bool, fdr: bool) -> None:
+    """Write maps/OP/report.html and maps/OP/summary.json: the operation's summary."""
+    from fieldkit.maps.service import build_report_files
+
+    summary, paths = build_report_files(ws, op, fdr=fdr, progress=_say)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    t, cov = summary["totals"], summary["coverage"]
+    if summary["empty"]:
+        console.print("no engagements recorded for this operation yet")
+    console.print(
+        f"{t['engagements']} engagement(s), {t['people']} people, {t['referrals']} referral(s); "
+        f"{cov['done']} of {cov['planned']} planned visits done"
+    )
+    console.print(f"report: {paths[0]}\nsummary: {paths[1]}")
+
+
+def _say(step: str) -> None:
+    err_console.print(f"[dim]{step}[/]")
+
+
+COMMANDS = [map_cmd, report_cmd]

@@ -1,0 +1,250 @@
+"""report.html: the summary as one self-contained page with inline SVG bar charts, no scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+BAR = "#2b8cbe"
+DONE, MISSED = "#1a9641", "#d7191c"
+
+CSS = """
+body { font: 14px/1.4 system-ui, sans-serif; margin: 24px auto; max-width: 980px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 2px; } h2 { font-size: 17px; margin-top: 28px;
+  border-bottom: 1px solid #ccc; } .sub { color: #555; } .empty { color: #b2182b;
+  font-weight: bold; } table { border-collapse: collapse; margin: 6px 0; }
+td, th { padding: 2px 10px 2px 0; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; } .tiles { display: flex; gap: 12px; flex-wrap: wrap; }
+.tile { border: 1px solid #ccc; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
+.tile b { display: block; font-size: 22px; } .warn { color: #b2182b; }
+svg text { font: 12px system-ui, sans-serif; }
+"""
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float]], unit: str = "", colour: str = BAR, width: int = 640
+) -> str:
+    """A horizontal bar chart as inline SVG: one labelled bar per (label, value)."""
+    if not rows:
+        return "<p class='sub'>Nothing to show.</p>"
+    label_w, bar_h, gap = 250, 18, 6
+    top = max((v for _, v in rows), default=0) or 1
+    span = width - label_w - 60
+    height = len(rows) * (bar_h + gap)
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"role='img' viewBox='0 0 {width} {height}'>"
+    ]
+    for i, (name, value) in enumerate(rows):
+        y = i * (bar_h + gap)
+        w = span * value / top
+        short = name if len(name) <= 38 else name[:37] + "…"
+        parts.append(
+            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(short)}</text>"
+            f"<rect x='{label_w}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='{colour}'>"
+            f"<title>{escape(name)}: {value:g}{unit}</title></rect>"
+            f"<text x='{label_w + w + 4:.1f}' y='{y + 13}'>{value:g}{unit}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_chart(rows: Sequence[tuple[str, int, int]], width: int = 640) -> str:
+    """Done vs not done per row, as inline SVG (green done, red not done)."""
+    if not rows:
+        return "<p class='sub'>No planned visits.</p>"
+    label_w, bar_h, gap = 250, 18, 6
+    top = max(d + m for _, d, m in rows) or 1
+    span = width - label_w - 80
+    height = len(rows) * (bar_h + gap)
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
+        f"role='img' viewBox='0 0 {width} {height}'>"
+    ]
+    for i, (name, done, missed) in enumerate(rows):
+        y = i * (bar_h + gap)
+        wd, wm = span * done / top, span * missed / top
+        parts.append(
+            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(name[:38])}</text>"
+            f"<rect x='{label_w}' y='{y}' width='{wd:.1f}' height='{bar_h}' fill='{DONE}'>"
+            f"<title>done: {done}</title></rect>"
+            f"<rect x='{label_w + wd:.1f}' y='{y}' width='{wm:.1f}' height='{bar_h}' "
+            f"fill='{MISSED}'><title>not done: {missed}</title></rect>"
+            f"<text x='{label_w + wd + wm + 4:.1f}' y='{y + 13}'>{done} of {done + missed}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    if not rows:
+        return "<p class='sub'>None.</p>"
+    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><tr>{cells}</tr>{body}</table>"
+
+
+def _tiles(s: dict[str, Any]) -> str:
+    t, cov = s["totals"], s["coverage"]
+    done = f"{cov['done']} / {cov['planned']}"
+    tiles = [
+        ("Engagements", t["engagements"]),
+        ("People engaged", t["people"]),
+        ("With signs of exploitation", t["with_indicators"]),
+        ("Referrals", t["referrals"]),
+        ("Planned visits done", done),
+    ]
+    return (
+        "<div class='tiles'>"
+        + "".join(f"<div class='tile'><b>{escape(str(v))}</b>{escape(k)}</div>" for k, v in tiles)
+        + "</div>"
+    )
+
+
+def _quality(q: dict[str, Any]) -> str:
+    parts = []
+    if not q["central"]:
+        parts.append("<p class='warn'>No central store (sync/central.db) yet: no records.</p>")
+    parts.append(
+        _table(
+            ["", "count"],
+            [
+                ("Records received (all versions)", q["records"]),
+                ("Engagements counted (latest versions)", q["engagements"]),
+                ("Engagements amended", q["amended"]),
+                ("Conflicting amendments (counted once)", len(q["conflicts"])),
+                ("Records failing verification (open problems)", len(q["problems"])),
+                ("Problems since resolved", q["resolved_problems"]),
+                ("Unreadable records", len(q["unreadable"])),
+                ("Engagements with no location (not on the map)", len(q["unlocated"])),
+                ("Venues without coordinates", len(q["venues_without_coordinates"])),
+            ],
+        )
+    )
+    if q["conflicts"]:
+        parts.append("<h3>Conflicts</h3>")
+        parts.append(
+            _table(
+                ["engagement", "versions", "devices", "counted"],
+                [
+                    (c["root"], ", ".join(c["versions"]), ", ".join(c["devices"]), c["counted"])
+                    for c in q["conflicts"]
+                ],
+            )
+        )
+    if q["problems"]:
+        parts.append("<h3>Verification problems</h3>")
+        parts.append(
+            _table(
+                ["device", "kind", "record", "detail"],
+                [(p["device"], p["kind"], p["record"], p["detail"]) for p in q["problems"]],
+            )
+        )
+    return "".join(parts)
+
+
+def render_report(s: dict[str, Any]) -> str:
+    """The whole report page from build_summary()'s dict."""
+    op = s["operation"]
+    title = f"{op['name']} ({op['id']})"
+    body = [
+        f"<h1>{escape(title)}</h1>",
+        f"<div class='sub'>{escape(op['start'])} to {escape(op['end'])} · "
+        f"{escape(op['area'] or '')} · data as of {escape(s['as_of'])}</div>",
+    ]
+    if s["empty"]:
+        body.append(
+            "<p class='empty'>No engagements recorded for this operation yet: the report shows "
+            "the plan only.</p>"
+        )
+    body.append(_tiles(s))
+    body.append("<h2>Engagements per day</h2>")
+    body.append(bar_chart([(d["day"], d["engagements"]) for d in s["per_day"]]))
+    body.append("<h2>Engagements per venue type</h2>")
+    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_venue_type"]]))
+    body.append("<h2>Engagements per team</h2>")
+    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_team"]]))
+    body.append("<h2>Engagements with each partner present</h2>")
+    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_partner"]]))
+    people = s["people"]
+    body.append(f"<h2>People engaged: {people['total']}</h2>")
+    for key, name in (("by_gender", "Gender"), ("by_age_band", "Age band")):
+        body.append(f"<h3>{name}</h3>")
+        body.append(bar_chart([(k.replace("_", " "), v) for k, v in people[key].items()]))
+    body.append("<h3>Nationality</h3>")
+    body.append(_table(["nationality", "people"], list(people["by_nationality"].items())))
+    body.append("<h2>Signs of exploitation by ILO indicator of forced labour</h2>")
+    body.append(bar_chart([(g["label"], g["engagements"]) for g in s["indicators"]["by_ilo"]]))
+    body.append(
+        _table(
+            ["ILO indicator", "sign seen", "engagements"],
+            [
+                (g["label"], i["label"], i["engagements"])
+                for g in s["indicators"]["by_ilo"]
+                for i in g["indicators"]
+            ],
+        )
+    )
+    body.append("<h2>Outcomes</h2>")
+    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["outcomes"]]))
+    body.append(f"<h2>Referrals: {s['referrals']['total']}</h2>")
+    body.append(
+        _table(
+            ["kind", "count"], [(r["label"], r["engagements"]) for r in s["referrals"]["by_kind"]]
+        )
+    )
+    cov = s["coverage"]
+    body.append(f"<h2>Coverage: {cov['done']} of {cov['planned']} planned visits done</h2>")
+    if cov["unassigned"]:
+        body.append(f"<p>{cov['unassigned']} visit(s) of the playbook could not be planned.</p>")
+    body.append("<h3>By team</h3>")
+    body.append(
+        stacked_chart([(r["team"], r["done"], r["planned"] - r["done"]) for r in cov["by_team"]])
+    )
+    body.append("<h3>By venue type</h3>")
+    body.append(
+        stacked_chart(
+            [(r["code"], r["done"], r["planned"] - r["done"]) for r in cov["by_venue_type"]]
+        )
+    )
+    body.append("<h3>Planned visits not done</h3>")
+    body.append(
+        _table(
+            ["venue", "team", "start", "end"],
+            [(m["venue_name"], m["team"], m["start"], m["end"]) for m in cov["missed_visits"]],
+        )
+    )
+    a = s["analysis"]
+    body.append("<h2>Top hot cells (Getis-Ord Gi*, H3 hexagons)</h2>")
+    body.append(
+        f"<p class='sub'>H3 resolution {a['h3_resolution']}; KDE bandwidth "
+        f"{a['bandwidth_m']:,.0f} m, cell {a['cell_m']:,.0f} m"
+        f"{'; false-discovery-rate corrected' if a['fdr'] else ''}.</p>"
+    )
+    body.append(
+        _table(
+            ["cell", "lat, lon", "engagements", "z", "p", "class"],
+            [
+                (
+                    c["cell"],
+                    f"{c['lat']:.5f}, {c['lon']:.5f}",
+                    c["count"],
+                    f"{c['z']:.2f}",
+                    f"{c['p']:.3g}",
+                    c["class"].replace("_", " ") + "%",
+                )
+                for c in s["hot_cells"]
+            ],
+        )
+    )
+    body.append("<h2>Data quality</h2>")
+    body.append(_quality(s["data_quality"]))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}: report</title><style>{CSS}</style></head><body>"
+        + "".join(body)
+        + "</body></html>\n"
+    )

@@ -1,0 +1,62 @@
+"""Plain words for what the Log screens show: times, venues, visits, people, codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fieldkit.codes import CodeList
+from fieldkit.field.draft import Draft
+from fieldkit.field.loadout import Assignment, Loadout
+from fieldkit.model import Engagement, PeopleGroup
+
+
+def hhmm(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def labels(codes: CodeList, chosen: tuple[str, ...] | list[str], none: str = "none") -> str:
+    """English labels of codes, comma separated."""
+    if not chosen:
+        return none
+    return ", ".join(codes[c].en if c in codes else c for c in chosen)
+
+
+def venue_name(loadout: Loadout, venue: str | None) -> str:
+    if venue is None:
+        return "no venue"
+    found = loadout.venues.get(venue)
+    return found.name if found else venue
+
+
+def window(a: Assignment, loadout: Loadout) -> str:
+    zone = loadout.zone
+    return f"{hhmm(a.start.astimezone(zone))}–{hhmm(a.end.astimezone(zone))}"
+
+
+def people_short(people: tuple[PeopleGroup, ...] | list[PeopleGroup]) -> str:
+    """'2 female, 1 male' (totals by gender)."""
+    if not people:
+        return "none"
+    totals: dict[str, int] = {}
+    for group in people:
+        totals[group.gender] = totals.get(group.gender, 0) + group.count
+    return ", ".join(f"{n} {gender}" for gender, n in totals.items())
+
+
+def draft_context(draft: Draft, loadout: Loadout) -> str:
+    """Where and when a draft is, in one or two lines."""
+    zone = loadout.zone
+    when = draft.time.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+    venue = loadout.venues.get(draft.venue or "")
+    where = f"{venue.name} ({draft.venue_type})" if venue else venue_name(loadout, draft.venue)
+    visit = loadout.assignment(draft.visit) if draft.visit else None
+    if visit is not None:
+        on = f"visit: {visit.activity_name}, {window(visit, loadout)}"
+    else:
+        on = "not on one of today's visits"
+    partners = labels(loadout.codes.partners, draft.partners)
+    return f"{when} · {where}\n{on} · partners present: {partners}"
+
+
+def record_time(rec: Engagement, loadout: Loadout) -> str:
+    return datetime.fromisoformat(rec.time).astimezone(loadout.zone).strftime("%a %H:%M")

@@ -1,0 +1,83 @@
+"""Today's assignments (the current one marked) and the recent engagements, as table rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from fieldkit.field.device import Device
+from fieldkit.tui.log.describe import labels, people_short, record_time, venue_name, window
+
+RECENT_COLUMNS = (
+    ("When", 9),
+    ("Venue", 16),
+    ("People", 10),
+    ("Signs", 18),
+    ("Outcomes", 14),
+    ("Sync", 7),
+    ("", 7),
+)
+SYNC_WORDS = {"acknowledged": "synced"}
+"""Short words for the sync states where the full one does not fit."""
+
+NO_VISITS = "none"
+"""The row key of the 'no visits today' row."""
+
+
+def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime) -> int | None:
+    """Today's assignments of this team; returns the row of the current one, if any."""
+    loadout = device.loadout
+    if not table.columns:
+        for label, width in (("", 5), ("Time", 11), ("Activity", 30), ("Venue", 22), ("With", 12)):
+            table.add_column(label, width=width)
+    table.clear()
+    current = device.current(now)
+    at: int | None = None
+    today = device.today(now)
+    for row, a in enumerate(today):
+        style = "bold" if a == current else ("dim" if a.end <= now else "")
+        mark = "▶ now" if a == current else ("done" if a.end <= now else "")
+        cells = [
+            mark,
+            window(a, loadout),
+            a.activity_name,
+            venue_name(loadout, a.venue),
+            ", ".join(a.partners) or "—",
+        ]
+        table.add_row(*(Text(c, style=style) for c in cells), key=a.visit)
+        if a == current:
+            at = row
+    if not today:
+        table.add_row("", "", Text("No visits for your team today", style="dim"), "", "", key=NO_VISITS)
+    if at is not None:
+        table.move_cursor(row=at)
+    return at
+
+
+def fill_recent(
+    table: DataTable[str | Text], device: Device, limit: int = 50, select: str | None = None
+) -> None:
+    """The newest engagements on this device (latest versions), with their sync state."""
+    loadout = device.loadout
+    if not table.columns:
+        for label, width in RECENT_COLUMNS:
+            table.add_column(label, width=width)
+    keep = table.cursor_row
+    table.clear()
+    for rec, state in device.recent(limit):
+        table.add_row(
+            record_time(rec, loadout),
+            venue_name(loadout, rec.venue),
+            people_short(rec.people),
+            labels(loadout.codes.indicators, rec.indicators),
+            labels(loadout.codes.outcomes, rec.outcomes),
+            Text(SYNC_WORDS.get(state, state), style="yellow" if state == "pending" else ""),
+            "amended" if rec.amends else "",
+            key=rec.id,
+        )
+    if select is not None and select in table.rows:
+        table.move_cursor(row=table.get_row_index(select))
+    elif table.row_count:
+        table.move_cursor(row=min(keep, table.row_count - 1))

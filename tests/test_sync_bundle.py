@@ -1,0 +1,136 @@
+"""Bundles carried by hand: exported, imported once, refused whole when damaged or forged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fieldkit.field.keys import DeviceKey
+from fieldkit.model import canonical_json
+from fieldkit.sync.bundle import checksum
+from fieldkit.workspace import Workspace
+from tests.test_sync_support import central_count, central_workspace, counts, fill, new_device
+from tests.test_sync_support import run_here as run
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Workspace, Path, str]:
+    ws = central_workspace(tmp_path)
+    dev = tmp_path / "dev"
+    device = new_device(ws, dev)
+    fill(dev, 40)
+    return ws, dev, device
+
+
+def export(dev: Path, target: Path) -> dict[str, Any]:
+    done = run("sync", "--export-bundle", str(target), "--json", "--workspace", str(dev))
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+def import_central(ws: Workspace, bundle: Path) -> tuple[int, dict[str, Any] | str]:
+    done = run("central", "import-bundle", str(bundle), "--json", "--workspace", str(ws.root))
+    return done.returncode, (json.loads(done.stdout) if done.returncode == 0 else done.stderr)
+
+
+def test_round_trip_and_the_same_bundle_twice(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+    ws, dev, device = pair
+    bundle = tmp_path / "stick" / "dev.bundle.json"
+    assert export(dev, bundle)["records"] == 40
+    assert counts(dev) == {"pending": 0, "sent": 40, "acknowledged": 0}
+    code, first = import_central(ws, bundle)
+    assert code == 0 and isinstance(first, dict)
+    assert (first["new"], first["duplicates"], first["seen_before"]) == (40, 0, False)
+    code, second = import_central(ws, bundle)
+    assert code == 0 and isinstance(second, dict)
+    assert (second["new"], second["duplicates"], second["seen_before"]) == (0, 40, True)
+    assert central_count(ws, device) == 40
+    answer = Path(first["answer"])
+    for expected in (40, 0):  # the same answer twice: the second changes nothing
+        done = run("sync", "--import-bundle", str(answer), "--json", "--workspace", str(dev))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["acknowledged"] == expected
+    assert counts(dev) == {"pending": 0, "sent": 0, "acknowledged": 40}
+    fill(dev, 5)  # the next bundle carries only what is new
+    assert export(dev, tmp_path / "next.json")["records"] == 5
+
+
+def _refused(ws: Workspace, bundle: Path, words: str) -> None:
+    code, message = import_central(ws, bundle)
+    assert code == 2, message
+    assert words in str(message) and "Traceback" not in str(message)
+    assert central_count(ws) == 0
+
+
+def test_truncated_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+    ws, dev, _ = pair
+    bundle = tmp_path / "b.json"
+    export(dev, bundle)
+    data = bundle.read_bytes()
+    for cut in (len(data) // 2, len(data) - 1, 10):
+        bundle.write_bytes(data[:cut])
+        _refused(ws, bundle, "truncated")
+
+
+def test_corrupted_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+    ws, dev, _ = pair
+    bundle = tmp_path / "b.json"
+    export(dev, bundle)
+    original = json.loads(bundle.read_text())
+    damaged = json.loads(bundle.read_text())
+    damaged["records"][7]["people"][0]["count"] += 1
+    bundle.write_text(json.dumps(damaged))
+    _refused(ws, bundle, "corrupted")
+    damaged = json.loads(json.dumps(original))
+    del damaged["records"][-1]
+    bundle.write_text(json.dumps(damaged))
+    _refused(ws, bundle, "corrupted")
+
+
+def test_forged_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+    ws, dev, _ = pair
+    bundle = tmp_path / "b.json"
+    export(dev, bundle)
+    # Register the device's real key first, so central knows whom to believe.
+    code, _ = import_central(ws, bundle)
+    assert code == 0
+    before = central_count(ws)
+    fill(dev, 3)
+    export(dev, bundle)
+    data = json.loads(bundle.read_text())
+    data["records"][-1]["notes"] = "changed on the stick"
+    data["manifest"]["checksums"]["records"] = checksum(data["records"])
+    bundle.write_text(json.dumps(data))  # checksums fixed up, signature not
+    code, message = import_central(ws, bundle)
+    assert code == 2 and "forged" in str(message)
+    thief = DeviceKey.generate()
+    data["manifest"]["public_key"] = thief.public_hex
+    data["signature"] = thief.sign(canonical_json(data["manifest"]))
+    bundle.write_text(json.dumps(data))  # re-signed with another key
+    code, message = import_central(ws, bundle)
+    assert code == 2 and "forged" in str(message)
+    assert central_count(ws) == before
+
+
+def test_corrupted_answer_and_answer_for_another_device(
+    pair: tuple[Workspace, Path, str], tmp_path: Path
+) -> None:
+    ws, dev, _ = pair
+    bundle = tmp_path / "b.json"
+    export(dev, bundle)
+    code, out = import_central(ws, bundle)
+    assert code == 0 and isinstance(out, dict)
+    answer = json.loads(Path(out["answer"]).read_text())
+    answer["acknowledged"].append("someone-else")
+    bad = tmp_path / "bad.answer.json"
+    bad.write_text(json.dumps(answer))
+    done = run("sync", "--import-bundle", str(bad), "--workspace", str(dev))
+    assert done.returncode == 2 and "corrupted" in done.stderr
+    other = tmp_path / "other"
+    new_device(ws, other)
+    done = run("sync", "--import-bundle", out["answer"], "--workspace", str(other))
+    assert done.returncode == 2 and "not this device" in done.stderr
+    assert counts(dev)["acknowledged"] == 0 and counts(other)["acknowledged"] == 0

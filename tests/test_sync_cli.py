@@ -1,0 +1,107 @@
+"""`fieldkit central ...` and `fieldkit sync` from the command line: output, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fieldkit.workspace import init_workspace
+from tests.test_sync_support import (
+    central_workspace,
+    counts,
+    fill,
+    free_port,
+    live,
+    new_device,
+)
+from tests.test_sync_support import run_here as run
+
+
+def test_init_enroll_status_revoke(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    done = run("central", "init", "--workspace", ws.root)
+    assert done.returncode == 0 and "central store ready" in done.stdout
+    done = run("central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
+               "--url", "http://10.0.0.2:8765", "--json", "--workspace", ws.root)
+    assert done.returncode == 0, done.stderr
+    issued = json.loads(done.stdout)
+    loadout = json.loads(Path(issued["loadout"]).read_text())
+    assert loadout["central"] == {
+        "url": "http://10.0.0.2:8765", "device_id": issued["device_id"],
+        "credential": issued["credential"],
+    }
+    done = run("central", "status", "--json", "--workspace", ws.root)
+    status = json.loads(done.stdout)
+    assert [(d["id"], d["status"], d["records"]) for d in status["devices"]] == [
+        (issued["device_id"], "active", 0)
+    ]
+    assert issued["credential"] not in done.stdout
+    assert run("central", "revoke", issued["device_id"], "--workspace", ws.root).returncode == 0
+    status = json.loads(run("central", "status", "--json", "--workspace", ws.root).stdout)
+    assert status["devices"][0]["status"] == "revoked"
+    done = run("central", "revoke", "nobody", "--workspace", ws.root)
+    assert done.returncode == 2 and "no device 'nobody'" in done.stderr
+    done = run("central", "status", "--workspace", ws.root)
+    assert done.returncode == 0 and "0 record(s)" in done.stdout
+    done = run("central", "conflicts", "--workspace", ws.root)
+    assert done.returncode == 0 and "no conflicts" in done.stdout
+
+
+def test_enroll_device_bad_input_exits_2(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    done = run("central", "enroll-device", "--team", "alpah", "--officer", "x",
+               "--workspace", ws.root)
+    assert done.returncode == 2 and "alpha" in done.stderr
+    done = run("central", "enroll-device", "--team", "alpha", "--officer", "dc-walsh",
+               "--workspace", ws.root)
+    assert done.returncode == 2 and "not in team alpha" in done.stderr
+
+
+def test_commands_before_central_init_exit_2(tmp_path: Path) -> None:
+    ws, _ = init_workspace(tmp_path / "fresh")
+    for args in (("status",), ("serve", "--port", "1"), ("conflicts",)):
+        done = run("central", *args, "--workspace", ws.root)
+        assert done.returncode == 2 and "central init" in done.stderr, args
+
+
+def test_sync_without_connection_keeps_records_and_says_so(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    dev = tmp_path / "dev"
+    new_device(ws, dev)
+    fill(dev, 37)
+    url = f"http://127.0.0.1:{free_port()}"
+    done = run("sync", "--server", url, "--timeout", "2", "--workspace", dev)
+    assert done.returncode == 2
+    assert "central not reachable" in done.stderr
+    assert "your 37 records are safe on this device" in done.stderr
+    assert counts(dev) == {"pending": 37, "sent": 0, "acknowledged": 0}
+
+
+def test_sync_needs_a_central_credential(tmp_path: Path) -> None:
+    from fieldkit.field.enroll import enroll
+    from fieldkit.field.sample import write_sample_loadouts
+    from tests.conftest import BARNET
+
+    folder = write_sample_loadouts(BARNET, tmp_path / "ops")
+    enroll(folder / "loadouts" / "alpha.json", tmp_path / "dev")
+    done = run("sync", "--server", "http://127.0.0.1:9", "--workspace", tmp_path / "dev")
+    assert done.returncode == 2 and "enroll-device" in done.stderr
+    done = run("sync", "--server", "http://x", "--export-bundle", "f", "--workspace",
+               tmp_path / "dev")
+    assert done.returncode == 2 and "one of" in done.stderr
+
+
+def test_sync_over_http_from_the_command_line(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    dev = tmp_path / "dev"
+    new_device(ws, dev)
+    fill(dev, 12)
+    with live(ws) as server:
+        done = run("sync", "--server", server.url, "--json", "--workspace", dev)
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert (report["sent"], report["acknowledged"]) == (12, 12)
+        done = run("sync", "--server", server.url, "--workspace", dev)
+        assert done.returncode == 0 and "sent 0" in done.stdout
+        status = json.loads(run("central", "status", "--json", "--workspace", ws.root).stdout)
+        assert status["records"] == 12 and status["devices"][0]["last_seen"]
