@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,66 +13,24 @@ import pytest
 from fieldkit.maps import analyse, render_map
 from fieldkit.maps.render import layer_names
 from fieldkit.maps.synthetic import synthetic_input
+from tests.browser import ARTEFACTS, Visit, launch, needs_chromium, visit
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--no-first-run",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists() and shutil.which("chromium") is None,
-    reason="Debian chromium is not installed (apt-get install -y chromium)",
-)
-
-
-@dataclass
-class Visit:
-    """What one page load did: requests let through or blocked, console errors."""
-
-    page: Any
-    blocked: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = str(CHROMIUM) if CHROMIUM.exists() else shutil.which("chromium")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=ARGS, headless=True)
+    with launch() as browser:
         yield browser
-        browser.close()
 
 
 @contextmanager
 def _open(browser: Any, path: Path) -> Iterator[Visit]:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    visit = Visit(page)
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith(("file:", "data:")):
-            request_route.continue_()
-        else:
-            visit.blocked.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda msg: visit.errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
-    page.goto(path.resolve().as_uri(), wait_until="load")
-    page.wait_for_selector(".leaflet-control-layers")
-    try:
-        yield visit
-    finally:
-        page.close()
+    local = ("file:", "data:")
+    with visit(browser, path.resolve().as_uri(), lambda u: u.startswith(local)) as seen:
+        seen.page.wait_for_selector(".leaflet-control-layers")
+        yield seen
 
 
 @pytest.fixture(scope="module")
