@@ -49,7 +49,7 @@ def large_playbook(seed: int = 1, teams: int = 40, activities: int = 100) -> Pla
             agency = "met_police" if m < 2 else rng.choice(["anitp", "justice_and_care",
                                                             "met_police"])
             roster.append({"id": f"p{t}-{m}", "name": f"Officer {t}-{m}", "agency": agency,
-                           "skills": rng.sample(SKILLS, rng.randint(1, 3)),
+                           "skills": rng.sample(SKILLS, rng.randint(1, 2)),
                            "available": [{"days": [DAYS[d] for d in days],
                                           "from": "06:00", "to": "23:30"}]})
             members.append(f"p{t}-{m}")
@@ -65,7 +65,7 @@ def large_playbook(seed: int = 1, teams: int = 40, activities: int = 100) -> Pla
             "when": [{"dates": [d.isoformat() for d in sorted(rng.sample(dates, 2))],
                       "from": f"{begin:02d}:00", "to": f"{min(begin + length, 23):02d}:00"}],
             "duration": rng.choice([30, 45, 60, 90]),
-            "requires": {"skills": rng.sample(SKILLS[:4], rng.randint(0, 2)),
+            "requires": {"skills": rng.sample(SKILLS[:4], rng.randint(1, 2)),
                          "partners": rng.choice([[], [], [], ["anitp"], ["justice_and_care"]])},
             "priority": rng.randint(1, 5)})
     return Playbook.model_validate({

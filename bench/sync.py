@@ -41,8 +41,13 @@ from tests.test_sync_support import (  # noqa: E402
 def raw_rate(records: list[dict[str, object]], folder: Path) -> float:
     rows = [
         {
-            "id": r["id"], "device": r["device"], "hlc": r["hlc"], "prev_hash": r["prev_hash"],
-            "hash": r["hash"], "amends": r.get("amends"), "record": json.dumps(r),
+            "id": r["id"],
+            "device": r["device"],
+            "hlc": r["hlc"],
+            "prev_hash": r["prev_hash"],
+            "hash": r["hash"],
+            "amends": r.get("amends"),
+            "record": json.dumps(r),
             "received_at": "2023-09-26T19:00:00+00:00",
         }
         for r in records
@@ -81,8 +86,13 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
         took = time.perf_counter() - start
     assert result.new == records, result.rejected[:3]
     rate = records / took
-    rows.append((f"bundle import {records:,} records (verify + ingest)", f"{rate:,.0f}/s",
-                 f"{rate / raw:.2f}x (target >= 0.30x)"))
+    rows.append(
+        (
+            f"bundle import {records:,} records (verify + ingest)",
+            f"{rate:,.0f}/s",
+            f"{rate / raw:.2f}x (target >= 0.30x)",
+        )
+    )
 
     server = LiveServer(ws)
     server.start()
@@ -93,8 +103,13 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
         start = time.perf_counter()
         sync_now(one, server.url, timeout=120)
         took = time.perf_counter() - start
-        rows.append((f"HTTP push, 1 device, {records // 4:,} records", f"{records / 4 / took:,.0f}/s",
-                     f"{records / 4 / took / raw:.2f}x"))
+        rows.append(
+            (
+                f"HTTP push, 1 device, {records // 4:,} records",
+                f"{records / 4 / took:,.0f}/s",
+                f"{records / 4 / took / raw:.2f}x",
+            )
+        )
 
         many = [folder / "a" / f"d{i}" for i in range(20)]
         each = max(1, records // 40)
@@ -112,8 +127,13 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
             t.join()
         took = time.perf_counter() - start
         total = 20 * each
-        rows.append((f"HTTP push, 20 devices at once, {total:,} records", f"{total / took:,.0f}/s",
-                     "target >= 2,000/s"))
+        rows.append(
+            (
+                f"HTTP push, 20 devices at once, {total:,} records",
+                f"{total / took:,.0f}/s",
+                "target >= 2,000/s",
+            )
+        )
     finally:
         server.stop()
 
@@ -144,9 +164,13 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
             report = sync_now(quiet, server.url)
             samples.append((time.perf_counter() - start) * 1000)
             assert report.sent == 0
-        rows.append((f"sync with nothing new, central holds {held:,}",
-                     f"{statistics.median(samples):.1f} ms (max {max(samples):.1f})",
-                     "target <= 50 ms"))
+        rows.append(
+            (
+                f"sync with nothing new, central holds {held:,}",
+                f"{statistics.median(samples):.1f} ms (max {max(samples):.1f})",
+                "target <= 50 ms",
+            )
+        )
     finally:
         server.stop()
     return rows

@@ -51,7 +51,12 @@ def _visit(venue: str, day: int, hour: int, team: str) -> tuple[dict[str, Any], 
         "duration_min": 120, "skills": [], "partners": [], "priority": 3, "lead": None,
     }  # fmt: skip
     assignment = {
-        "visit": vid, "team": team, "start": start, "end": end, "travel_min": 10, "locked": False,
+        "visit": vid,
+        "team": team,
+        "start": start,
+        "end": end,
+        "travel_min": 10,
+        "locked": False,
     }
     return visit, assignment
 

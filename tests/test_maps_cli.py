@@ -1,17 +1,18 @@
-"""`fieldkit map` and `fieldkit report`: files written, operations resolved, empty data, the demo."""
+"""`fieldkit map` and `fieldkit report`: files written, operations resolved, empty data, demo."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from fieldkit.cli import cli
+from fieldkit.cli import main
 from fieldkit.workspace import Workspace
 from tests.maps_data import OP, SECRET_NOTE, make_workspace
 
@@ -20,8 +21,14 @@ BARNET = ROOT / "playbooks" / "barnet-week-of-action.yaml"
 
 
 def run(ws: Workspace, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, [*args, "--workspace", str(ws.root)])
-    return result.exit_code, result.stdout, result.stderr
+    """The entry point's main() in process: its exit code, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            main([*args, "--workspace", str(ws.root)])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
 
 
 def outside_links(html: str) -> list[str]:

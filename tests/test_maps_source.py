@@ -1,4 +1,4 @@
-"""Building an operation's map data from plan.json and central.db: latest versions, quality facts."""
+"""An operation's map data from plan.json and central.db: latest versions, quality facts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The summary (summary.json) and report.html: right counts, stable form, no free text, no scripts."""
+"""summary.json and report.html: right counts, stable form, no free text, no scripts."""
 
 from __future__ import annotations
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,9 @@ def import_central(ws: Workspace, bundle: Path) -> tuple[int, dict[str, Any] | s
     return done.returncode, (json.loads(done.stdout) if done.returncode == 0 else done.stderr)
 
 
-def test_round_trip_and_the_same_bundle_twice(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+def test_round_trip_and_the_same_bundle_twice(
+    pair: tuple[Workspace, Path, str], tmp_path: Path
+) -> None:
     ws, dev, device = pair
     bundle = tmp_path / "stick" / "dev.bundle.json"
     assert export(dev, bundle)["records"] == 40
@@ -65,9 +69,11 @@ def _refused(ws: Workspace, bundle: Path, words: str) -> None:
     assert central_count(ws) == 0
 
 
-def test_truncated_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+def test_truncated_bundle_is_refused_whole(
+    pair: tuple[Workspace, Path, str], tmp_path: Path
+) -> None:
     ws, dev, _ = pair
-    bundle = tmp_path / "b.json"
+    bundle = tmp_path / "b.zip"
     export(dev, bundle)
     data = bundle.read_bytes()
     for cut in (len(data) // 2, len(data) - 1, 10):
@@ -75,24 +81,46 @@ def test_truncated_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tm
         _refused(ws, bundle, "truncated")
 
 
-def test_corrupted_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
+def rewrite(bundle: Path, **members: bytes) -> None:
+    """Replace members of a bundle zip, keeping the others as they were."""
+    with zipfile.ZipFile(bundle) as old:
+        kept = {n: old.read(n) for n in old.namelist()}
+    kept.update({name.replace("_", "."): data for name, data in members.items()})
+    with zipfile.ZipFile(bundle, "w") as new:
+        for name, data in kept.items():
+            new.writestr(name, data)
+
+
+def read(bundle: Path, name: str) -> bytes:
+    with zipfile.ZipFile(bundle) as z:
+        return z.read(name)
+
+
+def test_corrupted_bundle_is_refused_whole(
+    pair: tuple[Workspace, Path, str], tmp_path: Path
+) -> None:
     ws, dev, _ = pair
-    bundle = tmp_path / "b.json"
+    bundle = tmp_path / "b.zip"
     export(dev, bundle)
-    original = json.loads(bundle.read_text())
-    damaged = json.loads(bundle.read_text())
-    damaged["records"][7]["people"][0]["count"] += 1
-    bundle.write_text(json.dumps(damaged))
+    lines = read(bundle, "records.jsonl").splitlines(keepends=True)
+    changed = json.loads(lines[7])
+    changed["people"][0]["count"] += 1
+    rewrite(
+        bundle, records_jsonl=b"".join(lines[:7] + [canonical_json(changed) + b"\n"] + lines[8:])
+    )
     _refused(ws, bundle, "corrupted")
-    damaged = json.loads(json.dumps(original))
-    del damaged["records"][-1]
-    bundle.write_text(json.dumps(damaged))
+    rewrite(bundle, records_jsonl=b"".join(lines[:-1]))
     _refused(ws, bundle, "corrupted")
+    data = bytearray(tmp_path.joinpath("b.zip").read_bytes())
+    export_again = tmp_path / "c.zip"
+    data[len(data) // 3] ^= 0xFF  # a flipped byte on the stick
+    export_again.write_bytes(bytes(data))
+    _refused(ws, export_again, "corrupted")
 
 
 def test_forged_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_path: Path) -> None:
     ws, dev, _ = pair
-    bundle = tmp_path / "b.json"
+    bundle = tmp_path / "b.zip"
     export(dev, bundle)
     # Register the device's real key first, so central knows whom to believe.
     code, _ = import_central(ws, bundle)
@@ -100,17 +128,23 @@ def test_forged_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_p
     before = central_count(ws)
     fill(dev, 3)
     export(dev, bundle)
-    data = json.loads(bundle.read_text())
-    data["records"][-1]["notes"] = "changed on the stick"
-    data["manifest"]["checksums"]["records"] = checksum(data["records"])
-    bundle.write_text(json.dumps(data))  # checksums fixed up, signature not
-    code, message = import_central(ws, bundle)
+    lines = read(bundle, "records.jsonl").splitlines(keepends=True)
+    last = json.loads(lines[-1])
+    last["notes"] = "changed on the stick"
+    records = b"".join(lines[:-1]) + canonical_json(last) + b"\n"
+    manifest = json.loads(read(bundle, "manifest.json"))
+    manifest["checksums"]["records.jsonl"] = hashlib.sha256(records).hexdigest()
+    rewrite(bundle, records_jsonl=records, manifest_json=canonical_json(manifest))
+    code, message = import_central(ws, bundle)  # checksums fixed up, signature not
     assert code == 2 and "forged" in str(message)
     thief = DeviceKey.generate()
-    data["manifest"]["public_key"] = thief.public_hex
-    data["signature"] = thief.sign(canonical_json(data["manifest"]))
-    bundle.write_text(json.dumps(data))  # re-signed with another key
-    code, message = import_central(ws, bundle)
+    manifest["public_key"] = thief.public_hex
+    rewrite(
+        bundle,
+        manifest_json=canonical_json(manifest),
+        manifest_sig=thief.sign(canonical_json(manifest)).encode(),
+    )
+    code, message = import_central(ws, bundle)  # re-signed with another key
     assert code == 2 and "forged" in str(message)
     assert central_count(ws) == before
 
@@ -129,6 +163,12 @@ def test_corrupted_answer_and_answer_for_another_device(
     bad.write_text(json.dumps(answer))
     done = run("sync", "--import-bundle", str(bad), "--workspace", str(dev))
     assert done.returncode == 2 and "corrupted" in done.stderr
+    answer["checksum"] = checksum(
+        {k: v for k, v in answer.items() if k not in ("checksum", "signature")}
+    )
+    bad.write_text(json.dumps(answer))  # checksum fixed up: the signature still tells
+    done = run("sync", "--import-bundle", str(bad), "--workspace", str(dev))
+    assert done.returncode == 2 and "not signed by this device's central" in done.stderr
     other = tmp_path / "other"
     new_device(ws, other)
     done = run("sync", "--import-bundle", out["answer"], "--workspace", str(other))

@@ -21,13 +21,26 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
     done = run("central", "init", "--workspace", ws.root)
     assert done.returncode == 0 and "central store ready" in done.stdout
-    done = run("central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
-               "--url", "http://10.0.0.2:8765", "--json", "--workspace", ws.root)
+    done = run(
+        "central",
+        "enroll-device",
+        "--team",
+        "bravo",
+        "--officer",
+        "dc-walsh",
+        "--url",
+        "http://10.0.0.2:8765",
+        "--json",
+        "--workspace",
+        ws.root,
+    )
     assert done.returncode == 0, done.stderr
     issued = json.loads(done.stdout)
     loadout = json.loads(Path(issued["loadout"]).read_text())
+    assert loadout["central"].pop("central_key")
     assert loadout["central"] == {
-        "url": "http://10.0.0.2:8765", "device_id": issued["device_id"],
+        "url": "http://10.0.0.2:8765",
+        "device_id": issued["device_id"],
         "credential": issued["credential"],
     }
     done = run("central", "status", "--json", "--workspace", ws.root)
@@ -49,11 +62,20 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
 
 def test_enroll_device_bad_input_exits_2(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
-    done = run("central", "enroll-device", "--team", "alpah", "--officer", "x",
-               "--workspace", ws.root)
+    done = run(
+        "central", "enroll-device", "--team", "alpah", "--officer", "x", "--workspace", ws.root
+    )
     assert done.returncode == 2 and "alpha" in done.stderr
-    done = run("central", "enroll-device", "--team", "alpha", "--officer", "dc-walsh",
-               "--workspace", ws.root)
+    done = run(
+        "central",
+        "enroll-device",
+        "--team",
+        "alpha",
+        "--officer",
+        "dc-walsh",
+        "--workspace",
+        ws.root,
+    )
     assert done.returncode == 2 and "not in team alpha" in done.stderr
 
 
@@ -86,8 +108,9 @@ def test_sync_needs_a_central_credential(tmp_path: Path) -> None:
     enroll(folder / "loadouts" / "alpha.json", tmp_path / "dev")
     done = run("sync", "--server", "http://127.0.0.1:9", "--workspace", tmp_path / "dev")
     assert done.returncode == 2 and "enroll-device" in done.stderr
-    done = run("sync", "--server", "http://x", "--export-bundle", "f", "--workspace",
-               tmp_path / "dev")
+    done = run(
+        "sync", "--server", "http://x", "--export-bundle", "f", "--workspace", tmp_path / "dev"
+    )
     assert done.returncode == 2 and "one of" in done.stderr
 
 

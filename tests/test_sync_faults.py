@@ -156,11 +156,11 @@ def test_forged_record_of_another_device_is_403_and_nothing_stored(
         for body in (
             {"device": dev_a.id, "public_key": dev_a.public_key, "records": [forged]},
             {"device": device_b, "public_key": dev_a.public_key, "records": [forged]},
-            {"device": device_b, "public_key": dev_b.public_key,
-             "records": [victim.to_dict()]},
+            {"device": device_b, "public_key": dev_b.public_key, "records": [victim.to_dict()]},
         ):
-            answer = httpx.post(server.url + "/v1/push", json=body,
-                                headers={"Authorization": f"Bearer {token}"})
+            answer = httpx.post(
+                server.url + "/v1/push", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
             assert answer.status_code == 403, answer.text
             assert "detail" in answer.json()
     assert central_count(ws) == before
@@ -203,9 +203,7 @@ def test_two_devices_two_hours_apart_keep_a_consistent_order(
         assert everything == sorted(everything, key=lambda r: (r["hlc"], r["device"], r["id"]))
 
 
-def test_twenty_devices_push_at_once(
-    shared: tuple[Workspace, LiveServer], tmp_path: Path
-) -> None:
+def test_twenty_devices_push_at_once(shared: tuple[Workspace, LiveServer], tmp_path: Path) -> None:
     ws, server = shared
     roots = [tmp_path / f"d{i}" for i in range(20)]
     ids = [new_device(ws, root, team=("alpha", "bravo")[i % 2]) for i, root in enumerate(roots)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import replace
@@ -27,10 +28,16 @@ def chain(key: DeviceKey, n: int, device: str = DEVICE, start: int = 0) -> list[
     prev, out = GENESIS_HASH, []
     for i in range(n):
         rec = Engagement(
-            id=f"0190a000-0000-7000-8000-{start + i:012d}", device=device, officer="pc-okafor",
-            operation="barnet", team="alpha", hlc=str(clock.now()),
-            recorded_at="2023-09-26T19:00:00+01:00", timezone="Europe/London",
-            time="2023-09-26T19:00:00+01:00", venue_type="brothel",
+            id=f"0190a000-0000-7000-8000-{start + i:012d}",
+            device=device,
+            officer="pc-okafor",
+            operation="barnet",
+            team="alpha",
+            hlc=str(clock.now()),
+            recorded_at="2023-09-26T19:00:00+01:00",
+            timezone="Europe/London",
+            time="2023-09-26T19:00:00+01:00",
+            venue_type="brothel",
             people=(PeopleGroup("female", "age_25_34", "romanian", i + 1),),
         ).sealed(prev, key.sign)
         prev = rec.hash
@@ -38,16 +45,25 @@ def chain(key: DeviceKey, n: int, device: str = DEVICE, start: int = 0) -> list[
     return out
 
 
+_TEMPLATES: dict[str, Path] = {}
+
+
 def store(tmp: Path, key: DeviceKey, device: str = DEVICE) -> Central:
-    central = Central(tmp / "central.db", create=True)
-    cred, _ = central.enroll_device("alpha", "barnet", "pc-okafor", device_id=device)
-    central.bind(central.device_row(cred) or {}, device, key.public_hex)
-    return central
+    """A central store with `device` enrolled and bound to `key` (copied from a template)."""
+    if key.public_hex not in _TEMPLATES:
+        folder = Path(tempfile.mkdtemp())
+        with Central(folder / "central.db", create=True) as central:
+            cred, _ = central.enroll_device("alpha", "barnet", "pc-okafor", device_id=device)
+            central.bind(central.device_row(cred) or {}, device, key.public_hex)
+            central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _TEMPLATES[key.public_hex] = folder / "central.db"
+    shutil.copyfile(_TEMPLATES[key.public_hex], tmp / "central.db")
+    return Central(tmp / "central.db")
 
 
 def state(central: Central) -> tuple[Any, ...]:
     return (
-        central.query("SELECT id, hash, record FROM records ORDER BY id"),
+        central.query("SELECT id, hash, signature, body FROM records ORDER BY id"),
         central.query("SELECT kind, key, resolved_at IS NULL FROM problems ORDER BY kind, key"),
         central.query("SELECT head_hash, head_count FROM devices"),
     )

@@ -17,7 +17,6 @@ from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.client import sync_now
 from fieldkit.sync.protocol import MAX_BODY
 from fieldkit.sync.server import create_app
-from fieldkit.workspace import Workspace
 from tests.test_sync_support import central_workspace, fill, live, new_device
 
 
@@ -54,7 +53,9 @@ def push_body(root: Path) -> dict[str, Any]:
     "header",
     [None, "Bearer nothing", "Bearer alpha-0000:wrong", "Basic abc", "Bearer :"],
 )
-def test_unknown_device_or_wrong_credential_is_401(setup: dict[str, Any], header: str | None) -> None:
+def test_unknown_device_or_wrong_credential_is_401(
+    setup: dict[str, Any], header: str | None
+) -> None:
     headers = {"Authorization": header} if header else {}
     answer = setup["client"].get("/v1/hello", headers=headers)
     assert answer.status_code == 401
@@ -119,8 +120,9 @@ def test_malformed_records_are_refused_not_stored(setup: dict[str, Any]) -> None
 def test_request_over_the_size_limit_is_413(setup: dict[str, Any]) -> None:
     big = b'{"cursor": 0, "pad": "' + b"x" * (MAX_BODY + 10) + b'"}'
     answer = setup["client"].post(
-        "/v1/pull", content=big, headers={**auth(setup["alpha"]),
-                                          "Content-Type": "application/json"}
+        "/v1/pull",
+        content=big,
+        headers={**auth(setup["alpha"]), "Content-Type": "application/json"},
     )
     assert answer.status_code == 413
 

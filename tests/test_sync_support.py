@@ -84,14 +84,19 @@ def free_port() -> int:
 def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "fieldkit", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 class LiveServer:
     """`fieldkit central serve` as a separate process on 127.0.0.1."""
 
-    def __init__(self, ws: Workspace, port: int | None = None, tls: tuple[Path, Path] | None = None):
+    def __init__(
+        self, ws: Workspace, port: int | None = None, tls: tuple[Path, Path] | None = None
+    ):
         self.ws, self.port, self.tls = ws, port or free_port(), tls
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -100,12 +105,22 @@ class LiveServer:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 20.0) -> None:
-        args = [sys.executable, "-m", "fieldkit", "central", "serve", "--port", str(self.port),
-                "--workspace", str(self.ws.root)]
+        args = [
+            sys.executable,
+            "-m",
+            "fieldkit",
+            "central",
+            "serve",
+            "--port",
+            str(self.port),
+            "--workspace",
+            str(self.ws.root),
+        ]
         if self.tls:
             args += ["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])]
-        self.proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         deadline = time.monotonic() + wait
         verify: object = str(self.tls[0]) if self.tls else True
         while time.monotonic() < deadline:

@@ -109,11 +109,14 @@ def revoke_cmd(ws: Workspace, device: str) -> None:
 @with_workspace
 def status_cmd(ws: Workspace, as_json: bool) -> None:
     """Devices (last seen, records, unbroken chain), records, open problems, conflicts."""
-    with _open(ws) as store:
-        status = store.status()
-        problems = store.problems(open_only=True)
+    from fieldkit.sync.central import central_status
+
+    _open(ws).close()  # a clear message when there is no central store
+    status = central_status(ws.sync)
+    assert status is not None
+    problems = status["open_problems"]
     if as_json:
-        click.echo(json.dumps({**status, "open_problems": problems}, indent=2))
+        click.echo(json.dumps(status, indent=2))
         return
     from rich.table import Table
 

@@ -39,7 +39,7 @@ def bar_chart(
     for i, (name, value) in enumerate(rows):
         y = i * (bar_h + gap)
         w = span * value / top
-        short = name if len(name) <= 38 else name[:37] + "…"
+        short = name if len(name) <= 34 else name[:33] + "…"
         parts.append(
             f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(short)}</text>"
             f"<rect x='{label_w}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='{colour}'>"
@@ -66,7 +66,7 @@ def stacked_chart(rows: Sequence[tuple[str, int, int]], width: int = 640) -> str
         y = i * (bar_h + gap)
         wd, wm = span * done / top, span * missed / top
         parts.append(
-            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(name[:38])}</text>"
+            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(name[:34])}</text>"
             f"<rect x='{label_w}' y='{y}' width='{wd:.1f}' height='{bar_h}' fill='{DONE}'>"
             f"<title>done: {done}</title></rect>"
             f"<rect x='{label_w + wd:.1f}' y='{y}' width='{wm:.1f}' height='{bar_h}' "

@@ -20,7 +20,9 @@ COVER_WEIGHT = 10_000
 #: Hours of a team-day beyond this count as overtime in the objective (the hard limit is the
 #: playbook's max_hours_per_day).
 NORMAL_SHIFT_MINUTES = 8 * 60
-EXTRA_PARAMS: dict[str, object] = {"symmetry_level": 4}
+#: Symmetry detection pays on small models (Barnet); big ones skip probing instead.
+SYMMETRY_MAX_ARCS = 20_000
+EXTRA_PARAMS: dict[str, object] = {}
 
 
 @dataclass
@@ -58,6 +60,7 @@ def solve_model(
     hint: dict[str, tuple[str, int]] | None = None,
     progress: ProgressCallback | None = None,
     not_before: dict[str, int] | None = None,
+    max_teams: int | None = None,
 ) -> ModelResult:
     """Build and solve; `locks` fix (team, start) of some visits, `hint` seeds the search."""
     model = cp_model.CpModel()
@@ -79,6 +82,12 @@ def solve_model(
             if allowed:
                 spans[v.id, t] = allowed
         eligible = [t for t in candidates if (v.id, t) in spans]
+        if max_teams is not None and len(eligible) > max_teams:
+            # Large operations: only the nearest teams (and the hinted one) are considered.
+            keep = sorted(eligible, key=lambda t: (travel.minutes(teams[t].base, v.venue), t))
+            keep = keep[:max_teams]
+            hinted = (hint or {}).get(v.id)
+            eligible = [t for t in eligible if t in keep or (hinted and hinted[0] == t)]
         if not eligible:
             continue
         lo = min(a for t in eligible for a, _ in spans[v.id, t])
@@ -171,6 +180,10 @@ def solve_model(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     solver.parameters.linearization_level = 2
+    if len(arc_of) <= SYMMETRY_MAX_ARCS:
+        solver.parameters.symmetry_level = 4
+    else:  # probing such a model takes all the time there is
+        solver.parameters.cp_model_probing_level = 0
     for key, value in EXTRA_PARAMS.items():
         setattr(solver.parameters, key, value)
     reporter = _Reporter(progress)

@@ -1,15 +1,19 @@
 """Bundle files carried by hand: a device's signed push bundle, and central's answer bundle.
 
-A push bundle is one JSON file: {"format", "manifest", "signature", "records"[, "credential"]}.
-The manifest names the device, its key, the record count and the sha256 of the records; the
-device's Ed25519 signature covers the manifest. Central checks all of it before ingesting
-anything, then ingests every record in one transaction through the same code as HTTP pushes.
+A push bundle is one zip file: `manifest.json` (the device, its key, the record count and the
+sha256 of every other member), `records.jsonl` (one record per line), `manifest.sig` (the
+device's Ed25519 signature of the manifest's bytes) and, on first contact only, `credential`.
+Central checks all of it before ingesting anything, then ingests every record in one
+transaction through the same code as HTTP pushes. The answer bundle is one JSON file with a
+sha256 checksum: acknowledgements, central's high-water mark and the plan change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,13 @@ from fieldkit.sync import plans
 from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
 from fieldkit.sync.ingest import IngestResult, check_owner, ingest
 from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
+
+MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
+    "manifest.json",
+    "manifest.sig",
+    "records.jsonl",
+    "credential",
+)
 
 
 class BundleError(UserError):
@@ -42,29 +53,35 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
     with Device.open(root) as dev:
         link = side.central_link(dev)
         state = side.read_state(dev)
-        records = [r.to_dict() for r in outbox.to_send(dev.store)]
+        records = outbox.to_send(dev.store)
+        lines = b"".join(r.canonical() + b"\n" for r in records)
+        members = {RECORDS: lines}
+        if not state.get("registered"):
+            # First contact: central has no key for this device yet; the credential binds it.
+            members[CREDENTIAL] = link.secret.encode()
         manifest = {
+            "format": BUNDLE_FORMAT,
             "bundle": uuid7(),
             "device": dev.id,
             "credential_id": link.credential_id,
             "public_key": dev.public_key,
             "created": now_iso(),
             "count": len(records),
-            "checksums": {"records": checksum(records)},
+            "checksums": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
             "plan_cursor": int(state.get("plan_cursor") or 0),
             "plan_have": side.plan_have(dev),
         }
-        bundle: dict[str, Any] = {
-            "format": BUNDLE_FORMAT,
-            "manifest": manifest,
-            "signature": dev.key.sign(canonical_json(manifest)),
-            "records": records,
-        }
-        if not state.get("registered"):
-            # First contact: central has no key for this device yet; the credential binds it.
-            bundle["credential"] = link.secret
-        _write_atomic(target, json.dumps(bundle, ensure_ascii=False).encode("utf-8"))
-        outbox.mark(dev.store, [r["id"] for r in records], outbox.SENT)
+        head = canonical_json(manifest)
+        members[MANIFEST] = head
+        members[SIGNATURE] = dev.key.sign(head).encode()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for name in (MANIFEST, SIGNATURE, RECORDS, CREDENTIAL):
+                if name in members:
+                    out.writestr(name, members[name])
+        tmp.replace(target)
+        outbox.mark(dev.store, [r.id for r in records], outbox.SENT)
         side.write_state(dev, last_bundle=manifest["bundle"])
         return manifest
 
@@ -77,7 +94,8 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
             f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
             "a device imports the file `fieldkit central import-bundle` wrote"
         )
-    body = {k: v for k, v in answer.items() if k != "checksum"}
+    signed = {k: v for k, v in answer.items() if k != "signature"}
+    body = {k: v for k, v in signed.items() if k != "checksum"}
     if answer.get("checksum") != checksum(body):
         raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
     with Device.open(root) as dev:
@@ -85,6 +103,14 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
             raise BundleError(
                 f"{source} answers device {answer.get('device')}, not this device ({dev.id}); "
                 "nothing applied"
+            )
+        central_key = (dev.loadout.data.get("central") or {}).get("central_key")
+        if not central_key or not verify_signature(
+            str(central_key), canonical_json(signed), str(answer.get("signature"))
+        ):
+            raise BundleError(
+                f"{source} is not signed by this device's central (forged, or from another "
+                "central); nothing applied"
             )
         acked = side.acknowledge(dev, [str(i) for i in answer.get("acknowledged") or []])
         side.acknowledge_through(dev, (answer.get("head") or {}).get("hash"))
@@ -101,21 +127,17 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
 
 def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
     """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before)."""
-    bundle = _read_json(source, "bundle")
-    manifest, records = _check_shape(bundle, source)
+    manifest, head, signature, records, secret = _open_bundle(source)
     device = str(manifest["device"])
     row = central.device_row(str(manifest["credential_id"]))
     if row is None or row["status"] != ACTIVE:
         raise BundleError(f"{source}: device {device} is unknown or revoked on central")
-    if not verify_signature(
-        str(manifest["public_key"]), canonical_json(manifest), str(bundle.get("signature"))
-    ):
+    if not verify_signature(str(manifest["public_key"]), head, signature):
         raise BundleError(f"{source} is forged: its signature does not match its manifest")
     try:
         check_owner(records, device)
         if row["public_key"] is None:
-            secret = bundle.get("credential")
-            if not isinstance(secret, str):
+            if secret is None:
                 raise BundleError(
                     f"{source}: device {device} has not registered its key with central and "
                     "the bundle carries no credential"
@@ -154,6 +176,7 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
         "plan": pulled.model_dump(mode="json"),
     }
     answer["checksum"] = checksum(answer)
+    answer["signature"] = central.signing_key().sign(canonical_json(answer))
     return answer, result, seen
 
 
@@ -161,26 +184,54 @@ def write_answer(answer: dict[str, Any], target: Path) -> None:
     _write_atomic(target, json.dumps(answer, indent=1, ensure_ascii=False).encode("utf-8"))
 
 
-def _check_shape(bundle: Any, source: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    if not isinstance(bundle, dict) or bundle.get("format") != BUNDLE_FORMAT:
-        raise BundleError(f"{source} is not a device bundle (format {BUNDLE_FORMAT})")
-    manifest, records = bundle.get("manifest"), bundle.get("records")
+def _open_bundle(
+    source: Path,
+) -> tuple[dict[str, Any], bytes, str, list[dict[str, Any]], str | None]:
+    """Read and check a bundle whole: (manifest, its bytes, signature, records, credential)."""
+    damaged = f"bundle {source} is truncated or corrupted"
+    try:
+        with zipfile.ZipFile(source) as bundle:
+            names = set(bundle.namelist())
+            if not {MANIFEST, SIGNATURE, RECORDS} <= names:
+                raise BundleError(f"{source} is not a device bundle (no manifest or records)")
+            members = {name: bundle.read(name) for name in names}
+    except FileNotFoundError:
+        raise BundleError(f"bundle {source}: no such file") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise BundleError(f"{damaged} ({exc}); nothing was imported") from None
+    try:
+        manifest = json.loads(members[MANIFEST])
+        signature = members[SIGNATURE].decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        raise BundleError(f"{damaged}: unreadable manifest; nothing was imported") from None
     need = ("bundle", "device", "credential_id", "public_key", "count", "checksums")
-    if not isinstance(manifest, dict) or any(k not in manifest for k in need):
-        raise BundleError(f"{source} is corrupted: its manifest is missing or incomplete")
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise BundleError(f"{source} is corrupted: its records are not a list of records")
-    sums = manifest.get("checksums")
     if (
-        len(records) != manifest.get("count")
-        or not isinstance(sums, dict)
-        or sums.get("records") != checksum(records)
+        not isinstance(manifest, dict)
+        or manifest.get("format") != BUNDLE_FORMAT
+        or any(k not in manifest for k in need)
     ):
+        raise BundleError(f"{source} is not a device bundle ({BUNDLE_FORMAT} manifest)")
+    sums = manifest["checksums"]
+    for name, data in members.items():
+        if name in (MANIFEST, SIGNATURE):
+            continue
+        if not isinstance(sums, dict) or sums.get(name) != hashlib.sha256(data).hexdigest():
+            raise BundleError(
+                f"{source} is corrupted: {name} does not match the manifest's sha256 checksum; "
+                "nothing was imported"
+            )
+    try:
+        lines = [line for line in members[RECORDS].splitlines() if line.strip()]
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        raise BundleError(f"{damaged}: a record is not JSON; nothing was imported") from None
+    if len(records) != manifest["count"]:
         raise BundleError(
-            f"{source} is corrupted: its records do not match the manifest's count and "
-            "sha256 checksum; nothing was imported"
+            f"{source} is corrupted: it holds {len(records)} records, its "
+            f"manifest says {manifest['count']}; nothing was imported"
         )
-    return manifest, records
+    secret = members[CREDENTIAL].decode() if CREDENTIAL in members else None
+    return manifest, members[MANIFEST], signature, records, secret
 
 
 def _read_json(source: Path, what: str) -> Any:

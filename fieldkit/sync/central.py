@@ -17,8 +17,10 @@ from typing import Any
 import sqlite_utils
 
 from fieldkit.errors import UserError
+from fieldkit.field.keys import DeviceKey
 
 CENTRAL_FILE = "central.db"
+CENTRAL_KEY = "central.key"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
 SCHEMA_VERSION = 1
@@ -79,6 +81,13 @@ class Central:
     def close(self) -> None:
         self.conn.close()
 
+    def signing_key(self) -> DeviceKey:
+        """Central's own Ed25519 key (sync/central.key), made on first use: signs answers."""
+        private = self.path.with_name(CENTRAL_KEY)
+        if not private.exists():
+            DeviceKey.generate().save(private, private.with_suffix(".pub"))
+        return DeviceKey.load(private)
+
     def __enter__(self) -> Central:
         return self
 
@@ -96,7 +105,7 @@ class Central:
             return
         with self.transaction():
             db = self.db
-            db["devices"].create(
+            db.table("devices").create(
                 {
                     "id": str,
                     "device": str,
@@ -117,8 +126,8 @@ class Central:
                 not_null={"team", "operation", "officer", "salt", "credential_hash", "status"},
                 defaults={"head_count": 0},
             )
-            db["devices"].create_index(["device"], unique=True)
-            db["records"].create(
+            db.table("devices").create_index(["device"], unique=True)
+            db.table("records").create(
                 {
                     "seq": int,
                     "id": str,
@@ -126,18 +135,19 @@ class Central:
                     "hlc": str,
                     "prev_hash": str,
                     "hash": str,
+                    "signature": str,
                     "amends": str,
-                    "record": str,
+                    "body": str,
                     "received_at": str,
                 },
                 pk="seq",
-                not_null={"id", "device", "hlc", "prev_hash", "hash", "record"},
+                not_null={"id", "device", "hlc", "prev_hash", "hash", "signature", "body"},
             )
-            db["records"].create_index(["id"], unique=True)
-            db["records"].create_index(["hash"], unique=True)
-            db["records"].create_index(["device", "prev_hash"])
-            db["records"].create_index(["amends"])
-            db["problems"].create(
+            db.table("records").create_index(["id"], unique=True)
+            db.table("records").create_index(["hash"], unique=True)
+            db.table("records").create_index(["device", "prev_hash"])
+            db.table("records").create_index(["amends"])
+            db.table("problems").create(
                 {
                     "n": int,
                     "device": str,
@@ -153,9 +163,9 @@ class Central:
                 pk="n",
                 not_null={"kind", "key", "detail"},
             )
-            db["problems"].create_index(["kind", "key"], unique=True)
-            db["problems"].create_index(["device", "missing"])
-            db["conflicts"].create(
+            db.table("problems").create_index(["kind", "key"], unique=True)
+            db.table("problems").create_index(["device", "missing"])
+            db.table("conflicts").create(
                 {
                     "n": int,
                     "amends": str,
@@ -167,8 +177,8 @@ class Central:
                 },
                 pk="n",
             )
-            db["conflicts"].create_index(["record_a", "record_b"], unique=True)
-            db["plans"].create(
+            db.table("conflicts").create_index(["record_a", "record_b"], unique=True)
+            db.table("plans").create(
                 {
                     "version": int,
                     "operation": str,
@@ -180,8 +190,8 @@ class Central:
                 },
                 pk="version",
             )
-            db["plans"].create_index(["operation", "team", "version"])
-            db["bundles"].create(
+            db.table("plans").create_index(["operation", "team", "version"])
+            db.table("bundles").create(
                 {"id": str, "device": str, "records": int, "imported_at": str}, pk="id"
             )
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
@@ -313,12 +323,16 @@ class Central:
         return int(self.query("SELECT count(*) FROM records WHERE device = ?", (device,))[0][0])
 
     def records(self, device: str | None = None) -> list[dict[str, Any]]:
-        """Stored records in central's order (hlc, device, id): the same on every central."""
-        sql, args = "SELECT record FROM records", []
+        """Stored records in central's order (hlc, device, id): the same on every central.
+
+        A record is kept as `body` (the exact canonical bytes its hash covers) with its hash and
+        signature beside it; `Engagement.from_dict` of what this returns is the device's record.
+        """
+        sql, args = "SELECT body, hash, signature FROM records", []
         if device is not None:
             sql, args = sql + " WHERE device = ?", [device]
         rows = self.query(sql + " ORDER BY hlc, device, id", args)
-        return [json.loads(r[0]) for r in rows]
+        return [{**json.loads(body), "hash": h, "signature": sig} for body, h, sig in rows]
 
     def problems(self, open_only: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT n, device, kind, record_id, detail, found_at, resolved_at FROM problems"
@@ -374,3 +388,12 @@ class Central:
             "conflicts": int(self.query("SELECT count(*) FROM conflicts")[0][0]),
             "plan_versions": int(self.query("SELECT count(*) FROM plans")[0][0]),
         }
+
+
+def central_status(sync_folder: Path) -> dict[str, Any] | None:
+    """Central's status when this workspace is central (sync/central.db exists), else None."""
+    path = central_path(sync_folder)
+    if not path.exists():
+        return None
+    with Central(path) as store:
+        return {**store.status(), "open_problems": store.problems(open_only=True)}

@@ -53,7 +53,13 @@ def enroll_device(
     with Central(central_path(ws.sync)) as store:
         publish(store, ws.ops)
         device_id, secret = store.enroll_device(team, op, officer)
-    block: dict[str, Any] = {"url": url, "device_id": device_id, "credential": secret}
+        central_key = store.signing_key().public_hex
+    block: dict[str, Any] = {
+        "url": url,
+        "device_id": device_id,
+        "credential": secret,
+        "central_key": central_key,
+    }
     if certfile is not None:
         block["certificate"] = certfile.read_text(encoding="utf-8")
     data["central"] = block

@@ -15,12 +15,16 @@ record by record, so the bad one is named.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from fieldkit.field.keys import verify_signature
-from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, Engagement, RecordError, canonical_json
+from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
+from fieldkit.sync.shape import shape_problem
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
     "gap",
@@ -50,7 +54,11 @@ class _Checked:
     rec_id: str
     prev: str
     hash: str
-    text: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        return json.dumps(self.data, ensure_ascii=False)
 
 
 def check_owner(records: list[dict[str, Any]], device: str) -> None:
@@ -98,8 +106,8 @@ def ingest(
                 )
         received = now_iso()
         conn.executemany(
-            "INSERT INTO records (id, device, hlc, prev_hash, hash, amends, record, received_at)"
-            " VALUES (?,?,?,?,?,?,?,?)",
+            "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, amends, body, "
+            "received_at) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (
                     c.rec_id,
@@ -107,8 +115,9 @@ def ingest(
                     c.data["hlc"],
                     c.prev,
                     c.hash,
+                    c.data["signature"],
                     c.data.get("amends"),
-                    c.text,
+                    c.body,
                     received,
                 )
                 for c in stored
@@ -116,8 +125,9 @@ def ingest(
         )
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
+        forked: set[str] = set()
         if stored:
-            _chain_problems(conn, device, stored, problems, result)
+            forked = _chain_problems(conn, device, stored, problems, result)
             _conflicts(conn, device, stored)
         if problems:
             conn.executemany(
@@ -125,39 +135,35 @@ def ingest(
                 "record, found_at) VALUES (?,?,?,?,?,?,?,?)",
                 [(*p, received) for p in problems],
             )
-        result.head = advance_head(conn, device)
+        result.head = advance_head(conn, device, stored, forked)
     return result
 
 
 def _check_form(
     data: Any, device: str, problems: list[tuple[Any, ...]], result: IngestResult
 ) -> _Checked | None:
-    text = ""
-    try:
-        text = canonical_json(data).decode("utf-8")
-        rec = Engagement.from_dict(data)
-        if not isinstance(rec.hlc, str) or not isinstance(rec.prev_hash, str):
-            raise RecordError("hlc and prev_hash are text")
-    except (RecordError, TypeError, ValueError) as exc:
+    wrong = shape_problem(data)
+    if wrong is not None:
+        text = json.dumps(data, ensure_ascii=False, default=repr)
         rid = data.get("id") if isinstance(data, dict) else None
-        key = hashlib.sha256(text.encode() or repr(data).encode()).hexdigest()
-        _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {exc}", text)
+        key = hashlib.sha256(text.encode()).hexdigest()
+        _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
-    body = {k: v for k, v in data.items() if k not in SEAL_FIELDS}
-    digest = hashlib.sha256(canonical_json(body)).hexdigest()
-    if digest != rec.hash:
+    body = canonical_json({k: v for k, v in data.items() if k not in SEAL_FIELDS})
+    digest = hashlib.sha256(body).hexdigest()
+    if digest != data["hash"]:
         _refuse(
             problems,
             result,
             device,
             BAD_HASH,
-            rec.id,
-            f"{rec.id}:{rec.hash}",
+            data["id"],
+            f"{data['id']}:{data['hash']}",
             "its content does not match its hash (changed after it was signed)",
-            text,
+            json.dumps(data, ensure_ascii=False),
         )
         return None
-    return _Checked(data, rec.id, rec.prev_hash, rec.hash, text)
+    return _Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"))
 
 
 def _refuse(
@@ -237,7 +243,7 @@ def _chain_problems(
     stored: list[_Checked],
     problems: list[tuple[Any, ...]],
     result: IngestResult,
-) -> None:
+) -> set[str]:
     """Open gaps for predecessors not held, resolve gaps these records fill, report forks."""
     hashes = [c.hash for c in stored]
     for part in _chunks(hashes):
@@ -247,8 +253,9 @@ def _chain_problems(
             f"AND resolved_at IS NULL AND missing IN ({marks})",
             [now_iso(), device, *part],
         )
-    prevs = sorted({c.prev for c in stored if c.prev != GENESIS_HASH})
-    held: set[str] = set()
+    batch = set(hashes)
+    held: set[str] = {c.prev for c in stored if c.prev in batch}
+    prevs = sorted({c.prev for c in stored if c.prev != GENESIS_HASH and c.prev not in batch})
     for part in _chunks(prevs):
         marks = ",".join("?" * len(part))
         # By hash alone (its unique index); the device is checked here, not by the planner.
@@ -276,6 +283,7 @@ def _chain_problems(
             [device, *part],
         ):
             siblings.setdefault(prev, []).append(rid)
+    forked = {prev for prev, ids in siblings.items() if len(ids) > 1}
     for prev, ids in siblings.items():
         if len(ids) > 1:
             ids.sort()
@@ -290,6 +298,7 @@ def _chain_problems(
                 "chain forks (a restored backup, or a copied key)",
                 None,
             )
+    return forked
 
 
 def _conflicts(conn: Any, device: str, stored: list[_Checked]) -> None:
@@ -310,28 +319,43 @@ def _conflicts(conn: Any, device: str, stored: list[_Checked]) -> None:
             )
 
 
-def advance_head(conn: Any, device: str) -> dict[str, Any]:
-    """Move the device's high-water mark along its unbroken chain; returns it."""
+def advance_head(
+    conn: Any,
+    device: str,
+    stored: Sequence[_Checked] = (),
+    forked: AbstractSet[str] = frozenset(),
+) -> dict[str, Any]:
+    """Move the device's high-water mark along its unbroken chain; returns it.
+
+    Links among the records just stored are followed in memory; the store is asked only to
+    step beyond them, and wherever the chain forks (then the first by hlc, id wins).
+    """
     row = conn.execute(
         "SELECT head_hash, head_count FROM devices WHERE device = ?", (device,)
     ).fetchone()
     head, count = (row[0], int(row[1] or 0)) if row else (None, 0)
+    child = {c.prev: c.hash for c in stored if c.prev not in forked}
     moved = False
     while True:
-        nxt = conn.execute(
-            "SELECT hash FROM records WHERE device = ? AND prev_hash = ? ORDER BY hlc, id LIMIT 1",
-            (device, head or GENESIS_HASH),
-        ).fetchone()
+        at = head or GENESIS_HASH
+        nxt = child.get(at)
         if nxt is None:
-            break
-        head, count, moved = nxt[0], count + 1, True
+            found = conn.execute(
+                "SELECT hash FROM records WHERE device = ? AND prev_hash = ? "
+                "ORDER BY hlc, id LIMIT 1",
+                (device, at),
+            ).fetchone()
+            if found is None:
+                break
+            nxt = found[0]
+        head, count, moved = nxt, count + 1, True
     if moved:
         conn.execute(
             "UPDATE devices SET head_hash = ?, head_count = ? WHERE device = ?",
             (head, count, device),
         )
-    stored = conn.execute("SELECT count(*) FROM records WHERE device = ?", (device,)).fetchone()
-    return {"hash": head, "count": count, "stored": int(stored[0])}
+    stored_n = conn.execute("SELECT count(*) FROM records WHERE device = ?", (device,)).fetchone()
+    return {"hash": head, "count": count, "stored": int(stored_n[0])}
 
 
 def _chunks(items: list[str]) -> list[list[str]]:

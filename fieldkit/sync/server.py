@@ -124,7 +124,6 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     )
     app.state.central = central
 
-
     @app.get(f"{API}/health")
     def health() -> dict[str, str]:
         """Central is up (no credential needed)."""
@@ -133,7 +132,7 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     @app.get(f"{API}/hello", responses=_ERRORS)
     def hello(row: Device) -> Hello:
         """Who this credential is and central's high-water mark of its chain."""
-        head = Head()
+        head = Head(hash=None, count=0, stored=0)
         if row["device"]:
             head = Head(
                 hash=row["head_hash"],

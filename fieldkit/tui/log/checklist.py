@@ -25,10 +25,7 @@ class CodeChecklist(SelectionList[str]):
     """Space toggles the highlighted code; a digit toggles the code with that number."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(key, f"toggle_nth({n})", show=False)
-            for n, key in enumerate(SHORTCUTS)
-        ),
+        *(Binding(key, f"toggle_nth({n})", show=False) for n, key in enumerate(SHORTCUTS)),
     ]
 
     def __init__(
@@ -51,6 +48,15 @@ class CodeChecklist(SelectionList[str]):
         ]
         super().__init__(*selections, id=id, compact=compact)
         self.numbered = numbered
+
+    def on_mount(self) -> None:
+        chosen = set(self.selected)
+        first = next(
+            (i for i in range(self.option_count) if self.get_option_at_index(i).value in chosen),
+            None,
+        )
+        if first is not None:
+            self.highlighted = first
 
     def action_toggle_nth(self, index: int) -> None:
         if not self.numbered or index >= self.option_count:

@@ -59,8 +59,10 @@ class EngagementForm(Screen[Engagement | None]):
         draft = self.draft
         yield Header()
         with Horizontal(classes="log-status"):
-            title = "Amend an engagement (saved as a new version)" if self.amending else (
-                "Log an engagement"
+            title = (
+                "Amend an engagement (saved as a new version)"
+                if self.amending
+                else ("Log an engagement")
             )
             yield Static(title, id="form-title", classes="status")
             yield Static(pending_text(self.device), id="pending", classes="pending")
@@ -76,32 +78,38 @@ class EngagementForm(Screen[Engagement | None]):
                 with Vertical(id="outcomes-box"):
                     yield Static("What was done", classes="section-title")
                     yield CodeChecklist(codes.outcomes, draft.outcomes, id="outcomes")
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row first"):
+                yield Static("Language", classes="label")
                 yield Select(
                     [(c.both(), c.code) for c in codes["languages"]],
-                    prompt="Language used",
+                    prompt="not recorded",
                     value=draft.language if draft.language in codes["languages"] else Select.NULL,
                     id="language",
                     compact=True,
                 )
-                yield Checkbox("Interpreter used", draft.interpreter, id="interpreter", compact=True)
-            yield Input(
-                draft.referral_ref or "",
-                placeholder="Referral reference, e.g. an NRM number",
-                id="referral",
-                max_length=64,
-                compact=True,
-            )
-            yield Input(
-                draft.notes or "",
-                placeholder="Notes: sensitive, never on maps or in exports; no names",
-                id="notes",
-                compact=True,
-            )
-            with Horizontal(classes="row"):
-                yield Input(
-                    hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True
+                yield Checkbox(
+                    "Interpreter used", draft.interpreter, id="interpreter", compact=True
                 )
+            with Horizontal(classes="row"):
+                yield Static("Referral ref.", classes="label")
+                yield Input(
+                    draft.referral_ref or "",
+                    placeholder="e.g. an NRM number",
+                    id="referral",
+                    max_length=64,
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Static("Notes (sensitive)", classes="label")
+                yield Input(
+                    draft.notes or "",
+                    placeholder="never on maps or in exports; no names",
+                    id="notes",
+                    compact=True,
+                )
+            with Horizontal(classes="row"):
+                yield Static("Time · venue", classes="label")
+                yield Input(hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True)
                 yield Select(
                     [(v.name, v.id) for v in self.device.loadout.venues.values()],
                     prompt="Venue",
@@ -168,7 +176,9 @@ class EngagementForm(Screen[Engagement | None]):
         typed = self.query_one("#time", Input).value.strip()
         match = TIME.match(typed)
         if match is None:
-            raise UserError(f'The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.')
+            raise UserError(
+                f'The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.'
+            )
         local = draft.time.astimezone(self.device.zone)
         language = self.query_one("#language", Select).value
         return replace(
@@ -191,7 +201,7 @@ class EngagementForm(Screen[Engagement | None]):
         try:
             draft = self.collect()
         except UserError as exc:
-            self.show_error(plain(str(exc)))
+            self.refused(plain(str(exc)))
             return
         self.saving = True
         self.show_error("Saving…")

@@ -50,7 +50,9 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
         if a == current:
             at = row
     if not today:
-        table.add_row("", "", Text("No visits for your team today", style="dim"), "", "", key=NO_VISITS)
+        table.add_row(
+            "", "", Text("No visits for your team today", style="dim"), "", "", key=NO_VISITS
+        )
     if at is not None:
         table.move_cursor(row=at)
     return at

@@ -34,6 +34,10 @@ class ModeScreen(Screen[None]):
         yield Footer()
 
     def on_screen_resume(self) -> None:
+        self.show_holdings()
+
+    def show_holdings(self) -> None:
+        """Re-read the workspace; a mode with widgets of its own overrides this."""
         self.query_one(".holdings", Static).update(self.holdings())
 
     def holdings(self) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -31,7 +30,7 @@ Clock = Callable[[], datetime]
 class LogMode(ModeScreen):
     """The officer's mode: one engagement logged in seconds, even with no signal."""
 
-    CSS_PATH = ["mode.tcss", "../log/log.tcss"]
+    CSS_PATH = ["mode.tcss", "../log/log.tcss"]  # type: ignore[assignment]
     SUB_TITLE = "Log"
     PURPOSE = (
         "Log each engagement in seconds: venue, people engaged (no names), signs of "
@@ -106,17 +105,18 @@ class LogMode(ModeScreen):
             )
         yield Footer()
 
-    async def on_screen_resume(self, event: events.ScreenResume) -> None:
-        event.prevent_default()  # the base screen's handler would look for its own widgets
+    def show_holdings(self) -> None:
         had_device = self.device is not None
         self.open_device()
         if self.device is None:
-            if had_device:
-                await self.recompose()
-            self.query_one(".holdings", Static).update(self.holdings())
-            return
-        if not had_device:
-            await self.recompose()
+            super().show_holdings()
+        elif had_device:
+            self.show_device()
+        else:  # enrolled since this screen was first shown
+            self.call_later(self.rebuild)
+
+    async def rebuild(self) -> None:
+        await self.recompose()
         self.show_device()
 
     def on_unmount(self) -> None:

@@ -15,20 +15,25 @@ from fieldkit.errors import UserError
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen, bullet_list
 
-#: (id, title, column labels) of each summary table, in the order they are shown.
-TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("totals", "Totals", ("", "count")),
-    ("per-day", "Engagements per day", ("day", "engagements", "people")),
-    ("per-venue-type", "Per venue type", ("venue type", "engagements", "people")),
-    ("per-team", "Per team", ("team", "engagements", "people")),
-    ("per-partner", "With partner present", ("partner", "engagements")),
-    ("ilo", "Signs by ILO indicator", ("ILO indicator", "engagements")),
-    ("outcomes", "Outcomes", ("outcome", "engagements")),
-    ("coverage", "Coverage (planned visits)", ("team", "planned", "done")),
-    ("hot-cells", "Top hot cells (Gi*)", ("cell", "engagements", "z", "class")),
-    ("conflicts", "Conflicts (counted once)", ("engagement", "versions", "devices")),
-    ("problems", "Verification problems", ("device", "kind", "record", "detail")),
-)
+#: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
+#: Fixed widths: the layout does not shift as rows arrive.
+TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
+    ("totals", "Totals", (("", 30), ("count", 10))),
+    ("per-day", "Engagements per day", (("day", 12), ("engagements", 12), ("people", 8))),
+    ("per-venue-type", "Per venue type",
+     (("venue type", 40), ("engagements", 12), ("people", 8))),
+    ("per-team", "Per team", (("team", 24), ("engagements", 12), ("people", 8))),
+    ("per-partner", "With partner present", (("partner", 66), ("engagements", 12))),
+    ("ilo", "Signs by ILO indicator", (("ILO indicator", 40), ("engagements", 12))),
+    ("outcomes", "Outcomes", (("outcome", 40), ("engagements", 12))),
+    ("coverage", "Coverage (planned visits)", (("team", 24), ("planned", 8), ("done", 8))),
+    ("hot-cells", "Top hot cells (Gi*)",
+     (("cell", 16), ("engagements", 12), ("z", 8), ("class", 10))),
+    ("conflicts", "Conflicts (counted once)",
+     (("engagement", 12), ("versions", 40), ("devices", 30))),
+    ("problems", "Verification problems",
+     (("device", 18), ("kind", 14), ("record", 12), ("detail", 60))),
+)  # fmt: skip
 
 
 def table_rows(summary: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
@@ -123,10 +128,12 @@ class ReviewMode(ModeScreen):
 
     def on_mount(self) -> None:
         for table_id, _, columns in TABLES:
-            self.query_one(f"#{table_id}", DataTable).add_columns(*columns)
-        self.action_reload()
+            table = self.query_one(f"#{table_id}", DataTable)
+            for label, width in columns:
+                table.add_column(label, width=width)
 
     def on_screen_resume(self) -> None:
+        """Each time the mode is shown (the first time too): re-read the workspace."""
         super().on_screen_resume()
         self.action_reload()
 

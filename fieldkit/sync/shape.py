@@ -1,0 +1,75 @@
+"""A fast check that a JSON object has the Engagement record's fields and types (for ingest)."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import Any
+
+from fieldkit.model import ENGAGEMENT_FORMAT, Engagement
+
+_PEOPLE_KEYS = {"gender", "age_band", "nationality", "count"}
+
+
+def _kinds() -> tuple[dict[str, tuple[type, ...]], set[str]]:
+    hints = typing.get_type_hints(Engagement)
+    kinds: dict[str, tuple[type, ...]] = {}
+    required: set[str] = set()
+    for f in dataclasses.fields(Engagement):
+        hint = str(hints[f.name])
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            required.add(f.name)
+        if "tuple" in hint:
+            kinds[f.name] = (list,)
+        elif "float" in hint:
+            kinds[f.name] = (float, int, type(None))  # JSON writes 51.0 as 51 in some encoders
+        elif "bool" in hint:
+            kinds[f.name] = (bool,)
+        elif "None" in hint:
+            kinds[f.name] = (str, type(None))
+        else:
+            kinds[f.name] = (str,)
+    return kinds, required
+
+
+KINDS, REQUIRED = _kinds()
+#: Exact types (bool is not accepted where a number is meant, nor int where bool is).
+_TYPES = {name: frozenset(kinds) for name, kinds in KINDS.items()}
+
+
+_EMPTY: frozenset[type] = frozenset()
+_CODE_LISTS = ("partners", "indicators", "outcomes")
+_PEOPLE_TEXT = ("gender", "age_band", "nationality")
+
+
+def shape_problem(data: Any) -> str | None:
+    """None when `data` is shaped like a sealed Engagement record, else what is wrong."""
+    if type(data) is not dict:
+        return "a record is a JSON object"
+    types = _TYPES
+    wrong = [n for n, v in data.items() if type(v) not in types.get(n, _EMPTY)]
+    if wrong:
+        name = wrong[0]
+        if name not in types:
+            return f"unknown field {name!r}"
+        return f"field {name!r} has the wrong type ({type(data[name]).__name__})"
+    if not REQUIRED <= data.keys():
+        return f"missing field(s): {', '.join(sorted(REQUIRED - data.keys()))}"
+    if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
+        return f"format {data.get('format')!r} is not {ENGAGEMENT_FORMAT}"
+    for name in _CODE_LISTS:
+        codes = data.get(name)
+        if codes and any(type(v) is not str for v in codes):
+            return f"{name} must be a list of codes"
+    for group in data.get("people") or ():
+        if (
+            type(group) is not dict
+            or group.keys() != _PEOPLE_KEYS
+            or type(group["count"]) is not int
+            or group["count"] < 0
+            or any(type(group[k]) is not str for k in _PEOPLE_TEXT)
+        ):
+            return "people must be groups of {gender, age_band, nationality, count}"
+    if "hash" not in data or "signature" not in data:
+        return "a sealed record has a hash and a signature"
+    return None

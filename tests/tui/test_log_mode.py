@@ -1,0 +1,272 @@
+"""Log mode: today's visits, an engagement in at most ten keys, amend, errors, the quick exit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from fieldkit.field import Device
+from fieldkit.field.enroll import enroll
+from fieldkit.field.sample import write_sample_loadouts
+from fieldkit.model import PeopleGroup
+from fieldkit.tui import make_app
+from fieldkit.tui.app import FieldkitApp
+from fieldkit.tui.log.checklist import CodeChecklist
+from fieldkit.tui.log.engagement_form import EngagementForm
+from fieldkit.tui.log.people import PeoplePicker
+from fieldkit.tui.modes import LogMode
+from fieldkit.workspace import Workspace
+from tests.tui.conftest import BARNET, SIZE, settle, visible_text
+from tests.tui.test_quick_exit import assert_covered
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2023, 9, 25, 10, 20, tzinfo=LONDON)
+"""Monday of the Barnet week: team alpha's shelter visit (10:00-11:00) is under way."""
+
+VISIT = "shelter-visits-mon-0-shelter-finchley"
+
+
+@pytest.fixture
+def device_ws(ws: Workspace, tmp_path: Path) -> Workspace:
+    """The test workspace enrolled as team alpha's device, with a fixed device id."""
+    op = write_sample_loadouts(BARNET, tmp_path / "issued")
+    enroll(op / "loadouts" / "alpha.json", ws.root, device_id="alpha-0001")
+    return ws
+
+
+@pytest.fixture
+def device(device_ws: Workspace) -> Iterator[Device]:
+    with Device.open(device_ws.root) as dev:
+        yield dev
+
+
+def log_app(ws: Workspace, now: datetime = NOW) -> FieldkitApp:
+    return make_app(ws, now=lambda: now)
+
+
+def seed(device: Device) -> str:
+    """One engagement logged earlier on the visit; returns its id."""
+    draft = device.prefill(NOW.replace(minute=5)).update(
+        people=[PeopleGroup("male", "age_25_34", "romanian", 1)],
+        indicators=["owes_debt"],
+        outcomes=["leaflet_given"],
+        language="romanian",
+    )
+    return device.save(draft).id
+
+
+async def to_log(pilot: Pilot[None]) -> LogMode:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LogMode)
+    return pilot.app.screen
+
+
+async def test_todays_visits_with_the_current_one_marked(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_log(pilot)
+        lines = visible_text(app).splitlines()
+        current = [line for line in lines if "▶ now" in line]
+        assert len(current) == 1 and "Homeless shelter outreach" in current[0]
+        assert any("done" in line and "Luton" in line for line in lines)
+        assert "Pending sync: 0" in visible_text(app)
+        table = screen.query_one("#assignments", DataTable)
+        assert table.row_count == 2 and table.cursor_row == 1
+        assert "device alpha-0001 · Mon 25 Sep 2023 10:20" in visible_text(app)
+
+
+async def test_the_common_engagement_takes_at_most_ten_keys(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    pressed: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def press(*keys: str) -> None:
+            pressed.extend(keys)
+            await pilot.press(*keys)
+
+        await to_log(pilot)
+        await press("n")  # the form, prefilled from the shelter visit
+        await press("2", "f")  # two women
+        await press("tab", "1", "2")  # signs: long hours, under someone's control
+        await press("tab", "2")  # outcome: information or leaflet given
+        await press("ctrl+s")
+        await settle(pilot)
+        assert len(pressed) <= 10, pressed
+        assert isinstance(app.screen, LogMode)
+        assert "Pending sync: 1" in visible_text(app)
+        assert app.screen.query_one("#recent", DataTable).row_count == 1
+    with Device.open(device_ws.root) as dev:
+        [(record, state)] = dev.recent(5)
+    assert state == "pending"
+    assert (record.venue, record.visit, record.venue_type) == (
+        "shelter-finchley",
+        VISIT,
+        "homeless_shelter",
+    )
+    assert record.partners == ("justice_and_care",)
+    assert record.people == (PeopleGroup("female", "unknown", "unknown", 2),)
+    assert record.indicators == ("long_hours", "under_control")
+    assert record.outcomes == ("leaflet_given",)
+    assert datetime.fromisoformat(record.time) == NOW
+    assert record.amends is None and record.notes is None
+
+
+async def test_indicators_are_a_checklist_in_english_and_romanian(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=(180, 40)) as pilot:
+        await to_log(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm)
+        text = visible_text(app)
+        assert "Long hours and rarely a day off / Program lung și rareori o zi liberă" in text
+        checklist = app.screen.query_one("#indicators", CodeChecklist)
+        await pilot.press("tab", "space", "down", "down", "space", "1")
+        assert checklist.chosen == ["malnourished"]  # space toggles, and 1 toggled long_hours off
+        outcomes = app.screen.query_one("#outcomes", CodeChecklist)
+        assert outcomes.chosen == []
+
+
+async def test_people_keys_count_gender_age_nationality_and_groups(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "1", "2", "m", "a", "a", "c")
+        picker = app.screen.query_one(PeoplePicker)
+        assert picker.groups == [PeopleGroup("male", "age_18_24", "romanian", 12)]
+        await pilot.press("plus", "f", "plus", "backspace")
+        assert picker.groups == [
+            PeopleGroup("male", "age_18_24", "romanian", 12),
+            PeopleGroup("female", "unknown", "unknown", 1),
+        ]
+        assert "12 × Male · age 18 to 24 · nationality Romanian" in visible_text(app)
+
+
+async def test_amend_opens_the_record_and_saves_a_new_version(
+    device_ws: Workspace, device: Device
+) -> None:
+    old = seed(device)
+    newer = seed(device)
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await to_log(pilot)
+        recent = screen.query_one("#recent", DataTable)
+        assert recent.row_count == 2
+        await pilot.press("tab", "down")  # the recent engagements, the older one
+        assert recent.coordinate_to_cell_key(recent.cursor_coordinate).row_key.value == old
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EngagementForm) and form.amending
+        assert form.query_one(PeoplePicker).groups == [
+            PeopleGroup("male", "age_25_34", "romanian", 1)
+        ]
+        assert form.query_one("#indicators", CodeChecklist).chosen == ["owes_debt"]
+        assert form.query_one("#outcomes", CodeChecklist).chosen == ["leaflet_given"]
+        assert form.query_one("#time", Input).value == "10:05"
+        await pilot.press("tab", "tab", "3", "ctrl+s")  # add: helpline signposted
+        await settle(pilot)
+        assert isinstance(app.screen, LogMode)
+        assert "amended" in visible_text(app)
+    versions = device.history(old)
+    assert [v.id for v in versions][0] == old
+    assert len(versions) == 2
+    assert versions[1].amends == old
+    assert set(versions[1].outcomes) == {"leaflet_given", "helpline_signposted"}
+    assert versions[1].indicators == ("owes_debt",) and versions[1].visit == VISIT
+    assert len(device.history(newer)) == 1
+
+
+async def test_quick_exit_while_typing_in_the_form(device_ws: Workspace, device: Device) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        notes = app.screen.query_one("#notes", Input)
+        notes.focus()
+        await pilot.press(*"seen at 1", "h")
+        assert notes.value == "seen at 1h"  # mode keys type into a field, never leave it
+        await pilot.press("f12")
+        await pilot.pause()
+        assert_covered(app)
+    assert device.recent(5) == []
+
+
+async def test_mode_keys_and_one_escape_keep_the_form(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "h", "1", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, EngagementForm)
+        assert "Press Esc again" in str(app.screen.query_one("#error", Static).content)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LogMode)
+
+
+async def test_a_refused_save_is_said_in_plain_words(device_ws: Workspace) -> None:
+    (device_ws.root / "device" / "device.key").unlink()
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "f", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm)
+        error = str(app.screen.query_one("#error", Static).content)
+        assert error.startswith("Not saved.") and "key" in error
+        assert "Traceback" not in visible_text(app)
+        await pilot.press("f12")  # still one key away from the cover
+        await pilot.pause()
+        assert_covered(app)
+    with Device.open(device_ws.root) as dev:
+        assert dev.recent(5) == []
+
+
+async def test_away_from_any_visit_the_form_asks_for_the_venue(device_ws: Workspace) -> None:
+    app = log_app(device_ws, NOW.replace(hour=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        assert "▶ now" not in visible_text(app)
+        await pilot.press("n", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm)
+        error = str(app.screen.query_one("#error", Static).content)
+        assert error == "Not saved. Choose the venue before saving."
+
+
+async def test_a_device_folder_that_is_not_a_device_says_so(ws: Workspace) -> None:
+    (ws.root / "device").mkdir()
+    app = log_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        text = visible_text(app)
+        assert "cannot be used as an enrolled device" in text
+        assert "device/device.json is missing" in text
+        assert str(ws.root) not in text
+        await pilot.press("n")  # nothing to log on
+        assert isinstance(app.screen, LogMode)
+
+
+def test_log_mode_snapshot(device_ws: Workspace, device: Device, snap_compare: Any) -> None:
+    seed(device)
+    assert snap_compare(log_app(device_ws), terminal_size=SIZE, run_before=to_log)
+
+
+def test_engagement_form_snapshot(device_ws: Workspace, snap_compare: Any) -> None:
+    async def open_form(pilot: Pilot[None]) -> None:
+        await to_log(pilot)
+        await pilot.press("n", "2", "f", "tab", "1")
+        await settle(pilot)
+
+    assert snap_compare(log_app(device_ws), terminal_size=SIZE, run_before=open_form)
