@@ -13,7 +13,6 @@ import random
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.records import Plan, SolverReport
@@ -24,10 +23,24 @@ from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
 
 ROOT = Path(__file__).resolve().parent.parent
-SKILLS = ["romanian_speaker", "female_officer", "first_responder", "detective", "driver",
-          "interpreter"]
-TYPES = ["brothel", "homeless_shelter", "car_wash", "nail_bar", "construction_site",
-         "recruitment_agency", "overcrowded_house", "street_or_transport_hub"]
+SKILLS = [
+    "romanian_speaker",
+    "female_officer",
+    "first_responder",
+    "detective",
+    "driver",
+    "interpreter",
+]
+TYPES = [
+    "brothel",
+    "homeless_shelter",
+    "car_wash",
+    "nail_bar",
+    "construction_site",
+    "recruitment_agency",
+    "overcrowded_house",
+    "street_or_transport_hub",
+]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -36,46 +49,99 @@ def large_playbook(seed: int = 1, teams: int = 40, activities: int = 100) -> Pla
     rng = random.Random(seed)
     start = date(2024, 3, 4)
     dates = [start + timedelta(d) for d in range(14)]
-    bases = [{"id": f"station-{i}", "name": f"Station {i}", "type": "police_station",
-              "location": [51.50 + 0.05 * i, -0.20 + 0.03 * (i % 2)]} for i in range(4)]
-    venues = bases + [{"id": f"venue-{i}", "name": f"Venue {i}", "type": rng.choice(TYPES),
-                       "location": [round(rng.uniform(51.45, 51.70), 5),
-                                    round(rng.uniform(-0.35, -0.05), 5)]} for i in range(200)]
+    bases = [
+        {
+            "id": f"station-{i}",
+            "name": f"Station {i}",
+            "type": "police_station",
+            "location": [51.50 + 0.05 * i, -0.20 + 0.03 * (i % 2)],
+        }
+        for i in range(4)
+    ]
+    venues = bases + [
+        {
+            "id": f"venue-{i}",
+            "name": f"Venue {i}",
+            "type": rng.choice(TYPES),
+            "location": [round(rng.uniform(51.45, 51.70), 5), round(rng.uniform(-0.35, -0.05), 5)],
+        }
+        for i in range(200)
+    ]
     roster, team_list = [], []
     for t in range(teams):
         members = []
         days = sorted(rng.sample(range(7), 5))
         for m in range(3):
-            agency = "met_police" if m < 2 else rng.choice(["anitp", "justice_and_care",
-                                                            "met_police"])
-            roster.append({"id": f"p{t}-{m}", "name": f"Officer {t}-{m}", "agency": agency,
-                           "skills": rng.sample(SKILLS, rng.randint(1, 2)),
-                           "available": [{"days": [DAYS[d] for d in days],
-                                          "from": "06:00", "to": "23:30"}]})
+            agency = (
+                "met_police" if m < 2 else rng.choice(["anitp", "justice_and_care", "met_police"])
+            )
+            roster.append(
+                {
+                    "id": f"p{t}-{m}",
+                    "name": f"Officer {t}-{m}",
+                    "agency": agency,
+                    "skills": rng.sample(SKILLS, rng.randint(1, 2)),
+                    "available": [
+                        {"days": [DAYS[d] for d in days], "from": "06:00", "to": "23:30"}
+                    ],
+                }
+            )
             members.append(f"p{t}-{m}")
-        team_list.append({"id": f"team-{t:02d}", "name": f"Team {t}", "members": members,
-                          "base": bases[t % len(bases)]["id"]})
+        team_list.append(
+            {
+                "id": f"team-{t:02d}",
+                "name": f"Team {t}",
+                "members": members,
+                "base": bases[t % len(bases)]["id"],
+            }
+        )
     acts = []
     for a in range(activities):
         begin = rng.randint(7, 18)
         length = rng.randint(2, 5)
         chosen = rng.sample(range(200), 5)
-        acts.append({
-            "id": f"act-{a:03d}", "name": f"Activity {a}", "venues": [f"venue-{i}" for i in chosen],
-            "when": [{"dates": [d.isoformat() for d in sorted(rng.sample(dates, 2))],
-                      "from": f"{begin:02d}:00", "to": f"{min(begin + length, 23):02d}:00"}],
-            "duration": rng.choice([30, 45, 60, 90]),
-            "requires": {"skills": rng.sample(SKILLS[:4], rng.randint(1, 2)),
-                         "partners": rng.choice([[], [], [], ["anitp"], ["justice_and_care"]])},
-            "priority": rng.randint(1, 5)})
-    return Playbook.model_validate({
-        "operation": {"id": "large", "name": "Generated large operation",
-                      "start": dates[0].isoformat(), "end": dates[-1].isoformat(),
-                      "area": {"name": "London", "centre": [51.55, -0.2]}},
-        "partners": ["met_police", "anitp", "justice_and_care"], "roster": roster,
-        "teams": team_list, "venues": venues, "activities": acts,
-        "rules": {"max_hours_per_day": 10, "min_rest_hours": 11, "travel_speed_kmh": 30,
-                  "team": {"min_size": 2}}})
+        acts.append(
+            {
+                "id": f"act-{a:03d}",
+                "name": f"Activity {a}",
+                "venues": [f"venue-{i}" for i in chosen],
+                "when": [
+                    {
+                        "dates": [d.isoformat() for d in sorted(rng.sample(dates, 2))],
+                        "from": f"{begin:02d}:00",
+                        "to": f"{min(begin + length, 23):02d}:00",
+                    }
+                ],
+                "duration": rng.choice([30, 45, 60, 90]),
+                "requires": {
+                    "skills": rng.sample(SKILLS[:4], rng.randint(1, 2)),
+                    "partners": rng.choice([[], [], [], ["anitp"], ["justice_and_care"]]),
+                },
+                "priority": rng.randint(1, 5),
+            }
+        )
+    return Playbook.model_validate(
+        {
+            "operation": {
+                "id": "large",
+                "name": "Generated large operation",
+                "start": dates[0].isoformat(),
+                "end": dates[-1].isoformat(),
+                "area": {"name": "London", "centre": [51.55, -0.2]},
+            },
+            "partners": ["met_police", "anitp", "justice_and_care"],
+            "roster": roster,
+            "teams": team_list,
+            "venues": venues,
+            "activities": acts,
+            "rules": {
+                "max_hours_per_day": 10,
+                "min_rest_hours": 11,
+                "travel_speed_kmh": 30,
+                "team": {"min_size": 2},
+            },
+        }
+    )
 
 
 def greedy_plan(playbook: Playbook) -> tuple[Plan, float]:
@@ -91,9 +157,17 @@ def greedy_plan(playbook: Playbook) -> tuple[Plan, float]:
 def row(case: str, method: str, plan: Plan, seconds: float, bound: float | None) -> list[str]:
     objective = objective_of(plan)
     ratio = f"{objective / bound:.1%}" if bound else "-"
-    return [case, method, f"{seconds:.1f}", plan.solver.status, f"{objective:,}",
-            f"{bound:,.0f}" if bound else "-", f"{plan.solver.gap:.2%}" if bound else "-", ratio,
-            f"{len(plan.assignments)}/{len(plan.visits)}"]
+    return [
+        case,
+        method,
+        f"{seconds:.1f}",
+        plan.solver.status,
+        f"{objective:,}",
+        f"{bound:,.0f}" if bound else "-",
+        f"{plan.solver.gap:.2%}" if bound else "-",
+        ratio,
+        f"{len(plan.assignments)}/{len(plan.visits)}",
+    ]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -104,8 +178,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
     cases: list[tuple[str, Playbook, float]] = [
-        ("barnet", load_playbook(ROOT / "playbooks" / "barnet-week-of-action.yaml"),
-         args.barnet_time_limit),
+        (
+            "barnet",
+            load_playbook(ROOT / "playbooks" / "barnet-week-of-action.yaml"),
+            args.barnet_time_limit,
+        ),
         ("large", large_playbook(), args.large_time_limit),
     ]
     rows: list[list[str]] = []
@@ -118,13 +195,22 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(row(name, f"CP-SAT {limit:g} s", plan, seconds, plan.solver.bound))
         beats = objective_of(plan) > objective_of(base)
         rows.append([name, "solver beats greedy", "", "", "yes" if beats else "NO", "", "", "", ""])
-    head = ["case", "method", "time s", "status", "objective", "bound", "gap", "obj/bound",
-            "covered"]
+    head = [
+        "case",
+        "method",
+        "time s",
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "obj/bound",
+        "covered",
+    ]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
     print("  ".join("-" * w for w in widths))
     for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)))
 
 
 if __name__ == "__main__":

@@ -99,7 +99,7 @@ def playbooks(draw: st.DrawFn) -> Playbook:
 def _feasible(team: TeamFacts, visits: list[Visit], rules: Rules) -> bool:
     """Some order with earliest starts fits every window, availability and travel."""
     spans = [team.start_spans(v) for v in visits]
-    if any(team.missing(v) or not s for v, s in zip(visits, spans)):
+    if any(team.missing(v) or not s for v, s in zip(visits, spans, strict=False)):
         return False
     for order in itertools.permutations(range(len(visits))):
         ready, place, ok = -(10**9), None, True
@@ -120,11 +120,11 @@ def brute_force(playbook: Playbook) -> int:
     visits, teams, rules = expand_visits(playbook), all_team_facts(playbook), Rules(playbook)
     best = 0
     for choice in itertools.product([None, *teams], repeat=len(visits)):
-        covered = sum(v.priority for v, t in zip(visits, choice) if t is not None)
+        covered = sum(v.priority for v, t in zip(visits, choice, strict=False) if t is not None)
         if covered <= best:
             continue
         if all(
-            _feasible(teams[t], [v for v, c in zip(visits, choice) if c == t], rules) for t in teams
+            _feasible(teams[t], [v for v, c in zip(visits, choice, strict=False) if c == t], rules) for t in teams
         ):
             best = covered
     return best

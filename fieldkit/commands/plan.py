@@ -25,8 +25,11 @@ class PlanGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage("fieldkit plan", "PLAYBOOK [--op NAME] [--time-limit S] [--seed N] "
-                              "[--lock FILE] [--json]\n       fieldkit plan check PLAN_JSON")
+        formatter.write_usage(
+            "fieldkit plan",
+            "PLAYBOOK [--op NAME] [--time-limit S] [--seed N] "
+            "[--lock FILE] [--json]\n       fieldkit plan check PLAN_JSON",
+        )
 
 
 @click.group("plan", cls=PlanGroup, no_args_is_help=True)
@@ -41,16 +44,39 @@ def plan() -> None:
 
 @plan.command(_RUN, hidden=True)
 @click.argument("playbook", type=click.Path(path_type=Path))
-@click.option("--op", "op_name", default=None, help="Folder name under ops/ (default: operation.id).")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds the solver may take.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Solver seed (same seed, same plan).")
-@click.option("--lock", "lock_file", type=click.Path(path_type=Path), default=None,
-              help="YAML/JSON list of {visit, team, start} to keep as they are.")
-@click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON (docs/plan-json.md).")
+@click.option(
+    "--op", "op_name", default=None, help="Folder name under ops/ (default: operation.id)."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds the solver may take.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Solver seed (same seed, same plan)."
+)
+@click.option(
+    "--lock",
+    "lock_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="YAML/JSON list of {visit, team, start} to keep as they are.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a summary as JSON (docs/plan-json.md)."
+)
 @workspace_option
-def run_playbook(playbook: Path, op_name: str | None, time_limit: float, seed: int,
-                 lock_file: Path | None, as_json: bool, workspace: Path | None) -> None:
+def run_playbook(
+    playbook: Path,
+    op_name: str | None,
+    time_limit: float,
+    seed: int,
+    lock_file: Path | None,
+    as_json: bool,
+    workspace: Path | None,
+) -> None:
     """Solve PLAYBOOK and write ops/NAME/."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -71,19 +97,30 @@ def run_playbook(playbook: Path, op_name: str | None, time_limit: float, seed: i
         raise UserError(f'--op "{name}" is not a folder name (letters, digits, - _ .)')
     locks = read_locks(lock_file) if lock_file else None
     book = geocode_playbook(book, ws.ops / CACHE_NAME)
-    with Progress(TextColumn("[bold]solving[/]"), BarColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]solving[/]"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err_console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("searching", total=time_limit)
 
         def report(p: SolveProgress) -> None:
-            bar.update(task, completed=min(p.seconds, time_limit),
-                       description=f"plan {p.solutions}: objective {p.objective:,.0f} "
-                                   f"bound {p.bound:,.0f}")
+            bar.update(
+                task,
+                completed=min(p.seconds, time_limit),
+                description=f"plan {p.solutions}: objective {p.objective:,.0f} "
+                f"bound {p.bound:,.0f}",
+            )
 
         result = solve(book, locks=locks, time_limit=time_limit, seed=seed, progress=report)
     folder = ws.ops / name
     doc, files = write_plan(result, folder, playbook, ws.root)
-    shown = folder.relative_to(ws.root).as_posix() if folder.is_relative_to(ws.root) else str(folder)
+    shown = (
+        folder.relative_to(ws.root).as_posix() if folder.is_relative_to(ws.root) else str(folder)
+    )
     if as_json:
         click.echo(json.dumps(summary_dict(doc, shown, files), indent=2))
         return
@@ -92,9 +129,11 @@ def run_playbook(playbook: Path, op_name: str | None, time_limit: float, seed: i
 
 def _print_summary(doc: dict[str, Any], folder: str) -> None:
     s = doc["solver"]
-    console.print(f"{doc['operation']['name']}: {s['covered_visits']} of {s['total_visits']} "
-                  f"visits planned ({s['status']}, objective {s['objective']:,.0f}, bound "
-                  f"{s['bound']:,.0f}, gap {s['gap']:.2%}, {s['seconds']:.1f} s)")
+    console.print(
+        f"{doc['operation']['name']}: {s['covered_visits']} of {s['total_visits']} "
+        f"visits planned ({s['status']}, objective {s['objective']:,.0f}, bound "
+        f"{s['bound']:,.0f}, gap {s['gap']:.2%}, {s['seconds']:.1f} s)"
+    )
     for entry in doc["unassigned"]:
         console.print(f"  not planned: {entry['visit']}")
         for reason in entry["reasons"]:
@@ -113,8 +152,11 @@ def check(plan_json: Path, workspace: Path | None) -> None:
 
     if not plan_json.is_file():
         raise UserError(f"{plan_json}: no such plan file")
-    ws = (resolve_workspace(workspace) if workspace
-          else find_workspace(start=plan_json.resolve().parent))
+    ws = (
+        resolve_workspace(workspace)
+        if workspace
+        else find_workspace(start=plan_json.resolve().parent)
+    )
     doc, book, warnings = load_plan_file(plan_json, ws.root)
     for warning in warnings:
         click.echo(warning, err=True)
@@ -124,8 +166,9 @@ def check(plan_json: Path, workspace: Path | None) -> None:
             click.echo(f"{plan_json}: {problem}", err=True)
         click.echo(f"{plan_json}: {len(problems)} violation(s)", err=True)
         sys.exit(2)
-    console.print(f"{plan_json}: ok ({len(doc.get('assignments', []))} assignments keep every "
-                  "hard rule)")
+    console.print(
+        f"{plan_json}: ok ({len(doc.get('assignments', []))} assignments keep every hard rule)"
+    )
 
 
 COMMANDS = [plan]

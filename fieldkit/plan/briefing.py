@@ -11,7 +11,9 @@ from fieldkit.plan.instructions import special_instructions
 from fieldkit.plan.records import Plan
 from fieldkit.plan.visits import Clock
 
-Block = tuple[Any, ...]  # ("h", level, text) | ("p", text) | ("ul", [items]) | ("table", head, rows)
+Block = tuple[
+    Any, ...
+]  # ("h", level, text) | ("p", text) | ("ul", [items]) | ("table", head, rows)
 
 
 def briefing_blocks(plan: Plan) -> list[Block]:
@@ -21,14 +23,18 @@ def briefing_blocks(plan: Plan) -> list[Block]:
     book = pb.codebook
     blocks: list[Block] = [
         ("h", 1, f"Briefing: {op.name}"),
-        ("p", f"Operation {op.id}, {op.start:%a %d %b %Y} to {op.end:%a %d %b %Y} "
-              f"({op.timezone}), {op.area.name}." + (f" Lead: {op.lead}." if op.lead else "")),
+        (
+            "p",
+            f"Operation {op.id}, {op.start:%a %d %b %Y} to {op.end:%a %d %b %Y} "
+            f"({op.timezone}), {op.area.name}." + (f" Lead: {op.lead}." if op.lead else ""),
+        ),
         ("h", 2, "Helplines"),
-        ("ul", [f"{h.name}: {h.phone}" + (f" ({h.hours})" if h.hours else "")
-                for h in pb.helplines]),
+        (
+            "ul",
+            [f"{h.name}: {h.phone}" + (f" ({h.hours})" if h.hours else "") for h in pb.helplines],
+        ),
         ("h", 2, "Indicator checklist / Lista de indicatori"),
-        ("table", ["Sign (English)", "Semn (română)"],
-         [[i.en, i.ro] for i in book.indicators]),
+        ("table", ["Sign (English)", "Semn (română)"], [[i.en, i.ro] for i in book.indicators]),
     ]
     by_day: dict[date, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for a in plan.assignments:
@@ -41,24 +47,51 @@ def briefing_blocks(plan: Plan) -> list[Block]:
             items = sorted(by_day[day].get(team.id, []), key=lambda a: a.start)
             if not items:
                 continue
-            blocks.append(("h", 3, f"Assignment list: {team.name}"
-                           + (f" ({team.call_sign})" if team.call_sign else "")))
-            blocks.append(("table", ["Member", "Agency", "Skills", "Contact"], [
-                [p.name, book.partners.get(p.agency).en if book.partners.get(p.agency)  # type: ignore[union-attr]
-                 else p.agency, ", ".join(p.skills), p.contact or ""]
-                for p in (pb.person(m) for m in team.members)]))
+            blocks.append(
+                (
+                    "h",
+                    3,
+                    f"Assignment list: {team.name}"
+                    + (f" ({team.call_sign})" if team.call_sign else ""),
+                )
+            )
+            blocks.append(
+                (
+                    "table",
+                    ["Member", "Agency", "Skills", "Contact"],
+                    [
+                        [
+                            p.name,
+                            book.partners.get(p.agency).en
+                            if book.partners.get(p.agency)  # type: ignore[union-attr]
+                            else p.agency,
+                            ", ".join(p.skills),
+                            p.contact or "",
+                        ]
+                        for p in (pb.person(m) for m in team.members)
+                    ],
+                )
+            )
             base = pb.venue(team.base).name if team.base else "first venue"
             blocks.append(("p", f"Reporting location: {base}."))
             rows = []
             for a in items:
                 v = plan.visit(a.visit)
-                rows.append([f"{clock.moment(a.start):%H:%M}-{clock.moment(a.end):%H:%M}",
-                             pb.venue(v.venue).name, v.activity_name, f"{a.travel_min} min"])
+                rows.append(
+                    [
+                        f"{clock.moment(a.start):%H:%M}-{clock.moment(a.end):%H:%M}",
+                        pb.venue(v.venue).name,
+                        v.activity_name,
+                        f"{a.travel_min} min",
+                    ]
+                )
             blocks.append(("table", ["Time", "Venue", "Activity", "Travel before"], rows))
             notes = []
             for a in items:
                 for line in special_instructions(plan, a):
-                    notes.append(f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}")
+                    notes.append(
+                        f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}"
+                    )
             blocks.append(("h", 4, "Special instructions"))
             blocks.append(("ul", notes or ["none"]))
     if plan.unassigned:
@@ -89,16 +122,21 @@ def briefing_markdown(plan: Plan) -> str:
     return "\n".join(out)
 
 
-STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;"
-         "padding:.2em .5em;text-align:left}h2{border-bottom:2px solid #333;margin-top:2em}"
-         "@media print{h2{page-break-before:always}}")
+STYLE = (
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
+    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;"
+    "padding:.2em .5em;text-align:left}h2{border-bottom:2px solid #333;margin-top:2em}"
+    "@media print{h2{page-break-before:always}}"
+)
 
 
 def briefing_html(plan: Plan) -> str:
     e = html.escape
-    out = ["<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{e(plan.playbook.operation.name)}</title><style>{STYLE}</style></head><body>"]
+    out = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(plan.playbook.operation.name)}</title><style>{STYLE}</style></head><body>",
+    ]
     for block in briefing_blocks(plan):
         kind = block[0]
         if kind == "h":
@@ -109,8 +147,9 @@ def briefing_html(plan: Plan) -> str:
             out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
         else:
             head = "".join(f"<th>{e(h)}</th>" for h in block[1])
-            rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>"
-                           for r in block[2])
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in block[2]
+            )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -22,14 +22,20 @@ def _make_up(playbook: Playbook, doc_teams: list[dict[str, Any]]) -> list[str]:
             continue
         members = [m.get("id") for m in entry.get("members", [])]
         if members != list(team.members):
-            out.append(f"team: {team.id}'s members in the plan ({', '.join(map(str, members))}) "
-                       f"differ from the playbook ({', '.join(team.members)})")
+            out.append(
+                f"team: {team.id}'s members in the plan ({', '.join(map(str, members))}) "
+                f"differ from the playbook ({', '.join(team.members)})"
+            )
     for team in playbook.teams:
         people = [playbook.person(m) for m in team.members]
         if len(people) < rules.min_size:
-            out.append(f"team make-up: {team.id} has {len(people)} members; min_size is {rules.min_size}")
+            out.append(
+                f"team make-up: {team.id} has {len(people)} members; min_size is {rules.min_size}"
+            )
         if rules.max_size is not None and len(people) > rules.max_size:
-            out.append(f"team make-up: {team.id} has {len(people)} members; max_size is {rules.max_size}")
+            out.append(
+                f"team make-up: {team.id} has {len(people)} members; max_size is {rules.max_size}"
+            )
         for skill in rules.every_team_has:
             if not any(skill in p.skills for p in people):
                 out.append(f"team make-up: {team.id} has no member with {skill} (every_team_has)")
@@ -53,12 +59,19 @@ def check_plan(doc: dict[str, Any], playbook: Playbook) -> list[str]:
         v = visits.get(vid)
         if v is None:
             continue
-        expected = {"window_start": rules.clock.iso(v.window[0]),
-                    "window_end": rules.clock.iso(v.window[1]), "duration_min": v.duration,
-                    "skills": list(v.skills), "partners": list(v.partners), "venue": v.venue}
+        expected = {
+            "window_start": rules.clock.iso(v.window[0]),
+            "window_end": rules.clock.iso(v.window[1]),
+            "duration_min": v.duration,
+            "skills": list(v.skills),
+            "partners": list(v.partners),
+            "venue": v.venue,
+        }
         for key, value in expected.items():
             if entry.get(key) != value:
-                out.append(f"visits: {vid} {key} is {entry.get(key)!r}; the playbook says {value!r}")
+                out.append(
+                    f"visits: {vid} {key} is {entry.get(key)!r}; the playbook says {value!r}"
+                )
     items: dict[str, list[Item]] = defaultdict(list)
     counts = Counter(a.get("visit") for a in doc.get("assignments", []))
     for vid, n in counts.items():
@@ -79,8 +92,10 @@ def check_plan(doc: dict[str, Any], playbook: Playbook) -> list[str]:
             out.append(f"assignments: {vid} has no valid start/end (ISO 8601 with offset)")
             continue
         if end - start != visits[vid].duration:
-            out.append(f"duration: {vid} lasts {end - start} min; the activity takes "
-                       f"{visits[vid].duration} min")
+            out.append(
+                f"duration: {vid} lasts {end - start} min; the activity takes "
+                f"{visits[vid].duration} min"
+            )
         items[tid].append((visits[vid], start))
     for tid, team_items in sorted(items.items()):
         out += [str(b) for b in rules.team_rules(teams[tid], team_items)]

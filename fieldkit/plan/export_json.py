@@ -41,21 +41,39 @@ def operation_dict(plan: Plan) -> dict[str, Any]:
         "start": op.start.isoformat(),
         "end": op.end.isoformat(),
         "timezone": op.timezone,
-        "area": {"name": op.area.name, "centre": list(op.area.centre),
-                 "outline": [list(p) for p in op.area.outline] if op.area.outline else None},
+        "area": {
+            "name": op.area.name,
+            "centre": list(op.area.centre),
+            "outline": [list(p) for p in op.area.outline] if op.area.outline else None,
+        },
     }
 
 
 def member_dicts(plan: Plan, team_id: str) -> list[dict[str, Any]]:
     team = plan.playbook.team(team_id)
-    return [{"id": p.id, "name": p.name, "agency": p.agency, "skills": list(p.skills),
-             "contact": p.contact} for p in (plan.playbook.person(m) for m in team.members)]
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "agency": p.agency,
+            "skills": list(p.skills),
+            "contact": p.contact,
+        }
+        for p in (plan.playbook.person(m) for m in team.members)
+    ]
 
 
 def venue_dicts(plan: Plan) -> list[dict[str, Any]]:
-    return [{"id": v.id, "name": v.name, "type": v.type,
-             "lat": v.location[0] if v.location else None,
-             "lon": v.location[1] if v.location else None} for v in plan.playbook.venues]
+    return [
+        {
+            "id": v.id,
+            "name": v.name,
+            "type": v.type,
+            "lat": v.location[0] if v.location else None,
+            "lon": v.location[1] if v.location else None,
+        }
+        for v in plan.playbook.venues
+    ]
 
 
 def plan_dict(plan: Plan, playbook_path: str, playbook_sha256: str) -> dict[str, Any]:
@@ -65,31 +83,61 @@ def plan_dict(plan: Plan, playbook_path: str, playbook_sha256: str) -> dict[str,
     return {
         "format": FORMAT,
         "operation": operation_dict(plan),
-        "teams": [{
-            "id": t.id, "name": t.name, "call_sign": t.call_sign, "base": t.base,
-            "members": member_dicts(plan, t.id),
-            "skills": sorted(plan.teams[t.id].skills),
-            "partners": sorted(plan.teams[t.id].partners),
-        } for t in plan.playbook.teams],
+        "teams": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "call_sign": t.call_sign,
+                "base": t.base,
+                "members": member_dicts(plan, t.id),
+                "skills": sorted(plan.teams[t.id].skills),
+                "partners": sorted(plan.teams[t.id].partners),
+            }
+            for t in plan.playbook.teams
+        ],
         "venues": venue_dicts(plan),
-        "visits": [{
-            "id": v.id, "activity": v.activity, "activity_name": v.activity_name,
-            "venue": v.venue, "day": v.day.isoformat(),
-            "window_start": clock.iso(v.window[0]), "window_end": clock.iso(v.window[1]),
-            "duration_min": v.duration, "skills": list(v.skills), "partners": list(v.partners),
-            "priority": v.priority, "lead": v.lead,
-        } for v in plan.visits],
-        "assignments": [{
-            "visit": a.visit, "team": a.team, "start": clock.iso(a.start),
-            "end": clock.iso(a.end), "travel_min": a.travel_min, "locked": a.locked,
-        } for a in plan.assignments],
-        "unassigned": [{"visit": vid, "reasons": reasons}
-                       for vid, reasons in plan.unassigned.items()],
+        "visits": [
+            {
+                "id": v.id,
+                "activity": v.activity,
+                "activity_name": v.activity_name,
+                "venue": v.venue,
+                "day": v.day.isoformat(),
+                "window_start": clock.iso(v.window[0]),
+                "window_end": clock.iso(v.window[1]),
+                "duration_min": v.duration,
+                "skills": list(v.skills),
+                "partners": list(v.partners),
+                "priority": v.priority,
+                "lead": v.lead,
+            }
+            for v in plan.visits
+        ],
+        "assignments": [
+            {
+                "visit": a.visit,
+                "team": a.team,
+                "start": clock.iso(a.start),
+                "end": clock.iso(a.end),
+                "travel_min": a.travel_min,
+                "locked": a.locked,
+            }
+            for a in plan.assignments
+        ],
+        "unassigned": [
+            {"visit": vid, "reasons": reasons} for vid, reasons in plan.unassigned.items()
+        ],
         "solver": {
-            "status": s.status, "objective": s.objective, "bound": s.bound,
-            "gap": round(s.gap, 6), "seconds": round(s.seconds, 3), "seed": s.seed,
-            "time_limit": s.time_limit, "covered_visits": len(plan.assignments),
-            "total_visits": len(plan.visits), "covered_priority": s.covered_priority,
+            "status": s.status,
+            "objective": s.objective,
+            "bound": s.bound,
+            "gap": round(s.gap, 6),
+            "seconds": round(s.seconds, 3),
+            "seed": s.seed,
+            "time_limit": s.time_limit,
+            "covered_visits": len(plan.assignments),
+            "total_visits": len(plan.visits),
+            "covered_priority": s.covered_priority,
             "total_priority": sum(v.priority for v in plan.visits),
         },
         "playbook": {"path": playbook_path, "sha256": playbook_sha256},

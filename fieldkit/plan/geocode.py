@@ -38,8 +38,9 @@ def read_cache(path: Path) -> dict[str, list[float]]:
     return {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 2}
 
 
-def nominatim_lookup(domain: str | None = None, scheme: str | None = None,
-                     timeout: float = 10) -> Callable[[str], tuple[float, float] | None]:
+def nominatim_lookup(
+    domain: str | None = None, scheme: str | None = None, timeout: float = 10
+) -> Callable[[str], tuple[float, float] | None]:
     """A one-request-a-second lookup with geopy's Nominatim client (domain/scheme from env)."""
     from geopy.extra.rate_limiter import RateLimiter
     from geopy.geocoders import Nominatim
@@ -50,8 +51,9 @@ def nominatim_lookup(domain: str | None = None, scheme: str | None = None,
         scheme=scheme or os.environ.get("FIELDKIT_NOMINATIM_SCHEME", "https"),
         timeout=timeout,
     )
-    limited = RateLimiter(client.geocode, min_delay_seconds=1, max_retries=0,
-                          swallow_exceptions=False)
+    limited = RateLimiter(
+        client.geocode, min_delay_seconds=1, max_retries=0, swallow_exceptions=False
+    )
 
     def lookup(address: str) -> tuple[float, float] | None:
         found: Any = limited(address, exactly_one=True)
@@ -60,8 +62,11 @@ def nominatim_lookup(domain: str | None = None, scheme: str | None = None,
     return lookup
 
 
-def geocode_playbook(playbook: Playbook, cache_path: Path,
-                     lookup: Callable[[str], tuple[float, float] | None] | None = None) -> Playbook:
+def geocode_playbook(
+    playbook: Playbook,
+    cache_path: Path,
+    lookup: Callable[[str], tuple[float, float] | None] | None = None,
+) -> Playbook:
     """The playbook with every address-only venue located; GeocodeError names those that fail."""
     wanted = [v for v in playbook.venues if v.location is None and v.address]
     if not wanted:
@@ -91,8 +96,12 @@ def geocode_playbook(playbook: Playbook, cache_path: Path,
         write_atomic(cache_path, json.dumps(cache, indent=2, sort_keys=True) + "\n")
     if failed:
         lines = "\n".join(f"  {vid}: {why}" for vid, why in failed.items())
-        raise GeocodeError("these venues still need coordinates (add location: [lat, lon] to the "
-                           f"playbook, or plan again with a network):\n{lines}")
-    venues = [v.model_copy(update={"location": located[v.id]}) if v.id in located else v
-              for v in playbook.venues]
+        raise GeocodeError(
+            "these venues still need coordinates (add location: [lat, lon] to the "
+            f"playbook, or plan again with a network):\n{lines}"
+        )
+    venues = [
+        v.model_copy(update={"location": located[v.id]}) if v.id in located else v
+        for v in playbook.venues
+    ]
     return playbook.model_copy(update={"venues": venues})

@@ -6,9 +6,13 @@ from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
 
-def greedy(visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules,
-           locks: dict[str, tuple[str, int]] | None = None,
-           extra: list[Visit] | None = None) -> dict[str, tuple[str, int]]:
+def greedy(
+    visits: list[Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    locks: dict[str, tuple[str, int]] | None = None,
+    extra: list[Visit] | None = None,
+) -> dict[str, tuple[str, int]]:
     """Visits by window end (then priority): the team that can start it earliest gets it.
 
     `locks` are kept as they are; `extra` are visits (not to plan) that locks may refer to.

@@ -20,17 +20,30 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
     assignments = []
     for a in plan.of_team(team_id):
         v = plan.visit(a.visit)
-        assignments.append({
-            "visit": v.id, "activity": v.activity, "activity_name": v.activity_name,
-            "venue": v.venue, "start": clock.iso(a.start), "end": clock.iso(a.end),
-            "partners": list(v.partners), "skills": list(v.skills), "lead": v.lead,
-            "instructions": special_instructions(plan, a), "priority": v.priority,
-        })
+        assignments.append(
+            {
+                "visit": v.id,
+                "activity": v.activity,
+                "activity_name": v.activity_name,
+                "venue": v.venue,
+                "start": clock.iso(a.start),
+                "end": clock.iso(a.end),
+                "partners": list(v.partners),
+                "skills": list(v.skills),
+                "lead": v.lead,
+                "instructions": special_instructions(plan, a),
+                "priority": v.priority,
+            }
+        )
     return {
         "format": FORMAT,
         "operation": operation_dict(plan),
-        "team": {"id": team.id, "name": team.name, "call_sign": team.call_sign,
-                 "members": member_dicts(plan, team.id)},
+        "team": {
+            "id": team.id,
+            "name": team.name,
+            "call_sign": team.call_sign,
+            "members": member_dicts(plan, team.id),
+        },
         "assignments": assignments,
         "venues": venue_dicts(plan),
         "codes": pb.codebook.to_dict(),

@@ -37,8 +37,9 @@ def read_locks(path: Path) -> list[Lock]:
     try:
         data: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
-        raise LockError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: "
-                        f"{exc}") from None
+        raise LockError(
+            f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
+        ) from None
     if isinstance(data, dict) and "locks" in data:
         data = data["locks"]
     if not isinstance(data, list):
@@ -58,20 +59,26 @@ def _minute(lock: Lock, visit: Visit, rules: Rules) -> int:
     try:
         if len(text) <= 5 and ":" in text:
             hour, minute = (int(p) for p in text.split(":"))
-            return rules.clock.minute(datetime.combine(
-                visit.day, datetime.min.time().replace(hour=hour, minute=minute),
-                tzinfo=rules.clock.zone))
+            return rules.clock.minute(
+                datetime.combine(
+                    visit.day,
+                    datetime.min.time().replace(hour=hour, minute=minute),
+                    tzinfo=rules.clock.zone,
+                )
+            )
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise LockError(f'lock of {visit.id}: start "{lock.start}" is not "HH:MM" or an ISO '
-                        "date-time") from None
+        raise LockError(
+            f'lock of {visit.id}: start "{lock.start}" is not "HH:MM" or an ISO date-time'
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=rules.clock.zone)
     return rules.clock.minute(moment)
 
 
-def resolve_locks(locks: list[Lock], visits: list[Visit], teams: dict[str, TeamFacts],
-                  rules: Rules) -> dict[str, tuple[str, int]]:
+def resolve_locks(
+    locks: list[Lock], visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules
+) -> dict[str, tuple[str, int]]:
     """visit id -> (team, start minute); LockError naming each unknown id or broken rule."""
     index = {v.id: v for v in visits}
     problems: list[str] = []
@@ -82,8 +89,9 @@ def resolve_locks(locks: list[Lock], visits: list[Visit], teams: dict[str, TeamF
             problems.append(f"lock: unknown visit {lock.visit}{did_you_mean(lock.visit, index)}")
             continue
         if lock.team not in teams:
-            problems.append(f"lock of {lock.visit}: unknown team {lock.team}"
-                            f"{did_you_mean(lock.team, teams)}")
+            problems.append(
+                f"lock of {lock.visit}: unknown team {lock.team}{did_you_mean(lock.team, teams)}"
+            )
             continue
         if lock.visit in out:
             problems.append(f"lock: visit {lock.visit} is locked twice")

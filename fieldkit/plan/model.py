@@ -44,8 +44,14 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.count += 1
         if self.progress is not None:
-            self.progress(SolveProgress(self.ObjectiveValue(), self.BestObjectiveBound(),
-                                        walltime.monotonic() - self.started, self.count))
+            self.progress(
+                SolveProgress(
+                    self.ObjectiveValue(),
+                    self.BestObjectiveBound(),
+                    walltime.monotonic() - self.started,
+                    self.count,
+                )
+            )
 
 
 def solve_model(
@@ -110,7 +116,9 @@ def solve_model(
         for t in teams:
             if (v.id, t) in x:
                 by_team_day[t, v.day].append(v)
-    shifts: dict[str, list[tuple[date, cp_model.IntVar, cp_model.IntVar, cp_model.IntVar, int, int]]]
+    shifts: dict[
+        str, list[tuple[date, cp_model.IntVar, cp_model.IntVar, cp_model.IntVar, int, int]]
+    ]
     shifts = defaultdict(list)
     for (t, day), day_visits in sorted(by_team_day.items()):
         team = teams[t]
@@ -168,7 +176,7 @@ def solve_model(
         shift_of[t, day] = (works, s_shift, e_shift, overtime, lo)
     for days in shifts.values():
         for i, (_, w1, _, e1, _, hi1) in enumerate(days):
-            for _, w2, s2, _, lo2, _ in days[i + 1:]:
+            for _, w2, s2, _, lo2, _ in days[i + 1 :]:
                 if hi1 + rules.rest_minutes <= lo2:
                     continue
                 model.add(s2 - e1 >= rules.rest_minutes).only_enforce_if([w1, w2])
@@ -202,11 +210,17 @@ def solve_model(
     return ModelResult(status, objective, bound, seconds, chosen)
 
 
-def _add_hint(model: cp_model.CpModel, hint: dict[str, tuple[str, int]], visits: list[Visit],
-              teams: dict[str, TeamFacts], rules: Rules,
-              x: dict[tuple[str, str], cp_model.IntVar], start: dict[str, cp_model.IntVar],
-              arc_of: dict[tuple[str, str | None, str | None], cp_model.IntVar],
-              shift_of: dict[tuple[str, date], tuple[Any, ...]]) -> None:
+def _add_hint(
+    model: cp_model.CpModel,
+    hint: dict[str, tuple[str, int]],
+    visits: list[Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    x: dict[tuple[str, str], cp_model.IntVar],
+    start: dict[str, cp_model.IntVar],
+    arc_of: dict[tuple[str, str | None, str | None], cp_model.IntVar],
+    shift_of: dict[tuple[str, date], tuple[Any, ...]],
+) -> None:
     """A complete hint (every variable) from a feasible schedule, so search starts from it."""
     index = {v.id: v for v in visits}
     usable = {vid: ts for vid, ts in hint.items() if (vid, ts[0]) in x}
@@ -227,7 +241,7 @@ def _add_hint(model: cp_model.CpModel, hint: dict[str, tuple[str, int]], visits:
             model.add_hint(overtime, 0)
             continue
         ids: list[str | None] = [None, *(v.id for _, v in route), None]
-        on_arcs.update((t, a, b) for a, b in zip(ids, ids[1:]))
+        on_arcs.update((t, a, b) for a, b in zip(ids, ids[1:], strict=False))
         begin, end = rules.shift(teams[t], [(v, s) for s, v in route])
         model.add_hint(s_shift, begin)
         model.add_hint(e_shift, end)

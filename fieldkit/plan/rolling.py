@@ -18,7 +18,6 @@ from fieldkit.plan.progress import ProgressCallback, SolveProgress
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
-
 #: The share of the time limit spent on the bound (each day alone, rest between days relaxed).
 BOUND_SHARE = 0.3
 #: Day by day, each visit is offered to this many of its nearest qualified teams (and the
@@ -26,28 +25,53 @@ BOUND_SHARE = 0.3
 TEAMS_PER_VISIT = 4
 
 
-def _bound(days: dict[date, list[Visit]], teams: dict[str, TeamFacts], rules: Rules,
-           locks: dict[str, tuple[str, int]], time_limit: float, seed: int, workers: int) -> float:
+def _bound(
+    days: dict[date, list[Visit]],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    locks: dict[str, tuple[str, int]],
+    time_limit: float,
+    seed: int,
+    workers: int,
+) -> float:
     """A true upper bound: with the rest rule between days dropped the days are independent,
     so the sum of each day's best bound bounds the whole operation."""
     total = 0.0
     for day in sorted(days):
         day_visits = days[day]
         ids = {v.id for v in day_visits}
-        coverable = float(sum(v.priority * COVER_WEIGHT for v in day_visits
-                              if any(not t.missing(v) and t.start_spans(v) for t in teams.values())))
-        result = solve_model(day_visits, teams, rules,
-                             {vid: ts for vid, ts in locks.items() if vid in ids},
-                             time_limit=max(0.3, time_limit / len(days)), seed=seed,
-                             workers=workers)
+        coverable = float(
+            sum(
+                v.priority * COVER_WEIGHT
+                for v in day_visits
+                if any(not t.missing(v) and t.start_spans(v) for t in teams.values())
+            )
+        )
+        result = solve_model(
+            day_visits,
+            teams,
+            rules,
+            {vid: ts for vid, ts in locks.items() if vid in ids},
+            time_limit=max(0.3, time_limit / len(days)),
+            seed=seed,
+            workers=workers,
+        )
         found = result.status in ("OPTIMAL", "FEASIBLE")
         total += min(coverable, result.bound) if found else coverable
     return total
 
 
-def solve_by_day(visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules,
-                 locks: dict[str, tuple[str, int]], *, time_limit: float, seed: int,
-                 workers: int, progress: ProgressCallback | None = None) -> ModelResult:
+def solve_by_day(
+    visits: list[Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    locks: dict[str, tuple[str, int]],
+    *,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    progress: ProgressCallback | None = None,
+) -> ModelResult:
     began = walltime.monotonic()
     days: dict[date, list[Visit]] = defaultdict(list)
     for v in visits:
@@ -66,16 +90,27 @@ def solve_by_day(visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules,
             mine = [(index[vid], s) for vid, (tt, s) in chosen.items() if tt == t]
             if mine:
                 last_day = max(v.day for v, _ in mine)
-                _, end = rules.shift(team, sorted(((v, s) for v, s in mine if v.day == last_day),
-                                                  key=lambda i: i[1]))
+                _, end = rules.shift(
+                    team, sorted(((v, s) for v, s in mine if v.day == last_day), key=lambda i: i[1])
+                )
                 not_before[t] = end + rules.rest_minutes
         day_locks = {vid: ts for vid, ts in locks.items() if index[vid].day == day}
-        hint_all = greedy(day_visits, teams, rules, {**chosen, **day_locks},
-                          extra=[index[vid] for vid in chosen])
+        hint_all = greedy(
+            day_visits, teams, rules, {**chosen, **day_locks}, extra=[index[vid] for vid in chosen]
+        )
         hint = {vid: ts for vid, ts in hint_all.items() if index[vid].day == day}
-        result = solve_model(day_visits, teams, rules, day_locks, time_limit=share, seed=seed,
-                             workers=workers, hint=hint, not_before=not_before,
-                             max_teams=TEAMS_PER_VISIT)
+        result = solve_model(
+            day_visits,
+            teams,
+            rules,
+            day_locks,
+            time_limit=share,
+            seed=seed,
+            workers=workers,
+            hint=hint,
+            not_before=not_before,
+            max_teams=TEAMS_PER_VISIT,
+        )
         if result.status not in ("OPTIMAL", "FEASIBLE"):
             result.chosen = hint
         chosen.update(result.chosen)

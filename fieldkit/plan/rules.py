@@ -52,21 +52,42 @@ class Rules:
         return start, end
 
     def visit_rules(self, team: TeamFacts, visit: Visit, start: int) -> list[Broken]:
-        out = [Broken("skills", f"{team.id} has no {s} for {visit.id}")
-               for s in visit.skills if s not in team.skills]
-        out += [Broken("partners", f"{team.id} has no member of {p} for {visit.id}")
-                for p in visit.partners if p not in team.partners]
+        out = [
+            Broken("skills", f"{team.id} has no {s} for {visit.id}")
+            for s in visit.skills
+            if s not in team.skills
+        ]
+        out += [
+            Broken("partners", f"{team.id} has no member of {p} for {visit.id}")
+            for p in visit.partners
+            if p not in team.partners
+        ]
         end = start + visit.duration
         if start < visit.window[0] or end > visit.window[1]:
-            out.append(Broken("window", f"{visit.id} at {self.when(start)}-{self.hhmm(end)} is "
-                              f"outside its window {self.span(visit.day, *visit.window)}"))
+            out.append(
+                Broken(
+                    "window",
+                    f"{visit.id} at {self.when(start)}-{self.hhmm(end)} is "
+                    f"outside its window {self.span(visit.day, *visit.window)}",
+                )
+            )
         elif not team.can_start(visit, start):
-            out.append(Broken("availability", f"not every member of {team.id} is available "
-                              f"{self.span(visit.day, start, end)} for {visit.id}"))
+            out.append(
+                Broken(
+                    "availability",
+                    f"not every member of {team.id} is available "
+                    f"{self.span(visit.day, start, end)} for {visit.id}",
+                )
+            )
         return out
 
-    def team_rules(self, team: TeamFacts, items: list[Item], days: set[date] | None = None,
-                   per_visit: bool = True) -> list[Broken]:
+    def team_rules(
+        self,
+        team: TeamFacts,
+        items: list[Item],
+        days: set[date] | None = None,
+        per_visit: bool = True,
+    ) -> list[Broken]:
         """Every rule broken by this team's schedule (only on `days` and their neighbours if given)."""
         out: list[Broken] = []
         by_day: dict[date, list[Item]] = defaultdict(list)
@@ -82,29 +103,47 @@ class Rules:
             if per_visit:
                 for visit, start in day_items:
                     out += self.visit_rules(team, visit, start)
-            for (a, sa), (b, sb) in zip(day_items, day_items[1:]):
+            for (a, sa), (b, sb) in zip(day_items, day_items[1:], strict=False):
                 gap = self.travel.minutes(a.venue, b.venue)
                 if sb < sa + a.duration + gap:
-                    out.append(Broken("overlap", (
-                        f"{team.id} is at {self.venue_names[a.venue]} until "
-                        f"{self.when(sa + a.duration)} and due at {self.venue_names[b.venue]} at "
-                        f"{self.hhmm(sb)} ({gap} min travel): {a.id} and {b.id}")))
+                    out.append(
+                        Broken(
+                            "overlap",
+                            (
+                                f"{team.id} is at {self.venue_names[a.venue]} until "
+                                f"{self.when(sa + a.duration)} and due at {self.venue_names[b.venue]} at "
+                                f"{self.hhmm(sb)} ({gap} min travel): {a.id} and {b.id}"
+                            ),
+                        )
+                    )
             begin, end = self.shift(team, day_items)
             if end - begin > self.max_minutes:
-                out.append(Broken("hours", (
-                    f"{team.id} would work {(end - begin) / 60:.1f} h on {day:%a %d %b} "
-                    f"({self.hhmm(begin)}-{self.hhmm(end)}); the limit is "
-                    f"{self.playbook.rules.max_hours_per_day:g} h")))
-        for d1, d2 in zip(worked, worked[1:]):
+                out.append(
+                    Broken(
+                        "hours",
+                        (
+                            f"{team.id} would work {(end - begin) / 60:.1f} h on {day:%a %d %b} "
+                            f"({self.hhmm(begin)}-{self.hhmm(end)}); the limit is "
+                            f"{self.playbook.rules.max_hours_per_day:g} h"
+                        ),
+                    )
+                )
+        for d1, d2 in zip(worked, worked[1:], strict=False):
             if days is not None and d1 not in days and d2 not in days:
                 continue
             _, end1 = self.shift(team, by_day[d1])
             start2, _ = self.shift(team, by_day[d2])
             if start2 - end1 < self.rest_minutes:
-                out.append(Broken("rest", (
-                    f"{team.id} would rest {(start2 - end1) / 60:.1f} h between {self.when(end1)} "
-                    f"and {self.when(start2)}; the minimum is "
-                    f"{self.playbook.rules.min_rest_hours:g} h")))
+                out.append(
+                    Broken(
+                        "rest",
+                        (
+                            f"{team.id} would rest {(start2 - end1) / 60:.1f} h between {self.when(end1)} "
+                            f"and {self.when(start2)}; the minimum is "
+                            f"{self.playbook.rules.min_rest_hours:g} h"
+                        ),
+                    )
+                )
         return out
 
     def candidate_starts(self, team: TeamFacts, visit: Visit, others: list[Item]) -> list[int]:
@@ -118,7 +157,9 @@ class Rules:
             raw.add(start - self.travel.minutes(visit.venue, other.venue) - visit.duration)
         return sorted(m for m in raw if any(lo <= m <= hi for lo, hi in spans))
 
-    def place(self, team: TeamFacts, visit: Visit, others: list[Item]) -> tuple[int | None, list[Broken]]:
+    def place(
+        self, team: TeamFacts, visit: Visit, others: list[Item]
+    ) -> tuple[int | None, list[Broken]]:
         """The earliest start at which `team` can add `visit` to `others`, else the rules in the way."""
         missing = self.visit_rules(team, visit, visit.window[0])
         missing = [b for b in missing if b.rule in ("skills", "partners")]
@@ -127,12 +168,18 @@ class Rules:
         starts = self.candidate_starts(team, visit, others)
         if not starts:
             end = visit.window[1]
-            return None, [Broken("availability", f"no time in {self.span(visit.day, visit.window[0], end)} "
-                                 f"when every member of {team.id} is available")]
+            return None, [
+                Broken(
+                    "availability",
+                    f"no time in {self.span(visit.day, visit.window[0], end)} "
+                    f"when every member of {team.id} is available",
+                )
+            ]
         best: list[Broken] | None = None
         for start in starts:
-            broken = self.team_rules(team, [*others, (visit, start)], days={visit.day},
-                                     per_visit=False)
+            broken = self.team_rules(
+                team, [*others, (visit, start)], days={visit.day}, per_visit=False
+            )
             if not broken:
                 return start, []
             if best is None or len(broken) < len(best):

@@ -16,7 +16,6 @@ from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit, all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook
 
-
 #: Above this many visits the operation is solved day by day (see rolling.py).
 WHOLE_MODEL_VISITS = 300
 
@@ -28,13 +27,19 @@ class PlanningError(UserError):
 def _require_locations(playbook: Playbook) -> None:
     missing = [v.id for v in playbook.venues if v.location is None]
     if missing:
-        raise PlanningError("these venues still need coordinates (geocode them or add "
-                            f"location: [lat, lon]): {', '.join(missing)}")
+        raise PlanningError(
+            "these venues still need coordinates (geocode them or add "
+            f"location: [lat, lon]): {', '.join(missing)}"
+        )
 
 
-def build_assignments(chosen: dict[str, tuple[str, int]], visits: dict[str, Visit],
-                      teams: dict[str, TeamFacts], rules: Rules,
-                      locked: set[str]) -> list[Assignment]:
+def build_assignments(
+    chosen: dict[str, tuple[str, int]],
+    visits: dict[str, Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    locked: set[str],
+) -> list[Assignment]:
     """Assignments in time order, each with the travel from the team's previous place that day."""
     by_team: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for vid, (t, s) in chosen.items():
@@ -45,32 +50,56 @@ def build_assignments(chosen: dict[str, tuple[str, int]], visits: dict[str, Visi
         for s, vid in sorted(by_team[t]):
             v = visits[vid]
             place = previous[0] if previous[1] == v.day else teams[t].base
-            out.append(Assignment(vid, t, s, s + v.duration, rules.travel.minutes(place, v.venue),
-                                  vid in locked))
+            out.append(
+                Assignment(
+                    vid, t, s, s + v.duration, rules.travel.minutes(place, v.venue), vid in locked
+                )
+            )
             previous = (v.venue, v.day)
     return sorted(out, key=lambda a: (a.start, a.team, a.visit))
 
 
-def schedules(chosen: dict[str, tuple[str, int]], visits: dict[str, Visit]) -> dict[str, list[Item]]:
+def schedules(
+    chosen: dict[str, tuple[str, int]], visits: dict[str, Visit]
+) -> dict[str, list[Item]]:
     out: dict[str, list[Item]] = defaultdict(list)
     for vid, (t, s) in chosen.items():
         out[t].append((visits[vid], s))
     return out
 
 
-def make_plan(playbook: Playbook, visits: list[Visit], teams: dict[str, TeamFacts], rules: Rules,
-              chosen: dict[str, tuple[str, int]], report: SolverReport,
-              locked: set[str] = frozenset()) -> Plan:  # type: ignore[assignment]
+def make_plan(
+    playbook: Playbook,
+    visits: list[Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    chosen: dict[str, tuple[str, int]],
+    report: SolverReport,
+    locked: set[str] = frozenset(),
+) -> Plan:  # type: ignore[assignment]
     index = {v.id: v for v in visits}
     sched = schedules(chosen, index)
     unassigned = {v.id: explain(v, teams, sched, rules) for v in visits if v.id not in chosen}
     report.covered_priority = sum(index[v].priority for v in chosen)
-    return Plan(playbook, visits, teams, build_assignments(chosen, index, teams, rules, locked),
-                unassigned, report)
+    return Plan(
+        playbook,
+        visits,
+        teams,
+        build_assignments(chosen, index, teams, rules, locked),
+        unassigned,
+        report,
+    )
 
 
-def solve(playbook: Playbook, *, locks: list[Lock] | None = None, time_limit: float = 10.0,
-          seed: int = 0, progress: ProgressCallback | None = None, workers: int = 1) -> Plan:
+def solve(
+    playbook: Playbook,
+    *,
+    locks: list[Lock] | None = None,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    progress: ProgressCallback | None = None,
+    workers: int = 1,
+) -> Plan:
     """Solve the playbook with CP-SAT; locked assignments are kept, the rest re-solved."""
     _require_locations(playbook)
     visits = expand_visits(playbook)
@@ -79,20 +108,47 @@ def solve(playbook: Playbook, *, locks: list[Lock] | None = None, time_limit: fl
     fixed = resolve_locks(locks or [], visits, teams, rules)
     workers = min(max(workers, 1), 2)
     if len(visits) > WHOLE_MODEL_VISITS:
-        result = solve_by_day(visits, teams, rules, fixed, time_limit=time_limit, seed=seed,
-                              workers=workers, progress=progress)
+        result = solve_by_day(
+            visits,
+            teams,
+            rules,
+            fixed,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+        )
     else:
         hint = greedy(visits, teams, rules, fixed)
-        result = solve_model(visits, teams, rules, fixed, time_limit=time_limit, seed=seed,
-                             workers=workers, hint=hint, progress=progress)
+        result = solve_model(
+            visits,
+            teams,
+            rules,
+            fixed,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            hint=hint,
+            progress=progress,
+        )
     if result.status not in ("OPTIMAL", "FEASIBLE"):
         if result.status == "INFEASIBLE":
             raise PlanningError("the locked assignments cannot all be kept together")
-        raise PlanningError(f"no plan found within {time_limit:g} s (solver: {result.status}); "
-                            "try a longer --time-limit")
+        raise PlanningError(
+            f"no plan found within {time_limit:g} s (solver: {result.status}); "
+            "try a longer --time-limit"
+        )
     gap = abs(result.bound - result.objective) / max(1.0, abs(result.bound))
-    report = SolverReport(result.status, result.objective, result.bound, gap, result.seconds,
-                          seed, time_limit, greedy_hint=True)
+    report = SolverReport(
+        result.status,
+        result.objective,
+        result.bound,
+        gap,
+        result.seconds,
+        seed,
+        time_limit,
+        greedy_hint=True,
+    )
     plan = make_plan(playbook, visits, teams, rules, result.chosen, report, set(fixed))
     if len(visits) > WHOLE_MODEL_VISITS:  # days the solver could not finish kept the baseline
         report.objective = float(objective_of(plan))

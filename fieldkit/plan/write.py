@@ -21,7 +21,9 @@ class PlanFileError(UserError):
     """A plan.json that cannot be read or whose playbook is gone."""
 
 
-def write_plan(plan: Plan, folder: Path, playbook_file: Path, root: Path) -> tuple[dict[str, Any], list[str]]:
+def write_plan(
+    plan: Plan, folder: Path, playbook_file: Path, root: Path
+) -> tuple[dict[str, Any], list[str]]:
     """Every file of the plan's folder, each written atomically; plan.json is written last."""
     try:
         shown = playbook_file.resolve().relative_to(root.resolve()).as_posix()
@@ -40,8 +42,10 @@ def write_plan(plan: Plan, folder: Path, playbook_file: Path, root: Path) -> tup
     put("briefing.html", briefing_html(plan))
     for team in plan.playbook.teams:
         put(f"teams/{team.id}.ics", team_calendar(plan, team.id))
-        put(f"loadouts/{team.id}.json",
-            json.dumps(loadout_dict(plan, team.id, plan_sha), indent=2, ensure_ascii=False) + "\n")
+        put(
+            f"loadouts/{team.id}.json",
+            json.dumps(loadout_dict(plan, team.id, plan_sha), indent=2, ensure_ascii=False) + "\n",
+        )
     put("plan.json", text)
     return doc, sorted(files)
 
@@ -55,13 +59,15 @@ def load_plan_file(path: Path, root: Path) -> tuple[dict[str, Any], Playbook, li
     except ValueError as exc:
         raise PlanFileError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("playbook"), dict):
-        raise PlanFileError(f"{path}: not a fieldkit plan (no \"playbook\" entry)")
+        raise PlanFileError(f'{path}: not a fieldkit plan (no "playbook" entry)')
     ref = Path(str(doc["playbook"].get("path", "")))
     source = ref if ref.is_absolute() else root / ref
     if not source.is_file():
         raise PlanFileError(f"{path}: its playbook {ref} is not in the workspace {root}")
     warnings = []
     if sha256_file(source) != doc["playbook"].get("sha256"):
-        warnings.append(f"warning: {ref} has changed since this plan was made; "
-                        "checking against the playbook as it is now")
+        warnings.append(
+            f"warning: {ref} has changed since this plan was made; "
+            "checking against the playbook as it is now"
+        )
     return doc, load_playbook(source), warnings
