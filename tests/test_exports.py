@@ -43,11 +43,14 @@ def analysis(data: OperationData) -> Analysis:
     return analyse(data.map_input)
 
 
-def test_cells_geojson(analysis: Analysis) -> None:
+def test_cells_geojson(data: OperationData, analysis: Analysis) -> None:
     doc = json.loads(json.dumps(cells_geojson(analysis)))
     assert doc["type"] == "FeatureCollection"
     feats = doc["features"]
-    assert sum(f["properties"]["count"] for f in feats) == 38
+    # Cells count the engagements that recorded a sign of exploitation (23 of the 38).
+    with_signs = [e for e in data.map_input.engagements if e.indicators]
+    assert len(data.map_input.engagements) == 38 and len(with_signs) == 23
+    assert sum(f["properties"]["count"] for f in feats) == len(with_signs)
     hot = [f for f in feats if f["properties"]["class"].startswith("hot")]
     assert hot and all(f["properties"]["z"] > 0 and f["properties"]["p"] <= 0.1 for f in hot)
     ring = feats[0]["geometry"]["coordinates"][0]

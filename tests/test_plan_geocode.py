@@ -1,4 +1,4 @@
-"""Geocoding with the real geopy Nominatim client against a local server that answers like Nominatim."""
+"""Geocoding with the real geopy Nominatim client against a local Nominatim look-alike."""
 
 from __future__ import annotations
 

@@ -124,7 +124,8 @@ def brute_force(playbook: Playbook) -> int:
         if covered <= best:
             continue
         if all(
-            _feasible(teams[t], [v for v, c in zip(visits, choice, strict=False) if c == t], rules) for t in teams
+            _feasible(teams[t], [v for v, c in zip(visits, choice, strict=True) if c == t], rules)
+            for t in teams
         ):
             best = covered
     return best

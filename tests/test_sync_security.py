@@ -97,7 +97,17 @@ def test_another_key_for_a_bound_device_is_403(setup: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [b"{not json", b"", b"[]", b'{"device": 3}', b'{"records": "x"}', b"\xff\xfe", b"null"],
+    [
+        b"{not json",
+        b"",
+        b"[]",
+        b'{"device": 3}',
+        b'{"records": "x"}',
+        b"\xff\xfe",
+        b"null",
+        b'{"cursor": 100000000000000000000000}',
+        b'{"cursor": -1}',
+    ],
 )
 def test_malformed_json_is_4xx_with_a_message(setup: dict[str, Any], payload: bytes) -> None:
     headers = {**auth(setup["alpha"]), "Content-Type": "application/json"}

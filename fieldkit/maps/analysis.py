@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -53,6 +54,8 @@ class Analysis:
     """Everything the map and the report show, computed without any rendering."""
 
     n_engagements: int
+    #: Engagements with at least one sign of exploitation: what the surface and Gi* count.
+    n_signs: int
     bandwidth_m: float
     cell_m: float
     surface: DensitySurface | None
@@ -66,6 +69,22 @@ class Analysis:
     @property
     def empty(self) -> bool:
         return self.n_engagements == 0
+
+
+def inside_outline(
+    lat: np.ndarray, lon: np.ndarray, outline: Sequence[tuple[float, float]] | None
+) -> np.ndarray:
+    """Which points lie inside the area outline (all of them when there is no outline)."""
+    if not outline or len(outline) < 3:
+        return np.ones(len(lat), dtype=bool)
+    inside = np.zeros(len(lat), dtype=bool)
+    ring = list(outline)
+    for (ay, ax), (by, bx) in zip(ring, ring[1:] + ring[:1], strict=True):
+        crosses = (ay > lat) != (by > lat)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_at = ax + (lat - ay) * (bx - ax) / (by - ay)
+        inside ^= crosses & (lon < x_at)
+    return inside
 
 
 def visit_done(visit: PlannedVisit, times_at_venue: list[datetime]) -> bool:
@@ -122,13 +141,22 @@ def analyse(
 ) -> Analysis:
     """Run the analysis; None means the stated default rule for bandwidth, cell and resolution."""
     engagements = map_input.engagements
-    lat = np.array([e.lat for e in engagements], dtype=np.float64)
-    lon = np.array([e.lon for e in engagements], dtype=np.float64)
+    # Hot spots are where signs of exploitation concentrate, not where patrols went: the
+    # surface and Gi* count only engagements that recorded at least one indicator.
+    signs = [e for e in engagements if e.indicators]
+    lat = np.array([e.lat for e in signs], dtype=np.float64)
+    lon = np.array([e.lon for e in signs], dtype=np.float64)
     anchor = [(e.lat, e.lon) for e in engagements] or [(v.lat, v.lon) for v in map_input.venues]
     anchor = anchor or list(map_input.area_outline or [])
     projection = LocalProjection.about(anchor)
     xy = projection.to_xy(lat, lon)
-    bandwidth = bandwidth_m if bandwidth_m is not None else default_bandwidth(xy)
+    if bandwidth_m is not None:
+        bandwidth = bandwidth_m
+    else:
+        # The rule is applied to the points inside the operation's area, so a far venue (an
+        # airport outside the borough) does not blur the borough's hot spots.
+        inside = inside_outline(lat, lon, map_input.area_outline)
+        bandwidth = default_bandwidth(xy[inside] if int(inside.sum()) >= 2 else xy)
     cell = cell_m if cell_m is not None else default_cell_size(bandwidth)
     if bandwidth <= 0 or cell <= 0:
         raise ValueError("bandwidth and cell size must be positive")
@@ -137,7 +165,7 @@ def analyse(
     hotspots: HexHotspots | None = None
     per_day: dict[date, Counter[str]] = {}
     per_indicator: dict[str, Counter[str]] = {}
-    if len(engagements):
+    if signs:
         extent = (
             float(xy[:, 0].min()),
             float(xy[:, 1].min()),
@@ -148,11 +176,14 @@ def analyse(
         res = resolution if resolution is not None else default_resolution(bandwidth)
         points = list(zip(lat.tolist(), lon.tolist(), strict=True))
         hotspots = hex_hotspots(points, map_input.area_outline, res, fdr=fdr)
-        res = hotspots.resolution
+    if engagements:
+        res = hotspots.resolution if hotspots is not None else (
+            resolution if resolution is not None else default_resolution(bandwidth)
+        )
         day_counts: dict[date, Counter[str]] = defaultdict(Counter)
         indicator_counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for e, (la, lo) in zip(engagements, points, strict=True):
-            cell_id = h3.latlng_to_cell(la, lo, res)
+        for e in engagements:
+            cell_id = h3.latlng_to_cell(e.lat, e.lon, res)
             day_counts[e.day][cell_id] += 1
             for code in set(e.indicators):
                 indicator_counts[code][cell_id] += 1
@@ -160,6 +191,7 @@ def analyse(
         per_indicator = dict(sorted(indicator_counts.items()))
     return Analysis(
         n_engagements=len(engagements),
+        n_signs=len(signs),
         bandwidth_m=bandwidth,
         cell_m=surface.cell if surface is not None else cell,
         surface=surface,

@@ -78,7 +78,11 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
     """Classes and colours of every layer, the KDE bandwidth and cell size and their rules."""
     parts = ["<div class='fk-legend' id='fk-legend'>"]
     if analysis.surface is not None:
-        parts.append("<h2>Density (quartic kernel)</h2>")
+        parts.append("<h2>Density of signs of exploitation (quartic kernel)</h2>")
+        parts.append(
+            f"<div class='fk-sub'>Counts the {analysis.n_signs:,} engagements that recorded at "
+            "least one sign; the bandwidth rule uses those inside the area.</div>"
+        )
         parts.append(
             f"<div>Bandwidth {analysis.bandwidth_m:,.0f} m · cell {analysis.cell_m:,.0f} m</div>"
             f"<div class='fk-sub'>Bandwidth rule: {escape(BANDWIDTH_RULE)}; "
@@ -86,12 +90,12 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         )
         parts.append(
             "<div><span class='fk-sw' style='background:linear-gradient(90deg,"
-            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>low → high engagements per km²</div>"
+            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>low → high engagements with signs per km²</div>"
         )
     if analysis.hotspots is not None:
         hs = analysis.hotspots
         fdr = "with Benjamini-Hochberg FDR correction" if hs.fdr else "no FDR correction"
-        parts.append("<h2>Getis-Ord Gi* hex cells</h2>")
+        parts.append("<h2>Getis-Ord Gi* hex cells (engagements with signs)</h2>")
         parts.append(
             f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
             f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "

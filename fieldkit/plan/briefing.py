@@ -1,4 +1,4 @@
-"""The briefing pack, per day and per team in the shape of an ICS 204 assignment list (md and html)."""
+"""The briefing pack (md, html): per day and per team, shaped like an ICS 204 assignment list."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from fieldkit.codes import CodeBook
 from fieldkit.plan.instructions import special_instructions
 from fieldkit.plan.records import Plan
 from fieldkit.plan.visits import Clock
@@ -14,6 +15,11 @@ from fieldkit.plan.visits import Clock
 Block = tuple[
     Any, ...
 ]  # ("h", level, text) | ("p", text) | ("ul", [items]) | ("table", head, rows)
+
+
+def _agency(book: CodeBook, code: str) -> str:
+    entry = book.partners.get(code)
+    return entry.en if entry else code
 
 
 def briefing_blocks(plan: Plan) -> list[Block]:
@@ -62,9 +68,7 @@ def briefing_blocks(plan: Plan) -> list[Block]:
                     [
                         [
                             p.name,
-                            book.partners.get(p.agency).en
-                            if book.partners.get(p.agency)  # type: ignore[union-attr]
-                            else p.agency,
+                            _agency(book, p.agency),
                             ", ".join(p.skills),
                             p.contact or "",
                         ]
@@ -90,7 +94,8 @@ def briefing_blocks(plan: Plan) -> list[Block]:
             for a in items:
                 for line in special_instructions(plan, a):
                     notes.append(
-                        f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}"
+                        f"{clock.moment(a.start):%H:%M} "
+                        f"{pb.venue(plan.visit(a.visit).venue).name}: {line}"
                     )
             blocks.append(("h", 4, "Special instructions"))
             blocks.append(("ul", notes or ["none"]))

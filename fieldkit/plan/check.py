@@ -1,4 +1,4 @@
-"""The independent check: every hard rule re-verified on a plan.json from the playbook, no solver."""
+"""The independent check: every hard rule of a plan.json re-verified from the playbook."""
 
 from __future__ import annotations
 

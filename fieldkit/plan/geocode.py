@@ -1,4 +1,4 @@
-"""Geocoding at planning time only: venue addresses to coordinates with Nominatim, cached in the workspace.
+"""Geocoding at planning time only: venue addresses to coordinates with Nominatim, cached.
 
 The cache is ops/.geocode-cache.json ({address: [lat, lon]}): kept out of git with the rest of
 ops/ because venue addresses can be sensitive, and shared by every operation of the workspace

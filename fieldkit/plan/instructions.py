@@ -1,4 +1,4 @@
-"""Special instructions for an assignment that follow from the rules (who leads, who must be there)."""
+"""Special instructions that follow from the rules: who leads, who must be there."""
 
 from __future__ import annotations
 

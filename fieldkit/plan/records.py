@@ -1,4 +1,4 @@
-"""A solved plan in memory: assignments, unassigned visits with reasons, and the solver's account."""
+"""A solved plan in memory: assignments, unassigned visits with reasons, the solver's account."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ Item = tuple[Visit, int]
 
 @dataclass(frozen=True)
 class Broken:
-    """A broken rule: which one (skills, partners, window, availability, overlap, hours, rest...)."""
+    """A broken rule: its name (skills, partners, window, overlap, hours, rest...) and why."""
 
     rule: str
     message: str
@@ -88,7 +88,7 @@ class Rules:
         days: set[date] | None = None,
         per_visit: bool = True,
     ) -> list[Broken]:
-        """Every rule broken by this team's schedule (only on `days` and their neighbours if given)."""
+        """Every rule this team's schedule breaks (only on `days` and their neighbours if given)."""
         out: list[Broken] = []
         by_day: dict[date, list[Item]] = defaultdict(list)
         for visit, start in items:
@@ -111,7 +111,8 @@ class Rules:
                             "overlap",
                             (
                                 f"{team.id} is at {self.venue_names[a.venue]} until "
-                                f"{self.when(sa + a.duration)} and due at {self.venue_names[b.venue]} at "
+                                f"{self.when(sa + a.duration)} and due at "
+                                f"{self.venue_names[b.venue]} at "
                                 f"{self.hhmm(sb)} ({gap} min travel): {a.id} and {b.id}"
                             ),
                         )
@@ -138,7 +139,8 @@ class Rules:
                     Broken(
                         "rest",
                         (
-                            f"{team.id} would rest {(start2 - end1) / 60:.1f} h between {self.when(end1)} "
+                            f"{team.id} would rest {(start2 - end1) / 60:.1f} h between "
+                            f"{self.when(end1)} "
                             f"and {self.when(start2)}; the minimum is "
                             f"{self.playbook.rules.min_rest_hours:g} h"
                         ),
@@ -147,7 +149,7 @@ class Rules:
         return out
 
     def candidate_starts(self, team: TeamFacts, visit: Visit, others: list[Item]) -> list[int]:
-        """Starts worth trying for `visit` among `others`: window edges and the gaps around others."""
+        """Starts worth trying for `visit` among `others`: window edges, gaps around others."""
         spans = team.start_spans(visit)
         raw = {lo for lo, _ in spans} | {hi for _, hi in spans}
         for other, start in others:
@@ -160,7 +162,7 @@ class Rules:
     def place(
         self, team: TeamFacts, visit: Visit, others: list[Item]
     ) -> tuple[int | None, list[Broken]]:
-        """The earliest start at which `team` can add `visit` to `others`, else the rules in the way."""
+        """The earliest start at which `team` can add `visit` to `others`, else what blocks it."""
         missing = self.visit_rules(team, visit, visit.window[0])
         missing = [b for b in missing if b.rule in ("skills", "partners")]
         if missing:

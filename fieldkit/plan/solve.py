@@ -38,7 +38,7 @@ def build_assignments(
     visits: dict[str, Visit],
     teams: dict[str, TeamFacts],
     rules: Rules,
-    locked: set[str],
+    locked: set[str] | frozenset[str],
 ) -> list[Assignment]:
     """Assignments in time order, each with the travel from the team's previous place that day."""
     by_team: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -75,8 +75,8 @@ def make_plan(
     rules: Rules,
     chosen: dict[str, tuple[str, int]],
     report: SolverReport,
-    locked: set[str] = frozenset(),
-) -> Plan:  # type: ignore[assignment]
+    locked: set[str] | frozenset[str] = frozenset(),
+) -> Plan:
     index = {v.id: v for v in visits}
     sched = schedules(chosen, index)
     unassigned = {v.id: explain(v, teams, sched, rules) for v in visits if v.id not in chosen}

@@ -1,4 +1,4 @@
-"""Expand a playbook's activities into visits, and what each team brings (skills, partners, hours)."""
+"""Activities expanded into visits, and what each team brings (skills, partners, hours)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Write a plan's folder ops/NAME/ (plan.json, briefing, calendars, loadouts) and read plan.json back."""
+"""Write ops/NAME/ (plan.json, briefing, calendars, loadouts) and read plan.json back."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def write_plan(
 
 
 def load_plan_file(path: Path, root: Path) -> tuple[dict[str, Any], Playbook, list[str]]:
-    """plan.json, its playbook (from the workspace-relative path) and warnings (playbook changed)."""
+    """plan.json, its playbook (workspace-relative path) and warnings (playbook changed)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -8,6 +8,7 @@ import json
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ APPLICATION_ID = 0x464B4353
 SCHEMA_VERSION = 1
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
+#: Seconds between two notes of a device's `last_seen`.
+TOUCH_EVERY = 5.0
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 
 
@@ -69,6 +72,7 @@ class Central:
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.lock = threading.RLock()
         self._verified: dict[str, bytes] = {}
+        self._seen: dict[str, float] = {}
         self._pepper = secrets.token_bytes(16)
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -310,6 +314,11 @@ class Central:
         return {**row, "device": device, "public_key": public_key}
 
     def touch(self, credential_id: str) -> None:
+        """Note the device was seen (at most every few seconds: each note is a disk write)."""
+        now = time.monotonic()
+        if now - self._seen.get(credential_id, -TOUCH_EVERY) < TOUCH_EVERY:
+            return
+        self._seen[credential_id] = now
         with self.lock:
             self.conn.execute(
                 "UPDATE devices SET last_seen = ? WHERE id = ?", (now_iso(), credential_id)

@@ -67,7 +67,7 @@ class PushResponse(Message):
 
 
 class PullRequest(Message):
-    cursor: int = Field(0, ge=0, description="the last plan version this device applied")
+    cursor: int = Field(0, ge=0, le=2**62, description="the last plan version this device applied")
     have: str | None = Field(
         None, max_length=64, description="content sha256 of the loadout the device holds"
     )

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fieldkit.sync import plans
 from fieldkit.sync.central import AuthError, Central, CentralError, ForbiddenError, now_iso
-from fieldkit.sync.ingest import ingest
+from fieldkit.sync.ingest import check_owner, ingest
 from fieldkit.sync.protocol import (
     API,
     MAX_BODY,
@@ -152,8 +152,6 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     @app.post(f"{API}/push", responses=_ERRORS)
     def push(body: PushRequest, row: Device) -> PushResponse:
         """Store a batch of this device's records (one transaction); acknowledge what is held."""
-        from fieldkit.sync.ingest import check_owner
-
         check_owner(body.records, body.device)
         bound = central.bind(row, body.device, body.public_key)
         result = ingest(central, bound["device"], bound["public_key"], body.records)
