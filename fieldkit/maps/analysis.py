@@ -177,8 +177,10 @@ def analyse(
         points = list(zip(lat.tolist(), lon.tolist(), strict=True))
         hotspots = hex_hotspots(points, map_input.area_outline, res, fdr=fdr)
     if engagements:
-        res = hotspots.resolution if hotspots is not None else (
-            resolution if resolution is not None else default_resolution(bandwidth)
+        res = (
+            hotspots.resolution
+            if hotspots is not None
+            else (resolution if resolution is not None else default_resolution(bandwidth))
         )
         day_counts: dict[date, Counter[str]] = defaultdict(Counter)
         indicator_counts: dict[str, Counter[str]] = defaultdict(Counter)

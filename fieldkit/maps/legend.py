@@ -90,7 +90,8 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         )
         parts.append(
             "<div><span class='fk-sw' style='background:linear-gradient(90deg,"
-            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>low → high engagements with signs per km²</div>"
+            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>"
+            "low → high engagements with signs per km²</div>"
         )
     if analysis.hotspots is not None:
         hs = analysis.hotspots
