@@ -164,7 +164,7 @@ def row(case: str, method: str, plan: Plan, seconds: float, bound: float | None)
         plan.solver.status,
         f"{objective:,}",
         f"{bound:,.0f}" if bound else "-",
-        f"{plan.solver.gap:.2%}" if bound else "-",
+        f"{(bound - objective) / bound:.2%}" if bound else "-",
         ratio,
         f"{len(plan.assignments)}/{len(plan.visits)}",
     ]

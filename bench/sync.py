@@ -4,9 +4,11 @@
 
 Prints one table. The baseline, measured in the same run on the same disk, is sqlite-utils
 `insert_all` of the very rows central stores into a fresh database (WAL, synchronous=FULL, as
-central): the physical limit of writing them. Targets: bundle ingest >= 30% of the baseline;
-HTTP ingest with 20 concurrent devices >= 2,000 records/s on loopback; a sync with nothing
-new against a central holding 100,000 records <= 50 ms (median of 9).
+central): the physical limit of writing them. The bundle timed comes from a device central
+already knows (its first bundle registered its key, once per device). Targets: bundle ingest
+>= 30% of the baseline; HTTP ingest with 20 concurrent devices >= 2,000 records/s on
+loopback; a sync with nothing new against a central holding 100,000 records <= 50 ms
+(median of 9).
 """
 
 from __future__ import annotations
@@ -72,9 +74,15 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
     ws = central_workspace(folder / "a")
     dev = folder / "a" / "dev"
     new_device(ws, dev)
+    # The device's first bundle registers its key (a one-off scrypt check of its credential);
+    # the bundle timed is an ordinary one, from a device central knows.
+    fill(dev, 1)
+    export_bundle(dev, folder / "first.zip")
+    with Central(central_path(ws.sync)) as store:
+        import_bundle(store, folder / "first.zip")
     fill_big(dev, records)
     with Device.open(dev) as device:
-        all_records = [r.to_dict() for r, _ in device.store.records(history=True)]
+        all_records = [r.to_dict() for r, _ in device.store.records(history=True)][1:]
     raw = raw_rate(all_records, folder)
     rows.append((f"baseline: sqlite-utils insert_all {records:,} rows", f"{raw:,.0f}/s", "1.00x"))
 

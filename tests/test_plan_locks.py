@@ -148,3 +148,15 @@ def test_infeasible_activity_still_yields_plan_with_reasons(ws: Workspace) -> No
         "no qualified team (charlie) is available Sat 30 Sep 20:00-22:00"
     )
     check(ws, "infeasible")
+
+
+def test_options_before_playbook_and_json_summary(ws: Workspace) -> None:
+    result = run(
+        "plan", "--time-limit", "3", "--op", "other", "--json", "playbooks/small.yaml", cwd=ws.root
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["folder"] == "ops/other" and summary["visits"] == 22
+    assert summary["assigned"] + len(summary["unassigned"]) == summary["visits"]
+    assert "plan.json" in summary["files"] and "teams/alpha.ics" in summary["files"]
+    check(ws, "other")

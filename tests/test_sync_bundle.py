@@ -174,3 +174,27 @@ def test_corrupted_answer_and_answer_for_another_device(
     done = run("sync", "--import-bundle", out["answer"], "--workspace", str(other))
     assert done.returncode == 2 and "not this device" in done.stderr
     assert counts(dev)["acknowledged"] == 0 and counts(other)["acknowledged"] == 0
+
+
+def test_bundle_and_http_store_the_same_bytes(tmp_path: Path) -> None:
+    """Bundles cut each record's body from its line; HTTP recomputes it: the same bytes."""
+    from fieldkit.field.device import Device
+    from fieldkit.sync.bundle import import_bundle
+    from fieldkit.sync.central import Central, central_path
+    from fieldkit.sync.ingest import ingest
+
+    ws = central_workspace(tmp_path)
+    dev = tmp_path / "dev"
+    new_device(ws, dev)
+    fill(dev, 25)
+    with Device.open(dev) as device:
+        records = [r.to_dict() for r, _ in device.store.records()]
+        device_id, key = device.id, device.public_key
+    export(dev, tmp_path / "b.zip")
+    other = central_workspace(tmp_path / "other")
+    with Central(central_path(ws.sync)) as by_bundle, Central(central_path(other.sync)) as by_http:
+        import_bundle(by_bundle, tmp_path / "b.zip")
+        ingest(by_http, device_id, key, records)
+        sql = "SELECT id, hash, signature, body FROM records ORDER BY id"
+        assert by_bundle.query(sql) == by_http.query(sql) and len(by_http.query(sql)) == 25
+        assert by_bundle.records() == records

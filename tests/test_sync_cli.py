@@ -81,6 +81,8 @@ def test_enroll_device_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_commands_before_central_init_exit_2(tmp_path: Path) -> None:
     ws, _ = init_workspace(tmp_path / "fresh")
+    done = run("central", "serve", "--certfile", __file__, "--workspace", ws.root)
+    assert done.returncode == 2 and "both --certfile and --keyfile" in done.stderr
     for args in (("status",), ("serve", "--port", "1"), ("conflicts",)):
         done = run("central", *args, "--workspace", ws.root)
         assert done.returncode == 2 and "central init" in done.stderr, args

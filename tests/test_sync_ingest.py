@@ -197,3 +197,23 @@ def test_malformed_records_are_problems(tmp_path: Path, bad: dict[str, Any]) -> 
         result = ingest(central, DEVICE, KEY.public_hex, [bad])
         assert [r["kind"] for r in result.rejected] == ["malformed"]
         assert central.record_count() == 0 and len(central.problems()) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"interpreter": 1},
+        {"people": [{"gender": "f", "age_band": "a", "nationality": "n", "count": True}]},
+        {"people": [{"gender": "f", "age_band": "a", "nationality": "n", "count": -1}]},
+        {"partners": [1]},
+        {"colour": "red"},
+        {"lat": "51.5"},
+        {"format": "fieldkit-engagement/9"},
+    ],
+)
+def test_every_field_type_is_checked(tmp_path: Path, change: dict[str, Any]) -> None:
+    bad = {**RECORDS[0], **change}
+    with store(tmp_path, KEY) as central:
+        result = ingest(central, DEVICE, KEY.public_hex, [RECORDS[1], bad])
+        assert [r["kind"] for r in result.rejected] == ["malformed"]
+        assert central.record_count() == 1  # the good one only

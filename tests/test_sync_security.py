@@ -186,3 +186,29 @@ def test_pull_brings_only_what_changed_and_the_device_applies_it(tmp_path: Path)
         visit = device.loadout.assignment(moved["visit"])
         assert visit is not None and visit.instructions == "meet at the north entrance"
         assert device.loadout.data["central"]["credential"]  # kept through the update
+
+
+def test_pull_names_what_changed_since_the_cursor(tmp_path: Path) -> None:
+    from fieldkit.sync.plans import content_sha256, publish, pull
+
+    ws = central_workspace(tmp_path)
+    path = next(ws.ops.glob("*/loadouts/alpha.json"))
+    data = json.loads(path.read_text())
+    with Central(central_path(ws.sync)) as store:
+        first = pull(store, data["operation"]["id"], "alpha", 0, None)
+        assert first.change is not None and first.change.loadout["team"]["id"] == "alpha"
+        assert pull(store, data["operation"]["id"], "alpha", first.cursor, None).change is None
+        same = pull(store, data["operation"]["id"], "alpha", 0, content_sha256(data))
+        assert same.change is None and same.cursor == first.cursor
+        gone, moved = data["assignments"][0], data["assignments"][1]
+        data["assignments"] = data["assignments"][1:]
+        moved["instructions"] = "changed"
+        path.write_text(json.dumps(data))
+        assert publish(store, ws.ops) == 1 and publish(store, ws.ops) == 0
+        later = pull(store, data["operation"]["id"], "alpha", first.cursor, None)
+        assert later.change is not None
+        assert (later.change.added, later.change.removed, later.change.changed) == (
+            [],
+            [gone["visit"]],
+            [moved["visit"]],
+        )

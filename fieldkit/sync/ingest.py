@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -73,16 +74,23 @@ def check_owner(records: list[dict[str, Any]], device: str) -> None:
 
 
 def ingest(
-    central: Central, device: str, public_key: str, records: list[dict[str, Any]]
+    central: Central,
+    device: str,
+    public_key: str,
+    records: list[dict[str, Any]],
+    lines: list[bytes] | None = None,
 ) -> IngestResult:
-    """Verify and store `records` of `device` in one transaction; see the module docstring."""
+    """Verify and store `records` of `device` in one transaction; see the module docstring.
+
+    `lines`, when given, are the records' JSON texts as received (a bundle's records.jsonl).
+    """
     check_owner(records, device)
     result = IngestResult()
     problems: list[tuple[Any, ...]] = []
     candidates: list[_Checked] = []
     seen: set[str] = set()
-    for data in records:
-        checked = _check_form(data, device, problems, result)
+    for n, data in enumerate(records):
+        checked = _check_form(data, device, problems, result, lines[n] if lines else None)
         if checked is not None and checked.rec_id not in seen:
             seen.add(checked.rec_id)
             candidates.append(checked)
@@ -140,7 +148,11 @@ def ingest(
 
 
 def _check_form(
-    data: Any, device: str, problems: list[tuple[Any, ...]], result: IngestResult
+    data: Any,
+    device: str,
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+    line: bytes | None = None,
 ) -> _Checked | None:
     wrong = shape_problem(data)
     if wrong is not None:
@@ -149,7 +161,15 @@ def _check_form(
         key = hashlib.sha256(text.encode()).hexdigest()
         _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
-    body = canonical_json({k: v for k, v in data.items() if k not in SEAL_FIELDS})
+    body = _body_of_line(line, data) if line is not None else None
+    if body is None:
+        seal = [data.pop(name) for name in SEAL_FIELDS]  # the body: all but hash and signature
+        try:
+            body = canonical_json(data)
+        except ValueError as exc:  # NaN or infinity: JSON has no such numbers
+            body = str(exc).encode()
+        finally:
+            data.update(zip(SEAL_FIELDS, seal, strict=True))
     digest = hashlib.sha256(body).hexdigest()
     if digest != data["hash"]:
         _refuse(
@@ -164,6 +184,23 @@ def _check_form(
         )
         return None
     return _Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"))
+
+
+def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
+    """The signed body cut straight from a canonical record line (bundles), if it hashes right.
+
+    A canonical line is the body with `"hash":"..."` and `"signature":"..."` put in key order;
+    both values are hex, so the two pairs cut out exactly. Otherwise (not canonical) None, and
+    the body is computed from the parsed record instead.
+    """
+    pairs = (
+        b',"hash":"' + data["hash"].encode() + b'"',
+        b',"signature":"' + data["signature"].encode() + b'"',
+    )
+    if any(line.count(p) != 1 for p in pairs):
+        return None
+    body = line.replace(pairs[0], b"").replace(pairs[1], b"")
+    return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
 
 
 def _refuse(
@@ -245,17 +282,27 @@ def _chain_problems(
     result: IngestResult,
 ) -> set[str]:
     """Open gaps for predecessors not held, resolve gaps these records fill, report forks."""
-    hashes = [c.hash for c in stored]
-    for part in _chunks(hashes):
+    batch = {c.hash for c in stored}
+    # A record stored earlier whose predecessor is in this batch opened a gap for it.
+    open_gaps = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT missing FROM problems WHERE kind = '{GAP}' AND device = ? "
+            "AND resolved_at IS NULL",
+            (device,),
+        )
+    }
+    filled = sorted(open_gaps & batch)
+    for part in _chunks(filled):
         marks = ",".join("?" * len(part))
         conn.execute(
             f"UPDATE problems SET resolved_at = ? WHERE kind = '{GAP}' AND device = ? "
             f"AND resolved_at IS NULL AND missing IN ({marks})",
             [now_iso(), device, *part],
         )
-    batch = set(hashes)
     held: set[str] = {c.prev for c in stored if c.prev in batch}
-    prevs = sorted({c.prev for c in stored if c.prev != GENESIS_HASH and c.prev not in batch})
+    outside = sorted({c.prev for c in stored if c.prev not in batch})
+    prevs = [p for p in outside if p != GENESIS_HASH]
     for part in _chunks(prevs):
         marks = ",".join("?" * len(part))
         # By hash alone (its unique index); the device is checked here, not by the planner.
@@ -275,8 +322,11 @@ def _chain_problems(
                 None,
                 missing=c.prev,
             )
+    # A fork needs two records after one predecessor: both in this batch, or one stored
+    # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
+    twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
     siblings: dict[str, list[str]] = {}
-    for part in _chunks(sorted({c.prev for c in stored})):
+    for part in _chunks(sorted({*outside, *filled, *twice})):
         marks = ",".join("?" * len(part))
         for prev, rid in conn.execute(
             f"SELECT prev_hash, id FROM records WHERE device = ? AND prev_hash IN ({marks})",
