@@ -1,4 +1,4 @@
-"""The `fieldkit` command: parses arguments, calls the core, prints. Exit 0 ok, 1 bug, 2 bad input."""
+"""The `fieldkit` command: parses, calls the core, prints. Exit 0 ok, 1 bug, 2 bad input."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ from fieldkit.commands.common import FieldkitGroup, workspace_option
 from fieldkit.errors import UserError
 
 
-@click.group(cls=FieldkitGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=FieldkitGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @workspace_option
 @click.version_option(__version__, prog_name="fieldkit")
 @click.pass_context

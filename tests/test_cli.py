@@ -12,7 +12,10 @@ from tests.conftest import PLAYBOOKS, ROOT
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "fieldkit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 

@@ -29,7 +29,7 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
         "--officer",
         "dc-walsh",
         "--url",
-        "http://10.0.0.2:8765",
+        "https://central.example:8765",
         "--json",
         "--workspace",
         ws.root,
@@ -39,8 +39,9 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     loadout = json.loads(Path(issued["loadout"]).read_text())
     assert loadout["central"].pop("central_key")
     assert loadout["central"] == {
-        "url": "http://10.0.0.2:8765",
+        "url": "https://central.example:8765",
         "device_id": issued["device_id"],
+        "officer": "dc-walsh",
         "credential": issued["credential"],
     }
     done = run("central", "status", "--json", "--workspace", ws.root)
@@ -130,3 +131,17 @@ def test_sync_over_http_from_the_command_line(tmp_path: Path) -> None:
         assert done.returncode == 0 and "sent 0" in done.stdout
         status = json.loads(run("central", "status", "--json", "--workspace", ws.root).stdout)
         assert status["records"] == 12 and status["devices"][0]["last_seen"]
+
+
+def test_device_enrolled_from_issued_loadout_takes_its_id_and_officer(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    done = run(
+        "central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
+        "--url", "http://127.0.0.1:9", "--json", "--workspace", ws.root,
+    )  # fmt: skip
+    issued = json.loads(done.stdout)
+    device = tmp_path / "device"
+    done = run("device", "enroll", issued["loadout"], "--workspace", device)
+    assert done.returncode == 0, done.stderr
+    info = json.loads((device / "device" / "device.json").read_text())
+    assert (info["device_id"], info["officer"]) == (issued["device_id"], "dc-walsh")

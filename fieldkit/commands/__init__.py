@@ -8,8 +8,21 @@ import pkgutil
 import click
 
 #: The order commands are listed in `fieldkit --help`: the order of an operation's work.
-ORDER = ("init", "playbook", "plan", "device", "log", "simulate", "central", "sync", "map",
-         "report", "export", "demo", "serve-ui")
+ORDER = (
+    "init",
+    "playbook",
+    "plan",
+    "device",
+    "log",
+    "simulate",
+    "central",
+    "sync",
+    "map",
+    "report",
+    "export",
+    "demo",
+    "serve-ui",
+)
 
 
 def register(cli: click.Group) -> None:

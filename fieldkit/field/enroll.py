@@ -57,8 +57,12 @@ def enroll_loadout(
         )
     if root.exists() and not root.is_dir():
         raise EnrolError(f"{root} exists and is not a folder")
+    # A loadout issued by central for one device names that device and its officer: the
+    # device takes that id, so central's credential and the device's records agree.
+    issued = _central_block(raw)
+    device_id = device_id or issued.get("device_id")
     member_ids = [m.id for m in loadout.members]
-    officer = officer or member_ids[0]
+    officer = officer or issued.get("officer") or member_ids[0]
     if officer not in member_ids:
         raise EnrolError(
             f'officer "{officer}" is not in team {loadout.team}'
@@ -144,3 +148,14 @@ def _write_atomic(path: Path, text: str) -> None:
         out.flush()
         os.fsync(out.fileno())
     tmp.replace(path)
+
+
+def _central_block(raw: bytes) -> dict[str, str]:
+    """The loadout's `central` block (device id, officer...) as strings; empty when absent."""
+    try:
+        block = json.loads(raw).get("central")
+    except (ValueError, AttributeError):
+        return {}
+    if not isinstance(block, dict):
+        return {}
+    return {k: v for k, v in block.items() if isinstance(v, str) and k in ("device_id", "officer")}

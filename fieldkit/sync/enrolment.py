@@ -57,6 +57,7 @@ def enroll_device(
     block: dict[str, Any] = {
         "url": url,
         "device_id": device_id,
+        "officer": officer,
         "credential": secret,
         "central_key": central_key,
     }
