@@ -334,3 +334,14 @@ def test_times_are_aware_and_dst_correct() -> None:
     assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=4)
     saturday = playbook.at(date(2024, 10, 26), time(12, 0))
     assert saturday.astimezone(UTC).hour == 11
+
+
+def test_key_with_a_bracket_is_an_unknown_key_not_a_crash() -> None:
+    # pydantic marks union branches with "[...]" in its error paths; a key the user wrote
+    # with a "[" must still be located and named.
+    text = BARNET.read_text(encoding="utf-8").replace("version: 1", "v[ersion: 1")
+    with pytest.raises(PlaybookError) as caught:
+        load_text(text, "m.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        'm.yaml:8:1: unknown key "v[ersion" (did you mean "version"?)'
+    ]

@@ -149,7 +149,7 @@ def _all_located(doc: Document, errors: list[Any]) -> list[tuple[Any, Problem]]:
     meant = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            loc = _clean(err["loc"])
+            loc = _clean(err["loc"], doc)
             model = _model_at(loc)
             hit = suggest(str(loc[-1]), _field_names(model)) if model else None
             if hit:
@@ -157,17 +157,22 @@ def _all_located(doc: Document, errors: list[Any]) -> list[tuple[Any, Problem]]:
     return [
         (err, _located(doc, err))
         for err in errors
-        if not (err["type"] == "missing" and _clean(err["loc"]) in meant)
+        if not (err["type"] == "missing" and _clean(err["loc"], doc) in meant)
     ]
 
 
-def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The location without pydantic's union branch tags."""
-    return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+def _clean(loc: tuple[Any, ...], doc: Document) -> tuple[Any, ...]:
+    """The location without pydantic's union branch tags (a key written with "[" stays)."""
+    out: tuple[Any, ...] = ()
+    for part in loc:
+        tag = isinstance(part, str) and "[" in part and out + (part,) not in doc.marks
+        if not tag:
+            out += (part,)
+    return out
 
 
 def _located(doc: Document, err: Any) -> Problem:
-    loc = _clean(err["loc"])
+    loc = _clean(err["loc"], doc)
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
