@@ -1,25 +1,297 @@
-"""Plan mode: from playbooks to a week plan (the planning screens come here)."""
+"""Plan mode: solve a playbook (or open a plan), see the week, lock, move, re-solve, export."""
 
 from __future__ import annotations
 
-from fieldkit.tui.modes.base import ModeScreen, bullet_list
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from fieldkit.errors import UserError
+from fieldkit.plan.locks import Lock
+from fieldkit.plan.progress import SolveProgress
+from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.tui.plan import details
+from fieldkit.tui.plan.grid import WeekGrid, legend
+from fieldkit.tui.plan.picker import TeamPicker
+from fieldkit.tui.plan.session import (
+    PlanSession,
+    export,
+    locks_of,
+    move,
+    open_operation,
+    solve_session,
+    toggle_lock,
+)
+from fieldkit.workspace import Workspace
+
+PLAYBOOK, OPERATION = "playbook:", "op:"
+
+#: Actions that need a plan on screen and no solve running.
+NEEDS_PLAN = frozenset({"lock", "move", "resolve", "export"})
 
 
 class PlanMode(ModeScreen):
     """The patrol lead's mode: playbooks in, planned operations out."""
 
     SUB_TITLE = "Plan"
+    CSS_PATH = "../plan/plan.tcss"
     PURPOSE = (
         "Turn a playbook into a week plan: which team visits which venue when, with the "
         "right skills and partners; adjust it; hand out briefings and device loadouts."
     )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("o", "pick_source", "Open"),
+        Binding("l", "lock", "Lock/unlock"),
+        Binding("m", "move", "Move"),
+        Binding("r", "resolve", "Re-solve"),
+        Binding("e", "export", "Export"),
+    ]
+    TIME_LIMIT: ClassVar[float] = 10.0
+    SEED: ClassVar[int] = 0
+
+    def __init__(self, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.session: PlanSession | None = None
+        self.solving = False
+        self.time_limit = self.TIME_LIMIT
+        self.seed = self.SEED
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="plan-mode"):
+            with Horizontal(id="plan-head"):
+                yield OptionList(id="sources")
+                with Vertical(id="plan-state"):
+                    yield Static(self.PURPOSE, id="plan-status", markup=False)
+                    yield ProgressBar(total=1, show_eta=False, id="solve-progress")
+                    yield Static(
+                        "Pick a playbook to solve, or a planned operation to open (Enter).",
+                        id="solve-note",
+                        markup=False,
+                    )
+            yield WeekGrid(id="week")
+            yield Static("", id="legend")
+            with Horizontal(id="plan-foot"):
+                with VerticalScroll(id="details-box"):
+                    yield Static("", id="details", markup=False)
+                with VerticalScroll(id="unassigned-box"):
+                    yield Static("", id="unassigned", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#details-box").border_title = "Assignment"
+        self.query_one("#unassigned-box").border_title = "Not planned"
 
     def holdings(self) -> str:
         playbooks = [p.name for p in self.workspace.playbook_files()]
-        operations = [f"{op}   ops/{op}/plan.json" for op in self.workspace.operations()]
-        return (
-            "Playbooks (playbooks/)\n"
-            + bullet_list(playbooks, "none: add a YAML playbook to playbooks/")
-            + "\n\nPlanned operations (ops/)\n"
-            + bullet_list(operations, "none yet: fieldkit plan playbooks/NAME.yaml")
+        return "\n".join(playbooks)
+
+    def show_holdings(self) -> None:
+        """Each time the mode is shown: the workspace's playbooks and planned operations."""
+        sources = self.query_one("#sources", OptionList)
+        keep = sources.highlighted
+        sources.clear_options()
+        ws = self.workspace
+        options = [Option(f"playbooks/{p.name}", id=PLAYBOOK + p.name) for p in ws.playbook_files()]
+        options += [Option(f"ops/{op}/plan.json", id=OPERATION + op) for op in ws.operations()]
+        sources.add_options(options)
+        if options:
+            sources.highlighted = keep if keep is not None and keep < len(options) else 0
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_PLAN and (self.session is None or self.solving):
+            return None
+        return True
+
+    def say(self, note: str, *, severity: str = "information", toast: bool = False) -> None:
+        """Put a note under the status; a toast too, but never over the neutral screen."""
+        self.query_one("#solve-note", Static).update(note)
+        if toast and not getattr(self.app, "covered", False):
+            self.notify(note, severity=severity)  # type: ignore[arg-type]
+
+    # -- picking and solving -----------------------------------------------------------
+
+    def action_pick_source(self) -> None:
+        self.query_one("#sources", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#sources")
+    def _source_chosen(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or ""
+        if self.solving:
+            self.say("A solve is running; wait for it to finish.", toast=True)
+            return
+        if choice.startswith(PLAYBOOK):
+            path = self.workspace.playbooks / choice.removeprefix(PLAYBOOK)
+            self.start_solve(path, None, None)
+        elif choice.startswith(OPERATION):
+            self.set_busy(f"Opening ops/{choice.removeprefix(OPERATION)}/plan.json...")
+            self.run_open(choice.removeprefix(OPERATION))
+
+    def set_busy(self, note: str) -> None:
+        self.solving = True
+        self.refresh_bindings()
+        self.say(note)
+
+    def start_solve(self, path: Path, locks: list[Lock] | None, op: str | None) -> None:
+        shown = f"playbooks/{path.name}" if path.parent == self.workspace.playbooks else path.name
+        bar = self.query_one("#solve-progress", ProgressBar)
+        bar.update(total=self.time_limit, progress=0)
+        kept = f", keeping {len(locks)} locked" if locks else ""
+        self.set_busy(f"Solving {shown} (up to {self.time_limit:g} s, seed {self.seed}{kept})...")
+        self.run_solve(path, locks, op)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def run_solve(self, path: Path, locks: list[Lock] | None, op: str | None) -> None:
+        def progress(p: SolveProgress) -> None:
+            self.app.call_from_thread(self._progress, p)
+
+        try:
+            session = solve_session(
+                self.workspace,
+                path,
+                op=op,
+                locks=locks,
+                time_limit=self.time_limit,
+                seed=self.seed,
+                progress=progress,
+            )
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, session, "solved")
+
+    @work(thread=True, exclusive=True, group="plan")
+    def run_open(self, op: str) -> None:
+        try:
+            session = open_operation(self.workspace, op)
+        except UserError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, session, "opened")
+
+    def _progress(self, p: SolveProgress) -> None:
+        bar = self.query_one("#solve-progress", ProgressBar)
+        bar.update(progress=min(p.seconds, bar.total or p.seconds))
+        self.say(f"plan {p.solutions}: objective {p.objective:,.0f}, bound {p.bound:,.0f}")
+
+    def _failed(self, message: str) -> None:
+        self.solving = False
+        self.refresh_bindings()
+        self.query_one("#solve-progress", ProgressBar).update(total=1, progress=0)
+        self.say(message, severity="error", toast=True)
+
+    def _loaded(self, session: PlanSession, how: str) -> None:
+        self.solving = False
+        bar = self.query_one("#solve-progress", ProgressBar)
+        bar.update(progress=bar.total or 1)
+        keep = self.query_one(WeekGrid).current_visit if self.session else None
+        if keep is None and session.plan.assignments:
+            keep = session.plan.assignments[0].visit
+        self.session = session
+        self.show_plan(keep)
+        note = f"{how.capitalize()} {session.source}."
+        self.say(" ".join([note, *session.warnings]))
+        self.refresh_bindings()
+        self.query_one(WeekGrid).focus()
+
+    # -- showing the plan --------------------------------------------------------------
+
+    def show_plan(self, keep: str | None = None) -> None:
+        assert self.session is not None
+        plan = self.session.plan
+        self.query_one("#plan-status", Static).update(
+            details.summary(plan, self.session.source, self.session.op)
         )
+        grid = self.query_one(WeekGrid)
+        grid.show(plan, keep)
+        self.query_one("#legend", Static).update(legend(plan))
+        box = self.query_one("#unassigned-box")
+        box.border_title = f"Not planned ({len(plan.unassigned)})"
+        self.query_one("#unassigned", Static).update(details.unassigned_text(plan))
+        self.show_details()
+
+    def show_details(self) -> None:
+        if self.session is None:
+            return
+        grid = self.query_one(WeekGrid)
+        plan = self.session.plan
+        visit = grid.current_visit
+        if visit is not None:
+            text = details.assignment_details(plan, visit)
+        elif grid.row_count:
+            text = details.empty_cell(plan, *grid.place_at(grid.cursor_coordinate))
+        else:
+            text = "Nothing planned."
+        self.query_one("#details", Static).update(text)
+
+    @on(DataTable.CellHighlighted, "#week")
+    @on(DataTable.CellSelected, "#week")
+    def _cell_changed(self) -> None:
+        self.show_details()
+
+    # -- editing -----------------------------------------------------------------------
+
+    def _selected(self, doing: str) -> str | None:
+        visit = self.query_one(WeekGrid).current_visit
+        if visit is None:
+            self.say(f"Put the cursor on an assignment to {doing} it.", toast=True)
+        return visit
+
+    def action_lock(self) -> None:
+        if self.session is None or (visit := self._selected("lock")) is None:
+            return
+        self.session.plan = toggle_lock(self.session.plan, visit)
+        locked = any(a.locked for a in self.session.plan.assignments if a.visit == visit)
+        self.show_plan(visit)
+        self.say(f"{visit} {'locked: a re-solve keeps it' if locked else 'unlocked'}.")
+
+    def action_move(self) -> None:
+        if self.session is None or (visit := self._selected("move")) is None:
+            return
+        plan = self.session.plan
+        current = next(a.team for a in plan.assignments if a.visit == visit)
+        choices = details.team_choices(plan, current)
+
+        def picked(team: str | None) -> None:
+            if team is not None:
+                self.move_to(visit, team)
+
+        self.app.push_screen(TeamPicker(visit, choices), picked)
+
+    def move_to(self, visit: str, team: str) -> None:
+        """Move a visit to a team, or refuse it naming the broken rules."""
+        assert self.session is not None
+        moved, broken = move(self.session.plan, visit, team)
+        if moved is None:
+            self.say(f"Cannot move to {team}: " + "; ".join(broken), severity="error", toast=True)
+            return
+        self.session.plan = moved
+        self.show_plan(visit)
+        self.say(f"{visit} moved to {team} and locked (l unlocks; r re-solves the rest).")
+
+    def action_resolve(self) -> None:
+        if self.session is None:
+            return
+        self.start_solve(self.session.playbook_file, locks_of(self.session.plan), self.session.op)
+
+    def action_export(self) -> None:
+        if self.session is None:
+            return
+        try:
+            folder, files = export(self.workspace, self.session)
+        except UserError as exc:
+            self.say(str(exc), severity="error", toast=True)
+            return
+        self.say(f"Written {folder}/ ({len(files)} files: plan.json, briefings, teams/, loadouts/)",
+                 toast=True)  # fmt: skip
+        self.show_holdings()

@@ -1,0 +1,99 @@
+"""The tables of the central store (sync/central.db), created once by its first migration."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_schema(db: sqlite_utils.Database) -> None:
+    """Devices and credentials, records, problems, conflicts, plan versions, bundles."""
+    db.table("devices").create(
+        {
+            "id": str,
+            "device": str,
+            "team": str,
+            "operation": str,
+            "officer": str,
+            "salt": str,
+            "credential_hash": str,
+            "public_key": str,
+            "status": str,
+            "enrolled_at": str,
+            "registered_at": str,
+            "last_seen": str,
+            "head_hash": str,
+            "head_count": int,
+        },
+        pk="id",
+        not_null={"team", "operation", "officer", "salt", "credential_hash", "status"},
+        defaults={"head_count": 0},
+    )
+    db.table("devices").create_index(["device"], unique=True)
+    db.table("records").create(
+        {
+            "seq": int,
+            "id": str,
+            "device": str,
+            "hlc": str,
+            "prev_hash": str,
+            "hash": str,
+            "signature": str,
+            "amends": str,
+            "body": str,
+            "received_at": str,
+        },
+        pk="seq",
+        not_null={"id", "device", "hlc", "prev_hash", "hash", "signature", "body"},
+    )
+    db.table("records").create_index(["id"], unique=True)
+    db.table("records").create_index(["hash"], unique=True)
+    db.table("records").create_index(["device", "prev_hash"])
+    # Partial: most records amend nothing, and cost this index nothing.
+    db.conn.execute("CREATE INDEX idx_records_amends ON records(amends) WHERE amends IS NOT NULL")
+    db.table("problems").create(
+        {
+            "n": int,
+            "device": str,
+            "kind": str,
+            "record_id": str,
+            "missing": str,
+            "key": str,
+            "detail": str,
+            "record": str,
+            "found_at": str,
+            "resolved_at": str,
+        },
+        pk="n",
+        not_null={"kind", "key", "detail"},
+    )
+    db.table("problems").create_index(["kind", "key"], unique=True)
+    db.table("problems").create_index(["device", "missing"])
+    db.table("conflicts").create(
+        {
+            "n": int,
+            "amends": str,
+            "record_a": str,
+            "device_a": str,
+            "record_b": str,
+            "device_b": str,
+            "found_at": str,
+        },
+        pk="n",
+    )
+    db.table("conflicts").create_index(["record_a", "record_b"], unique=True)
+    db.table("plans").create(
+        {
+            "version": int,
+            "operation": str,
+            "team": str,
+            "plan_sha256": str,
+            "content_sha256": str,
+            "loadout": str,
+            "published_at": str,
+        },
+        pk="version",
+    )
+    db.table("plans").create_index(["operation", "team", "version"])
+    db.table("bundles").create(
+        {"id": str, "device": str, "records": int, "imported_at": str}, pk="id"
+    )

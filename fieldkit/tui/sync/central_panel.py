@@ -1,0 +1,133 @@
+"""Central's side of Sync mode: its devices, open problems and conflicts, as tables."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from fieldkit.errors import UserError
+from fieldkit.sync.central import Central, central_path, central_status
+from fieldkit.tui.sync.words import moment, plain_error, plural
+
+DEVICE_COLUMNS = ("Device", "Team", "Officer", "Last seen", "Records", "Status")
+PROBLEM_COLUMNS = ("Device", "Kind", "Record", "Detail", "Found")
+CONFLICT_COLUMNS = ("Amended record", "One version (device)", "Other version (device)", "Found")
+
+
+def read_conflicts(sync_folder: Path) -> list[dict[str, Any]]:
+    """Records amended by two devices, both versions kept (central's conflicts table)."""
+    with Central(central_path(sync_folder)) as store:
+        return store.conflicts()
+
+
+class CentralPanel(Vertical):
+    """What central holds: devices with team, officer, last seen and records; problems."""
+
+    def __init__(self, root: Path, sync_folder: Path) -> None:
+        super().__init__(classes="central-panel")
+        self.root = root
+        self.sync_folder = sync_folder
+
+    def compose(self) -> ComposeResult:
+        yield Static("Central", classes="section-title")
+        yield Static(id="central-facts", markup=False)
+        yield Static("Devices", classes="table-title")
+        yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
+        yield Static(id="problems-title", classes="table-title")
+        yield DataTable(id="problems", cursor_type="row")
+        yield Static(id="conflicts-title", classes="table-title")
+        yield DataTable(id="conflicts", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#devices", DataTable).add_columns(*DEVICE_COLUMNS)
+        self.query_one("#problems", DataTable).add_columns(*PROBLEM_COLUMNS)
+        self.query_one("#conflicts", DataTable).add_columns(*CONFLICT_COLUMNS)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """Re-read central's status (a few local queries)."""
+        facts = self.query_one("#central-facts", Static)
+        try:
+            status = central_status(self.sync_folder)
+            conflicts = read_conflicts(self.sync_folder) if status is not None else []
+        except (UserError, sqlite3.Error) as exc:
+            facts.update(
+                "sync/central.db is here, but it cannot be read as a central store:\n"
+                + plain_error(str(exc), self.root)
+            )
+            return
+        if status is None:  # removed since the screen was built
+            facts.update("sync/central.db is no longer here.")
+            return
+        open_problems: list[dict[str, Any]] = status["open_problems"]
+        facts.update(
+            f"sync/central.db is here: {plural(len(status['devices']), 'device')}, "
+            f"{plural(status['records'], 'record')}, "
+            f"{plural(len(open_problems), 'open problem')}, "
+            f"{plural(len(conflicts), 'conflict')}."
+        )
+        self.fill_devices(status["devices"])
+        self.fill_problems(open_problems)
+        self.fill_conflicts(conflicts)
+
+    def fill_devices(self, devices: list[dict[str, Any]]) -> None:
+        table = self.query_one("#devices", DataTable)
+        table.clear()
+        for d in devices:
+            name = d["device"] or f"{d['id']} (not synced yet)"
+            status = str(d["status"])
+            if d["open_problems"]:
+                status += f" · {plural(d['open_problems'], 'problem')}"
+            table.add_row(
+                name,
+                d["team"],
+                d["officer"],
+                moment(d["last_seen"]),
+                f"{d['records']:,}",
+                status,
+                key=str(d["id"]),
+            )
+        table.display = bool(devices)
+        if not devices:
+            self.query_one("#central-facts", Static).update(
+                "sync/central.db is here, with no devices yet.\n"
+                "Enrol one with: fieldkit central enroll-device --team TEAM --officer OFFICER"
+            )
+
+    def fill_problems(self, problems: list[dict[str, Any]]) -> None:
+        table = self.query_one("#problems", DataTable)
+        table.clear()
+        for p in problems:
+            table.add_row(
+                p["device"] or "-",
+                p["kind"],
+                p["record"] or "-",
+                p["detail"],
+                moment(p["found_at"], never="-"),
+                key=str(p["n"]),
+            )
+        title = "Open problems" if problems else "Open problems: none"
+        self.query_one("#problems-title", Static).update(title)
+        table.display = bool(problems)
+
+    def fill_conflicts(self, conflicts: list[dict[str, Any]]) -> None:
+        table = self.query_one("#conflicts", DataTable)
+        table.clear()
+        for n, c in enumerate(conflicts):
+            table.add_row(
+                c["amends"],
+                f"{c['record_a']} ({c['device_a']})",
+                f"{c['record_b']} ({c['device_b']})",
+                moment(c["found_at"], never="-"),
+                key=str(n),
+            )
+        title = (
+            "Conflicts (two devices amended the same record)" if conflicts else "Conflicts: none"
+        )
+        self.query_one("#conflicts-title", Static).update(title)
+        table.display = bool(conflicts)
