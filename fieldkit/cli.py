@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,24 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
         from fieldkit.commands.common import resolve_workspace
         from fieldkit.tui import make_app
 
-        make_app(resolve_workspace(workspace)).run()
+        make_app(resolve_workspace(workspace), now=_clock_from_env()).run()
+
+
+def _clock_from_env() -> Callable[[], datetime] | None:
+    """FIELDKIT_NOW=2023-09-25T10:20 starts the app's clock then (for tests and demos)."""
+    import os
+    import time
+    from datetime import timedelta
+
+    text = os.environ.get("FIELDKIT_NOW")
+    if not text:
+        return None
+    try:
+        start = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"FIELDKIT_NOW={text!r} is not an ISO 8601 time") from None
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 register(cli)

@@ -69,10 +69,19 @@ def app(ws: Workspace) -> FieldkitApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Let every worker (playbook checks) finish and the screen refresh."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let every worker (playbook checks) finish and the screen refresh.
+
+    On a loaded machine a worker may start only after the first pause, and its results arrive
+    through call_from_thread: wait until none runs and no status still says "checking".
+    """
+    for _ in range(100):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(worker.is_running for worker in pilot.app.workers)
+        if not busy and "checking" not in visible_text(pilot.app):
+            return
+        await pilot.pause(0.05)
 
 
 def visible_text(app: App[None]) -> str:

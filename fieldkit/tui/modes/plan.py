@@ -15,12 +15,7 @@ from textual.widgets.option_list import Option
 from fieldkit.errors import UserError
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
-from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen
-from fieldkit.tui.plan import details
-from fieldkit.tui.plan.grid import WeekGrid, legend
-from fieldkit.tui.plan.picker import TeamPicker
-from fieldkit.tui.plan.session import (
+from fieldkit.plan.session import (
     PlanSession,
     export,
     locks_of,
@@ -29,6 +24,11 @@ from fieldkit.tui.plan.session import (
     solve_session,
     toggle_lock,
 )
+from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.tui.plan import details
+from fieldkit.tui.plan.grid import WeekGrid, legend
+from fieldkit.tui.plan.picker import TeamPicker
 from fieldkit.workspace import Workspace
 
 PLAYBOOK, OPERATION = "playbook:", "op:"

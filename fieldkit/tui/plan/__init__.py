@@ -1,1 +1,1 @@
-"""The Plan mode's parts: the plan session, the week grid, the details and the team picker."""
+"""The Plan mode's parts: the week grid, the details and the team picker."""

@@ -24,6 +24,17 @@ KEYS: list[tuple[str, str, str]] = [
     ("r", "Home", "check every playbook again"),
     ("enter", "Playbook", "on a problem: put the cursor on its line"),
     ("escape", "Playbook, help", "go back"),
+    ("o", "Plan", "pick a playbook to solve or a plan in ops/ to open"),
+    ("l", "Plan", "lock or unlock the assignment under the cursor (re-solving keeps it)"),
+    ("m", "Plan", "move the assignment to another team (refused with the rule it breaks)"),
+    ("r", "Plan", "re-solve, keeping every lock"),
+    ("e", "Plan", "export the plan to ops/OP/ (plan.json, briefing, calendars, loadouts)"),
+    ("n", "Log", "log an engagement, prefilled from the visit under way"),
+    ("a", "Log", "amend the selected engagement (a new version naming the old)"),
+    ("ctrl+s", "Log form", "save the engagement; escape twice discards it"),
+    ("s", "Sync", "sync now with central"),
+    ("m", "Review", "render the hotspot map and open it in the browser"),
+    ("r", "Review", "reload the summary"),
 ]
 
 
@@ -32,14 +43,16 @@ def keys_table(unlock_word: str) -> Table:
     table.add_column("Key", style="bold")
     table.add_column("Where / what")
     table.add_column("Does")
-    for key, where, does in KEYS:
-        table.add_row(key, where, does)
-    table.add_row("", "", "")
+    quick_exit, *rest = KEYS
+    table.add_row(*quick_exit)
+    # How to come back sits right under the quick exit, where an officer looks for it.
     table.add_row(
         unlock_word,
         "Neutral page",
-        f"to come back from the quick exit, type {unlock_word} in its search box, then enter",
+        f"type {unlock_word} in its search box, then enter, to come back",
     )
+    for key, where, does in rest:
+        table.add_row(key, where, does)
     return table
 
 

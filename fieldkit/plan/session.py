@@ -1,4 +1,4 @@
-"""The plan on screen: solved from a playbook or opened from ops/, edited and exported (no UI)."""
+"""A plan being worked on: solved from a playbook or opened from ops/, edited, exported."""
 
 from __future__ import annotations
 

@@ -1,0 +1,163 @@
+"""`fieldkit demo`: replay the Barnet week of action end to end, with progress and a summary."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from fieldkit.commands.common import console, err_console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+    from fieldkit.demo import DemoResult
+
+
+class RichSteps:
+    """One progress line per step of the demo, on stderr."""
+
+    def __init__(self, bar: Progress, steps: tuple[tuple[str, str], ...]) -> None:
+        self.bar = bar
+        self.tasks: dict[str, TaskID] = {
+            name: bar.add_task(label, total=None, start=False, note="[dim]waiting[/]")
+            for name, label in steps
+        }
+        self.totals: dict[str, int] = {}
+
+    def step(self, name: str, done: int = 0, total: int | None = None, note: str = "") -> None:
+        task = self.tasks[name]
+        self.bar.start_task(task)
+        fields: dict[str, Any] = {"note": note} if note else {}
+        if total is not None:
+            self.totals[name] = total
+            self.bar.update(task, completed=done, total=total, **fields)
+        else:
+            self.bar.update(task, **fields)
+
+    def done(self, name: str, note: str = "") -> None:
+        task = self.tasks[name]
+        self.bar.start_task(task)
+        total = self.totals.get(name) or 1
+        self.bar.update(task, total=total, completed=total, note=note)
+        self.bar.stop_task(task)
+
+
+def _step_column() -> Any:
+    """A mark per step: waiting, under way (a spinner) or done."""
+    from rich.progress import SpinnerColumn, Task
+    from rich.text import Text
+
+    class StepColumn(SpinnerColumn):
+        def render(self, task: Task) -> Any:
+            if not task.started:
+                return Text("·", style="dim")
+            return super().render(task)
+
+    return StepColumn(finished_text="[green]✓[/]")
+
+
+def _stop_on_term(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl+C, so central is stopped
+
+
+@click.command("demo")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="A new (or empty) folder for the demo (default: ./fieldkit-demo-YYYYmmdd-HHMMSS).",
+)
+@click.option(
+    "--devices",
+    type=click.IntRange(1, 40),
+    default=4,
+    show_default=True,
+    help="Devices to enrol (teams round-robin); all but one sync over HTTP, one by bundle.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same results."
+)
+def demo(workspace: Path | None, devices: int, seed: int) -> None:
+    """Replay the Barnet week of action: plan, enrol, log, sync, verify, map and report.
+
+    Works in a new folder (or an empty one, or a workspace without the demo's data); takes
+    well under a minute. The central server runs on a free loopback port only while the
+    demo syncs, and is always stopped at the end.
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.table import Column
+
+    from fieldkit.demo import STEPS, default_folder, run_demo
+
+    root = (workspace or default_folder(Path.cwd())).expanduser().absolute()
+    previous = signal.signal(signal.SIGTERM, _stop_on_term)
+    try:
+        with Progress(
+            _step_column(),
+            TextColumn("{task.description}", table_column=Column(width=36, no_wrap=True)),
+            BarColumn(bar_width=16),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn(
+                "{task.fields[note]}",
+                table_column=Column(no_wrap=True, overflow="ellipsis", min_width=20),
+            ),
+            console=err_console,
+        ) as bar:
+            result = run_demo(root, devices=devices, seed=seed, progress=RichSteps(bar, STEPS))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    _print_summary(result)
+
+
+def _print_summary(r: DemoResult) -> None:
+    from rich.table import Table
+
+    def shown(p: Path) -> str:
+        try:
+            return str(p.relative_to(Path.cwd()))
+        except ValueError:
+            return str(p)
+
+    table = Table(title="Barnet week of action: demo summary", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("result")
+    plan, cov = r.plan, r.coverage
+    table.add_row(
+        "plan", f"{plan['assigned']} of {plan['visits']} visits planned ({plan['status']})"
+    )
+    table.add_row("visits covered", f"{cov['done']} of {cov['planned']} planned visits logged")
+    for d in r.devices:
+        table.add_row(
+            f"device {d.id}",
+            f"team {d.team}, {d.officer}: {d.records} records, synced by {d.via}, "
+            f"{d.acknowledged} acknowledged, chain {'intact' if d.chain_ok else 'BROKEN'}",
+        )
+    http = sum(d.via == "http" for d in r.devices)
+    table.add_row("synced", f"{http} over HTTP ({r.server}), {len(r.devices) - http} by bundle")
+    table.add_row("central records", str(r.central_records))
+    table.add_row("problems", "none" if not r.problems else str(len(r.problems)))
+    hot = ", ".join(
+        f"{n} at {k.removeprefix('hot_')}% confidence"
+        for k, n in sorted(r.hot_cells.items(), reverse=True)
+    )
+    table.add_row("hot cells", hot or "none")
+    table.add_row("time taken", f"{r.seconds:.1f} s")
+    console.print(table)
+    for name in ("plan", "briefing", "map", "report"):
+        console.print(f"{name + ':':<10} {shown(r.paths[name])}")
+    console.print(f"{'workspace:':<10} {shown(r.workspace)}")
+
+
+COMMANDS = [demo]
