@@ -22,6 +22,10 @@ from fieldkit.workspace import Workspace
 CHECKING = Text("checking…", style="dim")
 
 
+#: Wide enough for "999 problems".
+STATUS_WIDTH = 14
+
+
 def status_text(problems: list[Problem]) -> Text:
     """'valid', or how many problems a playbook has."""
     if not problems:
@@ -79,7 +83,8 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#playbooks", DataTable)
         table.add_column("Playbook", key="playbook")
-        table.add_column("Status", key="status")
+        # A fixed width: the column must not depend on which check finished first.
+        table.add_column("Status", key="status", width=STATUS_WIDTH)
         self.action_recheck()
 
     def action_recheck(self) -> None:
@@ -115,7 +120,7 @@ class HomeScreen(Screen[None]):
         self.problems[path] = problems
         table = self.query_one("#playbooks", DataTable)
         if str(path) in table.rows:
-            table.update_cell(str(path), "status", status_text(problems), update_width=True)
+            table.update_cell(str(path), "status", status_text(problems))
         progress = self.query_one("#checking", ProgressBar)
         progress.advance(1)
         if len(self.problems) >= len(table.rows):
