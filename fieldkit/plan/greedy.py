@@ -1,6 +1,9 @@
-"""The baseline: earliest deadline first, each visit to the first team that can take it."""
+"""Greedy plans: the earliest-deadline-first baseline, and a scarcity-first start for the solver."""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
 
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit
@@ -35,4 +38,49 @@ def greedy(
         if best is not None:
             chosen[visit.id] = (best[1], best[0])
             schedule[best[1]].append((visit, best[0]))
+    return chosen
+
+
+def scarce_first(
+    visits: list[Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    locks: dict[str, tuple[str, int]] | None = None,
+    extra: list[Visit] | None = None,
+) -> dict[str, tuple[str, int]]:
+    """Visits few teams can make (per point of priority) first; each goes to the team with the
+    fewest other visits it could make that day (then the shortest trip from base), so versatile
+    teams stay free for the visits only they can make. Same arguments as `greedy`.
+    """
+    chosen: dict[str, tuple[str, int]] = dict(locks or {})
+    schedule: dict[str, list[Item]] = {t: [] for t in teams}
+    index = {v.id: v for v in [*(extra or []), *visits]}
+    for vid, (t, s) in chosen.items():
+        schedule[t].append((index[vid], s))
+    qualified = {
+        v.id: [t for t, team in teams.items() if not team.missing(v) and team.start_spans(v)]
+        for v in visits
+    }
+    load: dict[tuple[str, date], int] = defaultdict(int)
+    for v in visits:
+        for t in qualified[v.id]:
+            load[t, v.day] += 1
+
+    def order(v: Visit) -> tuple[float, int, str]:
+        return (len(qualified[v.id]) / max(1, v.priority), v.window[1], v.id)
+
+    for visit in sorted(visits, key=order):
+        if visit.id in chosen:
+            continue
+        best: tuple[tuple[int, int, str], str, int] | None = None
+        for t in qualified[visit.id]:
+            start, _ = rules.place(teams[t], visit, schedule[t])
+            if start is None:
+                continue
+            key = (load[t, visit.day], rules.travel.minutes(teams[t].base, visit.venue), t)
+            if best is None or key < best[0]:
+                best = (key, t, start)
+        if best is not None:
+            chosen[visit.id] = (best[1], best[2])
+            schedule[best[1]].append((visit, best[2]))
     return chosen
