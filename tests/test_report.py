@@ -97,6 +97,9 @@ def test_report_html_is_self_contained_with_charts(summary: dict[str, Any]) -> N
     assert "Test week of action (testop)" in html
     assert "4 of 6 planned visits done" in html
     assert "bad signature" in html and "Conflicts" in html
+    # People are shown with the code lists' labels, not raw codes.
+    assert "age_18_24" not in html and "age 18 24" not in html
+    assert any(label in html for label in ("18 to 24", "25 to 34", "35 to 49"))
 
 
 def test_bar_chart_scales_bars_to_the_largest() -> None:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from fieldkit.codes import CodeBook, load_codes
+
 BAR = "#2b8cbe"
 DONE, MISSED = "#1a9641", "#d7191c"
 
@@ -75,6 +77,12 @@ def stacked_chart(rows: Sequence[tuple[str, int, int]], width: int = 640) -> str
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _label(codes: CodeBook, list_name: str, code: str) -> str:
+    """A code's English label (the code itself if the operation added one the kit lacks)."""
+    found = codes[list_name].get(code)
+    return found.en if found is not None else code.replace("_", " ")
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -171,11 +179,18 @@ def render_report(s: dict[str, Any]) -> str:
     body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_partner"]]))
     people = s["people"]
     body.append(f"<h2>People engaged: {people['total']}</h2>")
-    for key, name in (("by_gender", "Gender"), ("by_age_band", "Age band")):
+    codes = load_codes()
+    for key, name, code_list in (
+        ("by_gender", "Gender", "genders"),
+        ("by_age_band", "Age band", "age_bands"),
+    ):
         body.append(f"<h3>{name}</h3>")
-        body.append(bar_chart([(k.replace("_", " "), v) for k, v in people[key].items()]))
+        body.append(bar_chart([(_label(codes, code_list, k), v) for k, v in people[key].items()]))
     body.append("<h3>Nationality</h3>")
-    body.append(_table(["nationality", "people"], list(people["by_nationality"].items())))
+    nationalities = [
+        (_label(codes, "nationalities", k), v) for k, v in people["by_nationality"].items()
+    ]
+    body.append(_table(["nationality", "people"], nationalities))
     body.append("<h2>Signs of exploitation by ILO indicator of forced labour</h2>")
     body.append(bar_chart([(g["label"], g["engagements"]) for g in s["indicators"]["by_ilo"]]))
     body.append(
