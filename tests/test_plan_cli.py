@@ -152,3 +152,9 @@ def test_plan_help_and_bad_playbook(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no such playbook" in result.stderr
     result = run("plan", "check", "ops/nope/plan.json", cwd=ws.root)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+    # Usage errors name the command as typed, not its internal name.
+    result = run("plan", "playbooks/barnet-week-of-action.yaml", "--seed", "x", cwd=ws.root)
+    assert result.returncode == 2
+    assert "Usage: fieldkit plan PLAYBOOK" in result.stderr
+    assert "Try 'fieldkit plan --help'" in result.stderr
+    assert "run-playbook" not in result.stderr

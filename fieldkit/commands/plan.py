@@ -32,6 +32,21 @@ class PlanGroup(click.Group):
         )
 
 
+class _PlaybookContext(click.Context):
+    @property
+    def command_path(self) -> str:
+        return self.parent.command_path if self.parent is not None else "fieldkit plan"
+
+
+class PlaybookCommand(click.Command):
+    """`plan PLAYBOOK`: its help and usage errors name it as the user typed it."""
+
+    context_class = _PlaybookContext
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("fieldkit plan", "PLAYBOOK [OPTIONS]")
+
+
 @click.group("plan", cls=PlanGroup, no_args_is_help=True)
 def plan() -> None:
     """Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan.
@@ -42,7 +57,7 @@ def plan() -> None:
     """
 
 
-@plan.command(_RUN, hidden=True)
+@plan.command(_RUN, cls=PlaybookCommand, hidden=True)
 @click.argument("playbook", type=click.Path(path_type=Path))
 @click.option(
     "--op", "op_name", default=None, help="Folder name under ops/ (default: operation.id)."
