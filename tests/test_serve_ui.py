@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,12 +15,7 @@ import pytest
 from fieldkit.commands.serve_ui import is_loopback
 from tests.browser import ARTEFACTS, launch, needs_chromium, visit
 from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.test_sync_support import free_port
 
 
 @pytest.fixture
