@@ -41,8 +41,8 @@ class ModeScreen(Screen[None]):
         self.query_one(".holdings", Static).update(self.holdings())
 
     def holdings(self) -> str:
-        """What the workspace holds that this mode works on (plain text)."""
-        raise NotImplementedError
+        """What the workspace holds that this mode works on (plain text); each mode says."""
+        return ""
 
 
 def bullet_list(items: list[str], none: str) -> str:
