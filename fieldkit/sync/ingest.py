@@ -17,14 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from fieldkit.field.keys import verify_signature
 from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
+from fieldkit.sync.heads import advance_head, flag_conflicts
 from fieldkit.sync.shape import shape_problem
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
@@ -136,14 +135,15 @@ def ingest(
         forked: set[str] = set()
         if stored:
             forked = _chain_problems(conn, device, stored, problems, result)
-            _conflicts(conn, device, stored)
+            flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
         if problems:
             conn.executemany(
                 "INSERT OR IGNORE INTO problems (device, kind, record_id, missing, key, detail, "
                 "record, found_at) VALUES (?,?,?,?,?,?,?,?)",
                 [(*p, received) for p in problems],
             )
-        result.head = advance_head(conn, device, stored, forked)
+        links = {c.prev: c.hash for c in stored if c.prev not in forked}
+        result.head = advance_head(conn, device, links)
     return result
 
 
@@ -349,63 +349,6 @@ def _chain_problems(
                 None,
             )
     return forked
-
-
-def _conflicts(conn: Any, device: str, stored: list[_Checked]) -> None:
-    """Two amendments of one record from two devices: both kept, the pair flagged."""
-    for c in stored:
-        target = c.data.get("amends")
-        if not target:
-            continue
-        others = conn.execute(
-            "SELECT id, device FROM records WHERE amends = ? AND device != ?", (target, device)
-        ).fetchall()
-        for other_id, other_device in others:
-            a, b = sorted([(c.rec_id, device), (other_id, other_device)])
-            conn.execute(
-                "INSERT OR IGNORE INTO conflicts (amends, record_a, device_a, record_b, "
-                "device_b, found_at) VALUES (?,?,?,?,?,?)",
-                (target, a[0], a[1], b[0], b[1], now_iso()),
-            )
-
-
-def advance_head(
-    conn: Any,
-    device: str,
-    stored: Sequence[_Checked] = (),
-    forked: AbstractSet[str] = frozenset(),
-) -> dict[str, Any]:
-    """Move the device's high-water mark along its unbroken chain; returns it.
-
-    Links among the records just stored are followed in memory; the store is asked only to
-    step beyond them, and wherever the chain forks (then the first by hlc, id wins).
-    """
-    row = conn.execute(
-        "SELECT head_hash, head_count FROM devices WHERE device = ?", (device,)
-    ).fetchone()
-    head, count = (row[0], int(row[1] or 0)) if row else (None, 0)
-    child = {c.prev: c.hash for c in stored if c.prev not in forked}
-    moved = False
-    while True:
-        at = head or GENESIS_HASH
-        nxt = child.get(at)
-        if nxt is None:
-            found = conn.execute(
-                "SELECT hash FROM records WHERE device = ? AND prev_hash = ? "
-                "ORDER BY hlc, id LIMIT 1",
-                (device, at),
-            ).fetchone()
-            if found is None:
-                break
-            nxt = found[0]
-        head, count, moved = nxt, count + 1, True
-    if moved:
-        conn.execute(
-            "UPDATE devices SET head_hash = ?, head_count = ? WHERE device = ?",
-            (head, count, device),
-        )
-    stored_n = conn.execute("SELECT count(*) FROM records WHERE device = ?", (device,)).fetchone()
-    return {"hash": head, "count": count, "stored": int(stored_n[0])}
 
 
 def _chunks(items: list[str]) -> list[list[str]]:
