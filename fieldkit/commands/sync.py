@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.common import console, err_console, with_workspace
 from fieldkit.errors import UserError
 from fieldkit.workspace import Workspace
 
@@ -87,7 +87,7 @@ def _sync_http(
 
     from fieldkit.sync.client import sync_now
 
-    with Progress(console=console, transient=True, disable=as_json) as bar:
+    with Progress(console=err_console, transient=True, disable=as_json) as bar:
         task = bar.add_task("sync", total=None)
 
         def progress(phase: str, done: int, total: int) -> None:
