@@ -27,14 +27,6 @@ from fieldkit.maps.offline import inline_assets
 from fieldkit.maps.render import render_map
 from fieldkit.maps.synthetic import synthetic_input
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TARGETS = {"html_mb": 5.0, "build_s": 10.0, "load_s": 3.0}
 
 
@@ -93,11 +85,12 @@ def load_time(browser: Any, path: Path, timeout_s: float = 120.0) -> tuple[float
 def measure(
     sizes: Sequence[int], seed: int, out: Path, baseline: bool
 ) -> list[tuple[int, Row, Row | None]]:
-    from playwright.sync_api import sync_playwright
+    # The same headless Chromium, with the same flags, as the browser tests.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.browser import launch
 
     results = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with launch() as browser:
         for n in sizes:
             map_input, _ = synthetic_input(n, seed=seed)
             t0 = time.perf_counter()
