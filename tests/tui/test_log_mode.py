@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
@@ -68,6 +69,23 @@ async def to_log(pilot: Pilot[None]) -> LogMode:
     await settle(pilot)
     assert isinstance(pilot.app.screen, LogMode)
     return pilot.app.screen
+
+
+async def test_keys_typed_ahead_land_in_order_before_the_save(device_ws: Workspace) -> None:
+    """A terminal delivers a quick officer's keys in one burst: the save must come last."""
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "2", "f")
+        await settle(pilot)
+        for key in ("tab", "1", "tab", "2", "ctrl+s"):  # posted at once, as the driver does
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert isinstance(app.screen, LogMode)
+    with Device.open(device_ws.root) as dev:
+        [(record, _)] = dev.recent(5)
+    assert record.people == (PeopleGroup("female", "unknown", "unknown", 2),)
+    assert (record.indicators, record.outcomes) == (("long_hours",), ("leaflet_given",))
 
 
 async def test_todays_visits_with_the_current_one_marked(device_ws: Workspace) -> None:

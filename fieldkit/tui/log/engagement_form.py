@@ -40,7 +40,11 @@ class EngagementForm(Screen[Engagement | None]):
     AUTO_FOCUS = "#people"
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("ctrl+s", "save", "Save", priority=True),
+        # Not a priority binding: priority keys are acted on as they arrive, ahead of keys
+        # typed before them that are still on their way to the focused widget, so a quick
+        # "tab 1 ctrl+s" would save before the sign was ticked. As a screen binding the save
+        # comes in turn, after everything typed before it (no widget here takes ctrl+s).
+        Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
         Binding(BLOCKED_APP_KEYS, "nothing", show=False),
     ]
