@@ -20,6 +20,11 @@ SKILLS = ["romanian_speaker", "female_officer", "detective"]
 AGENCIES = ["met_police", "anitp"]
 
 
+def clock(hour: int) -> str:
+    """An hour of the timeline as "HH:00"; 24 and later are the next day's (overnight)."""
+    return f"{hour % 24:02d}:00"
+
+
 @st.composite
 def playbooks(draw: st.DrawFn) -> Playbook:
     n_teams = draw(st.integers(2, 3))
@@ -35,8 +40,8 @@ def playbooks(draw: st.DrawFn) -> Playbook:
                 "skills": draw(st.lists(st.sampled_from(SKILLS), max_size=2, unique=True)),
             }
             if draw(st.booleans()):
-                start = draw(st.integers(8, 14))
-                person["available"] = [{"from": f"{start:02d}:00", "to": f"{start + 6:02d}:00"}]
+                start = draw(st.integers(8, 21))  # from 18:00 on, overnight into the next day
+                person["available"] = [{"from": clock(start), "to": clock(start + 6)}]
             roster.append(person)
             members.append(pid)
         teams.append(
@@ -53,14 +58,14 @@ def playbooks(draw: st.DrawFn) -> Playbook:
         lat = draw(st.floats(51.55, 51.65))
         lon = draw(st.floats(-0.30, -0.15))
         venues.append({"id": f"v{a}", "name": f"V{a}", "type": "car_wash", "location": [lat, lon]})
-        start = draw(st.integers(8, 18))
+        start = draw(st.integers(8, 22))  # some windows run past midnight
         length = draw(st.integers(1, 4))
         activities.append(
             {
                 "id": f"a{a}",
                 "name": f"A{a}",
                 "venues": [f"v{a}"],
-                "when": [{"from": f"{start:02d}:00", "to": f"{start + length:02d}:00"}],
+                "when": [{"from": clock(start), "to": clock(start + length)}],
                 "duration": draw(st.sampled_from([30, 45, 60, 90])) if length > 1 else 45,
                 "priority": draw(st.integers(1, 5)),
                 "requires": {

@@ -130,8 +130,11 @@ EXPECTED: dict[str, list[str]] = {
         "47:5: a venue needs a location [lat, lon] or an address to geocode",
     ],
     "window_end_before_start": [
-        "56:42: the window ends (12:00) before it starts (15:00); "
-        "a window must end later the same day",
+        "56:42: the window ends (14:00) before it starts (15:00); a window may only run past "
+        'midnight overnight, from noon or later to noon or earlier (e.g. "22:00" to "03:00")',
+    ],
+    "window_no_length": [
+        "56:42: the window opens and closes at 15:00; give it a length",
     ],
 }
 

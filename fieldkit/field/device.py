@@ -94,9 +94,15 @@ class Device:
     # -- the plan --------------------------------------------------------------------
 
     def today(self, now: datetime | None = None) -> list[Assignment]:
-        """This team's assignments on the local day of `now`, in time order."""
-        day = (now or self.now()).astimezone(self.zone).date()
-        return [a for a in self.loadout.assignments if a.start.astimezone(self.zone).date() == day]
+        """This team's assignments that start on the local day of `now`, and the one under way
+        (an overnight visit that began the evening before), in time order."""
+        moment = now or self.now()
+        day = moment.astimezone(self.zone).date()
+        return [
+            a
+            for a in self.loadout.assignments
+            if a.start.astimezone(self.zone).date() == day or a.covers(moment)
+        ]
 
     def current(self, now: datetime | None = None) -> Assignment | None:
         """The assignment under way at `now`, else the one that ended within GRACE, else None."""

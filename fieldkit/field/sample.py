@@ -31,7 +31,7 @@ def sample_loadouts(playbook: Playbook) -> dict[str, dict[str, Any]]:
                 if not window.on(day):
                     continue
                 start = playbook.at(day, window.from_)
-                close = playbook.at(day, window.to)
+                close = playbook.at(window.closes_on(day), window.to)
                 for venue in playbook.activity_venues(activity):
                     end = start + timedelta(minutes=activity.duration)
                     if end > close:

@@ -31,6 +31,10 @@ class Clock:
     def iso(self, minute: int) -> str:
         return self.moment(minute).isoformat()
 
+    def window(self, day: date, window: Window) -> Span:
+        """The window that opens on `day` as minutes (an overnight one closes the next day)."""
+        return (self.at(day, window.from_), self.at(window.closes_on(day), window.to))
+
 
 @dataclass(frozen=True)
 class Visit:
@@ -63,7 +67,7 @@ def expand_visits(playbook: Playbook) -> list[Visit]:
         for day in playbook.operation.days:
             windows = [w for w in activity.when if w.on(day)]
             for n, window in enumerate(windows):
-                span = (clock.at(day, window.from_), clock.at(day, window.to))
+                span = clock.window(day, window)
                 if span[1] - span[0] < activity.duration:
                     continue
                 for venue in venues:
@@ -120,10 +124,10 @@ class TeamFacts:
 
 
 def _person_spans(windows: list[Window] | None, day: date, clock: Clock) -> list[Span]:
-    whole = [(clock.at(day, time(0, 0)), clock.at(day + timedelta(1), time(0, 0)))]
+    """When a person can work on the visits of `day` (which may run overnight into the next)."""
     if windows is None:
-        return whole
-    return sorted((clock.at(day, w.from_), clock.at(day, w.to)) for w in windows if w.on(day))
+        return [(clock.at(day, time(0, 0)), clock.at(day + timedelta(2), time(0, 0)))]
+    return sorted(clock.window(day, w) for w in windows if w.on(day))
 
 
 def _intersect(a: list[Span], b: list[Span]) -> list[Span]:

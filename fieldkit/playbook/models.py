@@ -28,6 +28,9 @@ from fieldkit.playbook.values import (
     zones,
 )
 
+NOON = time(12, 0)
+"""An overnight window opens at or after noon and closes at or before noon the next day."""
+
 
 class Strict(BaseModel):
     """Every playbook section: unknown keys are mistakes, not silently ignored."""
@@ -85,7 +88,11 @@ class Operation(Strict):
 
 
 class Window(Strict):
-    """A span of time on some days: `from`/`to` as "HH:MM", on `days` or `dates` (or every day)."""
+    """A span of time on some days: `from`/`to` as "HH:MM", on `days` or `dates` (or every day).
+
+    A window whose `to` is earlier than its `from` runs overnight: it opens on the day and
+    closes the next morning ("22:00" to "03:00"). It belongs to the day it opens.
+    """
 
     days: list[Weekday] | None = None
     dates: list[date] | None = None
@@ -94,13 +101,28 @@ class Window(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Window:
-        if self.to <= self.from_:
+        if self.to == self.from_:
+            raise error_at(
+                "to",
+                f"the window opens and closes at {self.from_:%H:%M}; give it a length",
+            )
+        if self.to < self.from_ and not (self.from_ >= NOON >= self.to):
             raise error_at(
                 "to",
                 f"the window ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
-                "a window must end later the same day",
+                "a window may only run past midnight overnight, from noon or later "
+                'to noon or earlier (e.g. "22:00" to "03:00")',
             )
         return self
+
+    @property
+    def overnight(self) -> bool:
+        """Whether the window closes on the next day."""
+        return self.to < self.from_
+
+    def closes_on(self, day: date) -> date:
+        """The date the window that opens on `day` closes."""
+        return day + timedelta(days=1) if self.overnight else day
 
     def on(self, day: date) -> bool:
         if self.dates is not None and day not in self.dates:
