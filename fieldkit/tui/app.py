@@ -9,9 +9,11 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
+from fieldkit.tui.log.engagement_form import SAVE_GROUP
 from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
@@ -45,6 +47,9 @@ class FieldkitApp(App[None]):
     COMMANDS = App.COMMANDS | {FieldkitCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", key_display="F12", priority=True),
+        # Textual's ctrl+q is a priority binding, acted on as it arrives: "ctrl+s ctrl+q" typed
+        # quickly would quit before the save. Here it comes in turn, after the keys before it.
+        Binding("ctrl+q", "quit", "Quit", show=False),
         Binding("h", "switch_mode('home')", "Home"),
         Binding("1", "switch_mode('plan')", "Plan", group=MODES_GROUP),
         Binding("2", "switch_mode('log')", "Log", group=MODES_GROUP),
@@ -80,6 +85,15 @@ class FieldkitApp(App[None]):
         if self.covered and action not in ALLOWED_UNDER_COVER:
             return False
         return True
+
+    async def action_quit(self) -> None:
+        """Quit once any engagement being saved is stored: a save is never cut off."""
+        for worker in [w for w in self.workers if w.group == SAVE_GROUP and not w.is_finished]:
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                pass  # the form has said why; nothing more to wait for
+        self.exit()
 
     def action_quick_exit(self) -> None:
         """Replace whatever is showing with the neutral screen, in one key press."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -71,21 +72,46 @@ async def to_log(pilot: Pilot[None]) -> LogMode:
     return pilot.app.screen
 
 
+async def type_ahead(pilot: Pilot[None], people: tuple[str, str], *keys: str) -> None:
+    """Open the form, set the people, then post `keys` at once as a terminal driver does for a
+    quick typist (Pilot.press would wait for each key to be handled)."""
+    await to_log(pilot)
+    await pilot.press("n", *people)
+    await settle(pilot)
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
 async def test_keys_typed_ahead_land_in_order_before_the_save(device_ws: Workspace) -> None:
     """A terminal delivers a quick officer's keys in one burst: the save must come last."""
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
-        await to_log(pilot)
-        await pilot.press("n", "2", "f")
-        await settle(pilot)
-        for key in ("tab", "1", "tab", "2", "ctrl+s"):  # posted at once, as the driver does
-            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await type_ahead(pilot, ("2", "f"), "tab", "1", "tab", "2", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, LogMode)
     with Device.open(device_ws.root) as dev:
         [(record, _)] = dev.recent(5)
     assert record.people == (PeopleGroup("female", "unknown", "unknown", 2),)
     assert (record.indicators, record.outcomes) == (("long_hours",), ("leaflet_given",))
+
+
+async def test_save_then_quit_typed_ahead_stores_the_engagement(device_ws: Workspace) -> None:
+    """ctrl+s then ctrl+q at once: the app quits only after the engagement is stored."""
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_ahead(pilot, ("3", "m"), "tab", "2", "ctrl+s", "ctrl+q")
+        for _ in range(200):  # until the app has exited (never a blind sleep)
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.02)
+    assert app.return_code == 0
+    with Device.open(device_ws.root) as dev:
+        [(record, state)] = dev.recent(5)
+        report = dev.verify()
+    assert state == "pending"
+    assert record.people == (PeopleGroup("male", "unknown", "unknown", 3),)
+    assert record.indicators == ("under_control",)
+    assert report.ok and report.checked == 1
 
 
 async def test_todays_visits_with_the_current_one_marked(device_ws: Workspace) -> None:

@@ -24,6 +24,9 @@ from fieldkit.tui.log.people import HINT, PeoplePicker
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
+SAVE_GROUP = "save"
+"""The workers that store an engagement; quitting waits for them."""
+
 BLOCKED_APP_KEYS = "h,1,2,3,4"
 """Mode keys that would leave the form when no field takes them: here they do nothing."""
 
@@ -211,7 +214,7 @@ class EngagementForm(Screen[Engagement | None]):
         self.show_error("Saving…")
         self.save_in_thread(draft)
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, exclusive=True, group=SAVE_GROUP)
     def save_in_thread(self, draft: Draft) -> None:
         """The save is local and quick; a thread keeps the screen live all the same."""
         try:
