@@ -25,6 +25,7 @@ from fieldkit.field.keys import verify_signature
 from fieldkit.model import canonical_json
 from fieldkit.sync import device_side as side
 from fieldkit.sync import plans
+from fieldkit.sync.bulk import paused_gc
 from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
 from fieldkit.sync.ingest import IngestResult, check_owner, ingest
 from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
@@ -125,6 +126,7 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
 # -- on central ------------------------------------------------------------------------
 
 
+@paused_gc()
 def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
     """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before)."""
     manifest, head, signature, records, lines, secret = _open_bundle(source)

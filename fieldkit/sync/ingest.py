@@ -22,6 +22,7 @@ from typing import Any
 
 from fieldkit.field.keys import verify_signature
 from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
+from fieldkit.sync.bulk import paused_gc
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
 from fieldkit.sync.heads import advance_head, flag_conflicts
 from fieldkit.sync.shape import shape_problem
@@ -72,6 +73,7 @@ def check_owner(records: list[dict[str, Any]], device: str) -> None:
             )
 
 
+@paused_gc()
 def ingest(
     central: Central,
     device: str,
@@ -162,7 +164,9 @@ def _check_form(
         _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
     body = _body_of_line(line, data) if line is not None else None
-    if body is None:
+    if body is not None:
+        digest = data["hash"]  # the cut body was hashed and matched
+    else:
         seal = [data.pop(name) for name in SEAL_FIELDS]  # the body: all but hash and signature
         try:
             body = canonical_json(data)
@@ -170,7 +174,7 @@ def _check_form(
             body = str(exc).encode()
         finally:
             data.update(zip(SEAL_FIELDS, seal, strict=True))
-    digest = hashlib.sha256(body).hexdigest()
+        digest = hashlib.sha256(body).hexdigest()
     if digest != data["hash"]:
         _refuse(
             problems,
