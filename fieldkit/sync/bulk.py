@@ -11,28 +11,26 @@ from __future__ import annotations
 
 import gc
 import threading
-from contextlib import ContextDecorator
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 _lock = threading.Lock()
 _depth = 0
 _was_enabled = False
 
 
-class paused_gc(ContextDecorator):  # noqa: N801 - used like a function: `with paused_gc():`
+@contextmanager
+def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while the block (or decorated call) runs."""
-
-    def __enter__(self) -> paused_gc:
-        global _depth, _was_enabled
-        with _lock:
-            if _depth == 0:
-                _was_enabled = gc.isenabled()
-                gc.disable()
-            _depth += 1
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        global _depth
+    global _depth, _was_enabled
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
+    try:
+        yield
+    finally:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
