@@ -8,6 +8,8 @@ may be injected, each page carries a Content-Security-Policy and keeps to it.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import random
 from collections.abc import Iterator
@@ -22,7 +24,7 @@ from fieldkit.maps import analyse, render_map
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.synthetic import synthetic_input
 from fieldkit.model import PeopleGroup
-from fieldkit.page_policy import PagePolicyError, image_source
+from fieldkit.page_policy import PagePolicyError, image_source, with_policy
 from fieldkit.sync.central import Central
 from fieldkit.sync.ingest import ingest
 from fieldkit.workspace import Workspace, init_workspace
@@ -297,3 +299,30 @@ def test_tile_server_source(template: str, source: str) -> None:
 def test_tile_server_source_refused(template: str) -> None:
     with pytest.raises(PagePolicyError):
         image_source(template)
+
+
+def test_policy_lists_each_inline_block_by_hash_and_goes_first() -> None:
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>t</title>"
+        "<style>p{}</style><script>var a = 1;\r\n</script></head><body></body></html>"
+    )
+    out = with_policy(page)
+    meta = out.index('http-equiv="Content-Security-Policy"')
+    assert out.index("<meta charset") < meta < out.index("<style>")
+    script = base64.b64encode(hashlib.sha256(b"var a = 1;\n").digest()).decode()
+    assert f"script-src 'sha256-{script}'" in out  # hashed as the browser parses it (LF)
+    assert "style-src 'sha256-" in out and "img-src data: blob:;" in out
+    assert "script-src 'none'" in with_policy("<html><head></head><body>x</body></html>")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><script src='https://cdn.example.org/x.js'></script></head></html>",
+        "<html><body>no head</body></html>",
+        "<html><style>x{}</style><head></head></html>",
+    ],
+)
+def test_policy_refuses_pages_it_cannot_cover(page: str) -> None:
+    with pytest.raises(PagePolicyError):
+        with_policy(page)
