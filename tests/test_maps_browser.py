@@ -59,8 +59,8 @@ def test_map_loads_offline_with_its_layers(browser: Any, rendered: tuple[Path, l
         page.get_by_label(names[[n.startswith("Day · ") for n in names].index(True)]).check()
         assert page.locator("path.leaflet-interactive").count() > shapes_before
         page.locator(".leaflet-marker-icon").first.click()
-        page.wait_for_function(
-            "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+        page.wait_for_function(  # a function: the page's policy forbids eval of a string
+            "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
         )
         popup = page.locator(".leaflet-popup-content").inner_text()
         assert "Visits planned" in popup and "Engagements" in popup

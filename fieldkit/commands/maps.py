@@ -19,7 +19,12 @@ from fieldkit.workspace import Workspace
     default=None,
     help="The map file (default: maps/OP/hotspots.html).",
 )
-@click.option("--tiles", default=None, help="A tile set (e.g. OpenStreetMap); off by default.")
+@click.option(
+    "--tiles",
+    default=None,
+    help="ONLINE: a base map from a tile server (e.g. OpenStreetMap); the map then loads "
+    "images from that server alone. Off by default: the map needs no network.",
+)
 @click.option("--points", is_flag=True, help="Show individual engagement points too.")
 @click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
 @with_workspace

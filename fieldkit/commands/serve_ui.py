@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import sys
 
@@ -13,12 +12,9 @@ from fieldkit.workspace import Workspace
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    from fieldkit.webui import is_loopback as loopback
+
+    return loopback(host)
 
 
 @click.command("serve-ui")
@@ -26,18 +22,23 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @with_workspace
 def serve_ui(host: str, port: int, ws: Workspace) -> None:
-    """Serve the app in a web browser (each browser tab runs its own app)."""
-    from textual_serve.server import Server
+    """Serve the app in a web browser (each browser tab runs its own app).
+
+    Open the address printed at start: it holds a token minted for this run, and the server
+    answers nothing else (other pages, other host names and requests without it get 403).
+    """
+    from fieldkit.webui import Access, GuardedServer
 
     if not is_loopback(host):
         err_console.print(
             f"[bold red]warning:[/] serving on {host}: anyone who can reach port {port} "
-            "can use the app and everything in this workspace. There is no login. "
-            "Use 127.0.0.1 unless the network is yours alone."
+            "and has the address with its token can use the app and everything in this "
+            "workspace. Use 127.0.0.1 unless the network is yours alone."
         )
+    access = Access(host, port)
     command = shlex.join([sys.executable, "-m", "fieldkit", "--workspace", str(ws.root)])
-    err_console.print(f"fieldkit app on http://{host}:{port}  (Ctrl+C stops)")
-    Server(command, host=host, port=port, title="fieldkit").serve()
+    err_console.print("fieldkit app on", access.url, "(Ctrl+C stops)", markup=False, soft_wrap=True)
+    GuardedServer(command, access, title="fieldkit").serve()
 
 
 COMMANDS = [serve_ui]

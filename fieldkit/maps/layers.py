@@ -3,17 +3,24 @@
 Hex boundaries are written once in a shared table; each layer refers to cells by index and
 builds its shapes only when first shown, so a map with a layer per day and per indicator
 stays small and opens fast.
+
+Leaflet shows tooltips, popups, icons and layer names as HTML. Every such text passes
+through `as_html`: a `Markup` fragment (built with its data escaped) is kept, any other
+string is escaped, so text from a plan or a record never becomes markup by mistake.
 """
 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+import folium
 import h3
 from branca.element import MacroElement
 from folium.template import Template
+from markupsafe import escape
 
 GISTAR_COLOURS = {
     "hot_99": "#b2182b",
@@ -38,9 +45,31 @@ COUNT_COLOURS = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04
 
 
 def to_js(data: Any) -> str:
-    """JSON that is safe inside a <script> element."""
+    """JSON that is safe inside a <script> element: no `<`, `>` or `&`, no line separators."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, code)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def as_html(text: str) -> str:
+    """HTML for a Leaflet sink: a Markup fragment as it is, any other text escaped."""
+    return str(escape(text))
+
+
+class _HtmlNames(OrderedDict[str, str]):
+    """Layer names keyed as HTML: Leaflet's layer control inserts each name as markup."""
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(as_html(key), value)
+
+
+class LayerControl(folium.LayerControl):
+    """folium's layer control with every layer's name escaped (folium leaves them as HTML)."""
+
+    def reset(self) -> None:
+        self.base_layers = _HtmlNames()
+        self.overlays = _HtmlNames()
 
 
 def count_bin(count: int, top: int) -> int:
@@ -116,7 +145,10 @@ class HexLayer(MacroElement):
         colours: Sequence[str],
         opacity: float = 0.6,
     ) -> None:
-        """`cells` are (h3 cell, colour index, tooltip text); equal tooltips are shared."""
+        """`cells` are (h3 cell, colour index, tooltip); equal tooltips are shared.
+
+        A tooltip is HTML only if it is Markup; any other text is shown as text.
+        """
         super().__init__()
         self._name = "HexLayer"
         self.map_name = map_name
@@ -125,14 +157,15 @@ class HexLayer(MacroElement):
         tip_index: dict[str, int] = {}
         rows = []
         for cell, colour, tip in cells:
-            rows.append([geometry.index(cell), colour, tip_index.setdefault(tip, len(tip_index))])
+            shown = as_html(tip)
+            rows.append([geometry.index(cell), colour, tip_index.setdefault(shown, len(tip_index))])
         self.rows = to_js(rows)
         self.tips = to_js(list(tip_index))
         self.colours = to_js(list(colours))
 
 
 class VenueMarkers(MacroElement):
-    """Venue markers with an HTML icon and a popup (built in Python, already escaped)."""
+    """Venue markers with an HTML icon and a popup (Markup, or text that is escaped here)."""
 
     _template = Template(
         """
@@ -153,10 +186,15 @@ class VenueMarkers(MacroElement):
     )
 
     def __init__(self, venues: Sequence[tuple[float, float, str, str, str]]) -> None:
-        """Each venue is (lat, lon, title, icon html, popup html)."""
+        """Each venue is (lat, lon, title, icon, popup); Leaflet sets the title as plain text."""
         super().__init__()
         self._name = "VenueMarkers"
-        self.payload = to_js([list(v) for v in venues])
+        self.payload = to_js(
+            [
+                [lat, lon, title, as_html(icon), as_html(popup)]
+                for lat, lon, title, icon, popup in venues
+            ]
+        )
 
 
 class CoverageRings(MacroElement):
@@ -179,10 +217,12 @@ class CoverageRings(MacroElement):
     )
 
     def __init__(self, rings: Sequence[tuple[float, float, str, bool, str]]) -> None:
-        """Each ring is (lat, lon, colour, dashed, tooltip text)."""
+        """Each ring is (lat, lon, colour, dashed, tooltip: Markup, or text that is escaped)."""
         super().__init__()
         self._name = "CoverageRings"
-        self.payload = to_js([list(r) for r in rings])
+        self.payload = to_js(
+            [[lat, lon, colour, dashed, as_html(tip)] for lat, lon, colour, dashed, tip in rings]
+        )
 
 
 class PointsLayer(MacroElement):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
 
 from fieldkit.codes import CodeBook
 from fieldkit.maps.analysis import Analysis
@@ -12,9 +13,16 @@ from fieldkit.maps.gistar import CLASSES, RESOLUTION_RULE
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
 from fieldkit.maps.layers import COUNT_COLOURS, GISTAR_COLOURS, GISTAR_LABELS
-from fieldkit.maps.venues import COVERAGE_COLOURS, label, venue_mark
+from fieldkit.maps.venues import label, mark_class, mark_css, venue_mark
 
 BACKGROUND = "#eef0eb"
+
+#: The legend's and the marks' colours as classes: the page's policy forbids style attributes.
+_COLOUR_CSS = "\n".join(
+    [f".fk-g-{klass} {{ background: {c}; }}" for klass, c in GISTAR_COLOURS.items()]
+    + [f".fk-n-{i} {{ background: {c}; }}" for i, c in enumerate(COUNT_COLOURS)]
+    + [mark_css()]
+)
 
 PAGE_CSS = f"""
 <style>
@@ -44,8 +52,16 @@ PAGE_CSS = f"""
   .fk-h {{ font-weight: bold; margin-top: 4px; }}
   .fk-tally td {{ padding: 0 8px 0 0; }}
   .leaflet-popup-content ul {{ margin: 2px 0; padding-left: 18px; }}
+  .fk-ramp {{ background: linear-gradient(90deg, rgba(255,255,178,0.6), #fd8d3c, #bd0026); }}
+  .fk-n {{ margin-right: 0; }}
+{_COLOUR_CSS}
 </style>
 """
+
+
+def page_title(map_input: MapInput) -> Markup:
+    """The page's <title> element (branca would write a figure title unescaped)."""
+    return Markup("<title>{}: hotspots</title>").format(map_input.operation_name)
 
 
 def title_html(map_input: MapInput, analysis: Analysis) -> str:
@@ -70,8 +86,8 @@ def title_html(map_input: MapInput, analysis: Analysis) -> str:
     return f"<div class='fk-title' id='fk-title'>{''.join(lines)}</div>"
 
 
-def _swatch(colour: str, text: str) -> str:
-    return f"<div><span class='fk-sw' style='background:{colour}'></span>{escape(text)}</div>"
+def _swatch(css_class: str, text: str) -> str:
+    return f"<div><span class='fk-sw {css_class}'></span>{escape(text)}</div>"
 
 
 def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str]) -> str:
@@ -89,8 +105,7 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
             "cell: bandwidth / 5.</div>"
         )
         parts.append(
-            "<div><span class='fk-sw' style='background:linear-gradient(90deg,"
-            "rgba(255,255,178,0.6),#fd8d3c,#bd0026)'></span>"
+            "<div><span class='fk-sw fk-ramp'></span>"
             "low → high engagements with signs per km²</div>"
         )
     if analysis.hotspots is not None:
@@ -106,23 +121,20 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         for klass in CLASSES:
             if klass == "not_significant":
                 continue
-            parts.append(
-                _swatch(GISTAR_COLOURS[klass], f"{GISTAR_LABELS[klass]} ({counts[klass]})")
-            )
+            parts.append(_swatch(f"fk-g-{klass}", f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
         parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
         parts.append(
             "<div>"
             + "".join(
-                f"<span class='fk-sw' style='background:{c};margin-right:0'></span>"
-                for c in COUNT_COLOURS
+                f"<span class='fk-sw fk-n fk-n-{i}'></span>" for i in range(len(COUNT_COLOURS))
             )
             + " fewer → more</div>"
         )
     parts.append("<h2>Venues</h2>")
     for vtype in venue_types:
-        mark, colour = venue_mark(vtype)
+        mark, _ = venue_mark(vtype)
         parts.append(
-            f"<div><span class='fk-mark' style='background:{colour}'>{escape(mark)}</span>"
+            f"<div><span class='fk-mark {mark_class(vtype)}'>{escape(mark)}</span>"
             f"{escape(label(codes, 'venue_types', vtype))}</div>"
         )
     parts.append("<h2>Plan coverage</h2>")
@@ -131,9 +143,6 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         ("part", "some planned visits not done"),
         ("none", "no planned visit done"),
     ):
-        parts.append(
-            f"<div><span class='fk-ring' style='border-color:{COVERAGE_COLOURS[state]}'></span>"
-            f"{text}</div>"
-        )
+        parts.append(f"<div><span class='fk-ring fk-r-{state}'></span>{text}</div>")
     parts.append("</div>")
     return "".join(parts)

@@ -9,6 +9,7 @@ import folium
 import numpy as np
 from branca.element import Figure
 from folium.raster_layers import ImageOverlay
+from markupsafe import Markup
 from numpy.typing import NDArray
 
 from fieldkit.codes import CodeBook, load_codes
@@ -23,13 +24,15 @@ from fieldkit.maps.layers import (
     CoverageRings,
     HexGeometry,
     HexLayer,
+    LayerControl,
     PointsLayer,
     VenueMarkers,
     count_bin,
 )
-from fieldkit.maps.legend import PAGE_CSS, legend_html, title_html
+from fieldkit.maps.legend import PAGE_CSS, legend_html, page_title, title_html
 from fieldkit.maps.offline import inline_assets
 from fieldkit.maps.venues import coverage_rows, label, venue_rows
+from fieldkit.page_policy import PagePolicyError, image_source, with_policy
 
 _RAMP = np.array([[255, 255, 178], [253, 141, 60], [189, 0, 38]], dtype=np.float64)
 _SIGNIFICANT_ORDER = ("hot_99", "hot_95", "hot_90", "cold_90", "cold_95", "cold_99")
@@ -96,8 +99,13 @@ def _add_hex_layers(
         (
             c.cell,
             _SIGNIFICANT_ORDER.index(c.klass),
-            f"{GISTAR_LABELS[c.klass]}<br>{c.count} engagements · z {c.z:.2f} · p {c.p:.3g}"
-            + (f" · FDR q {c.q:.3g}" if c.q is not None else ""),
+            Markup("{}<br>{} engagements · z {:.2f} · p {:.3g}{}").format(
+                GISTAR_LABELS[c.klass],
+                c.count,
+                c.z,
+                c.p,
+                f" · FDR q {c.q:.3g}" if c.q is not None else "",
+            ),
         )
         for c in significant
     ]
@@ -133,6 +141,7 @@ def build_map(
     m.fit_bounds(bounds)
     root = m.get_root()
     assert isinstance(root, Figure)
+    root.header.add_child(folium.Element(page_title(map_input)), name="fieldkit_title")
     root.header.add_child(folium.Element(PAGE_CSS), name="fieldkit_css")
     geometry = HexGeometry()
     m.add_child(geometry)
@@ -179,19 +188,31 @@ def build_map(
         group.add_child(PointsLayer(m.get_name(), [(e.lat, e.lon) for e in map_input.engagements]))
         group.add_to(m)
 
-    folium.LayerControl(collapsed=False).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
     root.html.add_child(folium.Element(title_html(map_input, analysis)))
     root.html.add_child(folium.Element(legend_html(codes, analysis, list(groups))))
-    root.title = f"{map_input.operation_name}: hotspots"
     return m
+
+
+def tile_sources(m: folium.Map, tiles: str | None) -> list[str]:
+    """The servers the map's online tiles come from (none by default), for its policy."""
+    try:
+        return [
+            image_source(child.tiles)
+            for child in m._children.values()
+            if isinstance(child, folium.TileLayer)
+        ]
+    except PagePolicyError as exc:
+        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
 
 
 def render_html(
     map_input: MapInput, analysis: Analysis, tiles: str | None = None, points: bool = False
 ) -> str:
-    """The whole self-contained page as a string."""
+    """The whole self-contained page as a string, with its Content-Security-Policy."""
     m = build_map(map_input, analysis, tiles=tiles, points=points)
-    return inline_assets(m.get_root().render())
+    page = inline_assets(m.get_root().render())
+    return with_policy(page, tile_sources(m, tiles))
 
 
 def render_map(

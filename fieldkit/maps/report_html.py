@@ -1,4 +1,7 @@
-"""report.html: the summary as one self-contained page with inline SVG bar charts, no scripts."""
+"""report.html: the summary as one self-contained page with inline SVG bar charts, no scripts.
+
+Every text from the plan, the records or the code lists is escaped where it lands.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from html import escape
 from typing import Any
 
 from fieldkit.codes import CodeBook, load_codes
+from fieldkit.page_policy import with_policy
 
 BAR = "#2b8cbe"
 DONE, MISSED = "#1a9641", "#d7191c"
@@ -257,7 +261,7 @@ def render_report(s: dict[str, Any]) -> str:
     )
     body.append("<h2>Data quality</h2>")
     body.append(_quality(s["data_quality"]))
-    return (
+    return with_policy(
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}: report</title><style>{CSS}</style></head><body>"
         + "".join(body)

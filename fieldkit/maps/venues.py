@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
 
 from fieldkit.codes import CodeBook
 from fieldkit.maps.analysis import Analysis, VenueTally
@@ -37,9 +38,26 @@ def venue_mark(venue_type: str) -> tuple[str, str]:
     return VENUE_MARKS.get(venue_type, VENUE_MARKS["other"])
 
 
-def icon_html(venue_type: str) -> str:
-    mark, colour = venue_mark(venue_type)
-    return f'<div class="fk-mark" style="background:{colour}">{escape(mark)}</div>'
+def mark_class(venue_type: str) -> str:
+    """The CSS class that colours a venue type's mark (the page's policy forbids style=)."""
+    kind = venue_type if venue_type in VENUE_MARKS else "other"
+    return f"fk-v-{kind}"
+
+
+def mark_css() -> str:
+    """A rule per venue type and per coverage state: the colours the marks and rings use."""
+    rules = [
+        f".fk-v-{kind} {{ background: {colour}; }}" for kind, (_, colour) in VENUE_MARKS.items()
+    ]
+    rules += [
+        f".fk-r-{state} {{ border-color: {colour}; }}" for state, colour in COVERAGE_COLOURS.items()
+    ]
+    return "\n".join(rules)
+
+
+def icon_html(venue_type: str) -> Markup:
+    mark, _ = venue_mark(venue_type)
+    return Markup('<div class="fk-mark {}">{}</div>').format(mark_class(venue_type), mark)
 
 
 def _counter_rows(codes: CodeBook, list_name: str, counts: dict[str, int]) -> str:
@@ -47,7 +65,7 @@ def _counter_rows(codes: CodeBook, list_name: str, counts: dict[str, int]) -> st
     return "".join(f"<li>{escape(label(codes, list_name, code))}: {n}</li>" for code, n in items)
 
 
-def popup_html(codes: CodeBook, venue: VenueInfo, tally: VenueTally) -> str:
+def popup_html(codes: CodeBook, venue: VenueInfo, tally: VenueTally) -> Markup:
     """Visits planned vs done, engagements, people, indicators and referrals of one venue."""
     parts = [
         f"<b>{escape(venue.name)}</b>",
@@ -67,14 +85,17 @@ def popup_html(codes: CodeBook, venue: VenueInfo, tally: VenueTally) -> str:
         parts.append(_counter_rows(codes, "outcomes", dict(tally.referrals)) + "</ul>")
     if not tally.indicators and not tally.referrals and tally.engagements:
         parts.append("<div class='fk-sub'>No indicators or referrals recorded.</div>")
-    return "".join(parts)
+    return Markup("".join(parts))
+
+
+VenueRow = tuple[float, float, str, Markup, Markup]
 
 
 def venue_rows(
     codes: CodeBook, map_input: MapInput, analysis: Analysis
-) -> dict[str, list[tuple[float, float, str, str, str]]]:
+) -> dict[str, list[VenueRow]]:
     """Marker rows (lat, lon, title, icon, popup) grouped by venue type."""
-    groups: dict[str, list[tuple[float, float, str, str, str]]] = {}
+    groups: dict[str, list[VenueRow]] = {}
     for venue in sorted(map_input.venues, key=lambda v: (v.type, v.name)):
         tally = analysis.venues[venue.id]
         row = (
@@ -97,7 +118,7 @@ def _visit_text(visit: PlannedVisit, tz: ZoneInfo) -> str:
 
 def coverage_rows(
     map_input: MapInput, analysis: Analysis
-) -> list[tuple[float, float, str, bool, str]]:
+) -> list[tuple[float, float, str, bool, Markup]]:
     """A ring per venue with planned visits, coloured by how many were done."""
     try:
         tz = ZoneInfo(map_input.timezone)
@@ -112,11 +133,13 @@ def coverage_rows(
         if tally.planned == 0:
             continue
         state = "all" if tally.missed == 0 else ("none" if tally.done == 0 else "part")
-        text = f"{escape(venue.name)}: {tally.done} of {tally.planned} planned visits done"
+        text = Markup("{}: {} of {} planned visits done").format(
+            venue.name, tally.done, tally.planned
+        )
         missed = missed_by_venue.get(venue.id, [])
         if missed:
-            shown = "<br>".join(escape(_visit_text(v, tz)) for v in missed[:8])
+            shown = Markup("<br>").join(_visit_text(v, tz) for v in missed[:8])
             more = f"<br>... and {len(missed) - 8} more" if len(missed) > 8 else ""
-            text += f"<br><b>Not done:</b><br>{shown}{more}"
+            text += Markup("<br><b>Not done:</b><br>{}{}").format(shown, Markup(more))
         rings.append((venue.lat, venue.lon, COVERAGE_COLOURS[state], state != "all", text))
     return rings

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from fieldkit.codes import CodeBook
+from fieldkit.page_policy import with_policy
 from fieldkit.plan.instructions import special_instructions
 from fieldkit.plan.records import Plan
 from fieldkit.plan.visits import Clock
@@ -157,4 +158,4 @@ def briefing_html(plan: Plan) -> str:
             )
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
     out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    return with_policy("\n".join(out) + "\n")
