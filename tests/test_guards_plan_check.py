@@ -1,0 +1,330 @@
+"""The independent plan check, one rule at a time: each row breaks a good plan (or its playbook)
+in one way and names the exact findings `check_plan` must return."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from fieldkit.plan.check import check_plan
+from fieldkit.plan.export_json import plan_dict
+from fieldkit.plan.solve import solve
+from fieldkit.playbook.models import Playbook
+
+WASH, POP, CHURCH = "wash.v1.2024-06-03", "pop.v2.2024-06-03", "church.v3.2024-06-03"
+DAY = "2024-06-03T"
+
+
+def playbook() -> Playbook:
+    """Two teams of two, three visits on one day; the church visit needs a detective."""
+    return Playbook.model_validate(
+        {
+            "operation": {
+                "id": "op",
+                "name": "Op",
+                "start": "2024-06-03",
+                "end": "2024-06-03",
+                "area": {"name": "X", "centre": [51.6, -0.2]},
+            },
+            "partners": ["met_police", "anitp"],
+            "roster": [
+                {
+                    "id": "pc-a",
+                    "name": "PC A",
+                    "agency": "met_police",
+                    "skills": ["first_responder", "driver"],
+                },
+                {
+                    "id": "pc-b",
+                    "name": "PC B",
+                    "agency": "met_police",
+                    "skills": ["female_officer"],
+                },
+                {
+                    "id": "pc-c",
+                    "name": "PC C",
+                    "agency": "met_police",
+                    "skills": ["first_responder", "driver"],
+                },
+                {"id": "an-d", "name": "D", "agency": "anitp", "skills": ["romanian_speaker"]},
+            ],
+            "teams": [
+                {"id": "alpha", "name": "Alpha", "members": ["pc-a", "pc-b"], "base": "base"},
+                {"id": "bravo", "name": "Bravo", "members": ["pc-c", "an-d"], "base": "base"},
+            ],
+            "venues": [
+                {"id": "base", "name": "Base", "type": "police_station", "location": [51.6, -0.2]},
+                {"id": "v1", "name": "V1", "type": "car_wash", "location": [51.61, -0.2]},
+                {"id": "v2", "name": "V2", "type": "brothel", "location": [51.59, -0.2]},
+                {"id": "v3", "name": "V3", "type": "church", "location": [51.6, -0.21]},
+            ],
+            "activities": [
+                {
+                    "id": "wash",
+                    "name": "Wash",
+                    "venues": ["v1"],
+                    "when": [{"from": "10:00", "to": "12:00"}],
+                    "duration": 45,
+                },
+                {
+                    "id": "pop",
+                    "name": "Pop",
+                    "venues": ["v2"],
+                    "when": [{"from": "20:00", "to": "23:00"}],
+                    "duration": 60,
+                    "requires": {"skills": ["female_officer"]},
+                },
+                {
+                    "id": "church",
+                    "name": "Church",
+                    "venues": ["v3"],
+                    "when": [{"from": "11:00", "to": "13:00"}],
+                    "duration": 30,
+                    "requires": {"partners": ["anitp"], "skills": ["detective"]},
+                },
+            ],
+            "rules": {"team": {"min_size": 2, "max_size": 2, "every_team_has": ["driver"]}},
+        }
+    )
+
+
+def assignment(visit: str, team: str, start: str, end: str) -> dict[str, Any]:
+    return {
+        "visit": visit,
+        "team": team,
+        "start": DAY + start + ":00+01:00",
+        "end": DAY + end + ":00+01:00",
+        "travel_min": 3,
+        "locked": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def good() -> tuple[dict[str, Any], Playbook]:
+    """A plan that keeps every rule, with its assignments fixed (not left to the solver)."""
+    book = playbook()
+    doc = plan_dict(solve(book, time_limit=5, seed=1), "op.yaml", "0" * 64)
+    doc["assignments"] = [
+        assignment(WASH, "bravo", "10:00", "10:45"),
+        assignment(POP, "alpha", "20:00", "21:00"),
+    ]
+    doc["unassigned"] = [{"visit": CHURCH, "reasons": ["no team has Detective"]}]
+    assert check_plan(doc, book) == []
+    return doc, book
+
+
+Change = Callable[[dict[str, Any], Playbook], Playbook | None]
+
+
+def team_rules(**update: Any) -> Change:
+    def change(doc: dict[str, Any], book: Playbook) -> Playbook:
+        team = book.rules.team.model_copy(update=update)
+        return book.model_copy(update={"rules": book.rules.model_copy(update={"team": team})})
+
+    return change
+
+
+def visit(vid: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda doc: next(v for v in doc["visits"] if v["id"] == vid)
+
+
+def assigned(vid: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda doc: next(a for a in doc["assignments"] if a["visit"] == vid)
+
+
+def set_in(where: Callable[[dict[str, Any]], dict[str, Any]], **values: Any) -> Change:
+    def change(doc: dict[str, Any], book: Playbook) -> None:
+        where(doc).update(values)
+
+    return change
+
+
+def drop_key(where: Callable[[dict[str, Any]], dict[str, Any]], key: str) -> Change:
+    def change(doc: dict[str, Any], book: Playbook) -> None:
+        del where(doc)[key]
+
+    return change
+
+
+def edit(fn: Callable[[dict[str, Any]], object]) -> Change:
+    def change(doc: dict[str, Any], book: Playbook) -> None:
+        fn(doc)
+
+    return change
+
+
+def both(*changes: Change) -> Change:
+    def change(doc: dict[str, Any], book: Playbook) -> Playbook:
+        for one in changes:
+            book = one(doc, book) or book
+        return book
+
+    return change
+
+
+ISO = "(ISO 8601 with offset)"
+ROWS: dict[str, tuple[Change, list[str]]] = {
+    "the good plan": (edit(lambda doc: None), []),
+    "another format": (
+        edit(lambda doc: doc.update(format="fieldkit-plan/2")),
+        ["format: expected fieldkit-plan/1, found 'fieldkit-plan/2'"],
+    ),
+    "no format": (
+        edit(lambda doc: doc.pop("format")),
+        ["format: expected fieldkit-plan/1, found None"],
+    ),
+    "unknown team": (
+        edit(lambda doc: doc["teams"][0].update(id="zulu")),
+        ["team: zulu is not a team of the playbook"],
+    ),
+    "team without id": (
+        edit(lambda doc: doc["teams"][0].pop("id")),
+        ["team: None is not a team of the playbook"],
+    ),
+    "members differ": (
+        edit(lambda doc: doc["teams"][0]["members"].reverse()),
+        ["team: alpha's members in the plan (pc-b, pc-a) differ from the playbook (pc-a, pc-b)"],
+    ),
+    "a member missing": (
+        edit(lambda doc: doc["teams"][1]["members"].pop()),
+        ["team: bravo's members in the plan (pc-c) differ from the playbook (pc-c, an-d)"],
+    ),
+    "team smaller than min_size": (
+        team_rules(min_size=3, max_size=None),
+        [
+            "team make-up: alpha has 2 members; min_size is 3",
+            "team make-up: bravo has 2 members; min_size is 3",
+        ],
+    ),
+    "team larger than max_size": (
+        team_rules(min_size=1, max_size=1),
+        [
+            "team make-up: alpha has 2 members; max_size is 1",
+            "team make-up: bravo has 2 members; max_size is 1",
+        ],
+    ),
+    "no max_size": (team_rules(max_size=None), []),
+    "every_team_has a skill one team lacks": (
+        team_rules(every_team_has=["driver", "female_officer", "romanian_speaker"]),
+        [
+            "team make-up: alpha has no member with romanian_speaker (every_team_has)",
+            "team make-up: bravo has no member with female_officer (every_team_has)",
+        ],
+    ),
+    "visit missing": (
+        edit(lambda doc: doc["visits"].pop(0)),
+        [f"visits: {WASH} is asked for by the playbook but missing from the plan"],
+    ),
+    "visit extra": (
+        edit(lambda doc: doc["visits"].append({**doc["visits"][0], "id": "ghost.v1.2024-06-03"})),
+        ["visits: ghost.v1.2024-06-03 is in the plan but not asked for by the playbook"],
+    ),
+    "window_start differs": (
+        set_in(visit(WASH), window_start=DAY + "09:00:00+01:00"),
+        [
+            f"visits: {WASH} window_start is '2024-06-03T09:00:00+01:00'; the playbook says "
+            "'2024-06-03T10:00:00+01:00'"
+        ],
+    ),
+    "window_end differs": (
+        set_in(visit(WASH), window_end=DAY + "13:00:00+01:00"),
+        [
+            f"visits: {WASH} window_end is '2024-06-03T13:00:00+01:00'; the playbook says "
+            "'2024-06-03T12:00:00+01:00'"
+        ],
+    ),
+    "duration differs": (
+        set_in(visit(WASH), duration_min=50),
+        [f"visits: {WASH} duration_min is 50; the playbook says 45"],
+    ),
+    "skills differ": (
+        set_in(visit(POP), skills=[]),
+        [f"visits: {POP} skills is []; the playbook says ['female_officer']"],
+    ),
+    "partners differ": (
+        set_in(visit(CHURCH), partners=["met_police"]),
+        [f"visits: {CHURCH} partners is ['met_police']; the playbook says ['anitp']"],
+    ),
+    "venue differs": (
+        set_in(visit(WASH), venue="v2"),
+        [f"visits: {WASH} venue is 'v2'; the playbook says 'v1'"],
+    ),
+    "venue left out": (
+        drop_key(visit(WASH), "venue"),
+        [f"visits: {WASH} venue is None; the playbook says 'v1'"],
+    ),
+    "assigned twice": (
+        edit(lambda doc: doc["assignments"].append(assignment(WASH, "bravo", "11:15", "12:00"))),
+        [f"one team per visit: {WASH} is assigned 2 times"],
+    ),
+    "unknown visit": (
+        edit(lambda doc: doc["assignments"].append(assignment("ghost", "alpha", "x", "y"))),
+        ["assignments: unknown visit ghost"],
+    ),
+    "assigned to an unknown team": (
+        set_in(assigned(WASH), team="zulu", start="x"),
+        [f"assignments: {WASH} is given to unknown team zulu"],
+    ),
+    "start not a time": (
+        set_in(assigned(WASH), start="ten o'clock"),
+        [f"assignments: {WASH} has no valid start/end {ISO}"],
+    ),
+    "end not a time": (
+        set_in(assigned(WASH), end="quarter to eleven"),
+        [f"assignments: {WASH} has no valid start/end {ISO}"],
+    ),
+    "no start": (
+        drop_key(assigned(WASH), "start"),
+        [f"assignments: {WASH} has no valid start/end {ISO}"],
+    ),
+    "no end": (
+        drop_key(assigned(WASH), "end"),
+        [f"assignments: {WASH} has no valid start/end {ISO}"],
+    ),
+    "end not text": (
+        set_in(assigned(WASH), end=None),
+        [f"assignments: {WASH} has no valid start/end {ISO}"],
+    ),
+    "wrong duration": (
+        set_in(assigned(WASH), end=DAY + "10:50:00+01:00"),
+        [f"duration: {WASH} lasts 50 min; the activity takes 45 min"],
+    ),
+    "a team rule broken (skills)": (
+        both(
+            edit(
+                lambda doc: doc["assignments"].append(assignment(CHURCH, "bravo", "11:00", "11:30"))
+            ),
+            edit(lambda doc: doc.update(unassigned=[])),
+        ),
+        ["skills: bravo has no detective for church.v3.2024-06-03"],
+    ),
+    "neither assigned nor unassigned": (
+        edit(lambda doc: doc.update(unassigned=[])),
+        [f"unassigned: {CHURCH} is neither assigned nor listed as unassigned"],
+    ),
+    "both assigned and unassigned": (
+        edit(lambda doc: doc["unassigned"].append({"visit": WASH, "reasons": ["busy"]})),
+        [f"unassigned: {WASH} is both assigned and listed as unassigned"],
+    ),
+    "unassigned without reasons": (
+        edit(lambda doc: doc["unassigned"][0].update(reasons=[])),
+        [f"unassigned: {CHURCH} has no reasons"],
+    ),
+    "unassigned, reasons left out": (
+        edit(lambda doc: doc["unassigned"][0].pop("reasons")),
+        [f"unassigned: {CHURCH} has no reasons"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ROWS))
+def test_each_broken_rule_is_named_exactly(
+    name: str, good: tuple[dict[str, Any], Playbook]
+) -> None:
+    change, expected = ROWS[name]
+    doc, book = copy.deepcopy(good[0]), good[1]
+    book = change(doc, book) or book
+    assert check_plan(doc, book) == expected
