@@ -178,11 +178,44 @@ ROWS: dict[str, tuple[Change, list[str]]] = {
     ),
     "unknown team": (
         edit(lambda doc: doc["teams"][0].update(id="zulu")),
-        ["team: zulu is not a team of the playbook"],
+        [
+            "team: alpha is in the playbook but missing from the plan",
+            "team: zulu is not a team of the playbook",
+        ],
     ),
     "team without id": (
         edit(lambda doc: doc["teams"][0].pop("id")),
-        ["team: None is not a team of the playbook"],
+        [
+            "team: alpha is in the playbook but missing from the plan",
+            "team: None is not a team of the playbook",
+        ],
+    ),
+    "a team missing": (
+        edit(lambda doc: doc["teams"].pop(0)),
+        ["team: alpha is in the playbook but missing from the plan"],
+    ),
+    "no teams": (
+        edit(lambda doc: doc.pop("teams")),
+        [
+            "team: alpha is in the playbook but missing from the plan",
+            "team: bravo is in the playbook but missing from the plan",
+        ],
+    ),
+    "an unknown team before one whose members differ": (
+        edit(
+            lambda doc: (
+                doc["teams"].insert(0, {**doc["teams"][0], "id": "zulu"}),
+                doc["teams"][2]["members"].reverse(),
+            )
+        ),
+        [
+            "team: zulu is not a team of the playbook",
+            "team: bravo's members in the plan (an-d, pc-c) differ from the playbook (pc-c, an-d)",
+        ],
+    ),
+    "members left out": (
+        edit(lambda doc: doc["teams"][0].pop("members")),
+        ["team: alpha's members in the plan () differ from the playbook (pc-a, pc-b)"],
     ),
     "members differ": (
         edit(lambda doc: doc["teams"][0]["members"].reverse()),
@@ -221,6 +254,25 @@ ROWS: dict[str, tuple[Change, list[str]]] = {
     "visit extra": (
         edit(lambda doc: doc["visits"].append({**doc["visits"][0], "id": "ghost.v1.2024-06-03"})),
         ["visits: ghost.v1.2024-06-03 is in the plan but not asked for by the playbook"],
+    ),
+    "no visits": (
+        edit(lambda doc: doc.pop("visits")),
+        [
+            f"visits: {v} is asked for by the playbook but missing from the plan"
+            for v in sorted([WASH, POP, CHURCH])
+        ],
+    ),
+    "visit extra, listed before one that differs": (
+        edit(
+            lambda doc: (
+                doc["visits"].insert(0, {**doc["visits"][0], "id": "ghost.v1.2024-06-03"}),
+                doc["visits"][-1].update(venue="v1"),
+            )
+        ),
+        [
+            "visits: ghost.v1.2024-06-03 is in the plan but not asked for by the playbook",
+            f"visits: {CHURCH} venue is 'v1'; the playbook says 'v3'",
+        ],
     ),
     "window_start differs": (
         set_in(visit(WASH), window_start=DAY + "09:00:00+01:00"),
@@ -300,6 +352,47 @@ ROWS: dict[str, tuple[Change, list[str]]] = {
             edit(lambda doc: doc.update(unassigned=[])),
         ),
         ["skills: bravo has no detective for church.v3.2024-06-03"],
+    ),
+    "no assignments": (
+        edit(lambda doc: doc.pop("assignments")),
+        [
+            f"unassigned: {WASH} is neither assigned nor listed as unassigned",
+            f"unassigned: {POP} is neither assigned nor listed as unassigned",
+        ],
+    ),
+    "no unassigned list": (
+        edit(lambda doc: doc.pop("unassigned")),
+        [f"unassigned: {CHURCH} is neither assigned nor listed as unassigned"],
+    ),
+    "an unknown visit, then a wrong duration": (
+        both(
+            edit(lambda doc: doc["assignments"].insert(0, assignment("ghost", "alpha", "x", "y"))),
+            set_in(assigned(POP), end=DAY + "20:30:00+01:00"),
+        ),
+        [
+            "assignments: unknown visit ghost",
+            f"duration: {POP} lasts 30 min; the activity takes 60 min",
+        ],
+    ),
+    "an unknown team, then a wrong duration": (
+        both(
+            set_in(assigned(WASH), team="zulu"),
+            set_in(assigned(POP), end=DAY + "20:30:00+01:00"),
+        ),
+        [
+            f"assignments: {WASH} is given to unknown team zulu",
+            f"duration: {POP} lasts 30 min; the activity takes 60 min",
+        ],
+    ),
+    "no valid start, then a wrong duration": (
+        both(
+            set_in(assigned(WASH), start="soon"),
+            set_in(assigned(POP), end=DAY + "20:30:00+01:00"),
+        ),
+        [
+            f"assignments: {WASH} has no valid start/end {ISO}",
+            f"duration: {POP} lasts 30 min; the activity takes 60 min",
+        ],
     ),
     "neither assigned nor unassigned": (
         edit(lambda doc: doc.update(unassigned=[])),
