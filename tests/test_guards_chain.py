@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.field.chain import Break, ChainReport, verify_store
+from fieldkit.field.chain import Break, ChainReport, check_record, verify_store
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.keys import DeviceKey
 from fieldkit.field.store import DeviceStore
@@ -307,6 +307,67 @@ ROWS.update(
 )
 
 
+def forge_with_other_key(seq: int) -> Tamper:
+    """Record #seq edited and signed again by a key that is not the device's."""
+
+    def run(conn: sqlite3.Connection, saved: Saved) -> None:
+        rec = saved[seq].with_changes(outcomes=("arrest",)).sealed(saved[seq].prev_hash, OTHER.sign)
+        conn.execute(
+            "UPDATE engagements SET record = ?, hash = ? WHERE seq = ?",
+            (rec.canonical().decode(), rec.hash, seq),
+        )
+
+    return run
+
+
+EDITED = edit_record(2, lambda t, s: t.replace("romanian", "albanian"))
+ROWS.update(
+    {
+        "the first record stamped by a clock at 1970 (0-1)": (
+            reseal_from(1, {1: {"hlc": stamp(0, 1)}}),
+            lambda s: [],
+        ),
+        "no longer a record, then a later record signed by another key": (
+            steps(edit_record(2, lambda t, s: "[]"), sign_with_other_key(4)),
+            lambda s: [
+                f"{s.at(2)}: changed: its content is no longer a valid record "
+                "(an engagement record is a JSON object)",
+                f"{s.at(4)}: {SIGNATURE}",
+            ],
+        ),
+        "head beyond the last record": (
+            sql("UPDATE meta SET value = '9:ab:cd' WHERE key = 'head'"),
+            lambda s: [
+                "record #9: missing: the newest record(s) after #6 are gone: the store's head is "
+                "record #9 with hash ab:cd..., which is not in the store"
+            ],
+        ),
+        "a record edited and the head changed": (
+            steps(EDITED, sql("UPDATE meta SET value = ? WHERE key = 'head'", "6:" + "cd" * 32)),
+            lambda s: [
+                f"{s.at(2)}: {CHANGED}",
+                "record #6: changed: it is not the record that was saved last (the store's head "
+                "differs)",
+            ],
+        ),
+        "the last record replaced by a forgery: named once": (
+            forge_with_other_key(6),
+            lambda s: [f"{s.at(6)}: {SIGNATURE}"],
+        ),
+        "sync state removed and a later record edited: in chain order": (
+            steps(
+                edit_record(5, lambda t, s: t.replace("romanian", "albanian")),
+                sql("DELETE FROM outbox WHERE id = (SELECT id FROM engagements WHERE seq = 3)"),
+            ),
+            lambda s: [
+                f"{s.at(3)}: changed: its sync state was removed",
+                f"{s.at(5)}: {CHANGED}",
+            ],
+        ),
+    }
+)
+
+
 def column(
     seq: int, name: str, value: Callable[[Saved], object], was: Expect
 ) -> tuple[Tamper, Expect]:
@@ -400,3 +461,20 @@ def test_the_report_as_data(tmp_path: Path, template: tuple[Path, Saved]) -> Non
         ],
     }
     assert str(Break("missing", None, None, "x")) == "record: missing: x"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: r, None),
+        (lambda r: r.with_changes(notes="edited"), "changed"),
+        (lambda r: r.with_changes(signature=OTHER.sign(bytes.fromhex(r.hash))), "bad signature"),
+    ],
+    ids=["intact", "content edited", "another key's signature"],
+)
+def test_one_record_alone(
+    change: Callable[[Engagement], Engagement],
+    expected: str | None,
+    template: tuple[Path, Saved],
+) -> None:
+    assert check_record(change(template[1][3]), KEY.public_hex) == expected

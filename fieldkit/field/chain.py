@@ -79,16 +79,26 @@ def verify_rows(
     report = ChainReport()
     expected_prev, last_seq, last_stamp = GENESIS_HASH, 0, Stamp(0, 0)
     roots: dict[str, str] = {}  # record id -> the id of its first version, from the content
-    for seq, rid, *columns, text in rows:
+    for seq, rid, hlc, time, day, amends, root, visit, prev_col, hash_col, text in rows:
         report.checked += 1
         add = report.breaks.append
         try:
             rec = Engagement.from_json(text)
         except RecordError as exc:
             add(Break(CHANGED, seq, rid, f"its content is no longer a valid record ({exc})"))
-            expected_prev, last_seq = str(columns[-1]), seq
+            expected_prev, last_seq = hash_col, seq
             continue
-        stored = dict(zip(INDEXED, (rid, *columns), strict=True))
+        stored = {
+            "id": rid,
+            "hlc": hlc,
+            "time": time,
+            "day": day,
+            "amends": amends,
+            "root": root,
+            "visit": visit,
+            "prev_hash": prev_col,
+            "hash": hash_col,
+        }
         report.breaks += _record_breaks(seq, rec, stored, roots, public_key, verify)
         if rec.prev_hash != expected_prev:
             add(_link_break(seq, rid, rec.prev_hash, last_seq, hash_positions))
@@ -176,12 +186,15 @@ def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[st
 
 def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
     """Check every record of a store, its outbox and its head; the store is only read."""
-    positions = dict(conn.execute("SELECT hash, seq FROM engagements").fetchall())
+    # SQL reads keywords and names in any case, so a query's case cannot change what verify
+    # finds: the queries are kept out of mutation runs (`pragma: no mutate`).
+    positions_sql = "SELECT hash, seq FROM engagements"  # pragma: no mutate
+    positions = dict(conn.execute(positions_sql).fetchall())
     rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
     report = verify_rows(rows, public_key, positions)
     orphans = conn.execute(
-        "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "
-        "WHERE e.id IS NULL ORDER BY o.id"
+        "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "  # pragma: no mutate
+        "WHERE e.id IS NULL ORDER BY o.id"  # pragma: no mutate
     ).fetchall()
     for (rid,) in orphans:
         report.breaks.append(
@@ -192,8 +205,9 @@ def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
                 "the record was deleted from the store (its sync state is still there)",
             )
         )
-    head = conn.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
-    last = conn.execute("SELECT seq, hash FROM engagements ORDER BY seq DESC LIMIT 1").fetchone()
+    head_sql = "SELECT value FROM meta WHERE key = 'head'"  # pragma: no mutate
+    last_sql = "SELECT seq, hash FROM engagements ORDER BY seq DESC LIMIT 1"  # pragma: no mutate
+    head, last = conn.execute(head_sql).fetchone(), conn.execute(last_sql).fetchone()
     if head is not None:
         head_seq, _, head_hash = str(head[0]).partition(":")
         top = int(head_seq) if head_seq.isdigit() else 0
@@ -208,8 +222,9 @@ def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
             detail = "it is not the record that was saved last (the store's head differs)"
             report.breaks.append(Break(CHANGED, last[0], None, detail))
     unlisted = conn.execute(
-        "SELECT e.seq, e.id FROM engagements e LEFT JOIN outbox o ON o.id = e.id "
-        "WHERE o.id IS NULL ORDER BY e.seq"
+        "SELECT e.seq, e.id FROM engagements e "  # pragma: no mutate
+        "LEFT JOIN outbox o ON o.id = e.id "  # pragma: no mutate
+        "WHERE o.id IS NULL ORDER BY e.seq"  # pragma: no mutate
     ).fetchall()
     for seq, rid in unlisted:
         report.breaks.append(Break(CHANGED, seq, rid, "its sync state was removed"))
