@@ -18,6 +18,7 @@ from fieldkit.field.clock import HybridClock
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup, canonical_json
 from fieldkit.sync.central import Central, ForbiddenError
+from fieldkit.sync.heads import advance_head
 from fieldkit.sync.ingest import ingest
 
 ALPHA, BRAVO = "alpha-0001", "bravo-0001"
@@ -48,6 +49,7 @@ def chain(
             time="2023-09-26T19:00:00+01:00",
             venue_type="brothel",
             people=(PeopleGroup("female", "age_25_34", "romanian", i + 1),),
+            notes="Bună ziua",  # a problem keeps the record's text as written, not escaped
         ).sealed(prev, key.sign)
         prev = rec.hash
         out.append(rec.to_dict())
@@ -62,6 +64,7 @@ def resealed(data: dict[str, Any], key: DeviceKey = KEY, **changes: Any) -> dict
 A = chain(4)  # the device's chain
 F = chain(2, start=100)  # a second chain from genesis: a restored backup
 X = chain(1, start=200, prev=A[0]["hash"])  # another record after A[0]: a fork there
+G = chain(1, start=50)  # a third chain from genesis
 LONG = chain(1201, start=1000)  # longer than one query chunk (500)
 FORK = "the device's chain forks (a restored backup, or a copied key)"
 _TEMPLATE: dict[str, Path] = {}
@@ -93,7 +96,7 @@ class Outcome:
     duplicates: int
     rejected: list[dict[str, Any]] = field(default_factory=list)
     head: dict[str, Any] = field(default_factory=dict)
-    #: (kind, record id, missing hash, key, detail, has the record's text, still open)
+    #: (device, kind, record id, missing hash, key, detail, the record's text, still open)
     problems: list[tuple[Any, ...]] = field(default_factory=list)
     stored: list[str] = field(default_factory=list)
 
@@ -106,7 +109,7 @@ def run(tmp: Path, batches: list[Batch]) -> Outcome:
         for device, records in batches:
             result = ingest(central, device, KEYS[device].public_hex, [dict(r) for r in records])
         problems = central.query(
-            "SELECT kind, record_id, missing, key, detail, record IS NOT NULL, "
+            "SELECT device, kind, record_id, missing, key, detail, record, "
             "resolved_at IS NULL FROM problems ORDER BY n"
         )
         stored = [r[0] for r in central.query("SELECT id FROM records ORDER BY id")]
@@ -116,9 +119,17 @@ def run(tmp: Path, batches: list[Batch]) -> Outcome:
         result.duplicates,
         result.rejected,
         result.head,
-        [tuple(bool(x) if i > 4 else x for i, x in enumerate(p)) for p in problems],
+        [(*p[:6], kept(p[6]), bool(p[7])) for p in problems],
         stored,
     )
+
+
+def kept(record_text: str | None) -> dict[str, Any] | None:
+    """A problem's copy of the record, which keeps text as written (not \\u-escaped)."""
+    if record_text is None:
+        return None
+    assert "\\u" not in record_text
+    return dict(json.loads(record_text))
 
 
 def ids(records: list[dict[str, Any]]) -> list[str]:
@@ -136,13 +147,12 @@ def refused(data: dict[str, Any], kind: str, detail: str) -> dict[str, Any]:
 def problem(
     kind: str,
     data: dict[str, Any],
-    key: str,
     detail: str,
-    text: bool = True,
-    missing: str | None = None,
-    still_open: bool = True,
+    record: dict[str, Any],
 ) -> tuple[Any, ...]:
-    return (kind, data["id"], missing, key, detail, text, still_open)
+    """A refused record's problem: keyed by its id and hash, its text kept."""
+    key = f"{record['id']}:{record['hash']}"
+    return (ALPHA, kind, data["id"], None, key, detail, record, True)
 
 
 def gap(data: dict[str, Any], device: str = ALPHA, still_open: bool = True) -> tuple[Any, ...]:
@@ -150,17 +160,21 @@ def gap(data: dict[str, Any], device: str = ALPHA, still_open: bool = True) -> t
     detail = (
         f"record {data['id']} follows hash {prev[:12]}..., which central has not received (yet)"
     )
-    return problem("gap", data, f"{device}:{prev}", detail, False, prev, still_open)
+    return (device, "gap", data["id"], prev, f"{device}:{prev}", detail, None, still_open)
 
 
 def fork(prev: str, *forked: dict[str, Any]) -> tuple[Any, ...]:
     named = sorted(ids(list(forked)))
     detail = f"records {', '.join(named)} all follow hash {prev[:12]}...: {FORK}"
-    return ("fork", named[-1], None, f"{ALPHA}:{prev}:{named[-1]}", detail, False, True)
+    return (ALPHA, "fork", named[-1], None, f"{ALPHA}:{prev}:{named[-1]}", detail, None, True)
 
 
 CHANGED = "its content does not match its hash (changed after it was signed)"
 NOT_SIGNED = "its signature is not this device's key"
+REUSE = (
+    f"central already holds another record with id {A[1]['id']} (from device {ALPHA}); "
+    "this one was not stored"
+)
 BAD_SIG = {**A[2], "signature": "00" * 64}
 EDITED = {**A[0], "venue_type": "car_wash"}
 REUSED = resealed(A[1], venue_type="car_wash")
@@ -189,7 +203,7 @@ ROWS: dict[str, Row] = {
             0,
             [refused(A[0], "bad hash", CHANGED)],
             head(None, 0, 0),
-            [problem("bad hash", A[0], f"{A[0]['id']}:{A[0]['hash']}", CHANGED)],
+            [problem("bad hash", A[0], CHANGED, EDITED)],
         ),
     ),
     "signed by another key": (
@@ -200,7 +214,7 @@ ROWS: dict[str, Row] = {
             0,
             [refused(r, "bad signature", NOT_SIGNED) for r in STOLEN],
             head(None, 0, 0),
-            [problem("bad signature", r, f"{r['id']}:{r['hash']}", NOT_SIGNED) for r in STOLEN],
+            [problem("bad signature", r, NOT_SIGNED, r) for r in STOLEN],
         ),
     ),
     "the last of a run badly signed": (
@@ -211,7 +225,7 @@ ROWS: dict[str, Row] = {
             0,
             [refused(A[2], "bad signature", NOT_SIGNED)],
             head(A[1], 2, 2),
-            [problem("bad signature", A[2], f"{A[2]['id']}:{A[2]['hash']}", NOT_SIGNED)],
+            [problem("bad signature", A[2], NOT_SIGNED, BAD_SIG)],
             ids(A[:2]),
         ),
     ),
@@ -225,25 +239,45 @@ ROWS: dict[str, Row] = {
             [],
             0,
             0,
-            [
-                refused(
-                    A[1],
-                    "id reuse",
-                    f"central already holds another record with id {A[1]['id']} (from device "
-                    f"{ALPHA}); this one was not stored",
-                )
-            ],
+            [refused(A[1], "id reuse", REUSE)],
             head(A[1], 2, 2),
-            [
-                problem(
-                    "id reuse",
-                    A[1],
-                    f"{A[1]['id']}:{REUSED['hash']}",
-                    f"central already holds another record with id {A[1]['id']} (from device "
-                    f"{ALPHA}); this one was not stored",
-                )
-            ],
+            [problem("id reuse", A[1], REUSE, REUSED)],
             ids(A[:2]),
+        ),
+    ),
+    "a run continued": (
+        [(ALPHA, A[:2]), (ALPHA, A[2:])],
+        Outcome(ids(A[2:]), 2, 0, head=head(A[3], 4, 4), stored=ids(A)),
+    ),
+    "two runs continuing stored records": (
+        [(ALPHA, [A[0]]), (ALPHA, [A[2]]), (ALPHA, [A[1], A[3]])],
+        Outcome(
+            [A[1]["id"], A[3]["id"]],
+            2,
+            0,
+            [],
+            head(A[3], 4, 4),
+            [gap(A[2], still_open=False)],
+            ids(A),
+        ),
+    ),
+    "the first and the last of a run badly signed": (
+        [(ALPHA, [{**A[0], "signature": "00" * 64}, A[1], BAD_SIG])],
+        Outcome(
+            ids(A[1:2]),
+            1,
+            0,
+            [
+                refused(A[0], "bad signature", NOT_SIGNED),
+                refused(A[2], "bad signature", NOT_SIGNED),
+            ],
+            head(None, 0, 1),
+            [
+                problem("bad signature", A[0], NOT_SIGNED, {**A[0], "signature": "00" * 64}),
+                problem("bad signature", A[2], NOT_SIGNED, BAD_SIG),
+                gap(A[1]),
+            ],
+            ids(A[1:2]),
         ),
     ),
     "a gap": (
@@ -338,6 +372,42 @@ ROWS: dict[str, Row] = {
             [*ids(A[:2]), *ids(F)],
         ),
     ),
+    "two gaps filled at once": (
+        [(ALPHA, [A[1]]), (ALPHA, [A[3]]), (ALPHA, [A[0], A[2]])],
+        Outcome(
+            [A[0]["id"], A[2]["id"]],
+            2,
+            0,
+            [],
+            head(A[3], 4, 4),
+            [gap(A[1], still_open=False), gap(A[3], still_open=False)],
+            ids(A),
+        ),
+    ),
+    "a fork after a record of the same batch": (
+        [(ALPHA, [*A[:3], *X])],
+        Outcome(
+            [*ids(A[:3]), X[0]["id"]],
+            4,
+            0,
+            [],
+            head(X[0], 2, 4),  # X[0] has the earlier stamp
+            [fork(A[0]["hash"], A[1], X[0])],
+            [*ids(A[:3]), X[0]["id"]],
+        ),
+    ),
+    "a fork three ways": (
+        [(ALPHA, [A[0], *F[:1], *G])],
+        Outcome(
+            [A[0]["id"], F[0]["id"], G[0]["id"]],
+            3,
+            0,
+            [],
+            head(A[0], 1, 3),
+            [fork(GENESIS_HASH, A[0], F[0], G[0])],
+            [A[0]["id"], G[0]["id"], F[0]["id"]],
+        ),
+    ),
     "a fork found when the shared predecessor arrives last": (
         [(ALPHA, [A[1]]), (ALPHA, X), (ALPHA, [A[0]])],
         Outcome(
@@ -365,6 +435,10 @@ MALFORMED: dict[str, tuple[dict[str, Any], str]] = {
         "missing field(s): hlc, id, officer, operation, recorded_at, team, time, "
         "timezone, venue_type",
     ),
+    "not ASCII": (
+        {"device": ALPHA, "id": "x2", "notes": "Bună ziua"},
+        "missing field(s): hlc, officer, operation, recorded_at, team, time, timezone, venue_type",
+    ),
     "a field of the wrong type": (
         {"device": ALPHA, "id": "x1", "hlc": None},
         "field 'hlc' has the wrong type (NoneType)",
@@ -384,7 +458,7 @@ def test_a_malformed_record_is_kept_as_a_problem(name: str, tmp_path: Path) -> N
         0,
         [{"id": data.get("id"), "kind": "malformed", "detail": detail}],
         head(None, 0, 0),
-        [("malformed", data.get("id"), None, key, detail, True, True)],
+        [(ALPHA, "malformed", data.get("id"), None, key, detail, data, True)],
     )
     assert run(tmp_path, [(ALPHA, [data])]) == expected
 
@@ -441,12 +515,15 @@ def test_two_devices_amending_one_record_are_one_conflict(tmp_path: Path) -> Non
     target = A[0]["id"]
     mine = resealed(A[1], amends=target)
     again = resealed(chain(1, start=2, prev=mine["hash"])[0], amends=target)
-    theirs = resealed(AFTER_A0[0], key=BRAVO_KEY, amends=target)
-    plain = chain(1, start=301, key=BRAVO_KEY, device=BRAVO, prev=theirs["hash"])[0]
+    plain = AFTER_A0[0]  # amends nothing
+    theirs = resealed(
+        chain(1, start=301, key=BRAVO_KEY, device=BRAVO)[0], key=BRAVO_KEY, amends=target
+    )
+    theirs = Engagement.from_dict(theirs).sealed(plain["hash"], BRAVO_KEY.sign).to_dict()
     with fresh(tmp_path) as central:
         ingest(central, ALPHA, KEY.public_hex, [A[0], mine])
         assert central.conflicts() == []  # one device amending its own record
-        ingest(central, BRAVO, BRAVO_KEY.public_hex, [theirs, plain])
+        ingest(central, BRAVO, BRAVO_KEY.public_hex, [plain, theirs])
         ingest(central, ALPHA, KEY.public_hex, [again])
         found = [{k: v for k, v in c.items() if k != "found_at"} for c in central.conflicts()]
     pairs = sorted([(mine["id"], ALPHA), (theirs["id"], BRAVO)])
@@ -455,3 +532,8 @@ def test_two_devices_amending_one_record_are_one_conflict(tmp_path: Path) -> Non
         {"amends": target, "record_a": a[0], "device_a": a[1], "record_b": b[0], "device_b": b[1]}
         for a, b in (pairs, later)
     ]
+
+
+def test_the_head_of_a_device_central_does_not_know(tmp_path: Path) -> None:
+    with fresh(tmp_path) as central, central.transaction() as conn:
+        assert advance_head(conn, "charlie-0001") == {"hash": None, "count": 0, "stored": 0}
