@@ -158,3 +158,28 @@ def test_verify_notices_the_newest_records_gone(filled: tuple[Path, list[Engagem
         report = dev.verify()
     assert [(b.kind, b.seq) for b in report.breaks] == [("missing", 6)]
     assert "newest record(s) after #4 are gone" in report.breaks[0].detail
+
+
+def test_verify_names_an_index_column_edited_behind_the_signature(
+    filled: tuple[Path, list[Engagement]],
+) -> None:
+    root, saved = filled
+    conn = raw(root)
+    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    conn.close()
+    listed = subprocess.run(
+        [sys.executable, "-m", "fieldkit", "log", "list", "--day", "2023-09-01", "--json"]
+        + ["--workspace", str(root)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert [r["id"] for r in json.loads(listed.stdout)] == [saved[2].id]  # what the edit does
+    result = verify(root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (
+        f"record #3 {saved[2].id}: changed: its day column says '2023-09-01' but its signed "
+        f"record says '{saved[2].time[:10]}' (the index was edited)"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from fieldkit.field.clock import Stamp
 from fieldkit.field.keys import verify_signature
+from fieldkit.field.store import INDEXED, indexed_columns
 from fieldkit.model import GENESIS_HASH, Engagement, RecordError
 
 CHANGED = "changed"
@@ -63,8 +64,9 @@ def check_record(rec: Engagement, public_key: str) -> str | None:
     return None
 
 
-Row = tuple[int, str, str, str, str | None, str, str, str]
-_COLUMNS = "seq, id, hlc, time, amends, prev_hash, hash, record"
+#: seq, the indexed columns (store.indexed_columns, in order) and the signed record's JSON.
+Row = tuple[int, str, str, str, str, str | None, str, str | None, str, str, str]
+_COLUMNS = f"seq, {', '.join(INDEXED)}, record"
 
 
 def verify_rows(
@@ -76,7 +78,8 @@ def verify_rows(
     """Walk the records in chain order; `hash_positions` maps every stored hash to its seq."""
     report = ChainReport()
     expected_prev, last_seq, last_stamp = GENESIS_HASH, 0, Stamp(0, 0)
-    for seq, rid, hlc, time, amends, prev_col, hash_col, text in rows:
+    roots: dict[str, str] = {}  # record id -> the id of its first version, from the content
+    for seq, rid, hlc, time, day, amends, root, visit, prev_col, hash_col, text in rows:
         report.checked += 1
         add = report.breaks.append
         try:
@@ -85,19 +88,18 @@ def verify_rows(
             add(Break(CHANGED, seq, rid, f"its content is no longer a valid record ({exc})"))
             expected_prev, last_seq = hash_col, seq
             continue
-        columns = (rid, hlc, time, amends, prev_col, hash_col)
-        content = (rec.id, rec.hlc, rec.time, rec.amends, rec.prev_hash, rec.hash)
-        if rec.compute_hash() != rec.hash or columns != content:
-            add(
-                Break(
-                    CHANGED,
-                    seq,
-                    rid,
-                    "its content does not match its hash (edited after it was saved)",
-                )
-            )
-        elif not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
-            add(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
+        stored = {
+            "id": rid,
+            "hlc": hlc,
+            "time": time,
+            "day": day,
+            "amends": amends,
+            "root": root,
+            "visit": visit,
+            "prev_hash": prev_col,
+            "hash": hash_col,
+        }
+        report.breaks += _record_breaks(seq, rec, stored, roots, public_key, verify)
         if rec.prev_hash != expected_prev:
             add(_link_break(seq, rid, rec.prev_hash, last_seq, hash_positions))
         elif seq != last_seq + 1 and last_seq:
@@ -124,8 +126,39 @@ def verify_rows(
                 )
             )
         last_stamp = max(stamp, last_stamp)
-        expected_prev, last_seq = hash_col, seq
+        expected_prev, last_seq = rec.hash, seq
     return report
+
+
+def _record_breaks(
+    seq: int,
+    rec: Engagement,
+    stored: dict[str, str | None],
+    roots: dict[str, str],
+    public_key: str,
+    verify: Callable[[str, bytes, str], bool],
+) -> list[Break]:
+    """One record against its hash, its signature and the indexed columns stored beside it."""
+    rid = stored["id"]
+    # A device amends only its own records, so the first version is an earlier row; when that
+    # row is gone (reported as missing) the root cannot be told from the content.
+    root = roots.get(rec.amends) if rec.amends else rec.id
+    roots[rec.id] = root or str(stored["root"])
+    if rec.compute_hash() != rec.hash:
+        detail = "its content does not match its hash (edited after it was saved)"
+        return [Break(CHANGED, seq, rid, detail)]
+    found = []
+    if not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
+        found.append(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
+    signed = indexed_columns(rec, root or str(stored["root"]))
+    for name, value in signed.items():
+        if stored[name] != value:
+            detail = (
+                f"its {name} column says {stored[name]!r} but its signed record says "
+                f"{value!r} (the index was edited)"
+            )
+            found.append(Break(CHANGED, seq, rid, detail))
+    return found
 
 
 def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[str, int]) -> Break:
@@ -153,12 +186,15 @@ def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[st
 
 def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
     """Check every record of a store, its outbox and its head; the store is only read."""
-    positions = dict(conn.execute("SELECT hash, seq FROM engagements").fetchall())
+    # SQL reads keywords and names in any case, so a query's case cannot change what verify
+    # finds: the queries are kept out of mutation runs (`pragma: no mutate`).
+    positions_sql = "SELECT hash, seq FROM engagements"  # pragma: no mutate
+    positions = dict(conn.execute(positions_sql).fetchall())
     rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
     report = verify_rows(rows, public_key, positions)
     orphans = conn.execute(
-        "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "
-        "WHERE e.id IS NULL ORDER BY o.id"
+        "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "  # pragma: no mutate
+        "WHERE e.id IS NULL ORDER BY o.id"  # pragma: no mutate
     ).fetchall()
     for (rid,) in orphans:
         report.breaks.append(
@@ -169,8 +205,9 @@ def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
                 "the record was deleted from the store (its sync state is still there)",
             )
         )
-    head = conn.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()
-    last = conn.execute("SELECT seq, hash FROM engagements ORDER BY seq DESC LIMIT 1").fetchone()
+    head_sql = "SELECT value FROM meta WHERE key = 'head'"  # pragma: no mutate
+    last_sql = "SELECT seq, hash FROM engagements ORDER BY seq DESC LIMIT 1"  # pragma: no mutate
+    head, last = conn.execute(head_sql).fetchone(), conn.execute(last_sql).fetchone()
     if head is not None:
         head_seq, _, head_hash = str(head[0]).partition(":")
         top = int(head_seq) if head_seq.isdigit() else 0
@@ -185,8 +222,9 @@ def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
             detail = "it is not the record that was saved last (the store's head differs)"
             report.breaks.append(Break(CHANGED, last[0], None, detail))
     unlisted = conn.execute(
-        "SELECT e.seq, e.id FROM engagements e LEFT JOIN outbox o ON o.id = e.id "
-        "WHERE o.id IS NULL ORDER BY e.seq"
+        "SELECT e.seq, e.id FROM engagements e "  # pragma: no mutate
+        "LEFT JOIN outbox o ON o.id = e.id "  # pragma: no mutate
+        "WHERE o.id IS NULL ORDER BY e.seq"  # pragma: no mutate
     ).fetchall()
     for seq, rid in unlisted:
         report.breaks.append(Break(CHANGED, seq, rid, "its sync state was removed"))

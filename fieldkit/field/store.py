@@ -190,8 +190,8 @@ class DeviceStore:
                     sealed.append(rec)
                     prev = rec.hash
                 self.conn.executemany(
-                    "INSERT INTO engagements (id, hlc, time, day, amends, root, visit, "
-                    "prev_hash, hash, record) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    f"INSERT INTO engagements ({', '.join(INDEXED)}, record) "
+                    f"VALUES ({', '.join('?' * (len(INDEXED) + 1))})",
                     rows,
                 )
                 self.conn.executemany(
@@ -306,19 +306,27 @@ def _check_header(path: Path) -> None:
         )
 
 
+#: The columns stored beside a record's signed JSON (for lists by day, visit and version).
+INDEXED = ("id", "hlc", "time", "day", "amends", "root", "visit", "prev_hash", "hash")
+
+
+def indexed_columns(rec: Engagement, root: str) -> dict[str, str | None]:
+    """The columns stored beside a record's signed JSON, as its content gives them (by name)."""
+    return {
+        "id": rec.id,
+        "hlc": rec.hlc,
+        "time": rec.time,
+        "day": rec.time[:10],
+        "amends": rec.amends,
+        "root": root,
+        "visit": rec.visit,
+        "prev_hash": rec.prev_hash,
+        "hash": rec.hash,
+    }
+
+
 def _row(rec: Engagement, root: str) -> tuple[str | None, ...]:
-    return (
-        rec.id,
-        rec.hlc,
-        rec.time,
-        rec.time[:10],
-        rec.amends,
-        root,
-        rec.visit,
-        rec.prev_hash,
-        rec.hash,
-        rec.canonical().decode("utf-8"),
-    )
+    return (*indexed_columns(rec, root).values(), rec.canonical().decode("utf-8"))
 
 
 def _load(text: str) -> Engagement:

@@ -8,15 +8,17 @@ from typing import Any
 
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import all_team_facts, expand_visits
-from fieldkit.playbook.models import Playbook
+from fieldkit.playbook.models import Playbook, Team
 
 
 def _make_up(playbook: Playbook, doc_teams: list[dict[str, Any]]) -> list[str]:
     out = []
     rules = playbook.rules.team
-    known = {t.id: t for t in playbook.teams}
+    known: dict[Any, Team] = {t.id: t for t in playbook.teams}
+    for team_id in sorted(known.keys() - {entry.get("id") for entry in doc_teams}):
+        out.append(f"team: {team_id} is in the playbook but missing from the plan")
     for entry in doc_teams:
-        team = known.get(entry.get("id", ""))
+        team = known.get(entry.get("id"))
         if team is None:
             out.append(f"team: {entry.get('id')} is not a team of the playbook")
             continue
