@@ -19,6 +19,7 @@ import sqlite_utils
 
 from fieldkit.errors import UserError
 from fieldkit.field.keys import DeviceKey
+from fieldkit.private_files import connect_private
 from fieldkit.sync.schema import create_schema
 
 CENTRAL_FILE = "central.db"
@@ -31,6 +32,9 @@ ACTIVE, REVOKED = "active", "revoked"
 #: Seconds between two notes of a device's `last_seen`.
 TOUCH_EVERY = 5.0
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+CENTRAL_KEY_ADVICE = (
+    "If someone else may have copied it, they could forge answer bundles that devices accept"
+)
 
 
 class CentralError(UserError):
@@ -66,9 +70,8 @@ class Central:
             raise CentralError(
                 f"no central store at {self.path}: make one with `fieldkit central init`"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(
-            str(self.path), isolation_level=None, timeout=30, check_same_thread=False
+        self.conn = connect_private(
+            self.path, isolation_level=None, timeout=30, check_same_thread=False
         )
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.lock = threading.RLock()
@@ -93,7 +96,7 @@ class Central:
         private = self.path.with_name(CENTRAL_KEY)
         if not private.exists():
             DeviceKey.generate().save(private, private.with_suffix(".pub"))
-        return DeviceKey.load(private)
+        return DeviceKey.load(private, "central's signing key", CENTRAL_KEY_ADVICE)
 
     def __enter__(self) -> Central:
         return self
