@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 from fieldkit.field.keys import DeviceKey
 from fieldkit.private_files import connect_private
 from fieldkit.sync.schema import create_schema
@@ -172,7 +172,8 @@ class Central:
             if cur.rowcount == 0:
                 known = [r[0] for r in conn.execute("SELECT id FROM devices ORDER BY id")]
                 raise CentralError(
-                    f"no device {device_id!r} on central (enrolled: {', '.join(known) or 'none'})"
+                    f"no device {quote(device_id)} on central "
+                    f"(enrolled: {', '.join(known) or 'none'})"
                 )
         self._verified.clear()
 
@@ -212,18 +213,18 @@ class Central:
         if row["device"] is not None:
             if row["device"] != device:
                 raise ForbiddenError(
-                    f"this credential belongs to device {row['device']}, not {device}"
+                    f"this credential belongs to device {row['device']}, not {quote(device)}"
                 )
             raise ForbiddenError(
-                f"device {device} is registered on central with another key; a re-enrolled "
-                "device needs a new credential (fieldkit central enroll-device)"
+                f"device {quote(device)} is registered on central with another key; a "
+                "re-enrolled device needs a new credential (fieldkit central enroll-device)"
             )
         with self.transaction() as conn:
             taken = conn.execute(
                 "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
             ).fetchone()
             if taken:
-                raise ForbiddenError(f"device id {device} is already registered on central")
+                raise ForbiddenError(f"device id {quote(device)} is already registered on central")
             conn.execute(
                 "UPDATE devices SET device = ?, public_key = ?, registered_at = ? WHERE id = ?",
                 (device, public_key, now_iso(), row["id"]),
