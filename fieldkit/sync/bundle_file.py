@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from fieldkit.errors import UserError, quote
+from fieldkit.errors import UserError, clip, quote
 from fieldkit.json_input import JSONInputError, loads, loads_lines
 from fieldkit.sync.protocol import BUNDLE_FORMAT
 
@@ -68,7 +68,7 @@ class BundleFile:
             raise
         except _READ_ERRORS as exc:
             self._file.close()
-            raise self._refused(f"{self.damaged} ({exc})") from None
+            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
 
     def __enter__(self) -> BundleFile:
         return self
@@ -145,7 +145,7 @@ class BundleFile:
             with self._zip.open(info) as stream:
                 data = stream.read(LIMITS[name] + 1)
         except _READ_ERRORS as exc:
-            raise self._refused(f"{self.damaged} ({exc})") from None
+            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
         if len(data) > LIMITS[name]:
             raise self._refused(f"{self.source}: {name} is over {LIMITS[name]:,} bytes")
         return data
@@ -157,7 +157,7 @@ class BundleFile:
             manifest = loads(head)
             signature = sig.decode("ascii")
         except (JSONInputError, UnicodeDecodeError) as exc:
-            raise self._refused(f"{self.damaged}: unreadable manifest ({exc})") from None
+            raise self._refused(f"{self.damaged}: unreadable manifest ({clip(str(exc))})") from None
         text = ("bundle", "device", "credential_id", "public_key")
         if (
             not isinstance(manifest, dict)
