@@ -88,7 +88,8 @@ def create_private(path: Path) -> bool:
 
 def connect_private(path: Path, **options: Any) -> sqlite3.Connection:
     """sqlite3.connect to `path`, a new database file being made owner-only first."""
-    create_private(Path(path))
+    if not Path(path).exists():
+        create_private(Path(path))
     return sqlite3.connect(str(path), **options)
 
 
