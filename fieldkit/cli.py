@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -57,8 +58,22 @@ def _clock_from_env() -> Callable[[], datetime] | None:
 register(cli)
 
 
+class _Warnings(logging.Handler):
+    """The core's warnings (a key file tightened...) as `fieldkit: warning: ...` on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"fieldkit: warning: {record.getMessage()}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("fieldkit")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        logger.addHandler(_Warnings(logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: user errors become a message and exit 2, never a traceback."""
+    _show_warnings()
     try:
         cli.main(args=argv, prog_name="fieldkit", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from fieldkit.errors import clip, quote
+from fieldkit.json_input import loads
+
 #: The `format` of every engagement record; bump only with a migration on both ends.
 ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
 
@@ -43,7 +46,7 @@ class PeopleGroup:
             parts.append("1")
         if len(parts) != 4 or not all(parts[:3]) or not parts[3].isdigit():
             raise RecordError(
-                f"people {text!r}: write GENDER:AGE_BAND:NATIONALITY[:COUNT], "
+                f"people {quote(text)}: write GENDER:AGE_BAND:NATIONALITY[:COUNT], "
                 "e.g. female:age_18_24:romanian:2"
             )
         return cls(parts[0], parts[1], parts[2], int(parts[3]))
@@ -158,10 +161,10 @@ class Engagement:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise RecordError(f"unknown field(s) in engagement record: {', '.join(unknown)}")
+            raise RecordError(f"unknown field(s) in engagement record: {clip(', '.join(unknown))}")
         if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
             raise RecordError(
-                f"engagement format {data.get('format')!r} is not {ENGAGEMENT_FORMAT}"
+                f"engagement format {quote(data.get('format'))} is not {ENGAGEMENT_FORMAT}"
             )
         values = dict(data)
         try:
@@ -175,12 +178,12 @@ class Engagement:
                 values[name] = tuple(values.get(name) or ())
             return cls(**values)
         except (TypeError, KeyError, ValueError) as exc:
-            raise RecordError(f"malformed engagement record: {exc}") from None
+            raise RecordError(f"malformed engagement record: {clip(str(exc))}") from None
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Engagement:
         try:
-            data = json.loads(text)
+            data = loads(text)
         except ValueError as exc:
             raise RecordError(f"an engagement record is not JSON: {exc}") from None
         return cls.from_dict(data)

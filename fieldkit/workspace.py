@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from fieldkit.errors import WorkspaceError
+from fieldkit.private_files import private_folder
 
 FOLDERS: dict[str, str] = {
     "playbooks": (
@@ -66,6 +67,18 @@ class Workspace:
         return sorted(p.name for p in self.ops.iterdir() if (p / "plan.json").is_file())
 
 
+#: Folders that hold secrets (the central store and its key): made owner-only.
+PRIVATE = ("sync",)
+
+
+def make_folder(folder: Path) -> None:
+    """One of a workspace's folders, if missing; `sync/` is its owner's only (0700)."""
+    if folder.name in PRIVATE:
+        private_folder(folder)
+    else:
+        folder.mkdir(exist_ok=True)
+
+
 def is_workspace(path: Path) -> bool:
     return all((path / name).is_dir() for name in FOLDERS)
 
@@ -103,7 +116,7 @@ def init_workspace(root: Path) -> tuple[Workspace, list[Path]]:
     for name, readme in FOLDERS.items():
         folder = root / name
         if not folder.is_dir():
-            folder.mkdir()
+            make_folder(folder)
             created.append(folder)
         note = folder / "README.md"
         if not note.exists():

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from fieldkit.errors import quote
+
 #: Every list the kit knows; a playbook may restrict or extend these.
 LIST_NAMES = (
     "ilo_indicators",
@@ -86,7 +88,9 @@ class CodeList:
         try:
             return self._index[code]
         except KeyError:
-            raise KeyError(f'no {self.name} code "{code}"{did_you_mean(code, self.ids)}') from None
+            raise KeyError(
+                f"no {self.name} code {quote(code)}{did_you_mean(code, self.ids)}"
+            ) from None
 
     def get(self, code: str) -> Code | None:
         return self._index.get(code)
@@ -120,7 +124,7 @@ class CodeBook:
         try:
             return self.lists[name]
         except KeyError:
-            raise KeyError(f'no code list "{name}"{did_you_mean(name, self.lists)}') from None
+            raise KeyError(f"no code list {quote(name)}{did_you_mean(name, self.lists)}") from None
 
     @property
     def venue_types(self) -> CodeList:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from fieldkit.commands.common import console, with_workspace
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 from fieldkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -114,7 +114,9 @@ def _parse_time(text: str, dev: Device) -> datetime:
             return datetime.combine(dev.now().date(), clock, tzinfo=dev.zone)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UserError(f'--time "{text}": write 2023-09-26T19:30 (ISO 8601) or 19:30') from None
+        raise UserError(
+            f"--time {quote(text)}: write 2023-09-26T19:30 (ISO 8601) or 19:30"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dev.zone)
 
 
@@ -194,7 +196,7 @@ def list_cmd(
             try:
                 wanted = date.fromisoformat(day)
             except ValueError:
-                raise UserError(f'--day "{day}": write YYYY-MM-DD or "today"') from None
+                raise UserError(f'--day {quote(day)}: write YYYY-MM-DD or "today"') from None
         if limit is not None:
             newest = dev.store.records(
                 wanted.isoformat() if wanted else None, history, limit=limit, newest_first=True

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 from fieldkit.field import outbox
 from fieldkit.field.chain import ChainReport, verify_store
 from fieldkit.field.clock import HybridClock
@@ -20,7 +20,7 @@ from fieldkit.field.enroll import (
     load_device_file,
     load_device_loadout,
 )
-from fieldkit.field.keys import DeviceKey
+from fieldkit.field.keys import DeviceKey, keep_private
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.store import DeviceStore
 from fieldkit.model import Engagement
@@ -51,6 +51,8 @@ class Device:
         """The device of the workspace at `root` (or `root` itself if it is the device folder)."""
         folder = root if (root / "device.json").exists() else root / DEVICE_DIR
         info = load_device_file(folder)
+        if (folder / PRIVATE_KEY).is_file():
+            keep_private(folder / PRIVATE_KEY)
         loadout = load_device_loadout(folder, info)
         store = DeviceStore(folder / STORE_FILE)
         return cls(folder, info, loadout, store)
@@ -184,14 +186,15 @@ class Device:
         """A full record id from an id or a unique prefix of one."""
         if self.store.get(record_id) is not None:
             return record_id
-        found = self.store.find(record_id) if len(record_id) >= 4 else []
+        # A prefix is 4 characters or more of an id (36): longer text is no id of ours.
+        found = self.store.find(record_id) if 4 <= len(record_id) <= 64 else []
         if len(found) == 1:
             return found[0]
         if not found:
             raise RecordNotFound(
-                f"no record {record_id!r} on this device (see `fieldkit log list`)"
+                f"no record {quote(record_id)} on this device (see `fieldkit log list`)"
             )
-        raise RecordNotFound(f"{record_id!r} matches several records: {', '.join(found[:5])}")
+        raise RecordNotFound(f"{quote(record_id)} matches several records: {', '.join(found[:5])}")
 
     def draft_of(self, record_id: str) -> Draft:
         """A draft of the newest version of a record, to change and save as an amendment."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fieldkit.codes import CodeList, did_you_mean
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 from fieldkit.field.loadout import Loadout
 from fieldkit.model import PeopleGroup
 
@@ -56,14 +56,14 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
     def code(kind: str, plural: str, value: str | None, valid: CodeList) -> None:
         if value is not None and value not in valid:
             problems.append(
-                f'unknown {kind} "{value}"{did_you_mean(value, valid.ids)}; '
+                f"unknown {kind} {quote(value)}{did_you_mean(value, valid.ids)}; "
                 f"valid {plural}: {', '.join(valid.ids)}"
             )
 
     if loadout.member(draft.officer) is None:
         ids = [m.id for m in loadout.members]
         problems.append(
-            f'officer "{draft.officer}" is not in team {loadout.team}'
+            f"officer {quote(draft.officer)} is not in team {loadout.team}"
             f"{did_you_mean(draft.officer, ids)}; "
             f"team members: {', '.join(ids)}"
         )
@@ -72,12 +72,12 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
     if draft.visit is not None and loadout.assignment(draft.visit) is None:
         visits = [a.visit for a in loadout.assignments]
         problems.append(
-            f'unknown visit "{draft.visit}"{did_you_mean(draft.visit, visits)}; this team\'s '
+            f"unknown visit {quote(draft.visit)}{did_you_mean(draft.visit, visits)}; this team's "
             f"visits: {', '.join(visits) or '(none)'}"
         )
     if draft.venue is not None and draft.venue not in loadout.venues:
         problems.append(
-            f'unknown venue "{draft.venue}"{did_you_mean(draft.venue, loadout.venues)}; '
+            f"unknown venue {quote(draft.venue)}{did_you_mean(draft.venue, loadout.venues)}; "
             f"valid venues: {', '.join(loadout.venues)}"
         )
     if draft.venue is None and (draft.lat is None or draft.lon is None):

@@ -14,9 +14,11 @@ from typing import Any
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
 from fieldkit.field.keys import DeviceKey
-from fieldkit.field.loadout import Loadout, parse_loadout, read_loadout
+from fieldkit.field.loadout import Loadout, parse_loadout, read_loadout, read_loadout_file
 from fieldkit.field.store import DeviceStore
-from fieldkit.workspace import FOLDERS
+from fieldkit.json_input import loads
+from fieldkit.private_files import FOLDER_MODE, private_folder, write_private
+from fieldkit.workspace import FOLDERS, make_folder
 
 DEVICE_FORMAT = "fieldkit-device/1"
 DEVICE_DIR = "device"
@@ -35,8 +37,7 @@ def enroll(
     loadout_path: Path, root: Path, officer: str | None = None, device_id: str | None = None
 ) -> dict[str, Any]:
     """Make `root` a device workspace for the loadout's team; returns device.json's data."""
-    loadout = read_loadout(loadout_path)
-    raw = loadout_path.read_bytes()
+    loadout, raw = read_loadout_file(loadout_path)
     return enroll_loadout(loadout, raw, root, officer, device_id)
 
 
@@ -72,18 +73,19 @@ def enroll_loadout(
     device_id = device_id or f"{loadout.team}-{secrets.token_hex(4)}"
     root.mkdir(parents=True, exist_ok=True)
     for name, readme in FOLDERS.items():
-        (root / name).mkdir(exist_ok=True)
+        make_folder(root / name)
         note = root / name / "README.md"
         if not note.exists():
             note.write_text(readme, encoding="utf-8")
     made_folder = not folder.exists()
-    folder.mkdir(exist_ok=True)
+    private_folder(folder)
+    os.chmod(folder, FOLDER_MODE)  # left over from an enrolment that did not finish
     try:
         key = DeviceKey.generate()
         if (folder / PRIVATE_KEY).exists():
             (folder / PRIVATE_KEY).unlink()  # left over from an enrolment that did not finish
         key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY)
-        (folder / LOADOUT_FILE).write_bytes(raw)
+        write_private(folder / LOADOUT_FILE, raw)
         DeviceStore(folder / STORE_FILE, create=True).close()
         info = {
             "format": DEVICE_FORMAT,
@@ -96,7 +98,7 @@ def enroll_loadout(
             "loadout_sha256": hashlib.sha256(raw).hexdigest(),
             "plan_sha256": loadout.plan_sha256,
         }
-        _write_atomic(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
+        write_private(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
     except BaseException:
         if made_folder:
             shutil.rmtree(folder, ignore_errors=True)
@@ -141,19 +143,10 @@ def loadout_from_data(data: dict[str, Any]) -> tuple[Loadout, bytes]:
     return parse_loadout(data), raw
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    tmp.replace(path)
-
-
 def _central_block(raw: bytes) -> dict[str, str]:
     """The loadout's `central` block (device id, officer...) as strings; empty when absent."""
     try:
-        block = json.loads(raw).get("central")
+        block = loads(raw).get("central")
     except (ValueError, AttributeError):
         return {}
     if not isinstance(block, dict):

@@ -10,6 +10,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fieldkit.errors import UserError
+from fieldkit.private_files import tighten_key_file
+
+#: What to do when a device's key may have been copied by someone else.
+DEVICE_KEY_ADVICE = (
+    "If someone else may have copied it, revoke this device on central "
+    "(`fieldkit central revoke DEVICE`) and enrol it again"
+)
 
 
 class KeyFileError(UserError):
@@ -50,12 +57,16 @@ class DeviceKey:
         )
 
     @classmethod
-    def load(cls, path: Path) -> DeviceKey:
+    def load(
+        cls, path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE
+    ) -> DeviceKey:
+        """The key at `path`; a key file open to others is made owner-only, with a warning."""
         if not path.is_file():
             raise KeyFileError(
                 f"device key {path} is missing: this device cannot sign records. Records "
                 "already stored are intact; re-enrol the device to log again"
             )
+        keep_private(path, what, advice)
         try:
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         except (ValueError, TypeError, OSError) as exc:
@@ -65,6 +76,17 @@ class DeviceKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise KeyFileError(f"device key {path} is not an Ed25519 key")
         return cls(key)
+
+
+def keep_private(path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE) -> None:
+    """A key file open to other users is made owner-only (a warning says so), or refused."""
+    try:
+        tighten_key_file(path, what, advice)
+    except PermissionError as exc:
+        raise KeyFileError(
+            f"{what} {path} is open to other users and cannot be made owner-only "
+            f"({exc.strerror or exc}); make it yours alone with `chmod 600 {path}`"
+        ) from None
 
 
 def public_hex(key: Ed25519PublicKey) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -10,9 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldkit.codes import CodeBook, CodeListError
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, clip, quote
+from fieldkit.json_input import loads, read_capped
 
 LOADOUT_FORMAT = "fieldkit-loadout/1"
+#: The largest loadout a device reads (one team's week is tens of kilobytes).
+MAX_LOADOUT = 16 * 1024 * 1024
 
 
 class LoadoutError(UserError):
@@ -85,24 +87,31 @@ class Loadout:
 
 def read_loadout(path: Path) -> Loadout:
     """The loadout at `path`, or LoadoutError saying what is wrong with it."""
+    return read_loadout_file(path)[0]
+
+
+def read_loadout_file(path: Path) -> tuple[Loadout, bytes]:
+    """The loadout at `path` and the file's bytes (refused unread over MAX_LOADOUT bytes)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_capped(path, MAX_LOADOUT)
     except FileNotFoundError:
         raise LoadoutError(f"loadout {path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadoutError(f"loadout {path}: cannot read it ({exc})") from None
+    except OSError as exc:
+        raise LoadoutError(f"loadout {path}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise LoadoutError(f"loadout {path}: {exc}") from None
     try:
-        data = json.loads(text)
+        data = loads(raw)
     except ValueError as exc:
         raise LoadoutError(f"loadout {path}: not JSON ({exc})") from None
-    return parse_loadout(data, str(path))
+    return parse_loadout(data, str(path)), raw
 
 
 def parse_loadout(data: Any, source: str = "<loadout>") -> Loadout:
     if not isinstance(data, dict) or data.get("format") != LOADOUT_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise LoadoutError(
-            f"loadout {source}: not a device loadout (format {found!r}, expected "
+            f"loadout {source}: not a device loadout (format {quote(found)}, expected "
             f"{LOADOUT_FORMAT!r}); use a file from ops/OP/loadouts/ written by `fieldkit plan`"
         )
     try:
@@ -129,14 +138,18 @@ def parse_loadout(data: Any, source: str = "<loadout>") -> Loadout:
             sorted((_assignment(a) for a in data["assignments"]), key=lambda a: a.start)
         )
     except (KeyError, TypeError) as exc:
-        raise LoadoutError(f"loadout {source}: missing or malformed field {exc}") from None
+        raise LoadoutError(
+            f"loadout {source}: missing or malformed field {clip(str(exc))}"
+        ) from None
     except (ZoneInfoNotFoundError, CodeListError, ValueError) as exc:
-        raise LoadoutError(f"loadout {source}: {exc}") from None
+        raise LoadoutError(f"loadout {source}: {clip(str(exc))}") from None
     if not members:
-        raise LoadoutError(f"loadout {source}: team {team.get('id')!r} has no members")
+        raise LoadoutError(f"loadout {source}: team {quote(team.get('id'))} has no members")
     for a in assignments:
         if a.venue not in venues:
-            raise LoadoutError(f"loadout {source}: visit {a.visit} is at unknown venue {a.venue!r}")
+            raise LoadoutError(
+                f"loadout {source}: visit {quote(a.visit)} is at unknown venue {quote(a.venue)}"
+            )
     return Loadout(
         data=data,
         operation=str(op["id"]),

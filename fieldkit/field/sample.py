@@ -10,6 +10,7 @@ from typing import Any
 
 from fieldkit.field.loadout import LOADOUT_FORMAT
 from fieldkit.playbook import Playbook, load_playbook
+from fieldkit.private_files import write_private
 
 
 def sample_loadouts(playbook: Playbook) -> dict[str, dict[str, Any]]:
@@ -108,8 +109,7 @@ def write_sample_loadouts(playbook_path: Path, ops_root: Path) -> Path:
     """Write ops_root/OP/loadouts/TEAM.json for a playbook; returns the operation folder."""
     playbook = load_playbook(playbook_path)
     folder = ops_root / playbook.operation.id
-    (folder / "loadouts").mkdir(parents=True, exist_ok=True)
     for team, data in sample_loadouts(playbook).items():
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        (folder / "loadouts" / f"{team}.json").write_text(text, encoding="utf-8")
+        write_private(folder / "loadouts" / f"{team}.json", text)
     return folder

@@ -15,6 +15,7 @@ from fieldkit.errors import UserError
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.ids import uuid7
 from fieldkit.model import GENESIS_HASH, Engagement, RecordError
+from fieldkit.private_files import connect_private
 
 #: PRAGMA application_id of a fieldkit device store ("FKDV"): tells ours from other databases.
 APPLICATION_ID = 0x464B4456
@@ -85,10 +86,10 @@ class DeviceStore:
             _check_header(self.path)
         try:
             # Shared with worker threads (the app saves off the UI thread); self.lock serialises.
-            self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, timeout=10, check_same_thread=False
+            self.conn = connect_private(
+                self.path, isolation_level=None, timeout=10, check_same_thread=False
             )
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"device store {self.path}: cannot open it ({exc})") from None
         self.lock = threading.RLock()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)

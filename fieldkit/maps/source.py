@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -11,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fieldkit.errors import UserError
+from fieldkit.json_input import MAX_PLAN, read_json
 from fieldkit.maps.inputs import EngagementPoint, MapInput, PlannedVisit, VenueInfo
 from fieldkit.model import Engagement, RecordError
 from fieldkit.workspace import Workspace
@@ -81,7 +81,7 @@ def resolve_operation(ws: Workspace, op: str | None) -> str:
 def read_plan(path: Path) -> dict[str, Any]:
     """plan.json as a dict; OperationError naming the file if it is not a readable plan."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path, MAX_PLAN)
     except (OSError, ValueError) as exc:
         raise OperationError(f"{path}: not a readable plan ({exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != PLAN_FORMAT:

@@ -4,29 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from fieldkit.plan.records import Plan
 from fieldkit.plan.visits import Clock
+from fieldkit.private_files import write_private
 
 FORMAT = "fieldkit-plan/1"
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write via a temporary file in the same folder and os.replace: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write whole or not at all, owner-only (0600; folders made 0700): loadouts hold secrets."""
+    write_private(path, data, durable=False)
 
 
 def sha256_file(path: Path) -> str:

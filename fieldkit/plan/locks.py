@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +12,7 @@ import yaml
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
+from fieldkit.json_input import loads
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
@@ -35,8 +35,8 @@ def read_locks(path: Path) -> list[Lock]:
     except OSError as exc:
         raise LockError(f"{path}: cannot read the locks file ({exc.strerror})") from None
     try:
-        data: Any = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
+        data: Any = loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError, RecursionError) as exc:
         raise LockError(
             f"{path}: not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"
         ) from None

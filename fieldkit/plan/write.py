@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkit.errors import UserError
+from fieldkit.json_input import MAX_PLAN, read_json
 from fieldkit.plan.briefing import briefing_html, briefing_markdown
 from fieldkit.plan.calendar import team_calendar
 from fieldkit.plan.export_json import dumps, plan_dict, sha256_file, write_atomic
@@ -53,7 +54,7 @@ def write_plan(
 def load_plan_file(path: Path, root: Path) -> tuple[dict[str, Any], Playbook, list[str]]:
     """plan.json, its playbook (workspace-relative path) and warnings (playbook changed)."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = read_json(path, MAX_PLAN)
     except OSError as exc:
         raise PlanFileError(f"{path}: cannot read ({exc.strerror})") from None
     except ValueError as exc:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
+from fieldkit.errors import quote
 from fieldkit.playbook.codeuse import raw_codebook, strings, unknown_code
 from fieldkit.playbook.problems import Problem
 from fieldkit.playbook.values import WEEKDAYS
@@ -70,7 +71,7 @@ class _Checker:
                 line = self.doc.where((section, seen[ident], "id"))[0]
                 self.add(
                     (section, i, "id"),
-                    f'{section} id "{ident}" is used twice (first on line {line})',
+                    f"{section} id {quote(ident)} is used twice (first on line {line})",
                 )
             else:
                 seen[ident] = i
@@ -119,7 +120,9 @@ class _Checker:
             path: Path_ = ("roster", i, "agency")
             if self.codes(agency, path, self.book.partners) and op_partners is not None:
                 if isinstance(agency, str) and agency not in op_partners:
-                    self.add(path, f'agency "{agency}" is not in the operation\'s partners list')
+                    self.add(
+                        path, f"agency {quote(agency)} is not in the operation's partners list"
+                    )
             skills = person.get("skills", [])
             known = self.codes(skills, ("roster", i, "skills"), self.book.skills)
             self.dates(person.get("available"), ("roster", i, "available"))
@@ -153,11 +156,15 @@ class _Checker:
             for j, member in strings(members):
                 if member not in skills_of:
                     hint = did_you_mean(member, skills_of)
-                    self.add(_at(where, j), f'no one with id "{member}" in the roster{hint}')
+                    self.add(_at(where, j), f"no one with id {quote(member)} in the roster{hint}")
                 elif placed.get(member) == team_id:
-                    self.add(_at(where, j), f'"{member}" is listed twice in team "{team_id}"')
+                    self.add(
+                        _at(where, j), f"{quote(member)} is listed twice in team {quote(team_id)}"
+                    )
                 elif member in placed:
-                    self.add(_at(where, j), f'"{member}" is already in team "{placed[member]}"')
+                    self.add(
+                        _at(where, j), f"{quote(member)} is already in team {quote(placed[member])}"
+                    )
                 else:
                     placed[member] = team_id
             if not names:
@@ -165,9 +172,13 @@ class _Checker:
             count = len(names)
             size = f"{count} member{'' if count == 1 else 's'}"
             if min_size is not None and count < min_size:
-                self.add(where, f'team "{team_id}" has {size}; rules.team.min_size is {min_size}')
+                self.add(
+                    where, f"team {quote(team_id)} has {size}; rules.team.min_size is {min_size}"
+                )
             if max_size is not None and count > max_size:
-                self.add(where, f'team "{team_id}" has {size}; rules.team.max_size is {max_size}')
+                self.add(
+                    where, f"team {quote(team_id)} has {size}; rules.team.max_size is {max_size}"
+                )
             known = [skills_of.get(m) for m in names]
             if all(k is not None for k in known):
                 have = set().union(*(k for k in known if k is not None))
@@ -175,13 +186,13 @@ class _Checker:
                     if skill not in have:
                         self.add(
                             where,
-                            f'team "{team_id}" has no member with the skill "{skill}" '
+                            f"team {quote(team_id)} has no member with the skill {quote(skill)} "
                             "(rules.team.every_team_has)",
                         )
             base = team.get("base")
             if isinstance(base, str) and base not in venues:
                 hint = did_you_mean(base, venues)
-                self.add(("teams", i, "base"), f'no venue with id "{base}"{hint}')
+                self.add(("teams", i, "base"), f"no venue with id {quote(base)}{hint}")
 
     def venues(self) -> tuple[list[str], bool]:
         """The venue ids, and whether every venue's type is a known code."""
@@ -198,7 +209,7 @@ class _Checker:
             for j, venue in strings(act.get("venues")):
                 if venue not in venues:
                     hint = did_you_mean(venue, venues)
-                    self.add(_at(here + ("venues",), j), f'no venue with id "{venue}"{hint}')
+                    self.add(_at(here + ("venues",), j), f"no venue with id {quote(venue)}{hint}")
             types = act.get("venue_types")
             types_ok = self.codes(types, here + ("venue_types",), self.book.venue_types)
             req = _section(act, "requires")
@@ -210,7 +221,7 @@ class _Checker:
                     if partner not in op_partners:
                         self.add(
                             _at(path, j),
-                            f'partner "{partner}" is required but not in the operation\'s '
+                            f"partner {quote(partner)} is required but not in the operation's "
                             "partners list",
                         )
             self.codes(act.get("lead"), here + ("lead",), self.book.skills)

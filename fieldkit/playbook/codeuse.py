@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from fieldkit.codes import LIST_NAMES, Code, CodeBook, CodeList, did_you_mean, load_codes
+from fieldkit.errors import quote
 from fieldkit.playbook.problems import Problem
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def unknown_code(list_name: str, code: str, known: CodeList) -> str:
     hint = did_you_mean(code, known.ids)
     if not hint:
         hint = f" (known: {', '.join(known.ids)})" if len(known) <= 16 else ""
-    return f'unknown {kind} "{code}"{hint}'
+    return f"unknown {kind} {quote(code)}{hint}"
 
 
 def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> CodeBook:
@@ -59,7 +60,7 @@ def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> Cod
     if isinstance(add, dict):
         for name, entries in add.items():
             if name not in LIST_NAMES:
-                message = f'unknown code list "{name}"{did_you_mean(name, LIST_NAMES)}'
+                message = f"unknown code list {quote(name)}{did_you_mean(name, LIST_NAMES)}"
                 out.append(doc.problem(("codes", "add", name), message, key=True))
                 continue
             if name == "ilo_indicators":
@@ -75,7 +76,7 @@ def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> Cod
     if isinstance(use, dict):
         for name, keep in use.items():
             if name not in LIST_NAMES:
-                message = f'unknown code list "{name}"{did_you_mean(name, LIST_NAMES)}'
+                message = f"unknown code list {quote(name)}{did_you_mean(name, LIST_NAMES)}"
                 out.append(doc.problem(("codes", "use", name), message, key=True))
                 continue
             wrong = False
@@ -105,16 +106,16 @@ def _added(
     if not isinstance(code, str):
         return known
     if code in known:
-        out.append(doc.problem(path + ("code",), f'{name} code "{code}" already exists'))
+        out.append(doc.problem(path + ("code",), f"{name} code {quote(code)} already exists"))
         return known
     ilo = entry.get("ilo")
     if name == "indicators":
         if ilo is None:
-            message = f'indicator "{code}" needs `ilo:` (one of the ILO\'s 11 indicators)'
+            message = f"indicator {quote(code)} needs `ilo:` (one of the ILO's 11 indicators)"
             out.append(doc.problem(path, message))
         elif isinstance(ilo, str) and ilo not in base.ilo_indicators:
             hint = did_you_mean(ilo, base.ilo_indicators.ids)
-            out.append(doc.problem(path + ("ilo",), f'unknown ILO indicator "{ilo}"{hint}'))
+            out.append(doc.problem(path + ("ilo",), f"unknown ILO indicator {quote(ilo)}{hint}"))
     attrs = {"ilo": ilo} if isinstance(ilo, str) else {}
     label_en, label_ro = entry.get("en"), entry.get("ro")
     en = label_en if isinstance(label_en, str) else code

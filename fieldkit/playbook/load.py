@@ -8,6 +8,7 @@ from typing import Any, get_origin
 from pydantic import ValidationError
 
 from fieldkit.codes import did_you_mean, suggest
+from fieldkit.errors import clip, quote
 from fieldkit.playbook.checks import check_references
 from fieldkit.playbook.models import Playbook, Strict
 from fieldkit.playbook.problems import PlaybookError, Problem, shown
@@ -57,7 +58,7 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
     try:
         problems += check_references(doc)
     except Exception as exc:  # a gap in the checks must still not become a traceback
-        problems.append(doc.problem((), f"could not check references: {exc}"))
+        problems.append(doc.problem((), f"could not check references: {clip(str(exc))}"))
     # An unknown code says more ("did you mean ...?") than its spelling being wrong.
     checked = {(p.line, p.column) for p in problems}
     try:
@@ -70,7 +71,7 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
             ):
                 problems.append(problem)
     except Exception as exc:  # a validator gap must still not become a traceback
-        problems.append(doc.problem((), f"cannot read the playbook: {exc}"))
+        problems.append(doc.problem((), f"cannot read the playbook: {clip(str(exc))}"))
     if problems or playbook is None:
         raise PlaybookError(sorted(set(problems)))
     playbook._source = name
@@ -179,9 +180,9 @@ def _located(doc: Document, err: Any) -> Problem:
         model = _model_at(loc)
         hint = did_you_mean(key, _field_names(model)) if model else ""
         known = f"; known keys: {', '.join(_field_names(model))}" if model and not hint else ""
-        return doc.problem(loc, f'unknown key "{key}"{hint}{known}', key=True)
+        return doc.problem(loc, f"unknown key {quote(key)}{hint}{known}", key=True)
     if kind == "missing":
-        return doc.problem(loc[:-1], f'missing required key "{loc[-1]}" {_entry(loc[:-1])}')
+        return doc.problem(loc[:-1], f"missing required key {quote(loc[-1])} {_entry(loc[:-1])}")
     at = (err.get("ctx") or {}).get("at")
     if isinstance(at, str):
         loc = loc + (at,)

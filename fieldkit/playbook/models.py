@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from fieldkit.codes import CodeBook, did_you_mean
+from fieldkit.errors import quote
 from fieldkit.playbook.values import (
     WEEKDAYS,
     Clock,
@@ -65,7 +66,7 @@ class Operation(Strict):
     def _known_zone(cls, value: str) -> str:
         if value not in zones():
             hint = did_you_mean(value, sorted(zones()))
-            raise ValueError(f'unknown time zone "{value}"{hint}')
+            raise ValueError(f"unknown time zone {quote(value)}{hint}")
         return value
 
     @model_validator(mode="after")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 
 
 @dataclass(frozen=True, order=True)
@@ -36,7 +36,7 @@ def shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return quote(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from fieldkit.errors import quote
 from fieldkit.playbook.problems import shown
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -37,10 +38,10 @@ def _clock(value: Any) -> time:
         raise ValueError(f'a time of day is written "HH:MM" (e.g. "19:30"), not {shown(value)}')
     m = _CLOCK.match(value.strip())
     if not m:
-        raise ValueError(f'"{value}" is not a time of day; write "HH:MM", e.g. "19:30"')
+        raise ValueError(f'{quote(value)} is not a time of day; write "HH:MM", e.g. "19:30"')
     hour, minute = int(m.group(1)), int(m.group(2))
     if hour > 23 or minute > 59:
-        raise ValueError(f'"{value}" is not a time of day (00:00 to 23:59)')
+        raise ValueError(f"{quote(value)} is not a time of day (00:00 to 23:59)")
     return time(hour, minute)
 
 
@@ -83,7 +84,7 @@ def _weekday(value: Any) -> str:
         raise ValueError(f"a day is one of {', '.join(WEEKDAYS)}, not {shown(value)}")
     day = value.strip().lower()[:3]
     if day not in WEEKDAYS or not value.strip().lower().startswith(day):
-        raise ValueError(f'"{value}" is not a day; use one of {", ".join(WEEKDAYS)}')
+        raise ValueError(f"{quote(value)} is not a day; use one of {', '.join(WEEKDAYS)}")
     return day
 
 

@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from fieldkit.errors import clip
 from fieldkit.playbook.problems import Problem
 
 # The line breaks YAML (and so PyYAML's marks) counts.
@@ -31,8 +32,9 @@ def syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     """One clear problem for a YAML syntax error, at the place a person would fix it."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = str(exc.problem or "YAML syntax error")
-    context = str(exc.context or "")
+    # PyYAML's own words may quote the input (an alias's name, an anchor's): cut them.
+    problem = clip(str(exc.problem or "YAML syntax error"))
+    context = clip(str(exc.context or ""))
     lines = lines_of(text)
     here = lines[line - 1] if 0 < line <= len(lines) else ""
 

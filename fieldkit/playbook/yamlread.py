@@ -9,12 +9,18 @@ from typing import Any
 
 import yaml
 
+from fieldkit.errors import clip, quote
 from fieldkit.playbook.problems import PlaybookError, Problem
 from fieldkit.playbook.yamlerrors import line_col, syntax_problem
 
 MAX_BYTES = 10 * 1024 * 1024
 #: More values than this (after anchors and aliases are expanded) is not a playbook.
 MAX_VALUES = 200_000
+#: More keys and values than this, as written, is not a playbook (real ones write a few
+#: thousand): refused before the careful parse, which takes a second per ten thousand.
+MAX_NODES = 100_000
+#: Characters in one value (a leaflet's text is a few thousand).
+MAX_SCALAR = 100_000
 MAX_DEPTH = 40
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 _YAML = "tag:yaml.org,2002:"
@@ -122,8 +128,9 @@ def parse(text: str, name: str) -> Document:
         raise _refuse(name, "the text is over 10 MB; playbooks over 10 MB are refused")
     if _blank(text):
         raise _refuse(name, "the playbook is empty")
+    survey(text, name)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         line, col = line_col(text, exc.position)
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
@@ -137,10 +144,12 @@ def parse(text: str, name: str) -> Document:
         builder.doc.data = builder.build(node, (), 0)
     except _Stop:
         pass
+    except _TooMany as exc:
+        raise _refuse(name, _too_many(), *exc.where) from None
     except yaml.MarkedYAMLError as exc:
         raise PlaybookError([syntax_problem(exc, name, text)]) from None
     except yaml.YAMLError as exc:  # unmarked: rare, still never a traceback
-        raise _refuse(name, f"YAML error: {exc}") from None
+        raise _refuse(name, f"YAML error: {clip(str(exc))}") from None
     except RecursionError:
         mark = loader.get_mark()
         raise _refuse(
@@ -151,6 +160,64 @@ def parse(text: str, name: str) -> Document:
     if builder.problems:
         raise PlaybookError(builder.problems)
     return builder.doc
+
+
+def survey(text: str, name: str) -> None:
+    """Count the keys and values with libyaml's fast parser before the careful one composes
+    them: a 10 MB list of numbers is refused after its first MAX_NODES, in a blink.
+
+    Syntax errors are left to the careful parser, which locates and explains them.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None:  # PyYAML without libyaml: _Loader still stops at MAX_NODES, slowly
+        return
+    parser = fast(text)
+    nodes = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _refuse(name, _too_many(), *_event_mark(event))
+            if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
+                raise _refuse(
+                    name,
+                    f"a value of {len(event.value):,} characters; a playbook's values "
+                    f"are at most {MAX_SCALAR:,}",
+                    *_event_mark(event),
+                )
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
+
+
+def _too_many() -> str:
+    return f"more than {MAX_NODES:,} keys and values: far too many for a playbook"
+
+
+def _event_mark(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _TooMany(Exception):
+    def __init__(self, where: tuple[int, int]) -> None:
+        self.where = where
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader that stops composing after MAX_NODES keys and values."""
+
+    nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _TooMany(_event_mark(self.peek_event()))
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
 
 
 class _Builder:
@@ -182,7 +249,7 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if node.tag not in (_YAML + "map", _YAML + "seq"):
-            self.report(node, f'YAML tag "{node.tag}" is not used in playbooks')
+            self.report(node, f"YAML tag {quote(node.tag)} is not used in playbooks")
             return None
         self.active.add(id(node))
         try:
@@ -208,7 +275,7 @@ class _Builder:
             key = key_node.value
             if key in first_seen:
                 line = first_seen[key]
-                self.report(key_node, f'duplicate key "{key}" (first given on line {line})')
+                self.report(key_node, f"duplicate key {quote(key)} (first given on line {line})")
                 continue
             first_seen[key] = _mark(key_node)[0]
             self.doc.key_marks[path + (key,)] = _mark(key_node)
@@ -221,13 +288,13 @@ class _Builder:
             return node.value
         kind = _SCALAR_KINDS.get(node.tag)
         if kind is None:
-            self.report(node, f'YAML tag "{node.tag}" is not used in playbooks')
+            self.report(node, f"YAML tag {quote(node.tag)} is not used in playbooks")
             return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # e.g. 2024-02-30: matches a date, is not one
-            reason = str(getattr(exc, "problem", None) or exc)
-            self.report(node, f'"{node.value}" is not {kind} ({reason})')
+            reason = clip(str(getattr(exc, "problem", None) or exc))
+            self.report(node, f"{quote(node.value)} is not {kind} ({reason})")
             return None
         return value
 

@@ -3,9 +3,10 @@
 A push bundle is one zip file: `manifest.json` (the device, its key, the record count and the
 sha256 of every other member), `records.jsonl` (one record per line), `manifest.sig` (the
 device's Ed25519 signature of the manifest's bytes) and, on first contact only, `credential`.
-Central checks all of it before ingesting anything, then ingests every record in one
-transaction through the same code as HTTP pushes. The answer bundle is one JSON file with a
-sha256 checksum: acknowledgements, central's high-water mark and the plan change.
+Central checks all of it before ingesting anything (sizes first: see bundle_file.py), then
+ingests every record in one transaction through the same code as HTTP pushes. The answer
+bundle is one JSON file with a sha256 checksum: acknowledgements, central's high-water mark
+and the plan change.
 """
 
 from __future__ import annotations
@@ -13,37 +14,46 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
-from fieldkit.errors import UserError
+from fieldkit.errors import quote
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import verify_signature
+from fieldkit.json_input import read_json
 from fieldkit.model import canonical_json
+from fieldkit.private_files import private_output, write_private
 from fieldkit.sync import device_side as side
 from fieldkit.sync import plans
 from fieldkit.sync.bulk import paused_gc
+from fieldkit.sync.bundle_file import (
+    CREDENTIAL,
+    MANIFEST,
+    RECORDS,
+    SIGNATURE,
+    BundleError,
+    BundleFile,
+)
 from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
 from fieldkit.sync.ingest import IngestResult, check_owner, ingest
 from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
 
-MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
-    "manifest.json",
-    "manifest.sig",
-    "records.jsonl",
-    "credential",
-)
-
-
-class BundleError(UserError):
-    """A bundle refused whole: truncated, corrupted, forged or not for this place."""
+#: The largest answer file a device reads (acknowledgements and one team's loadout).
+MAX_ANSWER = 32 * 1024 * 1024
 
 
 def checksum(data: Any) -> str:
     return hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def _checksum_or_none(data: Any) -> str | None:
+    """The checksum, or None for what has none (NaN or infinity: not JSON central writes)."""
+    try:
+        return checksum(data)
+    except ValueError:
+        return None
 
 
 # -- on the device -------------------------------------------------------------------
@@ -75,13 +85,10 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
         head = canonical_json(manifest)
         members[MANIFEST] = head
         members[SIGNATURE] = dev.key.sign(head).encode()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as out:
+        with private_output(target) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as out:
             for name in (MANIFEST, SIGNATURE, RECORDS, CREDENTIAL):
                 if name in members:
                     out.writestr(name, members[name])
-        tmp.replace(target)
         outbox.mark(dev.store, [r.id for r in records], outbox.SENT)
         side.write_state(dev, last_bundle=manifest["bundle"])
         return manifest
@@ -89,7 +96,7 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
 
 def import_answer(root: Path, source: Path) -> dict[str, Any]:
     """Apply central's answer bundle on the device: acknowledgements and the plan change."""
-    answer = _read_json(source, "answer bundle")
+    answer = _read_answer(source)
     if not isinstance(answer, dict) or answer.get("format") != ANSWER_FORMAT:
         raise BundleError(
             f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
@@ -97,12 +104,13 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
         )
     signed = {k: v for k, v in answer.items() if k != "signature"}
     body = {k: v for k, v in signed.items() if k != "checksum"}
-    if answer.get("checksum") != checksum(body):
+    if answer.get("checksum") != _checksum_or_none(body):
         raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
     with Device.open(root) as dev:
         if answer.get("device") != dev.id:
             raise BundleError(
-                f"{source} answers device {answer.get('device')}, not this device ({dev.id}); "
+                f"{source} answers device {quote(answer.get('device'))}, not this device "
+                f"({dev.id}); "
                 "nothing applied"
             )
         central_key = (dev.loadout.data.get("central") or {}).get("central_key")
@@ -128,21 +136,27 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
 
 @paused_gc()
 def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
-    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before)."""
-    manifest, head, signature, records, lines, secret = _open_bundle(source)
-    device = str(manifest["device"])
-    row = central.device_row(str(manifest["credential_id"]))
-    if row is None or row["status"] != ACTIVE:
-        raise BundleError(f"{source}: device {device} is unknown or revoked on central")
-    if not verify_signature(str(manifest["public_key"]), head, signature):
-        raise BundleError(f"{source} is forged: its signature does not match its manifest")
+    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before).
+
+    The zip's directory is checked first, then who signed the manifest; records are read last.
+    """
+    with BundleFile(source) as bundle:
+        manifest, head, signature = bundle.manifest()
+        device = manifest["device"]
+        row = central.device_row(manifest["credential_id"])
+        if row is None or row["status"] != ACTIVE:
+            raise BundleError(f"{source}: device {quote(device)} is unknown or revoked on central")
+        if not verify_signature(manifest["public_key"], head, signature):
+            raise BundleError(f"{source} is forged: its signature does not match its manifest")
+        secret = bundle.credential(manifest)
+        records, lines = bundle.records(manifest)
     try:
         check_owner(records, device)
         if row["public_key"] is None:
             if secret is None:
                 raise BundleError(
-                    f"{source}: device {device} has not registered its key with central and "
-                    "the bundle carries no credential"
+                    f"{source}: device {quote(device)} has not registered its key with "
+                    "central and the bundle carries no credential"
                 )
             central.authenticate(row["id"], secret)
         elif row["public_key"] != manifest["public_key"] or row["device"] != device:
@@ -183,90 +197,17 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
 
 
 def write_answer(answer: dict[str, Any], target: Path) -> None:
-    _write_atomic(target, json.dumps(answer, indent=1, ensure_ascii=False).encode("utf-8"))
+    write_private(target, json.dumps(answer, indent=1, ensure_ascii=False))
 
 
-def _open_bundle(
-    source: Path,
-) -> tuple[dict[str, Any], bytes, str, list[dict[str, Any]], list[bytes], str | None]:
-    """Read and check a bundle whole: (manifest, its bytes, signature, records, their lines,
-    credential)."""
-    damaged = f"bundle {source} is truncated or corrupted"
+def _read_answer(source: Path) -> Any:
+    """The answer file's JSON, refused unread when it is over MAX_ANSWER bytes."""
     try:
-        with zipfile.ZipFile(source) as bundle:
-            names = set(bundle.namelist())
-            if not {MANIFEST, SIGNATURE, RECORDS} <= names:
-                raise BundleError(f"{source} is not a device bundle (no manifest or records)")
-            members = {name: bundle.read(name) for name in names}
-    except FileNotFoundError:
-        raise BundleError(f"bundle {source}: no such file") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise BundleError(f"{damaged} ({exc}); nothing was imported") from None
-    try:
-        manifest = json.loads(members[MANIFEST])
-        signature = members[SIGNATURE].decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        raise BundleError(f"{damaged}: unreadable manifest; nothing was imported") from None
-    need = ("bundle", "device", "credential_id", "public_key", "count", "checksums")
-    if (
-        not isinstance(manifest, dict)
-        or manifest.get("format") != BUNDLE_FORMAT
-        or any(k not in manifest for k in need)
-    ):
-        raise BundleError(f"{source} is not a device bundle ({BUNDLE_FORMAT} manifest)")
-    sums = manifest["checksums"]
-    for name, data in members.items():
-        if name in (MANIFEST, SIGNATURE):
-            continue
-        if not isinstance(sums, dict) or sums.get(name) != hashlib.sha256(data).hexdigest():
-            raise BundleError(
-                f"{source} is corrupted: {name} does not match the manifest's sha256 checksum; "
-                "nothing was imported"
-            )
-    try:
-        lines = [line for line in members[RECORDS].splitlines() if line.strip()]
-        records = _loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
-        raise BundleError(f"{damaged}: a record is not JSON; nothing was imported") from None
-    if not isinstance(records, list) or len(lines) != len(records):
-        raise BundleError(f"{damaged}: records.jsonl is not one record a line")
-    if len(records) != manifest["count"]:
-        raise BundleError(
-            f"{source} is corrupted: it holds {len(records)} records, its "
-            f"manifest says {manifest['count']}; nothing was imported"
-        )
-    secret = members[CREDENTIAL].decode() if CREDENTIAL in members else None
-    return manifest, members[MANIFEST], signature, records, lines, secret
-
-
-def _loads(data: bytes) -> Any:
-    """json.loads, with orjson when it is installed (the same objects, several times faster)."""
-    try:
-        import orjson
-    except ImportError:
-        return json.loads(data)
-    try:
-        return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return json.loads(data)  # e.g. integers over 64 bits: the standard parser's answer
-
-
-def _read_json(source: Path, what: str) -> Any:
-    try:
-        raw = source.read_bytes()
+        return read_json(source, MAX_ANSWER)
     except OSError as exc:
-        raise BundleError(f"{what} {source}: cannot read it ({exc})") from None
-    try:
-        return json.loads(raw)
+        raise BundleError(f"answer bundle {source}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
         raise BundleError(
-            f"{what} {source} is truncated or corrupted (not whole JSON: {exc}); "
+            f"answer bundle {source} is truncated or corrupted (not whole JSON: {exc}); "
             "nothing was imported"
         ) from None
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(target)

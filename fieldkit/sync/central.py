@@ -17,8 +17,9 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.errors import UserError
+from fieldkit.errors import UserError, quote
 from fieldkit.field.keys import DeviceKey
+from fieldkit.private_files import connect_private
 from fieldkit.sync.schema import create_schema
 
 CENTRAL_FILE = "central.db"
@@ -31,6 +32,9 @@ ACTIVE, REVOKED = "active", "revoked"
 #: Seconds between two notes of a device's `last_seen`.
 TOUCH_EVERY = 5.0
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+CENTRAL_KEY_ADVICE = (
+    "If someone else may have copied it, they could forge answer bundles that devices accept"
+)
 
 
 class CentralError(UserError):
@@ -66,9 +70,8 @@ class Central:
             raise CentralError(
                 f"no central store at {self.path}: make one with `fieldkit central init`"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(
-            str(self.path), isolation_level=None, timeout=30, check_same_thread=False
+        self.conn = connect_private(
+            self.path, isolation_level=None, timeout=30, check_same_thread=False
         )
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.lock = threading.RLock()
@@ -93,7 +96,7 @@ class Central:
         private = self.path.with_name(CENTRAL_KEY)
         if not private.exists():
             DeviceKey.generate().save(private, private.with_suffix(".pub"))
-        return DeviceKey.load(private)
+        return DeviceKey.load(private, "central's signing key", CENTRAL_KEY_ADVICE)
 
     def __enter__(self) -> Central:
         return self
@@ -169,7 +172,8 @@ class Central:
             if cur.rowcount == 0:
                 known = [r[0] for r in conn.execute("SELECT id FROM devices ORDER BY id")]
                 raise CentralError(
-                    f"no device {device_id!r} on central (enrolled: {', '.join(known) or 'none'})"
+                    f"no device {quote(device_id)} on central "
+                    f"(enrolled: {', '.join(known) or 'none'})"
                 )
         self._verified.clear()
 
@@ -209,18 +213,18 @@ class Central:
         if row["device"] is not None:
             if row["device"] != device:
                 raise ForbiddenError(
-                    f"this credential belongs to device {row['device']}, not {device}"
+                    f"this credential belongs to device {row['device']}, not {quote(device)}"
                 )
             raise ForbiddenError(
-                f"device {device} is registered on central with another key; a re-enrolled "
-                "device needs a new credential (fieldkit central enroll-device)"
+                f"device {quote(device)} is registered on central with another key; a "
+                "re-enrolled device needs a new credential (fieldkit central enroll-device)"
             )
         with self.transaction() as conn:
             taken = conn.execute(
                 "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
             ).fetchone()
             if taken:
-                raise ForbiddenError(f"device id {device} is already registered on central")
+                raise ForbiddenError(f"device id {quote(device)} is already registered on central")
             conn.execute(
                 "UPDATE devices SET device = ?, public_key = ?, registered_at = ? WHERE id = ?",
                 (device, public_key, now_iso(), row["id"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import LOADOUT_FILE
 from fieldkit.field.loadout import parse_loadout
+from fieldkit.private_files import write_private
 from fieldkit.sync.central import now_iso
 from fieldkit.sync.plans import content_sha256
 
@@ -66,7 +66,7 @@ def read_state(dev: Device) -> dict[str, Any]:
 def write_state(dev: Device, **changes: Any) -> dict[str, Any]:
     state = {**read_state(dev), **changes}
     # Not fsynced: losing it to a power cut only means the next sync asks central again.
-    _write_atomic(dev.folder / SYNC_FILE, json.dumps(state, indent=2) + "\n", durable=False)
+    write_private(dev.folder / SYNC_FILE, json.dumps(state, indent=2) + "\n", durable=False)
     return state
 
 
@@ -111,7 +111,7 @@ def apply_plan(dev: Device, loadout: dict[str, Any], version: int) -> bool:
     changed = content_sha256(data) != content_sha256(dev.loadout.data)
     if changed:
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        _write_atomic(dev.folder / LOADOUT_FILE, text)
+        write_private(dev.folder / LOADOUT_FILE, text)
         dev.loadout = parsed
     write_state(dev, plan_cursor=version)
     return changed
@@ -131,16 +131,6 @@ def summary(root: Path) -> dict[str, Any]:
             "enrolled_with_central": bool(block),
             "plan_cursor": state.get("plan_cursor", 0),
         }
-
-
-def _write_atomic(path: Path, text: str, durable: bool = True) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        if durable:
-            os.fsync(out.fileno())
-    tmp.replace(path)
 
 
 __all__ = ["CentralLink", "SyncError", "central_link", "now_iso", "summary"]

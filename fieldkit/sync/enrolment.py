@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
+from fieldkit.private_files import write_private
 from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.plans import publish
 from fieldkit.workspace import Workspace
@@ -64,7 +64,5 @@ def enroll_device(
     if certfile is not None:
         block["certificate"] = certfile.read_text(encoding="utf-8")
     data["central"] = block
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_private(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return {"device_id": device_id, "credential": secret, "operation": op, "loadout": str(path)}

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldkit.errors import quote
 from fieldkit.field.keys import verify_signature
 from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
 from fieldkit.sync.bulk import paused_gc
@@ -67,9 +68,10 @@ def check_owner(records: list[dict[str, Any]], device: str) -> None:
     for data in records:
         named = data.get("device") if isinstance(data, dict) else None
         if named != device:
+            rid = quote(data.get("id")) if isinstance(data, dict) else "?"
             raise ForbiddenError(
-                f"device {device} may push only its own records; record "
-                f"{data.get('id') if isinstance(data, dict) else '?'} names device {named!r}"
+                f"device {quote(device)} may push only its own records; record {rid} "
+                f"names device {quote(named)}"
             )
 
 
@@ -160,6 +162,7 @@ def _check_form(
     if wrong is not None:
         text = json.dumps(data, ensure_ascii=False, default=repr)
         rid = data.get("id") if isinstance(data, dict) else None
+        rid = rid if isinstance(rid, str) else None  # an id of another type is no id
         key = hashlib.sha256(text.encode()).hexdigest()
         _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
@@ -250,7 +253,7 @@ def _drop_known(
                 ID_REUSE,
                 c.rec_id,
                 f"{c.rec_id}:{c.hash}",
-                f"central already holds another record with id {c.rec_id} "
+                f"central already holds another record with id {quote(c.rec_id)} "
                 f"(from device {found[1]}); this one was not stored",
                 c.text,
             )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from fieldkit.json_input import JSONInputError, loads
 from fieldkit.sync import plans
 from fieldkit.sync.central import AuthError, Central, CentralError, ForbiddenError, now_iso
 from fieldkit.sync.ingest import check_owner, ingest
@@ -86,6 +88,31 @@ async def _too_large(send: Any, limit: int) -> None:
     await send({"type": "http.response.body", "body": body.encode()})
 
 
+class _JSONRequest(Request):
+    """A request whose JSON body is parsed by json_input: orjson-fast, depth and size capped."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            try:
+                self._json = loads(await self.body(), MAX_BODY)
+            except JSONInputError as exc:
+                # FastAPI answers a JSONDecodeError with 422 and keeps its message.
+                raise json.JSONDecodeError(str(exc), "", 0) from None
+        return self._json
+
+
+class _Route(APIRoute):
+    """Every route of the API reads its body through _JSONRequest."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def read_safely(request: Request) -> Response:
+            return await handler(_JSONRequest(request.scope, request.receive))
+
+        return read_safely
+
+
 def current_device(
     request: Request,
     auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -123,6 +150,7 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
         description="Devices push their signed engagement records and pull plan changes.",
     )
     app.state.central = central
+    app.router.route_class = _Route
 
     @app.get(f"{API}/health")
     def health() -> dict[str, str]:
@@ -187,6 +215,9 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         parts = []
         for err in exc.errors()[:10]:
+            if err.get("type") == "json_invalid":
+                parts.append(f"body: not JSON central accepts: {err['ctx']['error']}")
+                continue
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{where or 'body'}: {err.get('msg')}")
         return JSONResponse({"detail": "bad request: " + "; ".join(parts)}, status_code=422)

@@ -6,6 +6,7 @@ import dataclasses
 import typing
 from typing import Any
 
+from fieldkit.errors import quote
 from fieldkit.model import ENGAGEMENT_FORMAT, Engagement
 
 _PEOPLE_KEYS = {"gender", "age_band", "nationality", "count"}
@@ -67,8 +68,8 @@ def _field_problem(data: dict[str, Any]) -> str | None:
     if wrong:
         name = wrong[0]
         if name not in types:
-            return f"unknown field {name!r}"
-        return f"field {name!r} has the wrong type ({type(data[name]).__name__})"
+            return f"unknown field {quote(name)}"
+        return f"field {quote(name)} has the wrong type ({type(data[name]).__name__})"
     if not REQUIRED <= data.keys():
         return f"missing field(s): {', '.join(sorted(REQUIRED - data.keys()))}"
     if "hash" not in data or "signature" not in data:
@@ -78,7 +79,7 @@ def _field_problem(data: dict[str, Any]) -> str | None:
 
 def _content_problem(data: dict[str, Any]) -> str | None:
     if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
-        return f"format {data.get('format')!r} is not {ENGAGEMENT_FORMAT}"
+        return f"format {quote(data.get('format'))} is not {ENGAGEMENT_FORMAT}"
     for name in _CODE_LISTS:
         codes = data.get(name)
         if codes and not _ONLY_TEXT.issuperset(map(type, codes)):

@@ -11,6 +11,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from fieldkit.private_files import write_private
+
 
 def self_signed(
     certfile: Path,
@@ -41,11 +43,11 @@ def self_signed(
         .sign(key, hashes.SHA256())
     )
     certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    keyfile.touch(mode=0o600)
-    keyfile.write_bytes(
+    write_private(
+        keyfile,
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
-        )
+        ),
     )

@@ -1,0 +1,205 @@
+"""A device's push bundle read within limits: its directory, then its manifest, then records.
+
+Nothing is decompressed before the zip's own directory says it is small: the directory's size
+(from the end record, before zipfile parses it), the exact set of member names, each member's
+size, the total and the compression ratio. Then the manifest and its signature are read (a
+few hundred bytes); the records are read only after central has checked who signed them.
+Every member is read with a hard cap (at most cap+1 bytes from the stream), whatever the
+headers say, so a zip bomb costs milliseconds and kilobytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zipfile
+import zlib
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+from fieldkit.errors import UserError, clip, quote
+from fieldkit.json_input import JSONInputError, loads, loads_lines
+from fieldkit.sync.protocol import BUNDLE_FORMAT
+
+MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
+    "manifest.json",
+    "manifest.sig",
+    "records.jsonl",
+    "credential",
+)
+#: A bundle's whole content, uncompressed (about 60,000 records of a week's logging).
+MAX_CONTENT = 64 * 1024 * 1024
+#: The most each member may hold, uncompressed.
+LIMITS = {MANIFEST: 64 * 1024, SIGNATURE: 1024, RECORDS: MAX_CONTENT, CREDENTIAL: 1024}
+#: Bytes of the zip's central directory (a bundle's four entries take a few hundred).
+MAX_DIRECTORY = 64 * 1024
+#: Uncompressed bytes per compressed byte (bundles are written uncompressed; JSON deflates
+#: about 10 to 1; a zip bomb, about 1,000 to 1).
+MAX_RATIO = 100
+_END_RECORD = b"PK\x05\x06"
+_END_SIZE = 22
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
+
+
+class BundleError(UserError):
+    """A bundle refused whole: truncated, corrupted, forged, too big or not for this place."""
+
+
+class BundleFile:
+    """An open push bundle whose zip directory passed every size and name check."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.damaged = f"bundle {source} is truncated or corrupted"
+        try:
+            self._file: IO[bytes] = source.open("rb")
+        except FileNotFoundError:
+            raise BundleError(f"bundle {source}: no such file") from None
+        except OSError as exc:
+            raise BundleError(f"bundle {source}: cannot read it ({exc.strerror})") from None
+        try:
+            self._check_end_record()
+            self._zip = zipfile.ZipFile(self._file)
+            self._members = self._check_directory(self._zip.infolist())
+        except BundleError:
+            self._file.close()
+            raise
+        except _READ_ERRORS as exc:
+            self._file.close()
+            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
+
+    def __enter__(self) -> BundleFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._zip.close()
+        self._file.close()
+
+    def _refused(self, message: str) -> BundleError:
+        return BundleError(f"{message}; nothing was imported")
+
+    def _check_end_record(self) -> None:
+        """The central directory's size and entry count, from the zip's end record."""
+        size = self._file.seek(0, 2)
+        if size > MAX_CONTENT + 2 * MAX_DIRECTORY:
+            raise self._refused(f"bundle {self.source} is {size:,} bytes, over the bundle limit")
+        self._file.seek(max(0, size - _END_SIZE - 0xFFFF))
+        tail = self._file.read()
+        at = tail.rfind(_END_RECORD)
+        if at < 0 or len(tail) - at < _END_SIZE:
+            raise self._refused(self.damaged)
+        entries, directory = struct.unpack_from("<HI", tail, at + 10)
+        if entries > len(LIMITS) or directory > MAX_DIRECTORY:
+            raise self._refused(
+                f"{self.source} is not a device bundle (it lists {entries:,} files in "
+                f"{directory:,} bytes; a bundle holds at most {len(LIMITS)})"
+            )
+
+    def _check_directory(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
+        """Names, sizes, methods and ratios, as the directory gives them: nothing read yet."""
+        names = Counter(info.filename for info in infos)
+        for name, times in names.items():
+            if name not in LIMITS:
+                raise self._refused(
+                    f"{self.source} is not a device bundle: it holds {quote(name)} "
+                    f"(a bundle holds only {', '.join(LIMITS)})"
+                )
+            if times > 1:
+                raise self._refused(f"{self.source} holds {name} {times} times")
+        if not {MANIFEST, SIGNATURE, RECORDS} <= names.keys():
+            raise BundleError(f"{self.source} is not a device bundle (no manifest or records)")
+        for info in infos:
+            self._check_member(info)
+        total = sum(info.file_size for info in infos)
+        if total > MAX_CONTENT:
+            raise self._refused(
+                f"{self.source} holds {total:,} bytes uncompressed, over the "
+                f"{MAX_CONTENT:,} a bundle may hold"
+            )
+        return {info.filename: info for info in infos}
+
+    def _check_member(self, info: zipfile.ZipInfo) -> None:
+        name, size = info.filename, info.file_size
+        if info.flag_bits & 0x1 or info.compress_type not in _METHODS:
+            raise self._refused(f"{self.source}: {name} is encrypted or compressed unusually")
+        if size > LIMITS[name]:
+            raise self._refused(
+                f"{self.source}: {name} is {size:,} bytes uncompressed, over the "
+                f"{LIMITS[name]:,} a bundle may hold"
+            )
+        if size > MAX_RATIO * max(info.compress_size, 1) + 1024:
+            raise self._refused(
+                f"{self.source}: {name} expands {size // max(info.compress_size, 1):,} times "
+                f"({info.compress_size:,} bytes to {size:,}): a zip bomb, not a bundle"
+            )
+
+    def read(self, name: str) -> bytes | None:
+        """A member's bytes (None when absent), never more than its limit whatever its header
+        says; a broken CRC or stream is a damaged bundle."""
+        info = self._members.get(name)
+        if info is None:
+            return None
+        try:
+            with self._zip.open(info) as stream:
+                data = stream.read(LIMITS[name] + 1)
+        except _READ_ERRORS as exc:
+            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
+        if len(data) > LIMITS[name]:
+            raise self._refused(f"{self.source}: {name} is over {LIMITS[name]:,} bytes")
+        return data
+
+    def manifest(self) -> tuple[dict[str, Any], bytes, str]:
+        """The manifest, its bytes (what the signature covers) and the signature."""
+        head, sig = self.read(MANIFEST) or b"", self.read(SIGNATURE) or b""
+        try:
+            manifest = loads(head)
+            signature = sig.decode("ascii")
+        except (JSONInputError, UnicodeDecodeError) as exc:
+            raise self._refused(f"{self.damaged}: unreadable manifest ({clip(str(exc))})") from None
+        text = ("bundle", "device", "credential_id", "public_key")
+        if (
+            not isinstance(manifest, dict)
+            or manifest.get("format") != BUNDLE_FORMAT
+            or any(not isinstance(manifest.get(k), str) for k in text)
+            or type(manifest.get("count")) is not int
+            or not isinstance(manifest.get("checksums"), dict)
+        ):
+            raise BundleError(f"{self.source} is not a device bundle ({BUNDLE_FORMAT} manifest)")
+        return manifest, head, signature
+
+    def checked(self, name: str, manifest: dict[str, Any]) -> bytes | None:
+        """A member read whole and matched with the manifest's sha256 of it."""
+        data = self.read(name)
+        if data is not None and manifest["checksums"].get(name) != _sha256(data):
+            raise self._refused(
+                f"{self.source} is corrupted: {name} does not match the manifest's sha256 checksum"
+            )
+        return data
+
+    def credential(self, manifest: dict[str, Any]) -> str | None:
+        data = self.checked(CREDENTIAL, manifest)
+        try:
+            return None if data is None else data.decode("ascii")
+        except UnicodeDecodeError:
+            raise self._refused(f"{self.damaged}: unreadable credential") from None
+
+    def records(self, manifest: dict[str, Any]) -> tuple[list[dict[str, Any]], list[bytes]]:
+        """The records and their lines as written, checked against the manifest's count."""
+        data = self.checked(RECORDS, manifest) or b""
+        lines = [line for line in data.splitlines() if line.strip()]
+        try:
+            records = loads_lines(lines)
+        except JSONInputError as exc:
+            raise self._refused(f"{self.damaged}: records.jsonl {exc}") from None
+        if len(records) != manifest["count"]:
+            raise self._refused(
+                f"{self.source} is corrupted: it holds {len(records)} records, its "
+                f"manifest says {manifest['count']}"
+            )
+        return records, lines
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
