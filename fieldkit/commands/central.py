@@ -46,6 +46,7 @@ def serve_cmd(
 ) -> None:
     """Serve the sync API (HTTPS when given --certfile and --keyfile)."""
     from fieldkit.sync.central import central_path
+    from fieldkit.sync.listen import listening_socket
     from fieldkit.sync.server import serve
 
     if (certfile is None) != (keyfile is None):
@@ -53,9 +54,11 @@ def serve_cmd(
     path = central_path(ws.sync)
     if not path.exists():
         raise UserError(f"no central store at {path}: run `fieldkit central init` first")
+    sock = listening_socket(host, port)
     scheme = "https" if certfile else "http"
-    console.print(f"central serving {path} on {scheme}://{host}:{port} (API docs at /docs)")
-    serve(path, ws.ops, host, port, certfile, keyfile)
+    where = f"[{host}]" if ":" in host else host
+    console.print(f"central serving {path} on {scheme}://{where}:{port} (API docs at /docs)")
+    serve(path, ws.ops, sock, certfile, keyfile)
 
 
 @central.command("enroll-device")

@@ -9,6 +9,7 @@ from typing import Any
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
+from fieldkit.sync.address import central_url
 from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.plans import publish
 from fieldkit.workspace import Workspace
@@ -41,6 +42,8 @@ def enroll_device(
     certfile: Path | None = None,
 ) -> dict[str, Any]:
     """Issue a credential for a new device of `team` and write it into the team's loadout."""
+    if url is not None:
+        url = central_url(url, "--url")
     path = find_loadout(ws, team, operation)
     data = json.loads(path.read_text(encoding="utf-8"))
     members = [str(m.get("id")) for m in data["team"]["members"]]
