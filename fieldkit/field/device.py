@@ -33,6 +33,14 @@ class RecordNotFound(UserError):
     """No record with that id (or id prefix) on this device."""
 
 
+class NothingChanged(UserError):
+    """An amendment that would store the record again as it is."""
+
+
+#: What an amendment can change: every field an officer fills in.
+AMENDABLE = tuple(f.name for f in fields(Draft) if f.name != "amends")
+
+
 class Device:
     """The device in a workspace. Every call is local and quick: no network, ever."""
 
@@ -113,6 +121,15 @@ class Device:
         ended = [a for a in self.loadout.assignments if a.end <= moment < a.end + GRACE]
         return ended[-1] if ended else None
 
+    def outside_operation(self, moment: datetime) -> str | None:
+        """Why `moment` is not during the operation (its dates, or a visit running past them);
+        None when it is, or when the loadout does not say the dates."""
+        dates = self.loadout.dates
+        local = moment.astimezone(self.zone)
+        if dates is None or dates[0] <= local.date() <= dates[1] or self.current(moment):
+            return None
+        return f"outside the operation's dates ({dates[0].isoformat()} to {dates[1].isoformat()})"
+
     def prefill(self, now: datetime | None = None) -> Draft:
         """A draft with the current assignment's visit, venue, type and partners, and the time."""
         moment = (now or self.now()).astimezone(self.zone).replace(microsecond=0)
@@ -169,8 +186,24 @@ class Device:
         )
 
     def save(self, draft: Draft) -> Engagement:
-        """Check, chain, sign and store one engagement; returns the stored record."""
-        return self.store.append([self.record_from(draft)], self.key.sign, self.clock)[0]
+        """Check, chain, sign and store one engagement; returns the stored record.
+
+        An amendment that changes nothing is refused (NothingChanged): nothing is stored.
+        """
+        record = self.record_from(draft)
+        if draft.amends is not None:
+            self._check_changes(record, draft.amends)
+        return self.store.append([record], self.key.sign, self.clock)[0]
+
+    def _check_changes(self, record: Engagement, amends: str) -> None:
+        before = self.store.get(amends)
+        if before is None:
+            return  # record_from's checks and the store name an unknown record
+        if all(getattr(record, name) == getattr(before, name) for name in AMENDABLE):
+            raise NothingChanged(
+                f"the amendment changes nothing in record {amends[-8:]} ({amends}): "
+                "nothing was stored; give the fields to correct with their new values"
+            )
 
     def save_many(
         self, drafts: list[Draft], recorded: list[datetime] | None = None
