@@ -15,8 +15,10 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from fieldkit.errors import UserError
+from fieldkit.field.overview import is_device
 from fieldkit.playbook import Problem, check_playbook
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.screens.device_home import DeviceHome
 from fieldkit.workspace import Workspace
 
 CHECKING = Text("checking…", style="dim")
@@ -67,11 +69,19 @@ class HomeScreen(Screen[None]):
         self.workspace = workspace
         self.problems: dict[Path, list[Problem]] = {}
 
+    @property
+    def on_device(self) -> bool:
+        """A field device's workspace: Home shows the device, not playbooks."""
+        return is_device(self.workspace.root)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home"):
             name = self.workspace.root.name
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
+            if self.on_device:
+                yield DeviceHome(self.workspace.root)
+                return
             yield Static("Playbooks", classes="section-title")
             yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
             yield DataTable(id="playbooks", cursor_type="row")
@@ -81,14 +91,24 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.on_device:
+            return
         table = self.query_one("#playbooks", DataTable)
         table.add_column("Playbook", key="playbook")
         # A fixed width: the column must not depend on which check finished first.
         table.add_column("Status", key="status", width=STATUS_WIDTH)
         self.action_recheck()
 
+    def on_screen_resume(self) -> None:
+        """Back on Home: a device's counts may have changed in Log or Sync mode."""
+        if self.on_device:
+            self.query_one(DeviceHome).refresh_facts()
+
     def action_recheck(self) -> None:
         """Re-read the workspace and check every playbook again, off the UI thread."""
+        if self.on_device:
+            self.query_one(DeviceHome).refresh_facts()
+            return
         paths = self.workspace.playbook_files()
         table = self.query_one("#playbooks", DataTable)
         table.clear()
