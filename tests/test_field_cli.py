@@ -301,3 +301,17 @@ def test_now_outside_the_operation_needs_an_explicit_time(dev: Path, run: Run) -
                          "--outcome", "leaflet_given", "--json", "-w", dev)  # fmt: skip
     assert code == 0, err
     assert json.loads(out)["time"] == "2023-10-01T00:30:00+01:00"
+
+
+def test_amend_last_corrects_the_newest_record(dev: Path, run: Run) -> None:
+    code, _, err = run("log", "amend", "last", "--outcome", "arrest", "-w", dev)
+    assert code == 2 and "no record" in err  # nothing logged yet
+    add(run, dev, "--outcome", "leaflet_given")
+    second = add(run, dev, "--outcome", "no_concerns")
+    code, out, err = run("log", "amend", "last", "--outcome", "nrm_referral", "--json", "-w", dev)
+    assert code == 0, err
+    amended = json.loads(out)
+    assert amended["amends"] == second["id"] and amended["outcomes"] == ["nrm_referral"]
+    code, out, err = run("log", "amend", "last", "--outcome", "arrest", "--json", "-w", dev)
+    assert code == 0, err
+    assert json.loads(out)["amends"] == amended["id"]  # the newest version of the newest

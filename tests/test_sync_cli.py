@@ -37,12 +37,18 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     issued = json.loads(done.stdout)
     loadout = json.loads(Path(issued["loadout"]).read_text())
-    assert loadout["central"].pop("central_key")
-    assert loadout["central"] == {
-        "url": "https://central.example:8765",
-        "device_id": issued["device_id"],
+    assert loadout["central"] is None  # the planner's file holds no credential
+    written = json.loads(Path(issued["credential_file"]).read_text())
+    assert written.pop("central_key") and written.pop("issued")
+    assert written == {
+        "format": "fieldkit-credential/1",
+        "operation": issued["operation"],
+        "team": "bravo",
         "officer": "dc-walsh",
+        "device_id": issued["device_id"],
         "credential": issued["credential"],
+        "url": "https://central.example:8765",
+        "certificate": None,
     }
     done = run("central", "status", "--json", "--workspace", ws.root)
     status = json.loads(done.stdout)
@@ -133,7 +139,7 @@ def test_sync_over_http_from_the_command_line(tmp_path: Path) -> None:
         assert status["records"] == 12 and status["devices"][0]["last_seen"]
 
 
-def test_device_enrolled_from_issued_loadout_takes_its_id_and_officer(tmp_path: Path) -> None:
+def test_device_enrolled_with_a_credential_takes_its_id_and_officer(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
     done = run(
         "central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
@@ -141,7 +147,8 @@ def test_device_enrolled_from_issued_loadout_takes_its_id_and_officer(tmp_path: 
     )  # fmt: skip
     issued = json.loads(done.stdout)
     device = tmp_path / "device"
-    done = run("device", "enroll", issued["loadout"], "--workspace", device)
+    done = run("device", "enroll", issued["loadout"], "--credential", issued["credential_file"],
+               "--workspace", device)  # fmt: skip
     assert done.returncode == 0, done.stderr
     info = json.loads((device / "device" / "device.json").read_text())
     assert (info["device_id"], info["officer"]) == (issued["device_id"], "dc-walsh")

@@ -178,6 +178,7 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
 def amend(ws: Workspace, record_id: str, as_json: bool, **opts: Any) -> None:
     """Correct record ID: a new version with the given fields changed; the old one stays.
 
+    ID is a record id, the 8 characters `log list` shows, or `last` (the record stored last).
     List options replace the whole list; give "none" to clear one (--indicator none).
     """
     from fieldkit.field.device import Device

@@ -37,6 +37,9 @@ class NothingChanged(UserError):
     """An amendment that would store the record again as it is."""
 
 
+#: The record id that names the record stored last (`fieldkit log amend last`).
+LAST = "last"
+
 #: What an amendment can change: every field an officer fills in.
 AMENDABLE = tuple(f.name for f in fields(Draft) if f.name != "amends")
 
@@ -214,7 +217,10 @@ class Device:
         return self.store.append(records, self.key.sign, self.clock)
 
     def resolve(self, record_id: str) -> str:
-        """A full record id from an id or a unique prefix of one."""
+        """A full record id from an id, a unique prefix or suffix of one, or `last` (the
+        record stored last: the newest engagement, or the newest correction of one)."""
+        if record_id == LAST:
+            return self._stored_last()
         if self.store.get(record_id) is not None:
             return record_id
         found = self.store.find(record_id) if len(record_id) >= 4 else []
@@ -225,6 +231,15 @@ class Device:
                 f"no record {record_id!r} on this device (see `fieldkit log list`)"
             )
         raise RecordNotFound(f"{record_id!r} matches several records: {', '.join(found[:5])}")
+
+    def _stored_last(self) -> str:
+        with self.store.guard("find the last record"):
+            row = self.store.conn.execute(
+                "SELECT id FROM engagements ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            raise RecordNotFound("no record on this device yet (see `fieldkit log list`)")
+        return str(row[0])
 
     def draft_of(self, record_id: str) -> Draft:
         """A draft of the newest version of a record, to change and save as an amendment."""

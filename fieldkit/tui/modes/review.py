@@ -100,6 +100,7 @@ class ReviewMode(ModeScreen):
         super().__init__(workspace)
         self.summary: dict[str, Any] | None = None
         self.map_path: Path | None = None
+        self.device_shown = False
 
     @property
     def operation(self) -> str | None:
@@ -114,7 +115,8 @@ class ReviewMode(ModeScreen):
         return is_device(self.workspace.root)
 
     def compose(self) -> ComposeResult:
-        if self.on_device:
+        self.device_shown = self.on_device
+        if self.device_shown:
             yield Header()
             with VerticalScroll(classes="mode"):
                 yield Static(self.SUB_TITLE, classes="mode-title")
@@ -142,12 +144,15 @@ class ReviewMode(ModeScreen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "render_map" and self.on_device:
+        if action == "render_map" and self.device_shown:
             return False  # maps are made on central: the key is not shown on a device
         return True
 
     def on_mount(self) -> None:
-        if self.on_device:
+        self.set_up()
+
+    def set_up(self) -> None:
+        if self.device_shown:
             return
         for table_id, _, columns in TABLES:
             table = self.query_one(f"#{table_id}", DataTable)
@@ -156,13 +161,24 @@ class ReviewMode(ModeScreen):
 
     def on_screen_resume(self) -> None:
         """Each time the mode is shown (the first time too): re-read the workspace."""
-        if self.on_device:
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)  # enrolled as a device since it was first shown
+            return
+        if self.device_shown:
             return  # ModeScreen's handler runs too: show_holdings reloads the device
         super().on_screen_resume()
         self.action_reload()
 
+    async def rebuild(self) -> None:
+        await self.recompose()
+        self.set_up()
+        self.show_holdings()
+        self.action_reload()
+
     def show_holdings(self) -> None:
-        if self.on_device:
+        if self.on_device != self.device_shown:
+            return  # rebuilt first
+        if self.device_shown:
             self.query_one(DeviceReview).reload()
             return
         super().show_holdings()
@@ -177,7 +193,7 @@ class ReviewMode(ModeScreen):
     # -- the summary -----------------------------------------------------------------
 
     def action_reload(self) -> None:
-        if self.on_device:
+        if self.device_shown:
             self.query_one(DeviceReview).reload()
             return
         op = self.operation

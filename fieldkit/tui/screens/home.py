@@ -68,6 +68,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.problems: dict[Path, list[Problem]] = {}
+        self.device_shown = False
 
     @property
     def on_device(self) -> bool:
@@ -76,10 +77,11 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        self.device_shown = self.on_device
         with VerticalScroll(id="home"):
             name = self.workspace.root.name
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
-            if self.on_device:
+            if self.device_shown:
                 yield DeviceHome(self.workspace.root)
                 return
             yield Static("Playbooks", classes="section-title")
@@ -91,7 +93,10 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.on_device:
+        self.set_up()
+
+    def set_up(self) -> None:
+        if self.device_shown:
             return
         table = self.query_one("#playbooks", DataTable)
         table.add_column("Playbook", key="playbook")
@@ -100,13 +105,23 @@ class HomeScreen(Screen[None]):
         self.action_recheck()
 
     def on_screen_resume(self) -> None:
-        """Back on Home: a device's counts may have changed in Log or Sync mode."""
-        if self.on_device:
+        """Back on Home: a device's counts may have changed in Log or Sync mode, and the
+        workspace may have been enrolled as a device meanwhile."""
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)
+        elif self.device_shown:
             self.query_one(DeviceHome).refresh_facts()
+
+    async def rebuild(self) -> None:
+        await self.recompose()
+        self.set_up()
 
     def action_recheck(self) -> None:
         """Re-read the workspace and check every playbook again, off the UI thread."""
-        if self.on_device:
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)
+            return
+        if self.device_shown:
             self.query_one(DeviceHome).refresh_facts()
             return
         paths = self.workspace.playbook_files()
