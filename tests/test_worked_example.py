@@ -29,7 +29,8 @@ def git(*args: str) -> list[str]:
 
 
 def test_only_the_readmes_of_the_generated_folders_are_tracked() -> None:
-    assert sorted(git("ls-files", "--", *GENERATED)) == [f"{f}/README.md" for f in sorted(GENERATED)]
+    readmes = [f"{folder}/README.md" for folder in sorted(GENERATED)]
+    assert sorted(git("ls-files", "--", *GENERATED)) == readmes
 
 
 def test_what_the_kit_writes_there_is_ignored() -> None:
