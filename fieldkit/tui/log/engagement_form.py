@@ -189,8 +189,8 @@ class EngagementForm(Screen[Engagement | None]):
             )
         local = draft.time.astimezone(self.device.zone)
         when = local.replace(hour=int(match[1]), minute=int(match[2]), second=0)
-        if (when.hour, when.minute) == (local.hour, local.minute):
-            when = draft.time  # the time as it was (the form shows no seconds)
+        if self.amending and (when.hour, when.minute) == (local.hour, local.minute):
+            when = draft.time  # the record's time as it was (the form shows no seconds)
         language = self.query_one("#language", Select).value
         return replace(
             draft,
