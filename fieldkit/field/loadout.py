@@ -80,9 +80,11 @@ class Loadout:
     def dates(self) -> tuple[date, date] | None:
         """The operation's first and last day (local), when the loadout says them."""
         op = self.data.get("operation")
+        if not isinstance(op, dict):
+            return None
         try:
-            return date.fromisoformat(str(op["start"])), date.fromisoformat(str(op["end"]))  # type: ignore[index]
-        except (KeyError, TypeError, ValueError):
+            return date.fromisoformat(str(op["start"])), date.fromisoformat(str(op["end"]))
+        except (KeyError, ValueError):
             return None
 
     def member(self, person: str) -> Member | None:
