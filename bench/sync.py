@@ -31,6 +31,7 @@ from fieldkit.field.device import Device  # noqa: E402
 from fieldkit.sync.bundle import export_bundle, import_bundle  # noqa: E402
 from fieldkit.sync.central import Central, central_path  # noqa: E402
 from fieldkit.sync.client import sync_now  # noqa: E402
+from fieldkit.sync.device_side import central_link  # noqa: E402
 from fieldkit.sync.ingest import ingest  # noqa: E402
 from tests.test_sync_support import (  # noqa: E402
     LiveServer,
@@ -156,7 +157,7 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
         fill_big(filler, big)
         with Device.open(filler) as device:
             recs = [r.to_dict() for r, _ in device.store.records(history=True)]
-            row = store.device_row(device.loadout.data["central"]["device_id"])
+            row = store.device_row(central_link(device).credential_id)
             assert row is not None
             store.bind(row, device.id, device.public_key)
             for at in range(0, len(recs), 5000):

@@ -195,8 +195,8 @@ def _plan(ws: Workspace, seed: int, result: DemoResult, show: StepProgress) -> N
 
 
 def _enrol(ws: Workspace, count: int, result: DemoResult, show: StepProgress) -> None:
-    from fieldkit.field.enroll import enroll
     from fieldkit.sync.central import Central, central_path
+    from fieldkit.sync.device_credential import enroll_with_credential
     from fieldkit.sync.enrolment import enroll_device
     from fieldkit.sync.plans import publish
 
@@ -210,12 +210,14 @@ def _enrol(ws: Workspace, count: int, result: DemoResult, show: StepProgress) ->
         data = json.loads((loadouts / f"{team}.json").read_text(encoding="utf-8"))
         members = [str(m["id"]) for m in data["team"]["members"]]
         officer = members[(i // len(teams)) % len(members)]
-        # Each device gets its own credential, written into the team's loadout just before
-        # the device is enrolled from it (as a patrol lead would do, one device at a time).
+        # Each device gets its own credential (a file of its own in ops/OP/credentials/), and
+        # is enrolled from the team's loadout with it, as a patrol lead would do.
         issued = enroll_device(ws, team, officer, OPERATION)
         show.step("central", i + 1, count, f"credential {issued['device_id']}")
         root = ws.ops / OPERATION / "devices" / issued["device_id"]
-        info = enroll(Path(issued["loadout"]), root)
+        info = enroll_with_credential(
+            Path(issued["loadout"]), root, Path(issued["credential_file"])
+        )
         result.devices.append(DemoDevice(info["device_id"], team, officer, root))
         show.step("enrol", i + 1, count, f"{info['device_id']} ({officer})")
     show.done("central", f"{count} credential(s) issued")

@@ -44,11 +44,14 @@ def private_folder(path: Path) -> Path:
 
 
 @contextmanager
-def private_output(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
+def private_output(
+    path: Path, durable: bool = True, exclusive: bool = False
+) -> Iterator[IO[bytes]]:
     """A file to write `path` through: owner-only from the start, in place only when whole.
 
     It is a temporary file beside `path` (mkstemp makes it 0600), renamed over `path` when the
-    block ends without an error; on an error it is removed and `path` is untouched.
+    block ends without an error; on an error it is removed and `path` is untouched. With
+    `exclusive`, FileExistsError instead of replacing a file already at `path`.
     """
     folder = private_folder(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
@@ -59,16 +62,23 @@ def private_output(path: Path, durable: bool = True) -> Iterator[IO[bytes]]:
             out.flush()
             if durable:
                 os.fsync(out.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)  # fails if the name is taken: nothing is overwritten
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_private(path: Path, data: bytes | str, durable: bool = True) -> None:
-    """Write `path` whole (atomically), readable and writable by its owner only."""
+def write_private(
+    path: Path, data: bytes | str, durable: bool = True, exclusive: bool = False
+) -> None:
+    """Write `path` whole (atomically), readable and writable by its owner only; with
+    `exclusive`, FileExistsError when a file is already there."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    with private_output(path, durable) as out:
+    with private_output(path, durable, exclusive) as out:
         out.write(raw)
 
 

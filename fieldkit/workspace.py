@@ -19,7 +19,9 @@ FOLDERS: dict[str, str] = {
     "ops": (
         "# ops/\n\nOne folder per planned operation, written by `fieldkit plan`: `plan.json`, the\n"
         "briefing pack, per-team calendars (`teams/*.ics`) and device loadouts (`loadouts/`).\n"
-        "Generated: not kept in git.\n"
+        "Generated: not kept in git.\n\n"
+        "Each operation's `credentials/` holds the device credentials central issued (`fieldkit\n"
+        "central enroll-device`): secrets, readable by their owner only.\n"
     ),
     "sync": (
         "# sync/\n\nThe central store `central.db` (made by `fieldkit central init`) and the drop\n"

@@ -115,3 +115,57 @@ def test_suppression_leaves_nothing_derivable(counts: dict[str, int]) -> None:
     # a table that adds up to nothing published keeps its other counts
     plain = _suppress("engagements_by_outcome", Counter({"a": 2, "b": 30}))
     assert [c.count for c in plain] == [None, 30]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3",
+           "@SUM(A1:A9)", "\t=1+1", "\r=1+1")  # fmt: skip
+
+
+def hostile(n: int) -> str:
+    return HOSTILE[n % len(HOSTILE)]
+
+
+def test_csv_cells_from_data_never_start_a_formula(data: OperationData) -> None:
+    """Every text cell a record can fill is neutralised with a leading quote; numbers the kit
+    writes (a negative longitude) stay numbers."""
+    from dataclasses import replace
+
+    from fieldkit.maps.exports import share_csv
+    from fieldkit.model import PeopleGroup
+
+    text_fields = ("id", "amends", "operation", "team", "device", "officer", "time", "venue",
+                   "venue_type", "visit", "language")  # fmt: skip
+    records = tuple(
+        replace(
+            r,
+            **{name: hostile(i + k) for k, name in enumerate(text_fields)},
+            people=(PeopleGroup(hostile(i), hostile(i + 1), hostile(i + 2), 2),),
+            partners=(hostile(i + 3),),
+            indicators=(hostile(i + 4), "long_hours"),
+            outcomes=(hostile(i + 5),),
+        )
+        for i, r in enumerate(data.engagements)
+    )
+    bad = replace(data, engagements=records)
+    rows = list(csv.reader(io.StringIO(engagements_csv(bad), newline="")))
+    header, body = rows[0], rows[1:]
+    assert len(body) == len(records)
+    numbers = {"lat", "lon", "accuracy_m", "people"}
+    for row in body:
+        for column, cell in zip(header, row, strict=True):
+            if column in numbers:
+                assert cell == "" or float(cell) == float(cell.removeprefix("'")), column
+                assert not cell.startswith("'"), (column, cell)
+            else:
+                assert not cell.startswith(FORMULA_STARTS), (column, cell)
+    by_column = dict(zip(header, body[0], strict=True))
+    assert by_column["officer"] == "'" + records[0].officer  # kept, only neutralised
+    assert by_column["indicators"].startswith("'")
+    lons = [dict(zip(header, r, strict=True))["lon"] for r in body]
+    assert any(lon.startswith("-") and float(lon) < 0 for lon in lons)  # a number, as written
+    share = list(csv.reader(io.StringIO(share_csv(partner_share(bad, ILO)), newline="")))
+    for row in share[1:]:
+        assert not any(cell.startswith(FORMULA_STARTS) for cell in row), row
+    present = [row[1] for row in share[1:] if row[0] == "engagements_by_partner_present"]
+    assert "'" + hostile(3) in present

@@ -270,3 +270,48 @@ def test_damaged_store_pages(dev: Path, run: Run) -> None:
         f.write(b"\xff" * 16384)
     code, _, err = run("log", "verify", "-w", dev)
     assert code == 2 and "damaged" in err and "Traceback" not in err
+
+
+def test_an_amendment_that_changes_nothing_is_refused(dev: Path, run: Run) -> None:
+    first = add(run, dev, "--outcome", "leaflet_given", "--indicator", "long_hours")
+    for same in (
+        ("--outcome", "leaflet_given"),
+        ("--indicator", "long_hours", "--outcome", "leaflet_given"),
+        ("--time", VISIT_TIME),
+    ):
+        code, out, err = run("log", "amend", str(first["id"]), *same, "-w", dev)
+        assert code == 2, (same, out)
+        assert "changes nothing" in err and str(first["id"])[-8:] in err
+        assert "Traceback" not in err
+    code, out, _ = run("log", "list", "--history", "--json", "-w", dev)
+    assert [r["id"] for r in json.loads(out)] == [first["id"]]  # nothing stored
+
+
+def test_now_outside_the_operation_needs_an_explicit_time(dev: Path, run: Run) -> None:
+    # The sample operation ran in September 2023: today is outside its dates.
+    code, out, err = run("log", "add", "--outcome", "leaflet_given", "--venue", "shelter-finchley",
+                         "-w", dev)  # fmt: skip
+    assert code == 2, out
+    assert "outside the operation's dates (2023-09-24 to 2023-09-30)" in err
+    assert "--time" in err and "Traceback" not in err
+    code, out, _ = run("log", "list", "--json", "-w", dev)
+    assert json.loads(out) == []
+    # Given explicitly, a time outside the dates is taken as the officer says.
+    code, out, err = run("log", "add", "--time", "2023-10-01T00:30", "--venue", "shelter-finchley",
+                         "--outcome", "leaflet_given", "--json", "-w", dev)  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["time"] == "2023-10-01T00:30:00+01:00"
+
+
+def test_amend_last_corrects_the_newest_record(dev: Path, run: Run) -> None:
+    code, _, err = run("log", "amend", "last", "--outcome", "arrest", "-w", dev)
+    assert code == 2 and "no record" in err  # nothing logged yet
+    add(run, dev, "--outcome", "leaflet_given")
+    second = add(run, dev, "--outcome", "no_concerns")
+    code, out, err = run("log", "amend", "last", "--outcome", "nrm_referral", "--json", "-w", dev)
+    assert code == 0, err
+    amended = json.loads(out)
+    assert amended["amends"] == second["id"] and amended["outcomes"] == ["nrm_referral"]
+    code, out, err = run("log", "amend", "last", "--outcome", "arrest", "--json", "-w", dev)
+    assert code == 0, err
+    assert json.loads(out)["amends"] == amended["id"]  # the newest version of the newest

@@ -37,12 +37,18 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     issued = json.loads(done.stdout)
     loadout = json.loads(Path(issued["loadout"]).read_text())
-    assert loadout["central"].pop("central_key")
-    assert loadout["central"] == {
-        "url": "https://central.example:8765",
-        "device_id": issued["device_id"],
+    assert loadout["central"] is None  # the planner's file holds no credential
+    written = json.loads(Path(issued["credential_file"]).read_text())
+    assert written.pop("central_key") and written.pop("issued")
+    assert written == {
+        "format": "fieldkit-credential/1",
+        "operation": issued["operation"],
+        "team": "bravo",
         "officer": "dc-walsh",
+        "device_id": issued["device_id"],
         "credential": issued["credential"],
+        "url": "https://central.example:8765",
+        "certificate": None,
     }
     done = run("central", "status", "--json", "--workspace", ws.root)
     status = json.loads(done.stdout)
@@ -133,7 +139,7 @@ def test_sync_over_http_from_the_command_line(tmp_path: Path) -> None:
         assert status["records"] == 12 and status["devices"][0]["last_seen"]
 
 
-def test_device_enrolled_from_issued_loadout_takes_its_id_and_officer(tmp_path: Path) -> None:
+def test_device_enrolled_with_a_credential_takes_its_id_and_officer(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
     done = run(
         "central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
@@ -141,7 +147,50 @@ def test_device_enrolled_from_issued_loadout_takes_its_id_and_officer(tmp_path: 
     )  # fmt: skip
     issued = json.loads(done.stdout)
     device = tmp_path / "device"
-    done = run("device", "enroll", issued["loadout"], "--workspace", device)
+    done = run("device", "enroll", issued["loadout"], "--credential", issued["credential_file"],
+               "--workspace", device)  # fmt: skip
     assert done.returncode == 0, done.stderr
     info = json.loads((device / "device" / "device.json").read_text())
     assert (info["device_id"], info["officer"]) == (issued["device_id"], "dc-walsh")
+
+
+def test_serve_on_a_busy_port_exits_2_with_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from tests.test_sync_support import run as run_process
+
+    ws = central_workspace(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_process("central", "serve", "--port", str(port), "--workspace", str(ws.root))
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert f"127.0.0.1:{port} is in use" in lines[0] and "--port" in lines[0]
+    assert "Traceback" not in done.stderr and "ERROR" not in done.stderr
+
+
+def test_serve_on_an_unknown_host_exits_2(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    done = run("central", "serve", "--host", "no-such-host.invalid", "--workspace", ws.root)
+    assert done.returncode == 2
+    assert "no-such-host.invalid" in done.stderr and "--host" in done.stderr
+
+
+def test_a_server_address_without_a_scheme_is_answered_plainly(tmp_path: Path) -> None:
+    ws = central_workspace(tmp_path)
+    dev = tmp_path / "dev"
+    new_device(ws, dev)
+    fill(dev, 2)
+    done = run("sync", "--server", "127.0.0.1:8765", "--workspace", dev)
+    assert done.returncode == 2
+    assert "add http:// or https://" in done.stderr and "127.0.0.1:8765" in done.stderr
+    assert "not reachable" not in done.stderr
+    assert counts(dev) == {"pending": 2, "sent": 0, "acknowledged": 0}
+    done = run(
+        "central", "enroll-device", "--team", "alpha", "--officer", "pc-okafor",
+        "--url", "central.example:8765", "--workspace", ws.root,
+    )  # fmt: skip
+    assert done.returncode == 2 and "add http:// or https://" in done.stderr

@@ -15,12 +15,12 @@ import pytest
 
 from fieldkit.field.clock import HybridClock, Stamp, wall_ms
 from fieldkit.field.device import Device
-from fieldkit.field.enroll import enroll
 from fieldkit.model import PeopleGroup
 from fieldkit.sync.bundle import export_bundle, import_bundle
 from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.client import sync_now
-from fieldkit.sync.device_side import SyncError
+from fieldkit.sync.device_credential import enroll_with_credential
+from fieldkit.sync.device_side import SyncError, central_link
 from fieldkit.sync.tls import self_signed
 from fieldkit.workspace import Workspace
 from tests.test_sync_support import (
@@ -148,8 +148,7 @@ def test_forged_record_of_another_device_is_403_and_nothing_stored(
     before = central_count(ws)
     fill(a, 2)
     with Device.open(a) as dev_a, Device.open(b) as dev_b:
-        block = dev_a.loadout.data["central"]
-        token = f"{block['device_id']}:{block['credential']}"
+        token = central_link(dev_a).token
         victim = dev_b.store.records()[0][0]
         own = dev_a.store.records()[0][0].to_dict()
         forged = {**own, "device": device_b}
@@ -236,15 +235,16 @@ def test_wiped_and_reenrolled_device_does_not_duplicate(
     ws, server = shared
     dev = tmp_path / "dev"
     old = new_device(ws, dev)
-    stale_loadout = tmp_path / "stale.json"
+    stale_loadout, stale_credential = tmp_path / "stale.json", tmp_path / "stale-credential.json"
     shutil.copy(dev / "device" / "loadout.json", stale_loadout)
+    shutil.copy(dev / "device" / "credential.json", stale_credential)
     fill(dev, 30)
     bundle = tmp_path / "old.bundle.json"
     export_bundle(dev, bundle)  # an old bundle still lying around
     sync_now(dev, server.url)
     shutil.rmtree(dev)  # wiped: store and key gone
     # Enrolled again from the stale loadout: same credential, new key -> refused, nothing stored.
-    enroll(stale_loadout, dev)
+    enroll_with_credential(stale_loadout, dev, stale_credential)
     fill(dev, 5)
     with pytest.raises(SyncError):
         sync_now(dev, server.url)
@@ -270,14 +270,16 @@ def test_https_with_a_self_signed_certificate(tmp_path: Path) -> None:
 
         issued = enroll_device(ws, "alpha", "pc-okafor", url=server.url, certfile=cert)
         dev = tmp_path / "dev"
-        enroll(Path(issued["loadout"]), dev, officer="pc-okafor")
+        enroll_with_credential(
+            Path(issued["loadout"]), dev, Path(issued["credential_file"]), officer="pc-okafor"
+        )
         fill(dev, 7)
-        report = sync_now(dev)  # URL and certificate both from the loadout
+        report = sync_now(dev)  # URL and certificate both from the credential
         assert report.acknowledged == 7
         assert central_count(ws) == 7
-        data = json.loads((dev / "device" / "loadout.json").read_text())
-        data["central"].pop("certificate")
-        (dev / "device" / "loadout.json").write_text(json.dumps(data))
+        data = json.loads((dev / "device" / "credential.json").read_text())
+        data["certificate"] = None
+        (dev / "device" / "credential.json").write_text(json.dumps(data))
         fill(dev, 1)
         with pytest.raises(SyncError, match="not reachable"):
             sync_now(dev, retries=0)  # an untrusted certificate is not talked to

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from fieldkit.field.device import Device
 from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.client import sync_now
+from fieldkit.sync.device_side import central_link
 from fieldkit.sync.protocol import MAX_BODY
 from fieldkit.sync.server import create_app
 from tests.test_sync_support import central_workspace, fill, live, new_device
@@ -35,8 +36,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def token(root: Path) -> str:
     with Device.open(root) as dev:
-        block = dev.loadout.data["central"]
-    return f"{block['device_id']}:{block['credential']}"
+        return central_link(dev).token
 
 
 def auth(root: Path) -> dict[str, str]:
@@ -185,7 +185,7 @@ def test_pull_brings_only_what_changed_and_the_device_applies_it(tmp_path: Path)
     with Device.open(dev) as device:
         visit = device.loadout.assignment(moved["visit"])
         assert visit is not None and visit.instructions == "meet at the north entrance"
-        assert device.loadout.data["central"]["credential"]  # kept through the update
+        assert central_link(device).secret  # kept through the update
 
 
 def test_pull_names_what_changed_since_the_cursor(tmp_path: Path) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 
 from fieldkit.field.device import Device
-from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
 from fieldkit.sync.central import Central, central_path
+from fieldkit.sync.device_credential import enroll_with_credential
 from fieldkit.sync.enrolment import enroll_device
 from fieldkit.sync.plans import publish
 from fieldkit.workspace import Workspace, init_workspace
@@ -39,7 +39,7 @@ def central_workspace(tmp: Path) -> Workspace:
 def new_device(ws: Workspace, root: Path, team: str = "alpha", url: str | None = None) -> str:
     """Issue a credential on central and enrol a device from the loadout; returns its id."""
     issued = enroll_device(ws, team, _officer(ws, team), url=url)
-    info = enroll(Path(issued["loadout"]), root)
+    info = enroll_with_credential(Path(issued["loadout"]), root, Path(issued["credential_file"]))
     return str(info["device_id"])
 
 

@@ -46,6 +46,7 @@ def serve_cmd(
 ) -> None:
     """Serve the sync API (HTTPS when given --certfile and --keyfile)."""
     from fieldkit.sync.central import central_path
+    from fieldkit.sync.listen import listening_socket
     from fieldkit.sync.server import serve
 
     if (certfile is None) != (keyfile is None):
@@ -53,9 +54,11 @@ def serve_cmd(
     path = central_path(ws.sync)
     if not path.exists():
         raise UserError(f"no central store at {path}: run `fieldkit central init` first")
+    sock = listening_socket(host, port)
     scheme = "https" if certfile else "http"
-    console.print(f"central serving {path} on {scheme}://{host}:{port} (API docs at /docs)")
-    serve(path, ws.ops, host, port, certfile, keyfile)
+    where = f"[{host}]" if ":" in host else host
+    console.print(f"central serving {path} on {scheme}://{where}:{port} (API docs at /docs)")
+    serve(path, ws.ops, sock, certfile, keyfile)
 
 
 @central.command("enroll-device")
@@ -79,19 +82,36 @@ def enroll_cmd(
     certfile: Path | None,
     as_json: bool,
 ) -> None:
-    """Issue a device credential and put it in the team's loadout (shown once, kept hashed)."""
+    """Issue a device credential into ops/OP/credentials/ (its secret shown once, kept hashed).
+
+    The file is readable by you only; carry it to the device with the team's loadout.
+    """
     from fieldkit.sync.enrolment import enroll_device
 
     issued = enroll_device(ws, team, officer, operation, url, certfile)
     if as_json:
         click.echo(json.dumps(issued, indent=2))
         return
-    console.print(f"device {issued['device_id']} enrolled for team {team} of {issued['operation']}")
-    console.print(f"credential (shown once, central keeps only a hash): {issued['credential']}")
-    console.print(
-        f"written to {issued['loadout']}: enrol the device from it with "
-        f"`fieldkit device enroll {issued['loadout']} --officer {officer}`"
+    loadout, credential = _shown(issued["loadout"]), _shown(issued["credential_file"])
+    click.echo(
+        f"device {issued['device_id']} enrolled for team {team} of {issued['operation']} "
+        f"(officer {officer})"
     )
+    click.echo(f"credential (shown once, central keeps only a hash): {issued['credential']}")
+    click.echo(
+        f"written to {credential} (readable by you only). Enrol the device with it:\n"
+        f"  fieldkit device enroll {loadout} --credential {credential}\n"
+        f"or give it to a device enrolled already:\n"
+        f"  fieldkit device credential {credential}"
+    )
+
+
+def _shown(path: str) -> str:
+    """A path relative to the current folder when it is under it (shorter to copy)."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 @central.command("revoke")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,16 +33,29 @@ def device() -> None:
     default=None,
     help="Roster id of the officer who carries the device (default: the team's first member).",
 )
+@click.option(
+    "--credential",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The credential central issued for this device (ops/OP/credentials/TEAM-OFFICER.json); "
+    "without it, the device takes one later with `fieldkit device credential FILE`.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print device.json.")
-def enroll_cmd(loadout: Path, target: Path, officer: str | None, as_json: bool) -> None:
+def enroll_cmd(
+    loadout: Path, target: Path, officer: str | None, credential: Path | None, as_json: bool
+) -> None:
     """Make a device workspace from LOADOUT (ops/OP/loadouts/TEAM.json).
 
     Writes DIR/device/: device.json, the key pair (device.key, mode 0600; device.pub),
-    loadout.json and the empty store (store.db).
+    loadout.json, the empty store (store.db) and, with --credential, credential.json (0600).
     """
     from fieldkit.field.enroll import enroll
+    from fieldkit.sync.device_credential import enroll_with_credential
 
-    info = enroll(loadout, target, officer=officer)
+    if credential is not None:
+        info = enroll_with_credential(loadout, target, credential, officer=officer)
+    else:
+        info = enroll(loadout, target, officer=officer)
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -50,6 +64,33 @@ def enroll_cmd(loadout: Path, target: Path, officer: str | None, as_json: bool) 
         f"{info['operation']}, officer {info['officer']}"
     )
     console.print(f"device workspace: {target.resolve()}")
+    if credential is None:
+        console.print(
+            "no central credential yet: logging works offline; to sync, give the device the "
+            "file `fieldkit central enroll-device` writes: fieldkit device credential FILE"
+        )
+
+
+@device.command("credential")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_workspace
+def credential_cmd(ws: Workspace, file: Path) -> None:
+    """Give this device the central credential in FILE (from `fieldkit central enroll-device`).
+
+    FILE must be for this device's operation, team and officer. It is kept in
+    device/credential.json (mode 0600); delete FILE once the device has it.
+    """
+    from fieldkit.sync.device_credential import take_credential
+
+    done = take_credential(ws.root, file)
+    if not done["changed"]:
+        click.echo(f"device {done['device']} already holds credential {done['credential_id']}")
+        return
+    where = f"; central: {done['url']}" if done["url"] else ""
+    click.echo(
+        f"device {done['device']} now holds credential {done['credential_id']}{where}; "
+        "sync with: fieldkit sync"
+    )
 
 
 @device.command("info")
@@ -65,6 +106,7 @@ def info_cmd(ws: Workspace, as_json: bool) -> None:
                 k: dev.info[k]
                 for k in ("device_id", "operation", "team", "officer", "public_key", "enrolled_at")
             },
+            "credential": _credential_id(dev),
             "records": dev.store.count(),
             "sync": dev.sync_counts(),
             "assignments": len(dev.loadout.assignments),
@@ -76,6 +118,15 @@ def info_cmd(ws: Workspace, as_json: bool) -> None:
         if key == "sync":
             value = ", ".join(f"{n} {state}" for state, n in value.items())
         console.print(f"{key:12} {value}")
+
+
+def _credential_id(dev: Any) -> str | None:
+    from fieldkit.sync.device_side import SyncError, central_link
+
+    try:
+        return central_link(dev).credential_id
+    except SyncError:
+        return None
 
 
 COMMANDS = [device]

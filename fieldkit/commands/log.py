@@ -120,6 +120,20 @@ def _parse_time(text: str, dev: Device) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dev.zone)
 
 
+def _check_now(dev: Device) -> None:
+    """An engagement logged 'now' on a day outside the operation needs its time said."""
+    now = dev.now()
+    why = dev.outside_operation(now)
+    if why is None:
+        return
+    dates = dev.loadout.dates
+    example = f"{dates[0].isoformat()}T19:30" if dates else "2023-09-26T19:30"
+    raise UserError(
+        f"now ({now:%Y-%m-%d %H:%M}) is {why}: to log an engagement of the operation, give "
+        f"its time with --time, e.g. --time {example}; nothing was saved"
+    )
+
+
 def _show(rec: Engagement, as_json: bool, verb: str, state: str = "pending") -> None:
     if as_json:
         click.echo(json.dumps({**rec.to_dict(), "sync": state}, indent=2, ensure_ascii=False))
@@ -142,6 +156,8 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
 
     with Device.open(ws.root) as dev:
         changes = _changes(dev, opts)
+        if "time" not in changes:
+            _check_now(dev)
         draft = dev.prefill(changes.get("time"))
         if "visit" in changes:
             chosen = dev.loadout.assignment(changes["visit"])
@@ -164,6 +180,7 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
 def amend(ws: Workspace, record_id: str, as_json: bool, **opts: Any) -> None:
     """Correct record ID: a new version with the given fields changed; the old one stays.
 
+    ID is a record id, the 8 characters `log list` shows, or `last` (the record stored last).
     List options replace the whole list; give "none" to clear one (--indicator none).
     """
     from fieldkit.field.device import Device

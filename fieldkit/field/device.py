@@ -33,6 +33,17 @@ class RecordNotFound(UserError):
     """No record with that id (or id prefix) on this device."""
 
 
+class NothingChanged(UserError):
+    """An amendment that would store the record again as it is."""
+
+
+#: The record id that names the record stored last (`fieldkit log amend last`).
+LAST = "last"
+
+#: What an amendment can change: every field an officer fills in.
+AMENDABLE = tuple(f.name for f in fields(Draft) if f.name != "amends")
+
+
 class Device:
     """The device in a workspace. Every call is local and quick: no network, ever."""
 
@@ -115,6 +126,15 @@ class Device:
         ended = [a for a in self.loadout.assignments if a.end <= moment < a.end + GRACE]
         return ended[-1] if ended else None
 
+    def outside_operation(self, moment: datetime) -> str | None:
+        """Why `moment` is not during the operation (its dates, or a visit running past them);
+        None when it is, or when the loadout does not say the dates."""
+        dates = self.loadout.dates
+        local = moment.astimezone(self.zone)
+        if dates is None or dates[0] <= local.date() <= dates[1] or self.current(moment):
+            return None
+        return f"outside the operation's dates ({dates[0].isoformat()} to {dates[1].isoformat()})"
+
     def prefill(self, now: datetime | None = None) -> Draft:
         """A draft with the current assignment's visit, venue, type and partners, and the time."""
         moment = (now or self.now()).astimezone(self.zone).replace(microsecond=0)
@@ -171,8 +191,24 @@ class Device:
         )
 
     def save(self, draft: Draft) -> Engagement:
-        """Check, chain, sign and store one engagement; returns the stored record."""
-        return self.store.append([self.record_from(draft)], self.key.sign, self.clock)[0]
+        """Check, chain, sign and store one engagement; returns the stored record.
+
+        An amendment that changes nothing is refused (NothingChanged): nothing is stored.
+        """
+        record = self.record_from(draft)
+        if draft.amends is not None:
+            self._check_changes(record, draft.amends)
+        return self.store.append([record], self.key.sign, self.clock)[0]
+
+    def _check_changes(self, record: Engagement, amends: str) -> None:
+        before = self.store.get(amends)
+        if before is None:
+            return  # record_from's checks and the store name an unknown record
+        if all(getattr(record, name) == getattr(before, name) for name in AMENDABLE):
+            raise NothingChanged(
+                f"the amendment changes nothing in record {amends[-8:]} ({amends}): "
+                "nothing was stored; give the fields to correct with their new values"
+            )
 
     def save_many(
         self, drafts: list[Draft], recorded: list[datetime] | None = None
@@ -183,7 +219,10 @@ class Device:
         return self.store.append(records, self.key.sign, self.clock)
 
     def resolve(self, record_id: str) -> str:
-        """A full record id from an id or a unique prefix of one."""
+        """A full record id from an id, a unique prefix or suffix of one, or `last` (the
+        record stored last: the newest engagement, or the newest correction of one)."""
+        if record_id == LAST:
+            return self._stored_last()
         if self.store.get(record_id) is not None:
             return record_id
         # A prefix is 4 characters or more of an id (36): longer text is no id of ours.
@@ -195,6 +234,15 @@ class Device:
                 f"no record {quote(record_id)} on this device (see `fieldkit log list`)"
             )
         raise RecordNotFound(f"{quote(record_id)} matches several records: {', '.join(found[:5])}")
+
+    def _stored_last(self) -> str:
+        with self.store.guard("find the last record"):
+            row = self.store.conn.execute(
+                "SELECT id FROM engagements ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            raise RecordNotFound("no record on this device yet (see `fieldkit log list`)")
+        return str(row[0])
 
     def draft_of(self, record_id: str) -> Draft:
         """A draft of the newest version of a record, to change and save as an amendment."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -77,6 +77,17 @@ class Loadout:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def dates(self) -> tuple[date, date] | None:
+        """The operation's first and last day (local), when the loadout says them."""
+        op = self.data.get("operation")
+        if not isinstance(op, dict):
+            return None
+        try:
+            return date.fromisoformat(str(op["start"])), date.fromisoformat(str(op["end"]))
+        except (KeyError, ValueError):
+            return None
 
     def member(self, person: str) -> Member | None:
         return next((m for m in self.members if m.id == person), None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import Counter
@@ -12,6 +11,7 @@ from typing import Any
 
 import h3
 
+from fieldkit.maps import csvcells
 from fieldkit.maps.analysis import Analysis
 from fieldkit.maps.source import OperationData
 
@@ -84,22 +84,28 @@ def venues_geojson(data: OperationData, analysis: Analysis) -> dict[str, Any]:
 
 
 def engagements_csv(data: OperationData) -> str:
-    """One row per engagement (latest version), without notes or any other free text."""
+    """One row per engagement (latest version), without notes or any other free text.
+
+    Every text cell goes through text_cell (a record's text could be a formula); the numbers
+    (position, accuracy, people) are written as numbers.
+    """
     days = {p.id: p.day.isoformat() for p in data.map_input.engagements}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = csvcells.writer(out)
+    rows.writerow(CSV_COLUMNS)
+    t = csvcells.text_cell
     for r in data.engagements:
-        writer.writerow(
+        rows.writerow(
             [
-                r.id, r.amends or "", "yes" if r.id in data.conflicted else "", r.operation,
-                r.team, r.device, r.officer, r.time, days.get(r.id, r.time[:10]),
-                r.venue or "", r.venue_type, r.visit or "",
+                t(r.id), t(r.amends or ""), "yes" if r.id in data.conflicted else "",
+                t(r.operation), t(r.team), t(r.device), t(r.officer), t(r.time),
+                t(days.get(r.id, r.time[:10])), t(r.venue or ""), t(r.venue_type), t(r.visit or ""),
                 "" if r.lat is None else r.lat, "" if r.lon is None else r.lon,
                 "" if r.accuracy_m is None else r.accuracy_m, r.people_count,
-                ";".join(f"{g.gender}:{g.age_band}:{g.nationality}:{g.count}" for g in r.people),
-                r.language or "", "yes" if r.interpreter else "", ";".join(r.partners),
-                ";".join(r.indicators), ";".join(r.outcomes), "yes" if r.referral_ref else "",
+                t(";".join(f"{g.gender}:{g.age_band}:{g.nationality}:{g.count}" for g in r.people)),
+                t(r.language or ""), "yes" if r.interpreter else "", t(";".join(r.partners)),
+                t(";".join(r.indicators)), t(";".join(r.outcomes)),
+                "yes" if r.referral_ref else "",
             ]
         )  # fmt: skip
     return out.getvalue()
@@ -178,13 +184,19 @@ def share_json(data: OperationData, cells: list[ShareCell]) -> dict[str, Any]:
 
 
 def share_csv(cells: list[ShareCell]) -> str:
+    """The partner share as CSV; a category comes from records' codes, so it is a text cell."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(("table", "category", "count", "suppressed"))
+    rows = csvcells.writer(out)
+    rows.writerow(("table", "category", "count", "suppressed"))
     for c in cells:
         suppressed = c.count is None
-        writer.writerow(
-            (c.table, c.category, "" if suppressed else c.count, "yes" if suppressed else "")
+        rows.writerow(
+            (
+                c.table,
+                csvcells.text_cell(c.category),
+                "" if suppressed else c.count,
+                "yes" if suppressed else "",
+            )
         )
     return out.getvalue()
 
@@ -214,6 +226,6 @@ def write_exports(
     paths = []
     for name in EXPORT_FILES:
         path = folder / name
-        path.write_text(texts[name], encoding="utf-8")
+        path.write_text(texts[name], encoding="utf-8", newline="")
         paths.append(path)
     return paths

@@ -113,7 +113,7 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
                 f"({dev.id}); "
                 "nothing applied"
             )
-        central_key = (dev.loadout.data.get("central") or {}).get("central_key")
+        central_key = side.central_link(dev).central_key
         if not central_key or not verify_signature(
             str(central_key), canonical_json(signed), str(answer.get("signature"))
         ):

@@ -15,6 +15,7 @@ import httpx
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.sync import device_side as side
+from fieldkit.sync.address import central_url
 from fieldkit.sync.device_side import SyncError
 from fieldkit.sync.protocol import API, BATCH, Hello, PullResponse, PushResponse
 
@@ -56,9 +57,9 @@ def sync_now(
     """
     with Device.open(root) as dev:
         link = side.central_link(dev)
-        url = (server or link.url or "").rstrip("/")
-        if not url:
+        if not (server or link.url):
             raise SyncError("no central address: give --server URL (e.g. http://10.0.0.2:8765)")
+        url = central_url(server) if server else central_url(str(link.url), "the credential's url")
         try:
             with httpx.Client(
                 base_url=url,

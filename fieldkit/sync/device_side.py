@@ -14,6 +14,7 @@ from fieldkit.field.enroll import LOADOUT_FILE
 from fieldkit.field.loadout import parse_loadout
 from fieldkit.private_files import write_private
 from fieldkit.sync.central import now_iso
+from fieldkit.sync.credential import Credential, device_credential
 from fieldkit.sync.plans import content_sha256
 
 SYNC_FILE = "sync.json"
@@ -25,32 +26,48 @@ class SyncError(UserError):
 
 @dataclass(frozen=True)
 class CentralLink:
-    """Where central is and how this device proves who it is (from the loadout's central block)."""
+    """Where central is and how this device proves who it is (from its credential)."""
 
     url: str | None
     credential_id: str
     secret: str
     certificate: str | None
+    central_key: str | None = None
 
     @property
     def token(self) -> str:
         return f"{self.credential_id}:{self.secret}"
 
 
+NO_CREDENTIAL = (
+    "this device has no central credential yet: on central run `fieldkit central "
+    "enroll-device --team {team} --officer {officer}`, then give this device the file it "
+    "writes: fieldkit device credential FILE"
+)
+
+
+def held_credential(dev: Device) -> Credential | None:
+    """The credential the device holds (device/credential.json), None when it has none."""
+    return device_credential(dev.folder)
+
+
 def central_link(dev: Device) -> CentralLink:
-    """The loadout's central block; SyncError if the device was not enrolled with one."""
+    """The device's credential; a device enrolled from a loadout that carried one (before
+    credentials had files of their own) still uses that. SyncError when it has none."""
+    cred = held_credential(dev)
+    if cred is not None:
+        return CentralLink(
+            cred.url, cred.device_id, cred.credential, cred.certificate, cred.central_key
+        )
     block = dev.loadout.data.get("central")
     if not isinstance(block, dict) or not block.get("credential") or not block.get("device_id"):
-        raise SyncError(
-            "this device has no central credential: on central run `fieldkit central "
-            "enroll-device --team TEAM --officer OFFICER`, then enrol the device from that "
-            "loadout"
-        )
+        raise SyncError(NO_CREDENTIAL.format(team=dev.loadout.team, officer=dev.officer))
     return CentralLink(
         url=block.get("url"),
         credential_id=str(block["device_id"]),
         secret=str(block["credential"]),
         certificate=block.get("certificate"),
+        central_key=block.get("central_key"),
     )
 
 
@@ -121,14 +138,17 @@ def summary(root: Path) -> dict[str, Any]:
     """For the sync screen: last sync, records per state, central url, last error."""
     with Device.open(root) as dev:
         state = read_state(dev)
-        block = dev.loadout.data.get("central") or {}
+        try:
+            link: CentralLink | None = central_link(dev)
+        except SyncError:
+            link = None
         return {
             "device": dev.id,
             "last_sync": state.get("last_sync"),
             "last_error": state.get("last_error"),
             "counts": outbox.counts(dev.store),
-            "central": state.get("server") or (block.get("url") if block else None),
-            "enrolled_with_central": bool(block),
+            "central": state.get("server") or (link.url if link else None),
+            "enrolled_with_central": link is not None,
             "plan_cursor": state.get("plan_cursor", 0),
         }
 

@@ -1,4 +1,4 @@
-"""`central enroll-device`: a credential issued on central and written into the team's loadout."""
+"""`central enroll-device`: a credential issued on central into a file of its own (owner only)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
-from fieldkit.private_files import write_private
-from fieldkit.sync.central import Central, central_path
+from fieldkit.sync.address import central_url
+from fieldkit.sync.central import Central, central_path, now_iso
+from fieldkit.sync.credential import Credential, save_issued
 from fieldkit.sync.plans import publish
 from fieldkit.workspace import Workspace
 
@@ -40,7 +41,16 @@ def enroll_device(
     url: str | None = None,
     certfile: Path | None = None,
 ) -> dict[str, Any]:
-    """Issue a credential for a new device of `team` and write it into the team's loadout."""
+    """Issue a credential for a new device of `team`, written to ops/OP/credentials/.
+
+    The team's loadout is not touched: `fieldkit plan` rewrites loadouts, and a credential's
+    secret is shown once (central keeps only a hash of it).
+    """
+    if url is not None:
+        url = central_url(url, "--url")
+    certificate = certfile.read_text(encoding="utf-8") if certfile is not None else None
+    if certificate is not None and not certificate.lstrip().startswith("-----BEGIN CERTIFICATE"):
+        raise UserError(f"--certfile {certfile}: not a PEM certificate (-----BEGIN CERTIFICATE)")
     path = find_loadout(ws, team, operation)
     data = json.loads(path.read_text(encoding="utf-8"))
     members = [str(m.get("id")) for m in data["team"]["members"]]
@@ -54,15 +64,24 @@ def enroll_device(
         publish(store, ws.ops)
         device_id, secret = store.enroll_device(team, op, officer)
         central_key = store.signing_key().public_hex
-    block: dict[str, Any] = {
-        "url": url,
+    issued = Credential(
+        operation=op,
+        team=team,
+        officer=officer,
+        device_id=device_id,
+        credential=secret,
+        central_key=central_key,
+        url=url,
+        certificate=certificate,
+        issued=now_iso(),
+    )
+    saved = save_issued(path.parent.parent, issued)
+    return {
         "device_id": device_id,
-        "officer": officer,
         "credential": secret,
-        "central_key": central_key,
+        "operation": op,
+        "team": team,
+        "officer": officer,
+        "loadout": str(path),
+        "credential_file": str(saved),
     }
-    if certfile is not None:
-        block["certificate"] = certfile.read_text(encoding="utf-8")
-    data["central"] = block
-    write_private(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    return {"device_id": device_id, "credential": secret, "operation": op, "loadout": str(path)}

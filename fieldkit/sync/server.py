@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -230,16 +231,16 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
 def serve(
     central_path: Path,
     ops: Path | None,
-    host: str,
-    port: int,
+    sock: socket.socket,
     certfile: Path | None = None,
     keyfile: Path | None = None,
 ) -> None:
-    """Run the API under uvicorn (HTTPS when given a certificate and key)."""
+    """Run the API under uvicorn on a bound socket (HTTPS when given a certificate and key)."""
     import uvicorn
 
     app = create_app(central_path, ops)
-    uvicorn.run(
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -248,3 +249,4 @@ def serve(
         log_level="warning",
         timeout_graceful_shutdown=2,
     )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from fieldkit.field import Device
 from fieldkit.field.enroll import enroll
@@ -21,6 +21,7 @@ from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.checklist import CodeChecklist
+from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.tui.modes import LogMode
@@ -228,6 +229,61 @@ async def test_amend_opens_the_record_and_saves_a_new_version(
     assert set(versions[1].outcomes) == {"leaflet_given", "helpline_signposted"}
     assert versions[1].indicators == ("owes_debt",) and versions[1].visit == VISIT
     assert len(device.history(newer)) == 1
+
+
+async def test_an_amendment_that_changes_nothing_is_refused(
+    device_ws: Workspace, device: Device
+) -> None:
+    """The form shows HH:MM; saving it unchanged must not store a new version (not even one
+    that only drops the seconds of the time)."""
+    draft = device.prefill(NOW.replace(minute=5, second=37)).update(outcomes=["leaflet_given"])
+    old = device.save(draft).id
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("tab", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm) and app.screen.amending
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm)
+        error = str(app.screen.query_one("#error", Static).content)
+        assert error.startswith("Not saved.") and "changes nothing" in error
+    assert [v.id for v in device.history(old)] == [old]
+
+
+OUTSIDE = datetime(2024, 1, 15, 10, 20, tzinfo=LONDON)
+"""A day months after the Barnet week (2023-09-24 to 2023-09-30)."""
+
+
+async def test_a_time_outside_the_operation_asks_before_saving(device_ws: Workspace) -> None:
+    app = log_app(device_ws, OUTSIDE)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "f")
+        await settle(pilot)
+        app.screen.query_one("#venue", Select).value = "shelter-finchley"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmTime)
+        assert "Save anyway (y)" in visible_text(app)
+        text = str(app.screen.query_one("#confirm-time-text", Static).content)
+        assert "Mon 15 Jan 2024 10:20" in text
+        assert "outside the operation's dates (2023-09-24 to 2023-09-30)" in text
+        await pilot.press("escape")  # not now: back to the form, nothing saved
+        await settle(pilot)
+        assert isinstance(app.screen, EngagementForm)
+        with Device.open(device_ws.root) as dev:
+            assert dev.recent(5) == []
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmTime)
+        await pilot.press("y")  # yes: save it as it is
+        await settle(pilot)
+        assert isinstance(app.screen, LogMode)
+    with Device.open(device_ws.root) as dev:
+        [(record, _)] = dev.recent(5)
+    assert record.time == OUTSIDE.isoformat()
 
 
 async def test_quick_exit_while_typing_in_the_form(device_ws: Workspace, device: Device) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from fieldkit.field.enroll import enroll
 from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
 from fieldkit.sync.central import Central, central_path
+from fieldkit.sync.credential import keep_on_device, read_credential
 from fieldkit.sync.device_side import summary, write_state
 from fieldkit.sync.enrolment import enroll_device
 from fieldkit.tui import make_app
@@ -54,6 +55,7 @@ def fixed_device(central: Workspace, root: Path, team: str, device_id: str) -> N
     """Enrol a device with a fixed id and a fixed central address (nothing random in view)."""
     issued = enroll_device(central, team, _officer(central, team), url="http://10.0.0.2:8765")
     enroll(Path(issued["loadout"]), root, device_id=device_id)
+    keep_on_device(root / "device", read_credential(Path(issued["credential_file"])))
 
 
 def carry_bundle(central: Workspace, root: Path, tmp: Path) -> None:

@@ -19,6 +19,7 @@ from fieldkit.field.draft import Draft
 from fieldkit.model import Engagement
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.checklist import CodeChecklist
+from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.describe import draft_context, hhmm
 from fieldkit.tui.log.people import HINT, PeoplePicker
 
@@ -76,7 +77,7 @@ class EngagementForm(Screen[Engagement | None]):
         with Vertical(id="form"):
             yield Static(draft_context(draft, self.device.loadout), id="context", markup=False)
             yield Static("People engaged (numbers only, never names)", classes="section-title")
-            yield PeoplePicker(codes, draft.people, id="people")
+            yield PeoplePicker(codes, draft.people, id="people", as_recorded=self.amending)
             yield Static(HINT, classes="hint", markup=False)
             with Horizontal(id="checklists"):
                 with Vertical(id="indicators-box"):
@@ -187,10 +188,13 @@ class EngagementForm(Screen[Engagement | None]):
                 f'The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.'
             )
         local = draft.time.astimezone(self.device.zone)
+        when = local.replace(hour=int(match[1]), minute=int(match[2]), second=0)
+        if self.amending and (when.hour, when.minute) == (local.hour, local.minute):
+            when = draft.time  # the record's time as it was (the form shows no seconds)
         language = self.query_one("#language", Select).value
         return replace(
             draft,
-            time=local.replace(hour=int(match[1]), minute=int(match[2]), second=0),
+            time=when,
             people=list(self.query_one(PeoplePicker).groups),
             indicators=self.query_one("#indicators", CodeChecklist).chosen,
             outcomes=self.query_one("#outcomes", CodeChecklist).chosen,
@@ -210,6 +214,24 @@ class EngagementForm(Screen[Engagement | None]):
         except UserError as exc:
             self.refused(plain(str(exc)))
             return
+        why = self.device.outside_operation(draft.time)
+        if why is not None and not (self.amending and draft.time == self.draft.time):
+            self.saving = True  # one question at a time: further ctrl+s wait for the answer
+            self.app.push_screen(
+                ConfirmTime(draft.time.astimezone(self.device.zone), why),
+                lambda save: self._confirmed(draft, bool(save)),
+            )
+            return
+        self._save(draft)
+
+    def _confirmed(self, draft: Draft, save: bool) -> None:
+        if save:
+            self._save(draft)
+            return
+        self.saving = False
+        self.show_error("Not saved yet: correct the time, then save.")
+
+    def _save(self, draft: Draft) -> None:
         self.saving = True
         self.show_error("Saving…")
         self.save_in_thread(draft)

@@ -46,10 +46,21 @@ class PeoplePicker(Widget, can_focus=True):
     class Changed(Message):
         """The groups changed."""
 
-    def __init__(self, codes: CodeBook, groups: list[PeopleGroup], *, id: str | None = None):
+    def __init__(
+        self,
+        codes: CodeBook,
+        groups: list[PeopleGroup],
+        *,
+        id: str | None = None,
+        as_recorded: bool = False,
+    ):
+        """A new engagement starts with one group to edit; an amended one (`as_recorded`)
+        shows its groups as they were, none if none were recorded."""
         super().__init__(id=id)
         self.codes = codes
-        self.groups: list[PeopleGroup] = list(groups) or [self.new_group()]
+        self.groups: list[PeopleGroup] = list(groups)
+        if not self.groups and not as_recorded:
+            self.groups.append(self.new_group())
         self._typing_digits = False
 
     def new_group(self) -> PeopleGroup:

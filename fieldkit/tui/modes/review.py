@@ -12,8 +12,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Select, Static
 
 from fieldkit.errors import UserError
+from fieldkit.field.overview import is_device
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen, bullet_list
+from fieldkit.tui.modes.device_review import PURPOSE as DEVICE_PURPOSE
+from fieldkit.tui.modes.device_review import DeviceReview
 
 #: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
 #: Fixed widths: the layout does not shift as rows arrive.
@@ -97,6 +100,7 @@ class ReviewMode(ModeScreen):
         super().__init__(workspace)
         self.summary: dict[str, Any] | None = None
         self.map_path: Path | None = None
+        self.device_shown = False
 
     @property
     def operation(self) -> str | None:
@@ -106,7 +110,20 @@ class ReviewMode(ModeScreen):
         choice = self.query_one("#operation", Select).value if len(ops) > 1 else ops[0]
         return choice if isinstance(choice, str) else ops[0]
 
+    @property
+    def on_device(self) -> bool:
+        return is_device(self.workspace.root)
+
     def compose(self) -> ComposeResult:
+        self.device_shown = self.on_device
+        if self.device_shown:
+            yield Header()
+            with VerticalScroll(classes="mode"):
+                yield Static(self.SUB_TITLE, classes="mode-title")
+                yield Static(DEVICE_PURPOSE, classes="purpose", markup=False)
+                yield DeviceReview(self.workspace.root)
+            yield Footer()
+            return
         ops = self.workspace.operations()
         yield Header()
         with VerticalScroll(classes="mode"):
@@ -126,7 +143,17 @@ class ReviewMode(ModeScreen):
                 yield DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
         yield Footer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "render_map" and self.device_shown:
+            return False  # maps are made on central: the key is not shown on a device
+        return True
+
     def on_mount(self) -> None:
+        self.set_up()
+
+    def set_up(self) -> None:
+        if self.device_shown:
+            return
         for table_id, _, columns in TABLES:
             table = self.query_one(f"#{table_id}", DataTable)
             for label, width in columns:
@@ -134,8 +161,27 @@ class ReviewMode(ModeScreen):
 
     def on_screen_resume(self) -> None:
         """Each time the mode is shown (the first time too): re-read the workspace."""
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)  # enrolled as a device since it was first shown
+            return
+        if self.device_shown:
+            return  # ModeScreen's handler runs too: show_holdings reloads the device
         super().on_screen_resume()
         self.action_reload()
+
+    async def rebuild(self) -> None:
+        await self.recompose()
+        self.set_up()
+        self.show_holdings()
+        self.action_reload()
+
+    def show_holdings(self) -> None:
+        if self.on_device != self.device_shown:
+            return  # rebuilt first
+        if self.device_shown:
+            self.query_one(DeviceReview).reload()
+            return
+        super().show_holdings()
 
     def holdings(self) -> str:
         operations = []
@@ -147,6 +193,9 @@ class ReviewMode(ModeScreen):
     # -- the summary -----------------------------------------------------------------
 
     def action_reload(self) -> None:
+        if self.device_shown:
+            self.query_one(DeviceReview).reload()
+            return
         op = self.operation
         if op is None:
             self.query_one("#review-status", Static).update(

@@ -15,8 +15,10 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from fieldkit.errors import UserError
+from fieldkit.field.overview import is_device
 from fieldkit.playbook import Problem, check_playbook
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.screens.device_home import DeviceHome
 from fieldkit.workspace import Workspace
 
 CHECKING = Text("checking…", style="dim")
@@ -66,12 +68,22 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.workspace = workspace
         self.problems: dict[Path, list[Problem]] = {}
+        self.device_shown = False
+
+    @property
+    def on_device(self) -> bool:
+        """A field device's workspace: Home shows the device, not playbooks."""
+        return is_device(self.workspace.root)
 
     def compose(self) -> ComposeResult:
         yield Header()
+        self.device_shown = self.on_device
         with VerticalScroll(id="home"):
             name = self.workspace.root.name
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
+            if self.device_shown:
+                yield DeviceHome(self.workspace.root)
+                return
             yield Static("Playbooks", classes="section-title")
             yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
             yield DataTable(id="playbooks", cursor_type="row")
@@ -81,14 +93,37 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_up()
+
+    def set_up(self) -> None:
+        if self.device_shown:
+            return
         table = self.query_one("#playbooks", DataTable)
         table.add_column("Playbook", key="playbook")
         # A fixed width: the column must not depend on which check finished first.
         table.add_column("Status", key="status", width=STATUS_WIDTH)
         self.action_recheck()
 
+    def on_screen_resume(self) -> None:
+        """Back on Home: a device's counts may have changed in Log or Sync mode, and the
+        workspace may have been enrolled as a device meanwhile."""
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)
+        elif self.device_shown:
+            self.query_one(DeviceHome).refresh_facts()
+
+    async def rebuild(self) -> None:
+        await self.recompose()
+        self.set_up()
+
     def action_recheck(self) -> None:
         """Re-read the workspace and check every playbook again, off the UI thread."""
+        if self.on_device != self.device_shown:
+            self.call_later(self.rebuild)
+            return
+        if self.device_shown:
+            self.query_one(DeviceHome).refresh_facts()
+            return
         paths = self.workspace.playbook_files()
         table = self.query_one("#playbooks", DataTable)
         table.clear()

@@ -64,7 +64,8 @@ class DevicePanel(Vertical):
             return
         facts = self.facts
         central = facts["central"] or (
-            "not set - this device was enrolled without a central credential"
+            "not set - this device has no central credential yet; give it the file central "
+            "issues: fieldkit device credential FILE"
             if not facts["enrolled_with_central"]
             else "not set - give the address with: fieldkit sync --server URL"
         )

@@ -1,0 +1,77 @@
+"""A device takes its central credential: at enrolment (--credential) or later (`device
+credential FILE`), checked to be for its operation, team and officer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fieldkit.field.device import Device
+from fieldkit.field.enroll import enroll
+from fieldkit.field.loadout import read_loadout
+from fieldkit.sync import device_side as side
+from fieldkit.sync.credential import (
+    Credential,
+    CredentialError,
+    check_fits,
+    keep_on_device,
+    read_credential,
+)
+
+
+def enroll_with_credential(
+    loadout_path: Path, root: Path, credential_path: Path, officer: str | None = None
+) -> dict[str, Any]:
+    """Enrol a device from a loadout with the credential central issued for it; the device
+    takes the credential's device id and officer. Nothing is made if they do not fit."""
+    cred = read_credential(credential_path)
+    loadout = read_loadout(loadout_path)
+    check_fits(cred, loadout.operation, loadout.team, officer)
+    info = enroll(loadout_path, root, officer=cred.officer, device_id=cred.device_id)
+    keep_on_device(root / "device", cred)
+    return info
+
+
+def take_credential(root: Path, credential_path: Path) -> dict[str, Any]:
+    """Give an enrolled device its credential; returns what was done.
+
+    A device that has registered with central keeps the credential it registered with (its
+    records are bound to it there): another one is refused.
+    """
+    cred = read_credential(credential_path)
+    with Device.open(root) as dev:
+        check_fits(cred, dev.loadout.operation, dev.loadout.team, dev.officer)
+        held = _held(dev)
+        outcome = {"device": dev.id, "credential_id": cred.device_id, "url": cred.url}
+        if held is not None and held.token == cred.token:
+            return {**outcome, "changed": False}
+        if held is not None and _registered(dev):
+            raise CredentialError(
+                f"this device already syncs with credential {held.device_id}; it keeps the "
+                "credential it registered with central. A lost or wiped device is enrolled "
+                "anew with a new credential"
+            )
+        keep_on_device(dev.folder, cred)
+        return {**outcome, "changed": True}
+
+
+def _held(dev: Device) -> Credential | None:
+    try:
+        link = side.central_link(dev)
+    except side.SyncError:
+        return None
+    return Credential(
+        operation=dev.loadout.operation,
+        team=dev.loadout.team,
+        officer=dev.officer,
+        device_id=link.credential_id,
+        credential=link.secret,
+        central_key=link.central_key or "",
+        url=link.url,
+    )
+
+
+def _registered(dev: Device) -> bool:
+    """Has central seen this device with its credential (a sync or an imported answer)?"""
+    state = side.read_state(dev)
+    return bool(state.get("registered") or state.get("last_sync"))
