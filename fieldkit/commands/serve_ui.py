@@ -27,13 +27,17 @@ def is_loopback(host: str) -> bool:
 @with_workspace
 def serve_ui(host: str, port: int, ws: Workspace) -> None:
     """Serve the app in a web browser (each browser tab runs its own app)."""
+    from rich.text import Text
     from textual_serve.server import Server
 
     if not is_loopback(host):
         err_console.print(
-            f"[bold red]warning:[/] serving on {host}: anyone who can reach port {port} "
-            "can use the app and everything in this workspace. There is no login. "
-            "Use 127.0.0.1 unless the network is yours alone."
+            Text.assemble(
+                ("warning:", "bold red"),
+                f" serving on {host}: anyone who can reach port {port} "
+                "can use the app and everything in this workspace. There is no login. "
+                "Use 127.0.0.1 unless the network is yours alone.",
+            )
         )
     command = shlex.join([sys.executable, "-m", "fieldkit", "--workspace", str(ws.root)])
     err_console.print(f"fieldkit app on http://{host}:{port}  (Ctrl+C stops)")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -27,8 +28,9 @@ from fieldkit.sync import device_side as side
 from fieldkit.sync import plans
 from fieldkit.sync.bulk import paused_gc
 from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
+from fieldkit.sync.content import is_uuid, quote
 from fieldkit.sync.ingest import IngestResult, check_owner, ingest
-from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
+from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT, DEVICE_ID
 
 MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
     "manifest.json",
@@ -130,6 +132,7 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
 def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
     """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before)."""
     manifest, head, signature, records, lines, secret = _open_bundle(source)
+    _check_ids(source, manifest)
     device = str(manifest["device"])
     row = central.device_row(str(manifest["credential_id"]))
     if row is None or row["status"] != ACTIVE:
@@ -180,6 +183,22 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     answer["checksum"] = checksum(answer)
     answer["signature"] = central.signing_key().sign(canonical_json(answer))
     return answer, result, seen
+
+
+def _check_ids(source: Path, manifest: dict[str, Any]) -> None:
+    """The manifest's ids are ids: they are looked up, stored and shown."""
+    for name in ("device", "credential_id"):
+        value = manifest[name]
+        if not isinstance(value, str) or not re.fullmatch(DEVICE_ID, value):
+            raise BundleError(
+                f"{source}: the manifest's {name} {quote(value)} is not a device id; "
+                "nothing was imported"
+            )
+    if not is_uuid(manifest["bundle"]):
+        raise BundleError(
+            f"{source}: the manifest's bundle id {quote(manifest['bundle'])} is not a UUID; "
+            "nothing was imported"
+        )
 
 
 def write_answer(answer: dict[str, Any], target: Path) -> None:

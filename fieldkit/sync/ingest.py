@@ -6,6 +6,13 @@ is kept in `problems` with its text and not acknowledged. Order does not matter:
 predecessor has not arrived is stored and the gap is an open problem until the predecessor
 comes, then resolved.
 
+Content: a record's ids, clock stamp and text are checked with its shape (content.FORM_RULES,
+`malformed` if not), and what an authentic record says - ranges, times, codes, operation, team
+and officer - against the device's credential and the operation's published plan
+(content.CONTENT_RULES, `content` if not). A record refused for its content is kept in
+`problems` like any other refused record; the device's later records are stored and the gap
+it leaves is named.
+
 Signatures: each record's hash is recomputed from its content. Within a batch, a record's
 hash commits to its predecessor's through `prev_hash`, so a valid signature on the last record
 of a linked run authenticates the whole run; runs whose tail does not verify are checked
@@ -17,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +32,27 @@ from fieldkit.field.keys import verify_signature
 from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
 from fieldkit.sync.bulk import paused_gc
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
+from fieldkit.sync.content import (
+    CONTENT_RULES,
+    FORM_RULES,
+    NO_CONTEXT,
+    Context,
+    broken,
+    quote,
+    shown_id,
+)
 from fieldkit.sync.heads import advance_head, flag_conflicts
+from fieldkit.sync.known import device_context
 from fieldkit.sync.shape import shape_problem
 
-GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
+GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED, CONTENT = (
     "gap",
     "fork",
     "bad signature",
     "bad hash",
     "id reuse",
     "malformed",
+    "content",
 )
 _CHUNK = 500
 
@@ -62,14 +81,26 @@ class _Checked:
         return json.dumps(self.data, ensure_ascii=False)
 
 
+def record_text(data: Any) -> str:
+    """A received record as JSON text that can be stored whatever it holds (lone surrogates are
+    kept as JSON escapes)."""
+    text = json.dumps(data, ensure_ascii=False, default=repr)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, default=repr)
+    return text
+
+
 def check_owner(records: list[dict[str, Any]], device: str) -> None:
     """ForbiddenError, before anything is stored, if any record names another device."""
     for data in records:
         named = data.get("device") if isinstance(data, dict) else None
         if named != device:
+            rid = quote(data.get("id")) if isinstance(data, dict) else "?"
             raise ForbiddenError(
-                f"device {device} may push only its own records; record "
-                f"{data.get('id') if isinstance(data, dict) else '?'} names device {named!r}"
+                f"device {device} may push only its own records; record {rid} names device "
+                f"{quote(named)}"
             )
 
 
@@ -98,10 +129,13 @@ def ingest(
     with central.transaction() as conn:
         fresh = _drop_known(conn, candidates, problems, result)
         authentic = _authenticate(fresh, public_key)
+        ctx = device_context(central, conn, device)
+        sound = _check_content(device, ctx, problems, result)
         stored: list[_Checked] = []
         for c in fresh:
             if c.hash in authentic:
-                stored.append(c)
+                if sound(c):
+                    stored.append(c)
             else:
                 _refuse(
                     problems,
@@ -136,7 +170,8 @@ def ingest(
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
         if stored:
-            forked = _chain_problems(conn, device, stored, problems, result)
+            refused = {p[4]: p[2] for p in problems if p[1] == CONTENT}
+            forked = _chain_problems(conn, device, stored, problems, result, refused)
             flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
         if problems:
             conn.executemany(
@@ -157,8 +192,10 @@ def _check_form(
     line: bytes | None = None,
 ) -> _Checked | None:
     wrong = shape_problem(data)
+    if wrong is None:
+        wrong = "; ".join(broken(FORM_RULES, data, NO_CONTEXT)) or None
     if wrong is not None:
-        text = json.dumps(data, ensure_ascii=False, default=repr)
+        text = record_text(data)
         rid = data.get("id") if isinstance(data, dict) else None
         key = hashlib.sha256(text.encode()).hexdigest()
         _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
@@ -212,15 +249,31 @@ def _refuse(
     result: IngestResult,
     device: str,
     kind: str,
-    rec_id: str | None,
+    rec_id: Any,
     key: str,
     detail: str,
     text: str | None,
     missing: str | None = None,
 ) -> None:
-    problems.append((device, kind, rec_id, missing, key, detail, text))
+    shown = shown_id(rec_id)
+    problems.append((device, kind, shown, missing, key, detail, text))
     if kind not in (GAP, FORK):
-        result.rejected.append({"id": rec_id, "kind": kind, "detail": detail})
+        result.rejected.append({"id": shown, "kind": kind, "detail": detail})
+
+
+def _check_content(
+    device: str, ctx: Context, problems: list[tuple[Any, ...]], result: IngestResult
+) -> Callable[[_Checked], bool]:
+    """A check of one authentic record against the content rules; refuses it if it fails."""
+
+    def sound(c: _Checked) -> bool:
+        reasons = broken(CONTENT_RULES, c.data, ctx)
+        if reasons:
+            detail = "; ".join(reasons)
+            _refuse(problems, result, device, CONTENT, c.rec_id, c.hash, detail, c.text)
+        return not reasons
+
+    return sound
 
 
 def _drop_known(
@@ -284,8 +337,12 @@ def _chain_problems(
     stored: list[_Checked],
     problems: list[tuple[Any, ...]],
     result: IngestResult,
+    refused: dict[str, str],
 ) -> set[str]:
-    """Open gaps for predecessors not held, resolve gaps these records fill, report forks."""
+    """Open gaps for predecessors not held, resolve gaps these records fill, report forks.
+
+    `refused` maps the hashes of records refused for their content in this batch to their ids.
+    """
     batch = {c.hash for c in stored}
     # A record stored earlier whose predecessor is in this batch opened a gap for it.
     open_gaps = {
@@ -312,20 +369,26 @@ def _chain_problems(
         # By hash alone (its unique index); the device is checked here, not by the planner.
         rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
         held.update(h for h, d in rows if d == device)
-    for c in stored:
-        if c.prev != GENESIS_HASH and c.prev not in held:
-            _refuse(
-                problems,
-                result,
-                device,
-                GAP,
-                c.rec_id,
-                f"{device}:{c.prev}",
-                f"record {c.rec_id} follows hash {c.prev[:12]}..., which central has not "
-                "received (yet)",
-                None,
-                missing=c.prev,
-            )
+    gaps = [c for c in stored if c.prev != GENESIS_HASH and c.prev not in held]
+    if gaps:
+        refused = {**_refused_before(conn, [c.prev for c in gaps]), **refused}
+    for c in gaps:
+        why = (
+            f"which central refused for its content (record {refused[c.prev]})"
+            if c.prev in refused
+            else "which central has not received (yet)"
+        )
+        _refuse(
+            problems,
+            result,
+            device,
+            GAP,
+            c.rec_id,
+            f"{device}:{c.prev}",
+            f"record {c.rec_id} follows hash {c.prev[:12]}..., {why}",
+            None,
+            missing=c.prev,
+        )
     # A fork needs two records after one predecessor: both in this batch, or one stored
     # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
     twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
@@ -353,6 +416,21 @@ def _chain_problems(
                 None,
             )
     return forked
+
+
+def _refused_before(conn: Any, hashes: list[str]) -> dict[str, str]:
+    """Hash -> id of the records among `hashes` refused for their content in earlier batches."""
+    found: dict[str, str] = {}
+    for part in _chunks(sorted(set(hashes))):
+        marks = ",".join("?" * len(part))
+        found.update(
+            conn.execute(
+                f"SELECT key, record_id FROM problems WHERE kind = '{CONTENT}' "
+                f"AND key IN ({marks})",
+                part,
+            ).fetchall()
+        )
+    return found
 
 
 def _chunks(items: list[str]) -> list[list[str]]:
