@@ -99,35 +99,85 @@ def _utf8(text: str) -> bool:
 # -- form rules: safe to name and store --------------------------------------------------
 
 
-def _texts(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    """(where, text) for every string in a record: fields, list items, people's codes."""
+def _texts(data: dict[str, Any]) -> Iterator[tuple[str, int | None, str | None, str]]:
+    """(field, item number, key, text) for every string in a record: fields, list items,
+    people's codes. Where a text is is spelt out only for a reason (see `_where`)."""
     for name, value in data.items():
-        if type(value) is str:
-            yield name, value
-        elif type(value) is list:
+        kind = type(value)
+        if kind is str:
+            yield name, None, None, value
+        elif kind is list:
             for n, item in enumerate(value):
                 if type(item) is str:
-                    yield f"{name}[{n}]", item
+                    yield name, n, None, item
                 elif type(item) is dict:
                     for key, text in item.items():
                         if type(text) is str:
-                            yield f"{name}[{n}].{key}", text
+                            yield name, n, key, text
+
+
+def _where(name: str, n: int | None, key: str | None) -> str:
+    if n is None:
+        return name
+    return f"{name}[{n}]" if key is None else f"{name}[{n}].{key}"
+
+
+def _all_utf8(data: dict[str, Any]) -> bool:
+    """The fast pass of `text_is_utf8` (ingest's hot path): plain loops, no names built."""
+    for value in data.values():
+        kind = type(value)
+        if kind is str:
+            if not value.isascii() and not _utf8(value):
+                return False
+        elif kind is list:
+            for item in value:
+                if type(item) is str:
+                    if not item.isascii() and not _utf8(item):
+                        return False
+                elif type(item) is dict:
+                    for text in item.values():
+                        if type(text) is str and not text.isascii() and not _utf8(text):
+                            return False
+    return True
+
+
+def _all_short(data: dict[str, Any]) -> bool:
+    """The fast pass of `text_lengths`' text check."""
+    limit = TEXT_LIMITS.get
+    for name, value in data.items():
+        kind = type(value)
+        if kind is str:
+            if len(value) > limit(name, TEXT_MAX):
+                return False
+        elif kind is list:
+            for item in value:
+                if type(item) is str:
+                    if len(item) > TEXT_MAX:
+                        return False
+                elif type(item) is dict:
+                    for text in item.values():
+                        if type(text) is str and len(text) > TEXT_MAX:
+                            return False
+    return True
 
 
 def text_is_utf8(data: dict[str, Any], ctx: Context) -> str | None:
     """Every string is valid UTF-8 text (JSON can carry lone surrogates; UTF-8 cannot)."""
-    for where, text in _texts(data):
+    if _all_utf8(data):
+        return None
+    for name, n, key, text in _texts(data):
         if not _utf8(text):
-            return f"{where} is not valid UTF-8 text (it holds a lone surrogate)"
-    return None
+            return f"{_where(name, n, key)} is not valid UTF-8 text (it holds a lone surrogate)"
+    raise AssertionError("unreachable: a text failed the fast pass")  # pragma: no cover
 
 
 def text_lengths(data: dict[str, Any], ctx: Context) -> str | None:
     """Every text field within its length; lists and people within their sizes."""
-    for where, text in _texts(data):
-        limit = TEXT_LIMITS.get(where, TEXT_MAX)
-        if len(text) > limit:
-            return f"{where} is {len(text)} characters long (at most {limit})"
+    if not _all_short(data):
+        for name, n, key, text in _texts(data):
+            limit = TEXT_LIMITS.get(name, TEXT_MAX) if n is None else TEXT_MAX
+            if len(text) > limit:
+                return f"{_where(name, n, key)} is {len(text)} characters long (at most {limit})"
     for name, _ in _CODE_LISTS:
         items = data.get(name) or ()
         if len(items) > LIST_MAX:
