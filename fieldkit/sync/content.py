@@ -29,6 +29,7 @@ from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX
 #: The longest text each field may hold, in characters; any other text field: TEXT_MAX.
 TEXT_LIMITS = {"notes": NOTES_MAX, "referral_ref": REFERRAL_REF_MAX}
 TEXT_MAX = 200
+_SHORTEST = min(*TEXT_LIMITS.values(), TEXT_MAX)
 #: Items in a list of codes, and groups in `people`.
 LIST_MAX = 100
 PEOPLE_GROUPS_MAX = 500
@@ -122,62 +123,49 @@ def _where(name: str, n: int | None, key: str | None) -> str:
     return f"{name}[{n}]" if key is None else f"{name}[{n}].{key}"
 
 
-def _all_utf8(data: dict[str, Any]) -> bool:
-    """The fast pass of `text_is_utf8` (ingest's hot path): plain loops, no names built."""
-    for value in data.values():
+def _texts_sound(data: dict[str, Any]) -> bool:
+    """The fast pass of `text_fields` (ingest's hot path): plain loops, no names built."""
+    limit, shortest = TEXT_LIMITS.get, _SHORTEST
+    for name, value in data.items():
         kind = type(value)
         if kind is str:
+            size = len(value)
+            if size > shortest and size > limit(name, TEXT_MAX):
+                return False
             if not value.isascii() and not _utf8(value):
                 return False
         elif kind is list:
             for item in value:
                 if type(item) is str:
-                    if not item.isascii() and not _utf8(item):
+                    if len(item) > TEXT_MAX or (not item.isascii() and not _utf8(item)):
                         return False
                 elif type(item) is dict:
                     for text in item.values():
-                        if type(text) is str and not text.isascii() and not _utf8(text):
+                        if type(text) is str and (
+                            len(text) > TEXT_MAX or (not text.isascii() and not _utf8(text))
+                        ):
                             return False
     return True
 
 
-def _all_short(data: dict[str, Any]) -> bool:
-    """The fast pass of `text_lengths`' text check."""
-    limit = TEXT_LIMITS.get
-    for name, value in data.items():
-        kind = type(value)
-        if kind is str:
-            if len(value) > limit(name, TEXT_MAX):
-                return False
-        elif kind is list:
-            for item in value:
-                if type(item) is str:
-                    if len(item) > TEXT_MAX:
-                        return False
-                elif type(item) is dict:
-                    for text in item.values():
-                        if type(text) is str and len(text) > TEXT_MAX:
-                            return False
-    return True
+def _text_fault(name: str, n: int | None, key: str | None, text: str) -> str | None:
+    where = _where(name, n, key)
+    if not _utf8(text):
+        return f"{where} is not valid UTF-8 text (it holds a lone surrogate)"
+    limit = TEXT_LIMITS.get(name, TEXT_MAX) if n is None else TEXT_MAX
+    if len(text) > limit:
+        return f"{where} is {len(text)} characters long (at most {limit})"
+    return None
 
 
-def text_is_utf8(data: dict[str, Any], ctx: Context) -> str | None:
-    """Every string is valid UTF-8 text (JSON can carry lone surrogates; UTF-8 cannot)."""
-    if _all_utf8(data):
-        return None
-    for name, n, key, text in _texts(data):
-        if not _utf8(text):
-            return f"{_where(name, n, key)} is not valid UTF-8 text (it holds a lone surrogate)"
-    raise AssertionError("unreachable: a text failed the fast pass")  # pragma: no cover
-
-
-def text_lengths(data: dict[str, Any], ctx: Context) -> str | None:
-    """Every text field within its length; lists and people within their sizes."""
-    if not _all_short(data):
+def text_fields(data: dict[str, Any], ctx: Context) -> str | None:
+    """Every text (a field, a list item, a people group's code) is valid UTF-8 - JSON can carry
+    lone surrogates, UTF-8 cannot - and within its length; lists and people within their sizes."""
+    if not _texts_sound(data):
         for name, n, key, text in _texts(data):
-            limit = TEXT_LIMITS.get(name, TEXT_MAX) if n is None else TEXT_MAX
-            if len(text) > limit:
-                return f"{_where(name, n, key)} is {len(text)} characters long (at most {limit})"
+            fault = _text_fault(name, n, key, text)
+            if fault is not None:
+                return fault
     for name, _ in _CODE_LISTS:
         items = data.get(name) or ()
         if len(items) > LIST_MAX:
@@ -226,8 +214,7 @@ def chain_link(data: dict[str, Any], ctx: Context) -> str | None:
 
 
 FORM_RULES: tuple[Rule, ...] = (
-    text_is_utf8,
-    text_lengths,
+    text_fields,
     record_id,
     amends_id,
     clock_stamp,
