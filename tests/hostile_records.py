@@ -82,8 +82,10 @@ def write_bundle(
     secret: str | None,
     key: DeviceKey,
     lines: list[bytes],
+    changes: dict[str, Any] | None = None,
 ) -> None:
-    """A push bundle as `fieldkit sync --export-bundle` writes one, around the given lines."""
+    """A push bundle as `fieldkit sync --export-bundle` writes one, around the given lines;
+    `changes` replace fields of its manifest."""
     members = {"records.jsonl": b"".join(line + b"\n" for line in lines)}
     if secret is not None:
         members["credential"] = secret.encode()
@@ -98,6 +100,7 @@ def write_bundle(
         "checksums": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
         "plan_cursor": 0,
         "plan_have": None,
+        **(changes or {}),
     }
     head = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
     with zipfile.ZipFile(target, "w") as out:

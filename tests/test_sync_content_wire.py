@@ -97,6 +97,26 @@ def test_a_device_id_that_is_not_an_id_is_refused_with_422(tmp_path: Path) -> No
         assert (store.device_row(cred) or {})["device"] is None  # nothing bound
 
 
+def test_another_devices_record_with_a_lone_surrogate_id_is_403_not_500(tmp_path: Path) -> None:
+    ws, cred, secret = enrolled(tmp_path / "ws")
+    key = DeviceKey.generate()
+    app = create_app(central_path(ws.sync), ws.ops)
+    records = [{"device": "bravo-dev", "id": "\ud800[/bold]"}]
+    body = {"device": DEVICE, "public_key": key.public_hex, "records": records}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.post(
+            "/v1/push",
+            content=json.dumps(body),
+            headers={"Authorization": f"Bearer {cred}:{secret}",
+                     "Content-Type": "application/json"},
+        )  # fmt: skip
+    assert answer.status_code == 403, answer.text
+    assert answer.json()["detail"] == (
+        f'device {DEVICE} may push only its own records; record "\\ud800[/bold]" names '
+        'device "bravo-dev"'
+    )
+
+
 def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Path) -> None:
     ws, cred, secret = enrolled(tmp_path / "ws")
     key = DeviceKey.generate()
@@ -123,6 +143,30 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
     assert "lat NaN is not a latitude (-90..90)" in status
     assert 'venue_type "[/bold]x" is not one of the operation\'s venue types' in status
     assert "39 engagement(s)" in fk("report", "--workspace", root).stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"device": "[/bold]x"}, 'the manifest\'s device "[/bold]x" is not a device id'),
+        ({"device": "a\ud800"}, 'the manifest\'s device "a\\ud800" is not a device id'),
+        ({"credential_id": 7}, "the manifest's credential_id 7 is not a device id"),
+        ({"bundle": "[red]"}, 'the manifest\'s bundle id "[red]" is not a UUID'),
+    ],
+)
+def test_a_bundle_whose_manifest_ids_are_not_ids_is_refused_whole(
+    tmp_path: Path, change: dict[str, Any], words: str
+) -> None:
+    ws, cred, secret = enrolled(tmp_path / "ws")
+    key = DeviceKey.generate()
+    bundle = tmp_path / "odd.bundle"
+    hostile.write_bundle(bundle, DEVICE, cred, secret, key, [mine(key)[1]], change)
+    done = fk("central", "import-bundle", str(bundle), "--workspace", str(ws.root), ok=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"fieldkit: {bundle}: {words}; nothing was imported\n"
+    with Central(central_path(ws.sync)) as store:
+        assert store.record_count() == 42  # the map tests' records, no more
+        assert (store.device_row(cred) or {})["device"] is None
 
 
 FIELDS = sorted(set(hostile.record("", "", "", "")) - {"format"})
