@@ -155,6 +155,33 @@ def test_codes_of_a_published_loadout_count_and_old_plan_versions_stay_valid(
     assert (result.new, result.rejected) == (1, [])
 
 
+def test_a_refused_record_sent_again_after_central_learns_its_code_is_stored(
+    template: dict[str, Any], central: Central
+) -> None:
+    """Not acknowledged, so the device sends it again; once the plan central publishes holds
+    its code, it is stored, and its problem and the gap it left are resolved."""
+    first, _ = hostile.seal(alpha_record(template), KEY)
+    new_code = alpha_record(template, indicators=["sleeps_on_site"], prev_hash=first["hash"])
+    odd, _ = hostile.seal(new_code, KEY)
+    after, _ = hostile.seal(alpha_record(template, prev_hash=odd["hash"]), KEY)
+    ingest(central, DEVICE, KEY.public_hex, [first, odd, after])
+    assert sorted(p["kind"] for p in central.problems(open_only=True)) == ["content", "gap"]
+    ws = template["ws"]
+    path = ws.ops / OP / "loadouts" / "alpha.json"
+    original = path.read_text()
+    loadout = json.loads(original)
+    loadout["codes"]["indicators"].append({"code": "sleeps_on_site", "en": "x", "ro": "x"})
+    try:
+        path.write_text(json.dumps(loadout))
+        publish(central, ws.ops)
+    finally:
+        path.write_text(original)
+    result = ingest(central, DEVICE, KEY.public_hex, [odd, after])
+    assert result.new == 1 and result.rejected == [] and result.head["count"] == 3
+    assert central.problems(open_only=True) == []
+    assert sorted(p["kind"] for p in central.problems()) == ["content", "gap"]  # kept, resolved
+
+
 def test_without_a_published_plan_codes_are_the_kits_and_the_officer_the_credentials(
     tmp_path: Path,
 ) -> None:

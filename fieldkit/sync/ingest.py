@@ -54,6 +54,7 @@ from fieldkit.sync.problems import (
     chunks,
     record_text,
     refuse,
+    resolve_refusals,
 )
 from fieldkit.sync.shape import shape_problem
 
@@ -151,6 +152,7 @@ def ingest(
         if stored:
             refused = {p[4]: p[2] for p in problems if p[1] == CONTENT}
             forked = chain_problems(conn, device, stored, problems, result, refused)
+            resolve_refusals(conn, [c.hash for c in stored])
             flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
         if problems:
             conn.executemany(

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from fieldkit.sync.central import now_iso
 from fieldkit.sync.content import shown_id
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED, CONTENT = (
@@ -74,6 +75,18 @@ def refuse(
     problems.append((device, kind, shown, missing, key, detail, text))
     if kind not in (GAP, FORK):
         result.rejected.append({"id": shown, "kind": kind, "detail": detail})
+
+
+def resolve_refusals(conn: Any, hashes: list[str]) -> None:
+    """Records refused for their content before and stored now (central has learnt, say, a new
+    code from a newer plan): their `content` problems are resolved."""
+    for part in chunks(hashes):
+        marks = ",".join("?" * len(part))
+        conn.execute(
+            f"UPDATE problems SET resolved_at = ? WHERE kind = '{CONTENT}' "
+            f"AND resolved_at IS NULL AND key IN ({marks})",
+            [now_iso(), *part],
+        )
 
 
 def chunks(items: list[str]) -> list[list[str]]:
