@@ -182,6 +182,40 @@ def test_a_refused_record_sent_again_after_central_learns_its_code_is_stored(
     assert sorted(p["kind"] for p in central.problems()) == ["content", "gap"]  # kept, resolved
 
 
+def test_a_push_is_checked_against_the_plan_written_while_central_serves(
+    template: dict[str, Any], tmp_path: Path
+) -> None:
+    """A re-plan writes new loadouts while central runs; the first push after it (before any
+    pull) is checked against them, so a new visit is not refused."""
+    from fastapi.testclient import TestClient
+
+    from fieldkit.sync.server import create_app
+
+    ws = template["ws"]
+    root = tmp_path / "central"
+    shutil.copytree(ws.root, root)
+    db = central_path(root / "sync")
+    shutil.copyfile(template["db"], db)
+    with Central(db) as store:
+        cred, secret = store.enroll_device("alpha", OP, "pc-okafor", device_id="alpha-2")
+    path = root / "ops" / OP / "loadouts" / "alpha.json"
+    with TestClient(create_app(db, root / "ops")) as client:
+        loadout = json.loads(path.read_text())
+        loadout["assignments"].append({**loadout["assignments"][0], "visit": "extra-visit"})
+        path.write_text(json.dumps(loadout))
+        key = DeviceKey.generate()
+        data = hostile.seal(
+            hostile.record("alpha-two", OP, "alpha", "pc-okafor", visit="extra-visit"), key
+        )[0]
+        answer = client.post(
+            "/v1/push",
+            json={"device": "alpha-two", "public_key": key.public_hex, "records": [data]},
+            headers={"Authorization": f"Bearer {cred}:{secret}"},
+        )
+    assert answer.status_code == 200
+    assert (answer.json()["acknowledged"], answer.json()["rejected"]) == ([data["id"]], [])
+
+
 def test_without_a_published_plan_codes_are_the_kits_and_the_officer_the_credentials(
     tmp_path: Path,
 ) -> None:
