@@ -43,6 +43,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _STAMP = re.compile(r"[0-9]{15}-[0-9]{5}")
 _ZONE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
+_NONE: frozenset[str] = frozenset()
 _CODE_LISTS = (("partners", "partner"), ("indicators", "indicator"), ("outcomes", "outcome"))
 _PEOPLE_CODES = (
     ("gender", "genders", "genders"),
@@ -332,7 +333,10 @@ def language_code(data: dict[str, Any], ctx: Context) -> str | None:
 def listed_codes(data: dict[str, Any], ctx: Context) -> str | None:
     """Every partner, indicator and outcome is one of the operation's codes."""
     for name, kind in _CODE_LISTS:
-        for code in data.get(name) or ():
+        codes = data.get(name)
+        if not codes or ctx.codes.get(name, _NONE).issuperset(codes):
+            continue
+        for code in codes:
             wrong = _unknown(kind, code, name, ctx)
             if wrong is not None:
                 return wrong
