@@ -20,6 +20,10 @@ GENESIS_HASH = "0" * 64
 #: Fields that hold free text an officer wrote: never shown on maps or in exports.
 SENSITIVE_FIELDS = ("notes",)
 
+#: The longest free text an officer may write in a record, in characters (device and central).
+NOTES_MAX = 4000
+REFERRAL_REF_MAX = 64
+
 #: Fields that make the record's identity and chain, not its content: hash and signature are
 #: computed over everything else.
 SEAL_FIELDS = ("hash", "signature")

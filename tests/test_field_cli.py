@@ -150,6 +150,13 @@ def test_unknown_code_exits_2_listing_valid_codes(dev: Path, run: Run) -> None:
     assert json.loads(_) == []  # nothing was saved
 
 
+def test_notes_longer_than_central_keeps_are_refused_on_the_device(dev: Path, run: Run) -> None:
+    """Central refuses notes over NOTES_MAX characters: the device says so when they are typed."""
+    code, _, err = run("log", "add", "--time", VISIT_TIME, "-w", dev, "--notes", "n" * 4001)
+    assert code == 2 and err.strip() == "fieldkit: notes are at most 4000 characters (4001 given)"
+    assert add(run, dev, "--notes", "ș" * 4000)["notes"] == "ș" * 4000
+
+
 def test_amend_keeps_the_old_version(dev: Path, run: Run) -> None:
     first = add(run, dev, "--outcome", "leaflet_given")
     code, out, err = run(

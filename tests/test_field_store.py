@@ -17,7 +17,7 @@ from fieldkit.field.draft import Draft, DraftError
 from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.store import SCHEMA_VERSION, DeviceStore, StoreError, StoreFullError
-from fieldkit.model import PeopleGroup
+from fieldkit.model import NOTES_MAX, PeopleGroup
 from tests.conftest import BARNET
 
 
@@ -150,7 +150,7 @@ def test_full_disk_during_save_keeps_stored_records(dev: Device) -> None:
     kept = dev.save_many([draft_at_first_visit(dev) for _ in range(3)])
     fill_the_disk(dev.store)
     with pytest.raises(StoreFullError, match="disk is full") as caught:
-        dev.save(draft_at_first_visit(dev, notes="x" * 50_000))
+        dev.save(draft_at_first_visit(dev, notes="ș" * NOTES_MAX))
     assert "intact" in str(caught.value)
     assert [r.id for r, _ in dev.records()] == [r.id for r in kept]
     assert dev.verify().ok and dev.pending_count() == 3
@@ -178,7 +178,7 @@ def test_full_disk_through_the_cli(
                 "--time",
                 visit.start.isoformat(),
                 "--notes",
-                "y" * 50_000,
+                "ș" * NOTES_MAX,
                 "--outcome",
                 "no_concerns",
                 "-w",

@@ -105,6 +105,7 @@ def test_demo_pipeline_plan_simulate_ingest_map(tmp_path: Path) -> None:
     from fieldkit.field.device import Device
     from fieldkit.sync.central import Central
     from fieldkit.sync.ingest import ingest
+    from fieldkit.sync.plans import publish
 
     root = tmp_path / "ws"
     fk = [sys.executable, "-m", "fieldkit"]
@@ -121,6 +122,7 @@ def test_demo_pipeline_plan_simulate_ingest_map(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )  # fmt: skip
     with Central(ws.sync / "central.db", create=True) as central:
+        publish(central, ws.ops)  # as `central init` does: the plan the records are checked on
         for folder in sorted(p for p in (ws.ops / op / "devices").iterdir() if p.is_dir()):
             with Device.open(folder) as dev:
                 cid, _ = central.enroll_device(dev.loadout.team, op, dev.officer, dev.id)

@@ -189,11 +189,13 @@ def test_bundle_and_http_store_the_same_bytes(tmp_path: Path) -> None:
     fill(dev, 25)
     with Device.open(dev) as device:
         records = [r.to_dict() for r, _ in device.store.records()]
-        device_id, key = device.id, device.public_key
+        device_id, key, officer = device.id, device.public_key, device.officer
     export(dev, tmp_path / "b.zip")
     other = central_workspace(tmp_path / "other")
     with Central(central_path(ws.sync)) as by_bundle, Central(central_path(other.sync)) as by_http:
         import_bundle(by_bundle, tmp_path / "b.zip")
+        cred, _ = by_http.enroll_device("alpha", records[0]["operation"], officer)
+        by_http.bind(by_http.device_row(cred) or {}, device_id, key)  # as its first push would
         ingest(by_http, device_id, key, records)
         sql = "SELECT id, hash, signature, body FROM records ORDER BY id"
         assert by_bundle.query(sql) == by_http.query(sql) and len(by_http.query(sql)) == 25

@@ -22,17 +22,24 @@ from fieldkit.sync.ingest import ingest
 DEVICE = "alpha-0001"
 
 
-def chain(key: DeviceKey, n: int, device: str = DEVICE, start: int = 0) -> list[dict[str, Any]]:
-    """`n` sealed records of one device, chained from genesis."""
+def chain(
+    key: DeviceKey,
+    n: int,
+    device: str = DEVICE,
+    start: int = 0,
+    team: str = "alpha",
+    officer: str = "pc-okafor",
+) -> list[dict[str, Any]]:
+    """`n` sealed records of one device of `team`, chained from genesis."""
     clock = HybridClock(wall=lambda: 1_695_578_400_000)
     prev, out = GENESIS_HASH, []
     for i in range(n):
         rec = Engagement(
             id=f"0190a000-0000-7000-8000-{start + i:012d}",
             device=device,
-            officer="pc-okafor",
+            officer=officer,
             operation="barnet",
-            team="alpha",
+            team=team,
             hlc=str(clock.now()),
             recorded_at="2023-09-26T19:00:00+01:00",
             timezone="Europe/London",
@@ -168,7 +175,7 @@ def test_two_devices_amending_one_record_are_both_kept_as_a_conflict(tmp_path: P
         target = RECORDS[0]["id"]
         mine = Engagement.from_dict(RECORDS[1])
         a = replace(mine, amends=target).sealed(RECORDS[0]["hash"], KEY.sign).to_dict()
-        theirs = Engagement.from_dict(chain(key_b, 1, device="bravo-1", start=500)[0])
+        theirs = Engagement.from_dict(chain(key_b, 1, "bravo-1", 500, "bravo", "dc-patel")[0])
         b = replace(theirs, amends=target).sealed(GENESIS_HASH, key_b.sign).to_dict()
         ingest(central, DEVICE, KEY.public_hex, [a])
         ingest(central, "bravo-1", key_b.public_hex, [b])

@@ -14,8 +14,10 @@ from fieldkit.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Everything printed comes from data somewhere (a playbook, a record, a code list): print it
+# as plain text, never as Rich markup or :emoji: codes. A style is given as a Text or style=.
+console = Console(highlight=False, markup=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class FieldkitGroup(click.Group):

@@ -8,6 +8,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from fieldkit.commands.common import console, err_console
 
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 
 class RichSteps:
-    """One progress line per step of the demo, on stderr."""
+    """One progress line per step of the demo, on stderr. Notes carry data (device ids,
+    officers, teams): they are escaped, so the progress bar's markup never reads them."""
 
     def __init__(self, bar: Progress, steps: tuple[tuple[str, str], ...]) -> None:
         self.bar = bar
@@ -31,7 +33,7 @@ class RichSteps:
     def step(self, name: str, done: int = 0, total: int | None = None, note: str = "") -> None:
         task = self.tasks[name]
         self.bar.start_task(task)
-        fields: dict[str, Any] = {"note": note} if note else {}
+        fields: dict[str, Any] = {"note": escape(note)} if note else {}
         if total is not None:
             self.totals[name] = total
             self.bar.update(task, completed=done, total=total, **fields)
@@ -42,7 +44,7 @@ class RichSteps:
         task = self.tasks[name]
         self.bar.start_task(task)
         total = self.totals.get(name) or 1
-        self.bar.update(task, total=total, completed=total, note=note)
+        self.bar.update(task, total=total, completed=total, note=escape(note))
         self.bar.stop_task(task)
 
 

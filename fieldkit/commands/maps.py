@@ -67,7 +67,7 @@ def report_cmd(ws: Workspace, op: str | None, as_json: bool, fdr: bool) -> None:
 
 
 def _say(step: str) -> None:
-    err_console.print(f"[dim]{step}[/]")
+    err_console.print(step, style="dim")
 
 
 COMMANDS = [map_cmd, report_cmd]

@@ -27,13 +27,18 @@ def serve_ui(host: str, port: int, ws: Workspace) -> None:
     Open the address printed at start: it holds a token minted for this run, and the server
     answers nothing else (other pages, other host names and requests without it get 403).
     """
+    from rich.text import Text
+
     from fieldkit.webui import Access, GuardedServer
 
     if not is_loopback(host):
         err_console.print(
-            f"[bold red]warning:[/] serving on {host}: anyone who can reach port {port} "
-            "and has the address with its token can use the app and everything in this "
-            "workspace. Use 127.0.0.1 unless the network is yours alone."
+            Text.assemble(
+                ("warning:", "bold red"),
+                f" serving on {host}: anyone who can reach port {port} "
+                "and has the address with its token can use the app and everything in this "
+                "workspace. Use 127.0.0.1 unless the network is yours alone.",
+            )
         )
     access = Access(host, port)
     command = shlex.join([sys.executable, "-m", "fieldkit", "--workspace", str(ws.root)])

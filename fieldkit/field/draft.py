@@ -9,7 +9,7 @@ from typing import Any
 from fieldkit.codes import CodeList, did_you_mean
 from fieldkit.errors import UserError, quote
 from fieldkit.field.loadout import Loadout
-from fieldkit.model import PeopleGroup
+from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX, PeopleGroup
 
 
 class DraftError(UserError):
@@ -108,8 +108,10 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
         code("nationality", "nationalities", group.nationality, codes["nationalities"])
         if not 0 <= group.count <= 1000:
             problems.append(f"people count {group.count} is not between 0 and 1000")
-    if draft.referral_ref is not None and len(draft.referral_ref) > 64:
-        problems.append("a referral reference is at most 64 characters")
+    if draft.referral_ref is not None and len(draft.referral_ref) > REFERRAL_REF_MAX:
+        problems.append(f"a referral reference is at most {REFERRAL_REF_MAX} characters")
+    if draft.notes is not None and len(draft.notes) > NOTES_MAX:
+        problems.append(f"notes are at most {NOTES_MAX} characters ({len(draft.notes)} given)")
     unique = list(dict.fromkeys(problems))
     if len(unique) == 1:
         raise DraftError(unique[0])

@@ -78,6 +78,8 @@ class Central:
         self._verified: dict[str, bytes] = {}
         self._seen: dict[str, float] = {}
         self._pepper = secrets.token_bytes(16)
+        #: What central knows of each operation's plan (known.py), by plan version.
+        self.known: dict[str, tuple[Any, Any]] = {}
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")
             # FULL: an acknowledgement is only sent for records that reached the disk.

@@ -6,6 +6,13 @@ is kept in `problems` with its text and not acknowledged. Order does not matter:
 predecessor has not arrived is stored and the gap is an open problem until the predecessor
 comes, then resolved.
 
+Content: a record's ids, clock stamp and text are checked with its shape (content.FORM_RULES,
+`malformed` if not), and what an authentic record says - ranges, times, codes, operation, team
+and officer - against the device's credential and the operation's published plan
+(content.CONTENT_RULES, `content` if not). A record refused for its content is kept in
+`problems` like any other refused record; the device's later records are stored and the gap
+it leaves is named.
+
 Signatures: each record's hash is recomputed from its content. Within a batch, a record's
 hash commits to its predecessor's through `prev_hash`, so a valid signature on the last record
 of a linked run authenticates the whole run; runs whose tail does not verify are checked
@@ -16,51 +23,53 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from fieldkit.errors import quote
 from fieldkit.field.keys import verify_signature
-from fieldkit.model import GENESIS_HASH, SEAL_FIELDS, canonical_json
+from fieldkit.model import SEAL_FIELDS, canonical_json
 from fieldkit.sync.bulk import paused_gc
 from fieldkit.sync.central import Central, ForbiddenError, now_iso
+from fieldkit.sync.chain_check import chain_problems
+from fieldkit.sync.content import (
+    CONTENT_RULES,
+    FORM_RULES,
+    NO_CONTEXT,
+    Context,
+    broken,
+)
 from fieldkit.sync.heads import advance_head, flag_conflicts
+from fieldkit.sync.known import device_context
+from fieldkit.sync.problems import (
+    BAD_HASH,
+    BAD_SIGNATURE,
+    CONTENT,
+    FORK,
+    GAP,
+    ID_REUSE,
+    MALFORMED,
+    Checked,
+    IngestResult,
+    chunks,
+    record_text,
+    refuse,
+    resolve_refusals,
+)
 from fieldkit.sync.shape import shape_problem
 
-GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED = (
-    "gap",
-    "fork",
-    "bad signature",
-    "bad hash",
-    "id reuse",
-    "malformed",
-)
-_CHUNK = 500
-
-
-@dataclass
-class IngestResult:
-    """What one ingest did: acknowledged ids, how many were new, what was refused."""
-
-    acknowledged: list[str] = field(default_factory=list)
-    new: int = 0
-    duplicates: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    head: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Checked:
-    data: dict[str, Any]
-    rec_id: str
-    prev: str
-    hash: str
-    body: str
-
-    @property
-    def text(self) -> str:
-        return json.dumps(self.data, ensure_ascii=False)
+__all__ = [
+    "BAD_HASH",
+    "BAD_SIGNATURE",
+    "CONTENT",
+    "FORK",
+    "GAP",
+    "ID_REUSE",
+    "MALFORMED",
+    "IngestResult",
+    "check_owner",
+    "ingest",
+]
 
 
 def check_owner(records: list[dict[str, Any]], device: str) -> None:
@@ -90,7 +99,7 @@ def ingest(
     check_owner(records, device)
     result = IngestResult()
     problems: list[tuple[Any, ...]] = []
-    candidates: list[_Checked] = []
+    candidates: list[Checked] = []
     seen: set[str] = set()
     for n, data in enumerate(records):
         checked = _check_form(data, device, problems, result, lines[n] if lines else None)
@@ -100,12 +109,15 @@ def ingest(
     with central.transaction() as conn:
         fresh = _drop_known(conn, candidates, problems, result)
         authentic = _authenticate(fresh, public_key)
-        stored: list[_Checked] = []
+        ctx = device_context(central, conn, device)
+        sound = _check_content(device, ctx, problems, result)
+        stored: list[Checked] = []
         for c in fresh:
             if c.hash in authentic:
-                stored.append(c)
+                if sound(c):
+                    stored.append(c)
             else:
-                _refuse(
+                refuse(
                     problems,
                     result,
                     device,
@@ -138,7 +150,9 @@ def ingest(
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
         if stored:
-            forked = _chain_problems(conn, device, stored, problems, result)
+            refused = {p[4]: p[2] for p in problems if p[1] == CONTENT}
+            forked = chain_problems(conn, device, stored, problems, result, refused)
+            resolve_refusals(conn, [c.hash for c in stored])
             flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
         if problems:
             conn.executemany(
@@ -157,14 +171,16 @@ def _check_form(
     problems: list[tuple[Any, ...]],
     result: IngestResult,
     line: bytes | None = None,
-) -> _Checked | None:
+) -> Checked | None:
     wrong = shape_problem(data)
+    if wrong is None:
+        wrong = "; ".join(broken(FORM_RULES, data, NO_CONTEXT)) or None
     if wrong is not None:
-        text = json.dumps(data, ensure_ascii=False, default=repr)
+        text = record_text(data)
         rid = data.get("id") if isinstance(data, dict) else None
         rid = rid if isinstance(rid, str) else None  # an id of another type is no id
         key = hashlib.sha256(text.encode()).hexdigest()
-        _refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
+        refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
     body = _body_of_line(line, data) if line is not None else None
     if body is not None:
@@ -179,7 +195,7 @@ def _check_form(
             data.update(zip(SEAL_FIELDS, seal, strict=True))
         digest = hashlib.sha256(body).hexdigest()
     if digest != data["hash"]:
-        _refuse(
+        refuse(
             problems,
             result,
             device,
@@ -190,7 +206,7 @@ def _check_form(
             json.dumps(data, ensure_ascii=False),
         )
         return None
-    return _Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"))
+    return Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"))
 
 
 def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
@@ -210,28 +226,27 @@ def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
     return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
 
 
-def _refuse(
-    problems: list[tuple[Any, ...]],
-    result: IngestResult,
-    device: str,
-    kind: str,
-    rec_id: str | None,
-    key: str,
-    detail: str,
-    text: str | None,
-    missing: str | None = None,
-) -> None:
-    problems.append((device, kind, rec_id, missing, key, detail, text))
-    if kind not in (GAP, FORK):
-        result.rejected.append({"id": rec_id, "kind": kind, "detail": detail})
+def _check_content(
+    device: str, ctx: Context, problems: list[tuple[Any, ...]], result: IngestResult
+) -> Callable[[Checked], bool]:
+    """A check of one authentic record against the content rules; refuses it if it fails."""
+
+    def sound(c: Checked) -> bool:
+        reasons = broken(CONTENT_RULES, c.data, ctx)
+        if reasons:
+            detail = "; ".join(reasons)
+            refuse(problems, result, device, CONTENT, c.rec_id, c.hash, detail, c.text)
+        return not reasons
+
+    return sound
 
 
 def _drop_known(
-    conn: Any, candidates: list[_Checked], problems: list[tuple[Any, ...]], result: IngestResult
-) -> list[_Checked]:
+    conn: Any, candidates: list[Checked], problems: list[tuple[Any, ...]], result: IngestResult
+) -> list[Checked]:
     """Records already stored: the same one is acknowledged again, another under its id refused."""
     known: dict[str, tuple[str, str]] = {}
-    for part in _chunks([c.rec_id for c in candidates]):
+    for part in chunks([c.rec_id for c in candidates]):
         marks = ",".join("?" * len(part))
         for rid, digest, dev in conn.execute(
             f"SELECT id, hash, device FROM records WHERE id IN ({marks})", part
@@ -246,7 +261,7 @@ def _drop_known(
             result.duplicates += 1
             result.acknowledged.append(c.rec_id)
         else:
-            _refuse(
+            refuse(
                 problems,
                 result,
                 c.data["device"],
@@ -260,7 +275,7 @@ def _drop_known(
     return fresh
 
 
-def _authenticate(fresh: list[_Checked], public_key: str) -> set[str]:
+def _authenticate(fresh: list[Checked], public_key: str) -> set[str]:
     """Hashes of the records whose signature (directly or through their run's tail) holds."""
     by_hash = {c.hash: c for c in fresh}
     has_child = {c.prev for c in fresh if c.prev in by_hash}
@@ -276,87 +291,6 @@ def _authenticate(fresh: list[_Checked], public_key: str) -> set[str]:
     return good
 
 
-def _signed(c: _Checked, public_key: str) -> bool:
+def _signed(c: Checked, public_key: str) -> bool:
     sig = c.data.get("signature")
     return isinstance(sig, str) and verify_signature(public_key, bytes.fromhex(c.hash), sig)
-
-
-def _chain_problems(
-    conn: Any,
-    device: str,
-    stored: list[_Checked],
-    problems: list[tuple[Any, ...]],
-    result: IngestResult,
-) -> set[str]:
-    """Open gaps for predecessors not held, resolve gaps these records fill, report forks."""
-    batch = {c.hash for c in stored}
-    # A record stored earlier whose predecessor is in this batch opened a gap for it.
-    open_gaps = {
-        r[0]
-        for r in conn.execute(
-            f"SELECT missing FROM problems WHERE kind = '{GAP}' AND device = ? "
-            "AND resolved_at IS NULL",
-            (device,),
-        )
-    }
-    filled = sorted(open_gaps & batch)
-    for part in _chunks(filled):
-        marks = ",".join("?" * len(part))
-        conn.execute(
-            f"UPDATE problems SET resolved_at = ? WHERE kind = '{GAP}' AND device = ? "
-            f"AND resolved_at IS NULL AND missing IN ({marks})",
-            [now_iso(), device, *part],
-        )
-    held: set[str] = {c.prev for c in stored if c.prev in batch}
-    outside = sorted({c.prev for c in stored if c.prev not in batch})
-    prevs = [p for p in outside if p != GENESIS_HASH]
-    for part in _chunks(prevs):
-        marks = ",".join("?" * len(part))
-        # By hash alone (its unique index); the device is checked here, not by the planner.
-        rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
-        held.update(h for h, d in rows if d == device)
-    for c in stored:
-        if c.prev != GENESIS_HASH and c.prev not in held:
-            _refuse(
-                problems,
-                result,
-                device,
-                GAP,
-                c.rec_id,
-                f"{device}:{c.prev}",
-                f"record {c.rec_id} follows hash {c.prev[:12]}..., which central has not "
-                "received (yet)",
-                None,
-                missing=c.prev,
-            )
-    # A fork needs two records after one predecessor: both in this batch, or one stored
-    # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
-    twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
-    siblings: dict[str, list[str]] = {}
-    for part in _chunks(sorted({*outside, *filled, *twice})):
-        marks = ",".join("?" * len(part))
-        for prev, rid in conn.execute(
-            f"SELECT prev_hash, id FROM records WHERE device = ? AND prev_hash IN ({marks})",
-            [device, *part],
-        ):
-            siblings.setdefault(prev, []).append(rid)
-    forked = {prev for prev, ids in siblings.items() if len(ids) > 1}
-    for prev, ids in siblings.items():
-        if len(ids) > 1:
-            ids.sort()
-            _refuse(
-                problems,
-                result,
-                device,
-                FORK,
-                ids[-1],
-                f"{device}:{prev}:{ids[-1]}",
-                f"records {', '.join(ids)} all follow hash {prev[:12]}...: the device's "
-                "chain forks (a restored backup, or a copied key)",
-                None,
-            )
-    return forked
-
-
-def _chunks(items: list[str]) -> list[list[str]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]

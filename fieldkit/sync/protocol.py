@@ -14,6 +14,9 @@ MAX_BATCH = 2000
 #: Largest request body central accepts, in bytes.
 MAX_BODY = 8 * 1024 * 1024
 
+#: A device id (and a credential id): what `device enroll` and `central enroll-device` make.
+DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+
 BUNDLE_FORMAT = "fieldkit-bundle/1"
 ANSWER_FORMAT = "fieldkit-answer/1"
 
@@ -45,7 +48,7 @@ class Hello(Message):
 class PushRequest(Message):
     """A batch of the device's records, oldest first; `public_key` registers it on first use."""
 
-    device: str = Field(min_length=1, max_length=100)
+    device: str = Field(min_length=1, max_length=100, pattern=DEVICE_ID)
     public_key: str = Field(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")
     records: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
 

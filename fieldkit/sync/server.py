@@ -182,6 +182,7 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     def push(body: PushRequest, row: Device) -> PushResponse:
         """Store a batch of this device's records (one transaction); acknowledge what is held."""
         check_owner(body.records, body.device)
+        refresh_plans()  # records are checked against the newest published plan
         bound = central.bind(row, body.device, body.public_key)
         result = ingest(central, bound["device"], bound["public_key"], body.records)
         return PushResponse(

@@ -1,0 +1,112 @@
+"""A device's chain on central after a batch is stored: gaps opened and filled, forks found."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fieldkit.model import GENESIS_HASH
+from fieldkit.sync.central import now_iso
+from fieldkit.sync.problems import CONTENT, FORK, GAP, Checked, IngestResult, chunks, refuse
+
+
+def chain_problems(
+    conn: Any,
+    device: str,
+    stored: list[Checked],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+    refused: dict[str, str],
+) -> set[str]:
+    """Open gaps for predecessors not held, resolve gaps these records fill, report forks.
+
+    `refused` maps the hashes of records refused for their content in this batch to their ids.
+    """
+    batch = {c.hash for c in stored}
+    # A record stored earlier whose predecessor is in this batch opened a gap for it.
+    open_gaps = {
+        r[0]
+        for r in conn.execute(
+            f"SELECT missing FROM problems WHERE kind = '{GAP}' AND device = ? "
+            "AND resolved_at IS NULL",
+            (device,),
+        )
+    }
+    filled = sorted(open_gaps & batch)
+    for part in chunks(filled):
+        marks = ",".join("?" * len(part))
+        conn.execute(
+            f"UPDATE problems SET resolved_at = ? WHERE kind = '{GAP}' AND device = ? "
+            f"AND resolved_at IS NULL AND missing IN ({marks})",
+            [now_iso(), device, *part],
+        )
+    held: set[str] = {c.prev for c in stored if c.prev in batch}
+    outside = sorted({c.prev for c in stored if c.prev not in batch})
+    prevs = [p for p in outside if p != GENESIS_HASH]
+    for part in chunks(prevs):
+        marks = ",".join("?" * len(part))
+        # By hash alone (its unique index); the device is checked here, not by the planner.
+        rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
+        held.update(h for h, d in rows if d == device)
+    gaps = [c for c in stored if c.prev != GENESIS_HASH and c.prev not in held]
+    if gaps:
+        refused = {**_refused_before(conn, [c.prev for c in gaps]), **refused}
+    for c in gaps:
+        why = (
+            f"which central refused for its content (record {refused[c.prev]})"
+            if c.prev in refused
+            else "which central has not received (yet)"
+        )
+        refuse(
+            problems,
+            result,
+            device,
+            GAP,
+            c.rec_id,
+            f"{device}:{c.prev}",
+            f"record {c.rec_id} follows hash {c.prev[:12]}..., {why}",
+            None,
+            missing=c.prev,
+        )
+    # A fork needs two records after one predecessor: both in this batch, or one stored
+    # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
+    twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
+    siblings: dict[str, list[str]] = {}
+    for part in chunks(sorted({*outside, *filled, *twice})):
+        marks = ",".join("?" * len(part))
+        for prev, rid in conn.execute(
+            f"SELECT prev_hash, id FROM records WHERE device = ? AND prev_hash IN ({marks})",
+            [device, *part],
+        ):
+            siblings.setdefault(prev, []).append(rid)
+    forked = {prev for prev, ids in siblings.items() if len(ids) > 1}
+    for prev, ids in siblings.items():
+        if len(ids) > 1:
+            ids.sort()
+            refuse(
+                problems,
+                result,
+                device,
+                FORK,
+                ids[-1],
+                f"{device}:{prev}:{ids[-1]}",
+                f"records {', '.join(ids)} all follow hash {prev[:12]}...: the device's "
+                "chain forks (a restored backup, or a copied key)",
+                None,
+            )
+    return forked
+
+
+def _refused_before(conn: Any, hashes: list[str]) -> dict[str, str]:
+    """Hash -> id of the records among `hashes` refused for their content in earlier batches."""
+    found: dict[str, str] = {}
+    for part in chunks(sorted(set(hashes))):
+        marks = ",".join("?" * len(part))
+        found.update(
+            conn.execute(
+                f"SELECT key, record_id FROM problems WHERE kind = '{CONTENT}' "
+                f"AND key IN ({marks})",
+                part,
+            ).fetchall()
+        )
+    return found
