@@ -111,8 +111,7 @@ def refused(ws: Workspace, bundle: Path, *words: str) -> str:
 @pytest.fixture(scope="module")
 def client(pair: tuple[Workspace, Path, Path]) -> Iterator[tuple[TestClient, dict[str, str]]]:
     ws, dev, _ = pair
-    loadout = json.loads((dev / "device" / "loadout.json").read_text())
-    block = loadout["central"]
+    block = json.loads((dev / "device" / "credential.json").read_text())
     auth = {
         "Authorization": f"Bearer {block['device_id']}:{block['credential']}",
         "Content-Type": "application/json",

@@ -134,7 +134,15 @@ def test_a_device_of_the_hostile_plan_logs_lists_and_syncs(
            "--workspace", root).stdout
     )  # fmt: skip
     dev = tmp_path / "dev"
-    fk("device", "enroll", issued["loadout"], "--workspace", str(dev))
+    fk(
+        "device",
+        "enroll",
+        issued["loadout"],
+        "--credential",
+        issued["credential_file"],
+        "--workspace",
+        str(dev),
+    )
     assert "alpha" in fk("device", "info", "--workspace", str(dev)).stdout
     fk("log", "add", "--time", "2023-09-26T19:30+01:00", "--venue", "carwash-edgware-road",
        "--outcome", "leaflet_given", "--notes", "[/bold]", "--workspace", str(dev))  # fmt: skip

@@ -41,7 +41,7 @@ def test_a_bundle_problem_quotes_little_of_a_huge_value(
 ) -> None:
     ws, dev, genuine = pair
     parts = resigned(dev, members(genuine), device="Z" * 30_000, credential_id="Z" * 30_000)
-    line = refused(ws, write_zip(tmp_path / "b.zip", list(parts.items())), "unknown or revoked")
+    line = refused(ws, write_zip(tmp_path / "b.zip", list(parts.items())), "is not a device id")
     assert quotes_little(line)
 
 

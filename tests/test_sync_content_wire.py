@@ -67,7 +67,7 @@ def test_the_server_names_hostile_records_and_maps_still_work(tmp_path: Path) ->
         assert [(r["id"], r["kind"], r["detail"]) for r in answer.json()["rejected"]] == [
             (surrogate["id"], "malformed",
              "not a valid record: notes is not valid UTF-8 text (it holds a lone surrogate)"),
-            (None, "malformed", "not a valid record: field 'id' has the wrong type (int)"),
+            (None, "malformed", 'not a valid record: field "id" has the wrong type (int)'),
             (far["id"], "content", "lat 1e+308 is not a latitude (-90..90)"),
         ]  # fmt: skip
     root = str(ws.root)
@@ -150,7 +150,7 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
     [
         ({"device": "[/bold]x"}, 'the manifest\'s device "[/bold]x" is not a device id'),
         ({"device": "a\ud800"}, 'the manifest\'s device "a\\ud800" is not a device id'),
-        ({"credential_id": 7}, "the manifest's credential_id 7 is not a device id"),
+        ({"credential_id": 7}, "the manifest's credential_id \"7\" is not a device id"),
         ({"bundle": "[red]"}, 'the manifest\'s bundle id "[red]" is not a UUID'),
     ],
 )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -38,9 +37,8 @@ from fieldkit.sync.bundle_file import (
     BundleFile,
 )
 from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
-from fieldkit.sync.content import is_uuid
 from fieldkit.sync.ingest import IngestResult, check_owner, ingest
-from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT, DEVICE_ID
+from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
 
 #: The largest answer file a device reads (acknowledgements and one team's loadout).
 MAX_ANSWER = 32 * 1024 * 1024
@@ -144,7 +142,6 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     """
     with BundleFile(source) as bundle:
         manifest, head, signature = bundle.manifest()
-        _check_ids(source, manifest)
         device = str(manifest["device"])
         row = central.device_row(manifest["credential_id"])
         if row is None or row["status"] != ACTIVE:
@@ -197,22 +194,6 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     answer["checksum"] = checksum(answer)
     answer["signature"] = central.signing_key().sign(canonical_json(answer))
     return answer, result, seen
-
-
-def _check_ids(source: Path, manifest: dict[str, Any]) -> None:
-    """The manifest's ids are ids: they are looked up, stored and shown."""
-    for name in ("device", "credential_id"):
-        value = manifest[name]
-        if not isinstance(value, str) or not re.fullmatch(DEVICE_ID, value):
-            raise BundleError(
-                f"{source}: the manifest's {name} {quote(value)} is not a device id; "
-                "nothing was imported"
-            )
-    if not is_uuid(manifest["bundle"]):
-        raise BundleError(
-            f"{source}: the manifest's bundle id {quote(manifest['bundle'])} is not a UUID; "
-            "nothing was imported"
-        )
 
 
 def write_answer(answer: dict[str, Any], target: Path) -> None:

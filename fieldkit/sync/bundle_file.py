@@ -11,6 +11,7 @@ headers say, so a zip bomb costs milliseconds and kilobytes.
 from __future__ import annotations
 
 import hashlib
+import re
 import struct
 import zipfile
 import zlib
@@ -20,7 +21,8 @@ from typing import IO, Any
 
 from fieldkit.errors import UserError, clip, quote
 from fieldkit.json_input import JSONInputError, loads, loads_lines
-from fieldkit.sync.protocol import BUNDLE_FORMAT
+from fieldkit.sync.content import is_uuid
+from fieldkit.sync.protocol import BUNDLE_FORMAT, DEVICE_ID
 
 MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
     "manifest.json",
@@ -158,16 +160,32 @@ class BundleFile:
             signature = sig.decode("ascii")
         except (JSONInputError, UnicodeDecodeError) as exc:
             raise self._refused(f"{self.damaged}: unreadable manifest ({clip(str(exc))})") from None
-        text = ("bundle", "device", "credential_id", "public_key")
         if (
             not isinstance(manifest, dict)
             or manifest.get("format") != BUNDLE_FORMAT
-            or any(not isinstance(manifest.get(k), str) for k in text)
+            or any(k not in manifest for k in ("bundle", "device", "credential_id"))
+            or not isinstance(manifest.get("public_key"), str)
             or type(manifest.get("count")) is not int
             or not isinstance(manifest.get("checksums"), dict)
         ):
             raise BundleError(f"{self.source} is not a device bundle ({BUNDLE_FORMAT} manifest)")
+        self._check_ids(manifest)
         return manifest, head, signature
+
+    def _check_ids(self, manifest: dict[str, Any]) -> None:
+        """The manifest's ids are ids: they are looked up, stored and shown."""
+        for name in ("device", "credential_id"):
+            value = manifest[name]
+            if not isinstance(value, str) or not re.fullmatch(DEVICE_ID, value):
+                raise BundleError(
+                    f"{self.source}: the manifest's {name} {quote(value)} is not a device id; "
+                    "nothing was imported"
+                )
+        if not is_uuid(manifest["bundle"]):
+            raise BundleError(
+                f"{self.source}: the manifest's bundle id {quote(manifest['bundle'])} is not a "
+                "UUID; nothing was imported"
+            )
 
     def checked(self, name: str, manifest: dict[str, Any]) -> bytes | None:
         """A member read whole and matched with the manifest's sha256 of it."""

@@ -79,7 +79,7 @@ def check_owner(records: list[dict[str, Any]], device: str) -> None:
         if named != device:
             rid = quote(data.get("id")) if isinstance(data, dict) else "?"
             raise ForbiddenError(
-                f"device {quote(device)} may push only its own records; record {rid} "
+                f"device {device} may push only its own records; record {rid} "
                 f"names device {quote(named)}"
             )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
@@ -76,7 +77,10 @@ async def settle(pilot: Pilot[None]) -> None:
     """
     for _ in range(100):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # an exclusive worker replaced by a newer one (a refresh): it is done with
         await pilot.pause()
         busy = any(worker.is_running for worker in pilot.app.workers)
         if not busy and "checking" not in visible_text(pilot.app):
