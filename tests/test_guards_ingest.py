@@ -43,7 +43,7 @@ from tests.guards_ingest_support import (
 CHANGED = "its content does not match its hash (changed after it was signed)"
 NOT_SIGNED = "its signature is not this device's key"
 REUSE = (
-    f"central already holds another record with id {A[1]['id']} (from device {ALPHA}); "
+    f'central already holds another record with id "{A[1]["id"]}" (from device {ALPHA}); '
     "this one was not stored"
 )
 BAD_SIG = {**A[2], "signature": "00" * 64}
@@ -312,7 +312,7 @@ MALFORMED: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "a field of the wrong type": (
         {"device": ALPHA, "id": "x1", "hlc": None},
-        "field 'hlc' has the wrong type (NoneType)",
+        'field "hlc" has the wrong type (NoneType)',
     ),
 }
 
@@ -340,13 +340,13 @@ def test_a_record_of_another_device_stops_the_whole_push(tmp_path: Path) -> None
         with pytest.raises(ForbiddenError) as caught:
             ingest(central, ALPHA, KEY.public_hex, [A[0], theirs])
         assert str(caught.value) == (
-            f"device {ALPHA} may push only its own records; record {theirs['id']} names "
-            f"device '{BRAVO}'"
+            f'device "{ALPHA}" may push only its own records; record "{theirs["id"]}" names '
+            f'device "{BRAVO}"'
         )
         with pytest.raises(ForbiddenError) as caught:
             ingest(central, ALPHA, KEY.public_hex, [A[0], ["not", "a", "record"]])  # type: ignore[list-item]
         assert str(caught.value) == (
-            f"device {ALPHA} may push only its own records; record ? names device None"
+            f'device "{ALPHA}" may push only its own records; record ? names device "None"'
         )
         assert central.record_count() == 0 and central.problems() == []
 
