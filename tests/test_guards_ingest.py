@@ -159,6 +159,18 @@ ROWS: dict[str, Row] = {
         [(ALPHA, A[2:]), (ALPHA, A[:2])],
         Outcome(ids(A[:2]), 2, 0, [], head(A[3], 4, 4), [gap(A[2], still_open=False)], ids(A)),
     ),
+    "two gaps in one batch": (
+        [(ALPHA, [A[1], A[3]])],
+        Outcome(
+            [A[1]["id"], A[3]["id"]],
+            2,
+            0,
+            [],
+            head(None, 0, 2),
+            [gap(A[1]), gap(A[3])],
+            [A[1]["id"], A[3]["id"]],
+        ),
+    ),
     "two gaps, one filled": (
         [(ALPHA, [A[1]]), (ALPHA, [A[3]]), (ALPHA, [A[0]])],
         Outcome(

@@ -51,6 +51,12 @@ ROWS: list[tuple[str, dict[str, Any], str]] = [
     ("venue type missing", {"venue_type": _DROP}, "missing field(s): venue_type"),
     ("no hash", {"hash": _DROP}, "a sealed record has a hash and a signature"),
     ("no signature", {"signature": _DROP}, "a sealed record has a hash and a signature"),
+    ("the required fields only: unsealed",
+     {name: _DROP for name in ("visit", "venue", "lat", "lon", "accuracy_m", "people", "language",
+                               "interpreter", "partners", "indicators", "outcomes",
+                               "referral_ref", "notes", "amends", "prev_hash", "hash",
+                               "signature", "format")},
+     "a sealed record has a hash and a signature"),
     ("another format", {"format": "fieldkit-engagement/9"},
      'format "fieldkit-engagement/9" is not fieldkit-engagement/1'),
     ("a partner that is a number", {"partners": ["anitp", 1]}, "partners must be a list of codes"),
@@ -82,6 +88,26 @@ SOUND: list[tuple[str, dict[str, Any]]] = [
     ("a count of 0", {"people": [{**PEOPLE, "count": 0}]}),
     ("interpreter true", {"interpreter": True}),
 ]  # fmt: skip
+
+
+TEXT, MAYBE_TEXT, NUMBER = (str,), (str, type(None)), (float, int, type(None))
+#: Every field of a record and the JSON types it may hold (from the Engagement dataclass).
+FIELD_TYPES = {
+    **dict.fromkeys(["id", "device", "officer", "operation", "team", "hlc", "recorded_at",
+                     "timezone", "time", "venue_type"], TEXT),
+    **dict.fromkeys(["visit", "venue", "language", "referral_ref", "notes", "amends"], MAYBE_TEXT),
+    **dict.fromkeys(["lat", "lon", "accuracy_m"], NUMBER),
+    **dict.fromkeys(["people", "partners", "indicators", "outcomes"], (list,)),
+    "interpreter": (bool,),
+    **dict.fromkeys(["prev_hash", "hash", "signature", "format"], TEXT),
+}  # fmt: skip
+REQUIRED = {"id", "device", "officer", "operation", "team", "hlc", "recorded_at", "timezone",
+            "time", "venue_type"}  # fmt: skip
+
+
+def test_each_field_takes_the_types_of_the_engagement_record() -> None:
+    assert shape._kinds() == (FIELD_TYPES, REQUIRED)
+    assert (shape.KINDS, shape.REQUIRED) == (FIELD_TYPES, REQUIRED)
 
 
 @pytest.mark.parametrize(
