@@ -139,7 +139,8 @@ def test_shown_ids_can_be_stored_and_shown() -> None:
     ("name", "known"),
     [("Europe/London", True), ("UTC", True), ("America/Argentina/Buenos_Aires", True),
      ("Etc/GMT+5", True), ("Mars/Olympus", False), ("../etc/passwd", False), ("", False),
-     ("Europe/../London", False), ("/etc/localtime", False), ("Europe/" + "x" * 60, False)],
+     ("Europe/../London", False), ("/etc/localtime", False), ("Europe/" + "x" * 60, False),
+     ("Europe", False), ("leapseconds", False)],  # a folder, a file that is no zone
 )  # fmt: skip
 def test_known_zones(name: str, known: bool) -> None:
     assert known_zone(name) is known

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import ast
 import glob
+import json
+import sqlite3
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from tests import mutation_scores
 from tests.conftest import ROOT
 
 
@@ -65,3 +70,38 @@ def test_cosmic_ray_mutates_exactly_the_decorated_functions_mutmut_skips() -> No
     test_files = [w for w in cosmic["test-command"].split() if w.startswith("tests/")]
     selected = config()["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
     assert test_files and set(test_files) <= set(selected)
+
+
+def test_scores_count_every_mutant_run_or_not_and_no_filtered_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meta = tmp_path / "mutants" / "fieldkit" / "sync" / "known.py.meta"
+    meta.parent.mkdir(parents=True)
+    codes = {"a": 1, "b": 3, "c": 0, "d": None, "e": 36}  # killed twice, survived, not run, late
+    meta.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
+    (meta.parent / "empty.py.meta").write_text('{"exit_code_by_key": {}}', encoding="utf-8")
+    with sqlite3.connect(tmp_path / "cosmic-ray.sqlite") as db:
+        db.execute("CREATE TABLE mutation_specs (module_path, job_id)")
+        db.execute("CREATE TABLE work_results (worker_outcome, test_outcome, job_id)")
+        jobs = [
+            ("i.py", "1", "normal", "killed"),
+            ("i.py", "2", "normal", "survived"),
+            ("i.py", "3", "skipped", None),  # left out by a filter
+            ("i.py", "4", None, None),  # not run yet
+            ("i.py", "5", "normal", "killed"),
+            ("c.py", "6", "exception", "incompetent"),
+        ]
+        for module, job, worker, test in jobs:
+            db.execute("INSERT INTO mutation_specs VALUES (?, ?)", (module, job))
+            if worker:
+                db.execute("INSERT INTO work_results VALUES (?, ?, ?)", (worker, test, job))
+    db.close()
+    assert mutation_scores.main(tmp_path) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "mutmut",
+        "  fieldkit/sync/known.py           3/5      60.0%",
+        "cosmic-ray",
+        "  c.py                             0/1       0.0%",
+        "  i.py                             2/4      50.0%",
+    ]
+    assert mutation_scores.main(tmp_path / "nothing") == 1
