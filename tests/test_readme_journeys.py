@@ -13,6 +13,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,9 @@ def describe(step: dict[str, Any]) -> str:
 
 
 @pytest.mark.timeout(1500)
-def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
+def test_every_readme_command_runs_as_written(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     listed = commands(README.read_text(encoding="utf-8"))
     in_journeys = [c for c in listed if c.section == JOURNEYS]
     assert len(in_journeys) >= 20 and {c.kind for c in in_journeys} >= {"app", "server", "cd"}
@@ -84,7 +87,9 @@ def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
                                            "Ad-hoc questions"}  # fmt: skip
     ws, home = fresh_clone(tmp_path / "clone"), tmp_path / "home"
     home.mkdir()
-    (tmp_path / "tmux").mkdir(mode=0o700)
+    # tmux's socket path must stay short (a sun_path holds about 100 bytes): not under tmp_path
+    tmux_dir = Path(tempfile.mkdtemp(prefix="fk-tmux-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(tmux_dir, ignore_errors=True))
     keep = {k: v for k, v in os.environ.items()
             if not k.startswith(("FIELDKIT_", "TMUX", "COLUMNS", "LINES", "PYTHON"))}  # fmt: skip
     env = {
@@ -92,7 +97,7 @@ def test_every_readme_command_runs_as_written(tmp_path: Path) -> None:
         "HOME": str(home),
         "PATH": f"{shims(tmp_path / 'bin')}{os.pathsep}{keep.get('PATH', '')}",
         "PYTHONPATH": str(ROOT),
-        "TMUX_TMPDIR": str(tmp_path / "tmux"),
+        "TMUX_TMPDIR": str(tmux_dir),
         "TERM": "xterm-256color",
     }
     prefix = isolated_network()
