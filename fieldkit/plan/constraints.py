@@ -51,11 +51,16 @@ class PlanModel:
 
     problem: PlanProblem
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
-    spans: dict[tuple[str, str], Spans] = field(default_factory=dict)  # (visit, team) -> starts
+    #: (visit, team) -> the starts allowed to that team
+    spans: dict[tuple[str, str], Spans] = field(default_factory=dict)
+    #: (visit, team) -> whether that team makes the visit
     assigned: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    #: visit -> its start minute
     start: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    #: (team, from, to) -> whether the team's route takes that leg
     legs: dict[Leg, cp_model.IntVar] = field(default_factory=dict)
     team_days: list[TeamDay] = field(default_factory=list)
+    #: the objective's terms: what covered visits are worth, and travel and overtime minutes
     gain: list[cp_model.LinearExpr] = field(default_factory=list)
     costs: list[cp_model.LinearExpr] = field(default_factory=list)
 
