@@ -18,6 +18,8 @@ from fieldkit.sync.ingest import ingest
 ALPHA, BRAVO = "alpha-0001", "bravo-0001"
 KEY, BRAVO_KEY, THIEF = DeviceKey.generate(), DeviceKey.generate(), DeviceKey.generate()
 KEYS = {ALPHA: KEY, BRAVO: BRAVO_KEY}
+#: Each device's team and officer, as its credential names them.
+CREDENTIALS = {ALPHA: ("alpha", "pc-okafor"), BRAVO: ("bravo", "dc-patel")}
 
 
 def rid(n: int) -> str:
@@ -29,14 +31,15 @@ def chain(
 ) -> list[dict[str, Any]]:
     """`n` sealed records of one device with ids rid(start)..., chained after `prev`."""
     clock = HybridClock(wall=lambda: 1_695_578_400_000)
+    team, officer = CREDENTIALS[device]
     out = []
     for i in range(n):
         rec = Engagement(
             id=rid(start + i),
             device=device,
-            officer="pc-okafor",
+            officer=officer,
             operation="barnet",
-            team="alpha",
+            team=team,
             hlc=str(clock.now()),
             recorded_at="2023-09-26T19:00:00+01:00",
             timezone="Europe/London",
@@ -69,10 +72,7 @@ def fresh(tmp: Path) -> Central:
     if "db" not in _TEMPLATE:
         folder = Path(tempfile.mkdtemp())
         with Central(folder / "central.db", create=True) as central:
-            for device, team, officer in (
-                (ALPHA, "alpha", "pc-okafor"),
-                (BRAVO, "bravo", "dc-patel"),
-            ):
+            for device, (team, officer) in CREDENTIALS.items():
                 cred, _ = central.enroll_device(team, "barnet", officer, device_id=device)
                 central.bind(central.device_row(cred) or {}, device, KEYS[device].public_hex)
             central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -9,7 +9,7 @@ of it becomes markup, an element with an id starting `fk-x-`, `fk-s-` or `fk-v-`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,8 +59,12 @@ def payload(tag: str) -> str:
     )
 
 
-def hostile_playbook() -> tuple[dict[str, Any], dict[str, list[float]]]:
+def hostile_playbook(
+    make: Callable[[str], str] = payload,
+) -> tuple[dict[str, Any], dict[str, list[float]]]:
     """A small Barnet playbook with every free-text field hostile, and a geocode cache for it.
+
+    `make` makes the hostile text of a field from its tag (HTML by default).
 
     Only the church visits are kept, so the plan solves at once. It adds a partner and an
     indicator with hostile labels (a partner member brings the partner's label into the
@@ -71,43 +75,43 @@ def hostile_playbook() -> tuple[dict[str, Any], dict[str, list[float]]]:
         drop=("labour-checks", "luton-flights", "shelter-visits", "brothel-evenings")
     )
     op = data["operation"]
-    op["name"] = payload("operation.name")
-    op["lead"] = payload("operation.lead")
-    op["description"] = payload("operation.description")
-    op["area"]["name"] = payload("area.name")
+    op["name"] = make("operation.name")
+    op["lead"] = make("operation.lead")
+    op["description"] = make("operation.description")
+    op["area"]["name"] = make("area.name")
     for i, person in enumerate(data["roster"]):
-        person["name"] = payload(f"person{i}.name")
-        person["contact"] = payload(f"person{i}.contact")
+        person["name"] = make(f"person{i}.name")
+        person["contact"] = make(f"person{i}.contact")
     for i, team in enumerate(data["teams"]):
-        team["name"] = payload(f"team{i}.name")
-        team["call_sign"] = payload(f"team{i}.call_sign")
+        team["name"] = make(f"team{i}.name")
+        team["call_sign"] = make(f"team{i}.call_sign")
     for i, venue in enumerate(data["venues"]):
-        venue["name"] = payload(f"venue{i}.name")
-        venue["notes"] = payload(f"venue{i}.notes")
-    address = payload("venue.address")
+        venue["name"] = make(f"venue{i}.name")
+        venue["notes"] = make(f"venue{i}.notes")
+    address = make("venue.address")
     data["venues"].append(
-        {"id": "church-by-address", "name": payload("venue.by_address"), "type": "church",
+        {"id": "church-by-address", "name": make("venue.by_address"), "type": "church",
          "address": address}
     )  # fmt: skip
     for i, activity in enumerate(data["activities"]):
-        activity["name"] = payload(f"activity{i}.name")
-        activity["instructions"] = payload(f"activity{i}.instructions")
+        activity["name"] = make(f"activity{i}.name")
+        activity["instructions"] = make(f"activity{i}.instructions")
     data["helplines"] = [
-        {"name": payload("helpline.name"), "phone": payload("helpline.phone"),
-         "hours": payload("helpline.hours")}
+        {"name": make("helpline.name"), "phone": make("helpline.phone"),
+         "hours": make("helpline.hours")}
     ]  # fmt: skip
-    data["leaflet"] = {"en": payload("leaflet.en"), "ro": payload("leaflet.ro")}
+    data["leaflet"] = {"en": make("leaflet.en"), "ro": make("leaflet.ro")}
     data["partners"].append("hostile_partner")
     data["roster"][11]["agency"] = "hostile_partner"  # in team Delta, the team that is planned
     data["codes"] = {
         "add": {
             "partners": [
-                {"code": "hostile_partner", "en": payload("partner.en"),
-                 "ro": payload("partner.ro"), "kind": payload("partner.kind")}
+                {"code": "hostile_partner", "en": make("partner.en"),
+                 "ro": make("partner.ro"), "kind": make("partner.kind")}
             ],
             "indicators": [
-                {"code": "hostile_sign", "en": payload("indicator.en"),
-                 "ro": payload("indicator.ro"), "ilo": "deception"}
+                {"code": "hostile_sign", "en": make("indicator.en"),
+                 "ro": make("indicator.ro"), "ilo": "deception"}
             ],
         }
     }  # fmt: skip

@@ -43,13 +43,34 @@ from tests.guards_ingest_support import (
 CHANGED = "its content does not match its hash (changed after it was signed)"
 NOT_SIGNED = "its signature is not this device's key"
 REUSE = (
-    f"central already holds another record with id {A[1]['id']} (from device {ALPHA}); "
+    f'central already holds another record with id "{A[1]["id"]}" (from device {ALPHA}); '
     "this one was not stored"
 )
 BAD_SIG = {**A[2], "signature": "00" * 64}
 EDITED = {**A[0], "venue_type": "car_wash"}
 REUSED = resealed(A[1], venue_type="car_wash")
 STOLEN = chain(2, key=THIEF)
+INFINITE = {**A[0], "lat": float("inf"), "lon": 0.0}  # no JSON number: central cannot hash it
+BAD_TEAM = resealed(A[0], team="bravo")  # signed, but not the device's team
+AFTER_BAD = chain(1, start=500, prev=BAD_TEAM["hash"])
+NOT_TEAM = 'team "bravo" is not this device\'s (alpha)'
+TWO_FORM_FAULTS = {**A[0], "id": "[/bold]x", "hlc": "tomorrow"}
+
+
+def content_problem(data: dict[str, Any], detail: str) -> tuple[Any, ...]:
+    """A record refused for what it says: keyed by its hash, its text kept."""
+    return (ALPHA, "content", data["id"], None, data["hash"], detail, data, True)
+
+
+def gap_after_refused(data: dict[str, Any], refused_record: dict[str, Any]) -> tuple[Any, ...]:
+    prev = data["prev_hash"]
+    detail = (
+        f"record {data['id']} follows hash {prev[:12]}..., which central refused for its "
+        f"content (record {refused_record['id']})"
+    )
+    return (ALPHA, "gap", data["id"], prev, f"{ALPHA}:{prev}", detail, None, True)
+
+
 AFTER_A0 = chain(1, start=300, key=BRAVO_KEY, device=BRAVO, prev=A[0]["hash"])
 
 Row = tuple[list[Batch], Outcome]
@@ -98,6 +119,41 @@ ROWS: dict[str, Row] = {
             head(A[1], 2, 2),
             [problem("bad signature", A[2], NOT_SIGNED, BAD_SIG)],
             ids(A[:2]),
+        ),
+    ),
+    "a number JSON cannot hold, in a record central hashes itself": (
+        [(ALPHA, [INFINITE])],
+        Outcome(
+            [],
+            0,
+            0,
+            [refused(A[0], "bad hash", CHANGED)],
+            head(None, 0, 0),
+            [problem("bad hash", A[0], CHANGED, INFINITE)],
+        ),
+    ),
+    "a record refused for its content, and the record after it": (
+        [(ALPHA, [BAD_TEAM, *AFTER_BAD])],
+        Outcome(
+            ids(AFTER_BAD),
+            1,
+            0,
+            [refused(BAD_TEAM, "content", NOT_TEAM)],
+            head(None, 0, 1),
+            [content_problem(BAD_TEAM, NOT_TEAM), gap_after_refused(AFTER_BAD[0], BAD_TEAM)],
+            ids(AFTER_BAD),
+        ),
+    ),
+    "the record after one refused for its content in an earlier batch": (
+        [(ALPHA, [BAD_TEAM]), (ALPHA, AFTER_BAD)],
+        Outcome(
+            ids(AFTER_BAD),
+            1,
+            0,
+            [],
+            head(None, 0, 1),
+            [content_problem(BAD_TEAM, NOT_TEAM), gap_after_refused(AFTER_BAD[0], BAD_TEAM)],
+            ids(AFTER_BAD),
         ),
     ),
     "the middle of a run badly signed: the good tail vouches for it": (
@@ -158,6 +214,18 @@ ROWS: dict[str, Row] = {
     "a gap filled": (
         [(ALPHA, A[2:]), (ALPHA, A[:2])],
         Outcome(ids(A[:2]), 2, 0, [], head(A[3], 4, 4), [gap(A[2], still_open=False)], ids(A)),
+    ),
+    "two gaps in one batch": (
+        [(ALPHA, [A[1], A[3]])],
+        Outcome(
+            [A[1]["id"], A[3]["id"]],
+            2,
+            0,
+            [],
+            head(None, 0, 2),
+            [gap(A[1]), gap(A[3])],
+            [A[1]["id"], A[3]["id"]],
+        ),
     ),
     "two gaps, one filled": (
         [(ALPHA, [A[1]]), (ALPHA, [A[3]]), (ALPHA, [A[0]])],
@@ -310,9 +378,14 @@ MALFORMED: dict[str, tuple[dict[str, Any], str]] = {
         {"device": ALPHA, "id": "x2", "notes": "Bună ziua"},
         "missing field(s): hlc, officer, operation, recorded_at, team, time, timezone, venue_type",
     ),
+    "two form rules broken": (
+        TWO_FORM_FAULTS,
+        'id "[/bold]x" is not a UUID (8-4-4-4-12 lowercase hex digits); '
+        'hlc "tomorrow" is not a clock stamp (15 digits, a hyphen, 5 digits)',
+    ),
     "a field of the wrong type": (
         {"device": ALPHA, "id": "x1", "hlc": None},
-        "field 'hlc' has the wrong type (NoneType)",
+        'field "hlc" has the wrong type (NoneType)',
     ),
 }
 
@@ -340,13 +413,13 @@ def test_a_record_of_another_device_stops_the_whole_push(tmp_path: Path) -> None
         with pytest.raises(ForbiddenError) as caught:
             ingest(central, ALPHA, KEY.public_hex, [A[0], theirs])
         assert str(caught.value) == (
-            f"device {ALPHA} may push only its own records; record {theirs['id']} names "
-            f"device '{BRAVO}'"
+            f'device {ALPHA} may push only its own records; record "{theirs["id"]}" names '
+            f'device "{BRAVO}"'
         )
         with pytest.raises(ForbiddenError) as caught:
             ingest(central, ALPHA, KEY.public_hex, [A[0], ["not", "a", "record"]])  # type: ignore[list-item]
         assert str(caught.value) == (
-            f"device {ALPHA} may push only its own records; record ? names device None"
+            f'device {ALPHA} may push only its own records; record ? names device "None"'
         )
         assert central.record_count() == 0 and central.problems() == []
 

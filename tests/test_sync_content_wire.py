@@ -150,7 +150,7 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
     [
         ({"device": "[/bold]x"}, 'the manifest\'s device "[/bold]x" is not a device id'),
         ({"device": "a\ud800"}, 'the manifest\'s device "a\\ud800" is not a device id'),
-        ({"credential_id": 7}, "the manifest's credential_id \"7\" is not a device id"),
+        ({"credential_id": 7}, 'the manifest\'s credential_id "7" is not a device id'),
         ({"bundle": "[red]"}, 'the manifest\'s bundle id "[red]" is not a UUID'),
     ],
 )

@@ -22,13 +22,16 @@ def chain_problems(
 
     `refused` maps the hashes of records refused for their content in this batch to their ids.
     """
+    # Kept out of mutation runs (`pragma: no mutate`): SQL keywords, which read the same in
+    # any case, and `result`, which refuse() leaves alone for a gap or a fork (they refuse no
+    # record).
     batch = {c.hash for c in stored}
     # A record stored earlier whose predecessor is in this batch opened a gap for it.
     open_gaps = {
         r[0]
         for r in conn.execute(
             f"SELECT missing FROM problems WHERE kind = '{GAP}' AND device = ? "
-            "AND resolved_at IS NULL",
+            "AND resolved_at IS NULL",  # pragma: no mutate
             (device,),
         )
     }
@@ -59,7 +62,7 @@ def chain_problems(
         )
         refuse(
             problems,
-            result,
+            result,  # pragma: no mutate
             device,
             GAP,
             c.rec_id,
@@ -85,7 +88,7 @@ def chain_problems(
             ids.sort()
             refuse(
                 problems,
-                result,
+                result,  # pragma: no mutate
                 device,
                 FORK,
                 ids[-1],

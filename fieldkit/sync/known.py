@@ -71,13 +71,16 @@ def _ids(entries: Any, key: str) -> set[str]:
 
 def known_for(central: Central, conn: Any, operation: str) -> Known:
     """The operation's Known, rebuilt only when a new plan version was published."""
+    # SQL reads keywords and names in any case: the queries are kept out of mutation runs.
     top = conn.execute(
-        "SELECT max(version) FROM plans WHERE operation = ?", (operation,)
+        "SELECT max(version) FROM plans WHERE operation = ?",  # pragma: no mutate
+        (operation,),
     ).fetchone()[0]
     cached = central.known.get(operation)
     if cached is not None and cached[0] == top:
         return cached[1]  # type: ignore[no-any-return]
-    rows = conn.execute("SELECT team, loadout FROM plans WHERE operation = ?", (operation,))
+    plans_sql = "SELECT team, loadout FROM plans WHERE operation = ?"  # pragma: no mutate
+    rows = conn.execute(plans_sql, (operation,))
     known = known_from((str(team), _loads(text)) for team, text in rows)
     central.known[operation] = (top, known)
     return known
@@ -93,8 +96,10 @@ def _loads(text: str) -> dict[str, Any]:
 
 def device_context(central: Central, conn: Any, device: str) -> Context:
     """The content rules' context for `device`: its credential and its operation's plan."""
+    # SQL reads keywords and names in any case: the query is kept out of mutation runs.
     row = conn.execute(
-        "SELECT operation, team, officer FROM devices WHERE device = ?", (device,)
+        "SELECT operation, team, officer FROM devices WHERE device = ?",  # pragma: no mutate
+        (device,),
     ).fetchone()
     if row is None:
         # Ingest is only called for a device bound to a credential (server, bundle import).

@@ -17,6 +17,7 @@ from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.model import Engagement
+from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
@@ -73,7 +74,7 @@ class EngagementForm(Screen[Engagement | None]):
                 else ("Log an engagement")
             )
             yield Static(title, id="form-title", classes="status")
-            yield Static(pending_text(self.device), id="pending", classes="pending")
+            yield Static(pending_text(self.device), id="pending", classes="pending", markup=False)
         with Vertical(id="form"):
             yield Static(draft_context(draft, self.device.loadout), id="context", markup=False)
             yield Static("People engaged (numbers only, never names)", classes="section-title")
@@ -89,7 +90,7 @@ class EngagementForm(Screen[Engagement | None]):
             with Horizontal(classes="row first"):
                 yield Static("Language", classes="label")
                 yield Select(
-                    [(c.both(), c.code) for c in codes["languages"]],
+                    [(as_written(c.both()), c.code) for c in codes["languages"]],
                     prompt="not recorded",
                     value=draft.language if draft.language in codes["languages"] else Select.NULL,
                     id="language",
@@ -119,7 +120,7 @@ class EngagementForm(Screen[Engagement | None]):
                 yield Static("Time · venue", classes="label")
                 yield Input(hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True)
                 yield Select(
-                    [(v.name, v.id) for v in self.device.loadout.venues.values()],
+                    [(as_written(v.name), v.id) for v in self.device.loadout.venues.values()],
                     prompt="Venue",
                     value=draft.venue if draft.venue in self.device.loadout.venues else Select.NULL,
                     id="venue",
@@ -255,7 +256,7 @@ class EngagementForm(Screen[Engagement | None]):
     def refused(self, message: str) -> None:
         self.saving = False
         self.show_error(f"Not saved. {message}")
-        self.notify(message, title="Not saved", severity="error", timeout=8)
+        self.notify(message, title="Not saved", severity="error", timeout=8, markup=False)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)

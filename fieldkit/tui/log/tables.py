@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fieldkit.field.device import Device
+from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.log.describe import labels, people_short, record_time, venue_name, window
 
 RECENT_COLUMNS = (
@@ -46,7 +47,7 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
             venue_name(loadout, a.venue),
             ", ".join(a.partners) or "—",
         ]
-        table.add_row(*(Text(c, style=style) for c in cells), key=a.visit)
+        table.add_row(*(as_written(c, style) for c in cells), key=a.visit)
         if a == current:
             at = row
     if not today:
@@ -70,13 +71,17 @@ def fill_recent(
     table.clear()
     for rec, state in device.recent(limit):
         table.add_row(
-            record_time(rec, loadout),
-            venue_name(loadout, rec.venue),
-            people_short(rec.people),
-            labels(loadout.codes.indicators, rec.indicators),
-            labels(loadout.codes.outcomes, rec.outcomes),
-            Text(SYNC_WORDS.get(state, state), style="yellow" if state == "pending" else ""),
-            "amended" if rec.amends else "",
+            *row_as_written(
+                (
+                    record_time(rec, loadout),
+                    venue_name(loadout, rec.venue),
+                    people_short(rec.people),
+                    labels(loadout.codes.indicators, rec.indicators),
+                    labels(loadout.codes.outcomes, rec.outcomes),
+                )
+            ),
+            as_written(SYNC_WORDS.get(state, state), "yellow" if state == "pending" else ""),
+            as_written("amended" if rec.amends else ""),
             key=rec.id,
         )
     if select is not None and select in table.rows:

@@ -92,7 +92,7 @@ class LogMode(ModeScreen):
         yield Header()
         with Horizontal(classes="log-status"):
             yield Static(id="who", classes="status", markup=False)
-            yield Static(id="pending", classes="pending")
+            yield Static(id="pending", classes="pending", markup=False)
         with Vertical(classes="log"):
             yield Static("Today's visits", classes="section-title")
             yield DataTable(id="assignments", cursor_type="row")
@@ -159,22 +159,23 @@ class LogMode(ModeScreen):
         assert self.device is not None
         table = self.query_one("#recent", DataTable)
         if not table.row_count:
-            self.notify("No engagement to amend yet.", title="Amend")
+            self.notify("No engagement to amend yet.", title="Amend", markup=False)
             return
         record_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert record_id is not None
         try:
             draft = self.device.draft_of(record_id)
         except UserError as exc:
-            self.notify(plain(str(exc)), title="Cannot amend", severity="error")
+            self.notify(plain(str(exc)), title="Cannot amend", severity="error", markup=False)
             return
         self.app.push_screen(EngagementForm(self.device, draft, amending=True), self.saved)
 
     def saved(self, record: Engagement | None) -> None:
         if record is None:
-            self.notify("Nothing saved.", title="Discarded", timeout=3)
+            self.notify("Nothing saved.", title="Discarded", timeout=3, markup=False)
             return
         self.show_device(select=record.id)
         what = "Amendment saved" if record.amends else "Engagement saved"
         assert self.device is not None
-        self.notify(f"{what} on this device. {pending_text(self.device)}.", title="Saved")
+        message = f"{what} on this device. {pending_text(self.device)}."
+        self.notify(message, title="Saved", markup=False)

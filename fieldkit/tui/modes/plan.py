@@ -24,6 +24,7 @@ from fieldkit.plan.session import (
     solve_session,
     toggle_lock,
 )
+from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen
 from fieldkit.tui.plan import details
@@ -102,8 +103,13 @@ class PlanMode(ModeScreen):
         keep = sources.highlighted
         sources.clear_options()
         ws = self.workspace
-        options = [Option(f"playbooks/{p.name}", id=PLAYBOOK + p.name) for p in ws.playbook_files()]
-        options += [Option(f"ops/{op}/plan.json", id=OPERATION + op) for op in ws.operations()]
+        options = [
+            Option(as_written(f"playbooks/{p.name}"), id=PLAYBOOK + p.name)
+            for p in ws.playbook_files()
+        ]
+        options += [
+            Option(as_written(f"ops/{op}/plan.json"), id=OPERATION + op) for op in ws.operations()
+        ]
         sources.add_options(options)
         if options:
             sources.highlighted = keep if keep is not None and keep < len(options) else 0
@@ -117,7 +123,7 @@ class PlanMode(ModeScreen):
         """Put a note under the status; a toast too, but never over the neutral screen."""
         self.query_one("#solve-note", Static).update(note)
         if toast and not getattr(self.app, "covered", False):
-            self.notify(note, severity=severity)  # type: ignore[arg-type]
+            self.notify(note, severity=severity, markup=False)  # type: ignore[arg-type]
 
     # -- picking and solving -----------------------------------------------------------
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Sele
 
 from fieldkit.errors import UserError
 from fieldkit.field.overview import is_device
+from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen, bullet_list
 from fieldkit.tui.modes.device_review import PURPOSE as DEVICE_PURPOSE
@@ -131,7 +132,7 @@ class ReviewMode(ModeScreen):
             yield Static(self.PURPOSE, classes="purpose", markup=False)
             yield Static(self.holdings(), classes="holdings", markup=False)
             if len(ops) > 1:
-                yield Select([(op, op) for op in ops], value=ops[0], allow_blank=False,
+                yield Select([(as_written(op), op) for op in ops], value=ops[0], allow_blank=False,
                              id="operation")  # fmt: skip
             with Horizontal(id="map-row"):
                 yield Button("Render map", id="render-map", disabled=not ops)
@@ -239,7 +240,7 @@ class ReviewMode(ModeScreen):
         for table_id, rows in table_rows(summary).items():
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear()
-            table.add_rows(rows)
+            table.add_rows(row_as_written(row) for row in rows)
 
     # -- the map ---------------------------------------------------------------------
 
@@ -250,7 +251,7 @@ class ReviewMode(ModeScreen):
     def action_render_map(self) -> None:
         op = self.operation
         if op is None:
-            self.notify("No operation to map", severity="warning")
+            self.notify("No operation to map", severity="warning", markup=False)
             return
         self.query_one("#map-progress", ProgressBar).update(progress=0)
         self.query_one("#render-map", Button).disabled = True
@@ -276,7 +277,7 @@ class ReviewMode(ModeScreen):
         status = self.query_one("#map-status", Static)
         if path is None:
             status.update("failed")
-            self.notify(error, title="Map not rendered", severity="error")
+            self.notify(error, title="Map not rendered", severity="error", markup=False)
             return
         self.map_path = path
         status.update(path.name)

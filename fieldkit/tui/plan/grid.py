@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.rules import Rules
+from fieldkit.tui.as_written import as_written
 
 #: Colours of the venue types, given in the order of the types' codes (so always the same).
 PALETTE = (
@@ -56,7 +57,7 @@ def legend(plan: Plan) -> Text:
     return out
 
 
-class WeekGrid(DataTable[Text | str]):
+class WeekGrid(DataTable[Text]):
     """Days down, teams across; the cursor moves from block to block with the arrow keys."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -74,7 +75,7 @@ class WeekGrid(DataTable[Text | str]):
         self.team_ids = [t.id for t in plan.playbook.teams]
         self.add_column("day", width=DAY_WIDTH, key="day")
         for team_id in self.team_ids:
-            self.add_column(team_id, width=TEAM_WIDTH, key=team_id)
+            self.add_column(as_written(team_id), width=TEAM_WIDTH, key=team_id)
         colours = venue_colours(plan)
         rules = Rules(plan.playbook)
         cells: dict[tuple[date, str], list[Assignment]] = defaultdict(list)
@@ -83,14 +84,14 @@ class WeekGrid(DataTable[Text | str]):
         for day in plan.playbook.operation.days:
             depth = max([len(cells[day, t]) for t in self.team_ids] + [1])
             for k in range(depth):
-                row: list[Text | str] = [f"{day:%a %d}" if k == 0 else ""]
+                row = [as_written(f"{day:%a %d}" if k == 0 else "")]
                 for col, team_id in enumerate(self.team_ids, start=1):
                     todo = sorted(cells[day, team_id], key=lambda a: a.start)
                     if k < len(todo):
                         self.slots[len(self.row_days), col] = todo[k].visit
                         row.append(self.block(plan, todo[k], colours, rules))
                     else:
-                        row.append("")
+                        row.append(as_written(""))
                 self.add_row(*row, height=2)
                 self.row_days.append(day)
         if keep is not None:

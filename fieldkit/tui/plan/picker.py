@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 
 
@@ -52,7 +53,9 @@ class TeamPicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static(f"Move {self.visit_id} to:", id="picker-title", markup=False)
-            yield OptionList(*(Option(label, id=tid) for tid, label in self.choices), id="teams")
+            yield OptionList(
+                *(Option(as_written(label), id=tid) for tid, label in self.choices), id="teams"
+            )
 
     @on(OptionList.OptionSelected, "#teams")
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -44,15 +45,14 @@ def keys_table(unlock_word: str) -> Table:
     table.add_column("Where / what")
     table.add_column("Does")
     quick_exit, *rest = KEYS
-    table.add_row(*quick_exit)
     # How to come back sits right under the quick exit, where an officer looks for it.
-    table.add_row(
+    come_back = (
         unlock_word,
         "Neutral page",
         f"type {unlock_word} in its search box, then enter, to come back",
     )
-    for key, where, does in rest:
-        table.add_row(key, where, does)
+    for row in (quick_exit, come_back, *rest):
+        table.add_row(*map(Text, row))  # Text: a cell is never read as markup
     return table
 
 

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from fieldkit.errors import UserError
 from fieldkit.field.overview import is_device
 from fieldkit.playbook import Problem, check_playbook
+from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.screens.device_home import DeviceHome
 from fieldkit.workspace import Workspace
@@ -129,7 +130,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         self.problems.clear()
         for path in paths:
-            table.add_row(path.name, CHECKING, key=str(path))
+            table.add_row(as_written(path.name), CHECKING, key=str(path))
         progress = self.query_one("#checking", ProgressBar)
         progress.update(total=len(paths) or None, progress=0)
         progress.display = bool(paths)

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from fieldkit.errors import UserError
 from fieldkit.sync.central import Central, central_path, central_status
+from fieldkit.tui.as_written import row_as_written
 from fieldkit.tui.sync.words import moment, plain_error, plural
 
 DEVICE_COLUMNS = ("Device", "Team", "Officer", "Last seen", "Records", "Status")
@@ -38,9 +39,9 @@ class CentralPanel(Vertical):
         yield Static(id="central-facts", markup=False)
         yield Static("Devices", classes="table-title")
         yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
-        yield Static(id="problems-title", classes="table-title")
+        yield Static(id="problems-title", classes="table-title", markup=False)
         yield DataTable(id="problems", cursor_type="row")
-        yield Static(id="conflicts-title", classes="table-title")
+        yield Static(id="conflicts-title", classes="table-title", markup=False)
         yield DataTable(id="conflicts", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -83,15 +84,15 @@ class CentralPanel(Vertical):
             status = str(d["status"])
             if d["open_problems"]:
                 status += f" · {plural(d['open_problems'], 'problem')}"
-            table.add_row(
+            cells = (
                 name,
                 d["team"],
                 d["officer"],
                 moment(d["last_seen"]),
                 f"{d['records']:,}",
                 status,
-                key=str(d["id"]),
             )
+            table.add_row(*row_as_written(cells), key=str(d["id"]))
         table.display = bool(devices)
         if not devices:
             self.query_one("#central-facts", Static).update(
@@ -103,14 +104,14 @@ class CentralPanel(Vertical):
         table = self.query_one("#problems", DataTable)
         table.clear()
         for p in problems:
-            table.add_row(
+            cells = (
                 p["device"] or "-",
                 p["kind"],
                 p["record"] or "-",
                 p["detail"],
                 moment(p["found_at"], never="-"),
-                key=str(p["n"]),
             )
+            table.add_row(*row_as_written(cells), key=str(p["n"]))
         title = "Open problems" if problems else "Open problems: none"
         self.query_one("#problems-title", Static).update(title)
         table.display = bool(problems)
@@ -119,13 +120,13 @@ class CentralPanel(Vertical):
         table = self.query_one("#conflicts", DataTable)
         table.clear()
         for n, c in enumerate(conflicts):
-            table.add_row(
+            cells = (
                 c["amends"],
                 f"{c['record_a']} ({c['device_a']})",
                 f"{c['record_b']} ({c['device_b']})",
                 moment(c["found_at"], never="-"),
-                key=str(n),
             )
+            table.add_row(*row_as_written(cells), key=str(n))
         title = (
             "Conflicts (two devices amended the same record)" if conflicts else "Conflicts: none"
         )

@@ -12,13 +12,15 @@ from fieldkit.sync.content import (
     FORM_RULES,
     QUOTE_MAX,
     Context,
+    _texts_sound,
     known_zone,
     quote,
     shown_id,
+    text_fields,
 )
 from fieldkit.sync.known import kit_codes, known_from
 from tests import hostile_records as hostile
-from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OFFICER, OPERATION, TEAM
+from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OFFICER, OPERATION, PEOPLE, TEAM
 
 RULES = FORM_RULES + CONTENT_RULES
 CTX = Context(
@@ -60,6 +62,38 @@ def test_values_at_the_edges_break_no_rule(change: dict[str, Any]) -> None:
     )
 
 
+#: Texts at their limits, and valid texts beyond ASCII, wherever a text can be.
+TEXT_EDGES = [
+    pytest.param({"venue": "v" * 200}, id="a venue id of 200 characters"),
+    pytest.param({"partners": ["p" * 200]}, id="a code of 200 characters"),
+    pytest.param({"indicators": ["ș"]}, id="a code beyond ASCII"),
+    pytest.param({"people": [{**PEOPLE, "nationality": "n" * 200}]}, id="a people code of 200"),
+    pytest.param({"people": [{**PEOPLE, "gender": "ș"}]}, id="a people code beyond ASCII"),
+    pytest.param({"people": [{"count": 1, **PEOPLE}]}, id="a people group with its count first"),
+]
+
+
+@pytest.mark.parametrize("change", EDGE_PARAMS + TEXT_EDGES)
+def test_the_fast_pass_lets_sound_text_through_alone(change: dict[str, Any]) -> None:
+    """Ingest's hot path: a record with sound text never needs the slow pass that names."""
+    data = sealed(**change)
+    assert _texts_sound(data) is True
+    assert text_fields(data, CTX) is None
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "reason"), [p for p in CASE_PARAMS if p.values[1] == "text_fields"]
+)
+def test_the_fast_pass_sends_every_faulty_text_to_the_slow_pass(
+    change: dict[str, Any], rule: str, reason: str
+) -> None:
+    data = sealed(**change)
+    assert (_texts_sound(data), text_fields(data, CTX)) == (
+        reason.endswith("items (at most 100)") or reason.endswith("groups (at most 500)"),
+        reason,
+    )
+
+
 def test_without_a_plan_visits_and_venues_go_unchecked_and_the_officer_is_the_credentials() -> None:
     bare = Context(operation=OPERATION, team=TEAM, officer=OFFICER, codes=kit_codes())
     data = sealed(visit="any", venue="any", officer=OFFICER)
@@ -87,6 +121,7 @@ def test_quotes_are_ascii_and_short() -> None:
     long = quote("x" * 500)
     assert len(long) == QUOTE_MAX and long.endswith("...")
     assert quote("x" * (QUOTE_MAX - 2)) == '"' + "x" * (QUOTE_MAX - 2) + '"'
+    assert quote(b"\xff") == "\"b'\\\\xff'\""  # not JSON: quoted as Python shows it
 
 
 def test_shown_ids_can_be_stored_and_shown() -> None:
@@ -96,13 +131,16 @@ def test_shown_ids_can_be_stored_and_shown() -> None:
     assert shown_id(5) is None and shown_id(None) is None
     assert shown_id("a\ud800") == "a\\ud800"
     assert shown_id("y" * 201) == "y" * 200
+    assert shown_id("Ș" * 200) == "Ș" * 200
+    assert shown_id("Ș" * 201) == ("\\u0218" * 34)[:200]
 
 
 @pytest.mark.parametrize(
     ("name", "known"),
     [("Europe/London", True), ("UTC", True), ("America/Argentina/Buenos_Aires", True),
      ("Etc/GMT+5", True), ("Mars/Olympus", False), ("../etc/passwd", False), ("", False),
-     ("Europe/../London", False), ("/etc/localtime", False), ("Europe/" + "x" * 60, False)],
+     ("Europe/../London", False), ("/etc/localtime", False), ("Europe/" + "x" * 60, False),
+     ("Europe", False), ("leapseconds", False)],  # a folder, a file that is no zone
 )  # fmt: skip
 def test_known_zones(name: str, known: bool) -> None:
     assert known_zone(name) is known
