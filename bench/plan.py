@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.model import COVER_WEIGHT
+from fieldkit.plan.problem import PlanProblem
 from fieldkit.plan.records import Plan, SolverReport
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.solve import make_plan, objective_of, solve
@@ -183,7 +184,7 @@ def gap_lines(plan: Plan) -> list[str]:
 def greedy_plan(playbook: Playbook) -> tuple[Plan, float]:
     began = time.monotonic()
     visits, teams, rules = expand_visits(playbook), all_team_facts(playbook), Rules(playbook)
-    chosen = greedy(visits, teams, rules)
+    chosen = greedy(PlanProblem(visits, teams, rules))
     seconds = time.monotonic() - began
     report = SolverReport("GREEDY", 0, 0, 0, seconds, 0, 0)
     plan = make_plan(playbook, visits, teams, rules, chosen, report)

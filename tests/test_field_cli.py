@@ -229,6 +229,32 @@ def test_wrong_loadout_is_refused(dev: Path, op_folder: Path, run: Run) -> None:
     assert code == 0 and "ok: 1 record(s)" in out  # what was stored is intact
 
 
+@pytest.mark.parametrize("part", ["operation", "team"])
+def test_a_loadout_without_an_id_is_refused(
+    part: str, tmp_path: Path, op_folder: Path, run: Run
+) -> None:
+    data = json.loads((op_folder / "loadouts/alpha.json").read_text(encoding="utf-8"))
+    del data[part]["id"]
+    bad = tmp_path / "alpha.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("device", "enroll", bad, "-w", tmp_path / "dev")
+    assert code == 2 and "missing or malformed field 'id'" in err and "Traceback" not in err
+    assert not (tmp_path / "dev" / "device").exists()
+
+
+@pytest.mark.parametrize("codes", ["x", ["genders"], None])
+def test_a_loadout_whose_code_lists_are_not_a_mapping_is_refused(
+    codes: object, tmp_path: Path, op_folder: Path, run: Run
+) -> None:
+    data = json.loads((op_folder / "loadouts/alpha.json").read_text(encoding="utf-8"))
+    data["codes"] = codes
+    bad = tmp_path / "alpha.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run("device", "enroll", bad, "-w", tmp_path / "dev")
+    assert code == 2 and "code lists are not a mapping" in err and "Traceback" not in err
+    assert not (tmp_path / "dev" / "device").exists()
+
+
 def test_not_a_device_workspace(tmp_path: Path, run: Run) -> None:
     run("init", tmp_path / "plain")
     code, _, err = run("log", "list", "-w", tmp_path / "plain")

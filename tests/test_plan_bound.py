@@ -14,6 +14,7 @@ from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.greedy import greedy, scarce_first
 from fieldkit.plan.improve import improve
 from fieldkit.plan.model import COVER_WEIGHT
+from fieldkit.plan.problem import PlanProblem, SolverSettings
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.solve import objective_of, solve
 from fieldkit.plan.visits import all_team_facts, expand_visits
@@ -25,7 +26,9 @@ from tests.test_plan_hypothesis import brute_force, playbooks
 
 def _bound(playbook: Playbook) -> float:
     visits, teams, rules = expand_visits(playbook), all_team_facts(playbook), Rules(playbook)
-    return relaxed_bound(visits, teams, rules, {}, time_limit=2, seed=0, workers=1)
+    return relaxed_bound(
+        PlanProblem(visits, teams, rules), SolverSettings(time_limit=2, seed=0, workers=1)
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,11 +124,12 @@ def test_improve_keeps_the_rules_and_never_loses_priority() -> None:
     playbook = load_playbook(BARNET)
     visits, teams, rules = expand_visits(playbook), all_team_facts(playbook), Rules(playbook)
     index = {v.id: v for v in visits}
-    for start in (greedy(visits, teams, rules), scarce_first(visits, teams, rules), {}):
-        better = improve(visits, teams, rules, start, {}, deadline=float("inf"))
+    problem = PlanProblem(visits, teams, rules)
+    for start in (greedy(problem), scarce_first(problem), {}):
+        better = improve(problem, start, deadline=float("inf"))
         assert sum(index[v].priority for v in better) >= sum(index[v].priority for v in start)
         for t, team in teams.items():
             items = [(index[v], s) for v, (tt, s) in better.items() if tt == t]
             assert rules.team_rules(team, items) == []
     # From nothing, the search alone finds a plan.
-    assert improve(visits, teams, rules, {}, {}, deadline=float("inf"))
+    assert improve(problem, {}, deadline=float("inf"))

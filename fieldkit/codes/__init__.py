@@ -159,6 +159,9 @@ class CodeBook:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str = "<data>") -> CodeBook:
+        """Code lists from plain data (as `to_dict` writes them); CodeListError if malformed."""
+        if not isinstance(data, Mapping):
+            raise CodeListError(f"{source}: the code lists are not a mapping")
         return cls({name: _parse_list(name, data.get(name), source) for name in LIST_NAMES})
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from fieldkit.codes import CodeList, did_you_mean
+from fieldkit.codes import CodeBook, CodeList, did_you_mean
 from fieldkit.errors import UserError, quote
 from fieldkit.field.loadout import Loadout
 from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX, PeopleGroup
@@ -50,16 +50,23 @@ class Draft:
 
 def check_draft(draft: Draft, loadout: Loadout) -> None:
     """Raise DraftError naming every problem, with the valid codes for each unknown one."""
-    codes = loadout.codes
-    problems: list[str] = []
+    problems = _who_and_when(draft, loadout)
+    problems += _where(draft, loadout)
+    problems += _codes(draft, loadout.codes)
+    if draft.referral_ref is not None and len(draft.referral_ref) > REFERRAL_REF_MAX:
+        problems.append(f"a referral reference is at most {REFERRAL_REF_MAX} characters")
+    if draft.notes is not None and len(draft.notes) > NOTES_MAX:
+        problems.append(f"notes are at most {NOTES_MAX} characters ({len(draft.notes)} given)")
+    unique = list(dict.fromkeys(problems))
+    if len(unique) == 1:
+        raise DraftError(unique[0])
+    if unique:
+        raise DraftError("\n".join(f"fieldkit: {p}" for p in unique))
 
-    def code(kind: str, plural: str, value: str | None, valid: CodeList) -> None:
-        if value is not None and value not in valid:
-            problems.append(
-                f"unknown {kind} {quote(value)}{did_you_mean(value, valid.ids)}; "
-                f"valid {plural}: {', '.join(valid.ids)}"
-            )
 
+def _who_and_when(draft: Draft, loadout: Loadout) -> list[str]:
+    """The officer is of the team, the time has an offset, the visit is one of the team's."""
+    problems = []
     if loadout.member(draft.officer) is None:
         ids = [m.id for m in loadout.members]
         problems.append(
@@ -75,6 +82,12 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
             f"unknown visit {quote(draft.visit)}{did_you_mean(draft.visit, visits)}; this team's "
             f"visits: {', '.join(visits) or '(none)'}"
         )
+    return problems
+
+
+def _where(draft: Draft, loadout: Loadout) -> list[str]:
+    """A known venue or a whole position on the globe, a sane accuracy, a kind of place."""
+    problems = []
     if draft.venue is not None and draft.venue not in loadout.venues:
         problems.append(
             f"unknown venue {quote(draft.venue)}{did_you_mean(draft.venue, loadout.venues)}; "
@@ -91,9 +104,22 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
     if draft.accuracy_m is not None and not 0 <= draft.accuracy_m <= 100_000:
         problems.append(f"accuracy {draft.accuracy_m} m is not between 0 and 100000 metres")
     if draft.venue_type is None:
-        problems.append(
-            f"say what kind of place: --venue-type, one of {', '.join(codes.venue_types.ids)}"
-        )
+        kinds = ", ".join(loadout.codes.venue_types.ids)
+        problems.append(f"say what kind of place: --venue-type, one of {kinds}")
+    return problems
+
+
+def _codes(draft: Draft, codes: CodeBook) -> list[str]:
+    """Every code of the draft is in the loadout's lists; people counts are sane."""
+    problems: list[str] = []
+
+    def code(kind: str, plural: str, value: str | None, valid: CodeList) -> None:
+        if value is not None and value not in valid:
+            problems.append(
+                f"unknown {kind} {quote(value)}{did_you_mean(value, valid.ids)}; "
+                f"valid {plural}: {', '.join(valid.ids)}"
+            )
+
     code("venue type", "venue types", draft.venue_type, codes.venue_types)
     code("language", "languages", draft.language, codes["languages"])
     for partner in draft.partners:
@@ -108,12 +134,4 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
         code("nationality", "nationalities", group.nationality, codes["nationalities"])
         if not 0 <= group.count <= 1000:
             problems.append(f"people count {group.count} is not between 0 and 1000")
-    if draft.referral_ref is not None and len(draft.referral_ref) > REFERRAL_REF_MAX:
-        problems.append(f"a referral reference is at most {REFERRAL_REF_MAX} characters")
-    if draft.notes is not None and len(draft.notes) > NOTES_MAX:
-        problems.append(f"notes are at most {NOTES_MAX} characters ({len(draft.notes)} given)")
-    unique = list(dict.fromkeys(problems))
-    if len(unique) == 1:
-        raise DraftError(unique[0])
-    if unique:
-        raise DraftError("\n".join(f"fieldkit: {p}" for p in unique))
+    return problems

@@ -48,7 +48,24 @@ def enroll_loadout(
     officer: str | None = None,
     device_id: str | None = None,
 ) -> dict[str, Any]:
+    """Make `root` a device workspace for the loadout (`raw` its bytes); returns device.json."""
     folder = root / DEVICE_DIR
+    _refuse_enrolled(root, folder)
+    device_id, officer = _device_and_officer(loadout, raw, officer, device_id)
+    _make_workspace(root)
+    made_folder = not folder.exists()
+    private_folder(folder)
+    os.chmod(folder, FOLDER_MODE)  # left over from an enrolment that did not finish
+    try:
+        return _write_device(folder, loadout, raw, device_id, officer)
+    except BaseException:
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _refuse_enrolled(root: Path, folder: Path) -> None:
+    """EnrolError when `root` is a device already, or is not a folder."""
     if (folder / DEVICE_FILE).exists():
         current = json.loads((folder / DEVICE_FILE).read_text(encoding="utf-8"))
         raise EnrolError(
@@ -58,6 +75,13 @@ def enroll_loadout(
         )
     if root.exists() and not root.is_dir():
         raise EnrolError(f"{root} exists and is not a folder")
+
+
+def _device_and_officer(
+    loadout: Loadout, raw: bytes, officer: str | None, device_id: str | None
+) -> tuple[str, str]:
+    """The device id and officer: as asked, else as central issued them, else made up (the
+    team and a random suffix; the team's first member)."""
     # A loadout issued by central for one device names that device and its officer: the
     # device takes that id, so central's credential and the device's records agree.
     issued = _central_block(raw)
@@ -70,39 +94,41 @@ def enroll_loadout(
             f"{did_you_mean(officer, member_ids)}; "
             f"team members: {', '.join(member_ids)}"
         )
-    device_id = device_id or f"{loadout.team}-{secrets.token_hex(4)}"
+    return device_id or f"{loadout.team}-{secrets.token_hex(4)}", officer
+
+
+def _make_workspace(root: Path) -> None:
+    """The workspace's folders, each with its README."""
     root.mkdir(parents=True, exist_ok=True)
     for name, readme in FOLDERS.items():
         make_folder(root / name)
         note = root / name / "README.md"
         if not note.exists():
             note.write_text(readme, encoding="utf-8")
-    made_folder = not folder.exists()
-    private_folder(folder)
-    os.chmod(folder, FOLDER_MODE)  # left over from an enrolment that did not finish
-    try:
-        key = DeviceKey.generate()
-        if (folder / PRIVATE_KEY).exists():
-            (folder / PRIVATE_KEY).unlink()  # left over from an enrolment that did not finish
-        key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY)
-        write_private(folder / LOADOUT_FILE, raw)
-        DeviceStore(folder / STORE_FILE, create=True).close()
-        info = {
-            "format": DEVICE_FORMAT,
-            "device_id": device_id,
-            "operation": loadout.operation,
-            "team": loadout.team,
-            "officer": officer,
-            "public_key": key.public_hex,
-            "enrolled_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "loadout_sha256": hashlib.sha256(raw).hexdigest(),
-            "plan_sha256": loadout.plan_sha256,
-        }
-        write_private(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
-    except BaseException:
-        if made_folder:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
+
+
+def _write_device(
+    folder: Path, loadout: Loadout, raw: bytes, device_id: str, officer: str
+) -> dict[str, Any]:
+    """The device's key pair, loadout, empty store and device.json (written last)."""
+    key = DeviceKey.generate()
+    if (folder / PRIVATE_KEY).exists():
+        (folder / PRIVATE_KEY).unlink()  # left over from an enrolment that did not finish
+    key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY)
+    write_private(folder / LOADOUT_FILE, raw)
+    DeviceStore(folder / STORE_FILE, create=True).close()
+    info = {
+        "format": DEVICE_FORMAT,
+        "device_id": device_id,
+        "operation": loadout.operation,
+        "team": loadout.team,
+        "officer": officer,
+        "public_key": key.public_hex,
+        "enrolled_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "loadout_sha256": hashlib.sha256(raw).hexdigest(),
+        "plan_sha256": loadout.plan_sha256,
+    }
+    write_private(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
     return info
 
 

@@ -119,6 +119,7 @@ def read_loadout_file(path: Path) -> tuple[Loadout, bytes]:
 
 
 def parse_loadout(data: Any, source: str = "<loadout>") -> Loadout:
+    """The loadout in `data` (parsed JSON), or LoadoutError naming what is wrong in `source`."""
     if not isinstance(data, dict) or data.get("format") != LOADOUT_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise LoadoutError(
@@ -126,41 +127,35 @@ def parse_loadout(data: Any, source: str = "<loadout>") -> Loadout:
             f"{LOADOUT_FORMAT!r}); use a file from ops/OP/loadouts/ written by `fieldkit plan`"
         )
     try:
-        op, team = data["operation"], data["team"]
-        zone = str(op["timezone"])
-        ZoneInfo(zone)
-        codes = CodeBook.from_dict(data["codes"], source)
-        venues = {
-            str(v["id"]): VenueInfo(
-                str(v["id"]), str(v["name"]), str(v["type"]), _num(v.get("lat")), _num(v.get("lon"))
-            )
-            for v in data["venues"]
-        }
-        members = tuple(
-            Member(
-                str(m["id"]),
-                str(m["name"]),
-                str(m.get("agency") or ""),
-                tuple(m.get("skills") or ()),
-            )
-            for m in team["members"]
-        )
-        assignments = tuple(
-            sorted((_assignment(a) for a in data["assignments"]), key=lambda a: a.start)
-        )
+        loadout = _read_loadout(data, source)
     except (KeyError, TypeError) as exc:
         raise LoadoutError(
             f"loadout {source}: missing or malformed field {clip(str(exc))}"
         ) from None
     except (ZoneInfoNotFoundError, CodeListError, ValueError) as exc:
         raise LoadoutError(f"loadout {source}: {clip(str(exc))}") from None
-    if not members:
+    if not loadout.members:
+        team = data["team"]
         raise LoadoutError(f"loadout {source}: team {quote(team.get('id'))} has no members")
-    for a in assignments:
-        if a.venue not in venues:
+    for a in loadout.assignments:
+        if a.venue not in loadout.venues:
             raise LoadoutError(
                 f"loadout {source}: visit {quote(a.visit)} is at unknown venue {quote(a.venue)}"
             )
+    return loadout
+
+
+def _read_loadout(data: dict[str, Any], source: str) -> Loadout:
+    """Every field of the loadout read (KeyError, TypeError or ValueError when one is wrong)."""
+    op, team = data["operation"], data["team"]
+    zone = str(op["timezone"])
+    ZoneInfo(zone)
+    codes = CodeBook.from_dict(data["codes"], source)
+    venues = {str(v["id"]): _venue(v) for v in data["venues"]}
+    members = tuple(_member(m) for m in team["members"])
+    assignments = tuple(
+        sorted((_assignment(a) for a in data["assignments"]), key=lambda a: a.start)
+    )
     return Loadout(
         data=data,
         operation=str(op["id"]),
@@ -173,6 +168,18 @@ def parse_loadout(data: Any, source: str = "<loadout>") -> Loadout:
         venues=venues,
         codes=codes,
         plan_sha256=str(data.get("plan_sha256") or ""),
+    )
+
+
+def _member(m: dict[str, Any]) -> Member:
+    return Member(
+        str(m["id"]), str(m["name"]), str(m.get("agency") or ""), tuple(m.get("skills") or ())
+    )
+
+
+def _venue(v: dict[str, Any]) -> VenueInfo:
+    return VenueInfo(
+        str(v["id"]), str(v["name"]), str(v["type"]), _num(v.get("lat")), _num(v.get("lon"))
     )
 
 

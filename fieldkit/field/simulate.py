@@ -8,10 +8,10 @@ What the engagements look like:
 - 85% happen on an assigned visit: at its venue (GPS within ~25 m, accuracy 5-30 m), at a
   time inside the visit, with the visit's partners; 15% are off-plan street encounters
   within ~400 m of a visit's venue (venue type street_or_transport_hub, no venue id).
-- People, indicators and outcomes follow the venue type (`PROFILES`): e.g. about 45% of
-  brothel engagements show signs, mostly control by a "boyfriend", online adverts and fear;
-  about 8% of church engagements do. Outcomes follow the signs (leaflet, helpline, and with
-  two or more signs safeguarding / NRM referrals, intelligence, follow-up).
+- People, indicators and outcomes follow the venue type (`PROFILES` in profiles.py): e.g.
+  about 45% of brothel engagements show signs, mostly control by a "boyfriend", online
+  adverts and fear; about 8% of church engagements do. Outcomes follow the signs (leaflet,
+  helpline, and with two or more signs safeguarding / NRM referrals, intelligence, follow-up).
 - PLANTED clusters: at the venues named in `PLANTED` (for the Barnet playbook; for another
   operation, the first venue by id of the same type), each device also logs 8% of its
   engagements as follow-up visits, and every engagement within `radius_m` of a planted
@@ -38,79 +38,11 @@ from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.enroll import DEVICE_DIR, DEVICE_FILE, enroll_loadout
 from fieldkit.field.loadout import Assignment, Loadout, VenueInfo, read_loadout
+from fieldkit.field.profiles import AGE_BANDS, DEFAULT_PROFILE, NATIONALITIES, PROFILES, Profile
 from fieldkit.model import PeopleGroup
 
 SIMULATION_FORMAT = "fieldkit-simulation/1"
 
-
-@dataclass(frozen=True)
-class Profile:
-    """How engagements at one venue type tend to go."""
-
-    sign_rate: float
-    indicators: tuple[str, ...]
-    female_share: float
-    group: tuple[int, int]
-
-
-PROFILES: dict[str, Profile] = {
-    "brothel": Profile(
-        0.45,
-        (
-            "controlling_boyfriend",
-            "advertised_online",
-            "anxious_afraid",
-            "under_control",
-            "fear_of_deportation",
-            "no_identity_documents",
-        ),
-        0.95,
-        (1, 3),
-    ),
-    "car_wash": Profile(
-        0.35,
-        ("long_hours", "little_or_no_money", "unsuitable_clothing", "poor_housing", "owes_debt"),
-        0.05,
-        (1, 4),
-    ),
-    "nail_bar": Profile(
-        0.30,
-        ("long_hours", "little_or_no_money", "price_too_low", "isolated", "under_control"),
-        0.85,
-        (1, 3),
-    ),
-    "construction_site": Profile(
-        0.30,
-        ("long_hours", "unsuitable_clothing", "untreated_injuries", "owes_debt", "poor_housing"),
-        0.05,
-        (1, 5),
-    ),
-    "overcrowded_house": Profile(
-        0.55, ("poor_housing", "owes_debt", "under_control", "no_identity_documents"), 0.4, (2, 6)
-    ),
-    "homeless_shelter": Profile(
-        0.25,
-        (
-            "malnourished",
-            "substance_dependence",
-            "little_or_no_money",
-            "no_identity_documents",
-            "owes_debt",
-        ),
-        0.2,
-        (1, 3),
-    ),
-    "recruitment_agency": Profile(
-        0.2, ("owes_debt", "isolated", "no_identity_documents"), 0.4, (1, 3)
-    ),
-    "airport_arrivals": Profile(
-        0.10, ("isolated", "owes_debt", "under_control", "anxious_afraid"), 0.45, (1, 6)
-    ),
-    "church": Profile(0.08, ("isolated", "little_or_no_money", "owes_debt"), 0.55, (1, 5)),
-}
-DEFAULT_PROFILE = Profile(
-    0.10, ("anxious_afraid", "malnourished", "little_or_no_money"), 0.4, (1, 2)
-)
 
 #: The planted clusters of the Barnet playbook: (venue id, indicators shown there).
 PLANTED: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -133,27 +65,6 @@ PLANTED_RATE = 0.85
 PLANTED_RADIUS_M = 350.0
 FOLLOW_UP_SHARE = 0.08
 OFF_PLAN_SHARE = 0.15
-
-NATIONALITIES = (
-    ("romanian", 55),
-    ("moldovan", 8),
-    ("british", 10),
-    ("bulgarian", 6),
-    ("hungarian", 4),
-    ("polish", 5),
-    ("albanian", 4),
-    ("vietnamese", 3),
-    ("other", 3),
-    ("unknown", 2),
-)
-AGE_BANDS = (
-    ("under_18", 3),
-    ("age_18_24", 30),
-    ("age_25_34", 35),
-    ("age_35_49", 22),
-    ("age_50_plus", 8),
-    ("unknown", 2),
-)
 
 
 @dataclass(frozen=True)
@@ -180,19 +91,7 @@ def simulate(
         "format": SIMULATION_FORMAT,
         "seed": seed,
         "devices": [],
-        "planted": [
-            {
-                "venue": c.venue.id,
-                "name": c.venue.name,
-                "type": c.venue.type,
-                "lat": c.venue.lat,
-                "lon": c.venue.lon,
-                "radius_m": PLANTED_RADIUS_M,
-                "rate": PLANTED_RATE,
-                "indicators": list(c.indicators),
-            }
-            for c in clusters
-        ],
+        "planted": [_cluster_entry(c) for c in clusters],
     }
     for i in range(devices):
         loadout, raw = loadouts[i % len(loadouts)]
@@ -200,26 +99,48 @@ def simulate(
         members = [m.id for m in loadout.members]
         officer = members[(i // len(loadouts)) % len(members)]
         device_id = f"{loadout.team}-{rng.getrandbits(32):08x}"
-        enroll_loadout(loadout, raw, target / device_id, officer=officer, device_id=device_id)
-        info_path = target / device_id / DEVICE_DIR / DEVICE_FILE
-        info = json.loads(info_path.read_text(encoding="utf-8"))
-        info_path.write_text(
-            json.dumps({**info, "simulated": True}, indent=2) + "\n", encoding="utf-8"
-        )
-        with Device.open(target / device_id) as dev:
-            drafts = [make_draft(dev, rng, clusters) for _ in range(engagements)]
-            drafts.sort(key=lambda d: d.time)
-            for start in range(0, len(drafts), 5000):
-                chunk = drafts[start : start + 5000]
-                dev.save_many(
-                    chunk, recorded=[d.time + timedelta(minutes=rng.randint(1, 20)) for d in chunk]
-                )
+        _enrol_simulated(loadout, raw, target / device_id, officer)
+        _fill(target / device_id, rng, clusters, engagements)
         manifest["devices"].append(
             {"id": device_id, "team": loadout.team, "officer": officer, "engagements": engagements}
         )
     target.mkdir(parents=True, exist_ok=True)
     (target / "simulation.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
+
+
+def _cluster_entry(c: Cluster) -> dict[str, Any]:
+    """A planted cluster as simulation.json lists it."""
+    return {
+        "venue": c.venue.id,
+        "name": c.venue.name,
+        "type": c.venue.type,
+        "lat": c.venue.lat,
+        "lon": c.venue.lon,
+        "radius_m": PLANTED_RADIUS_M,
+        "rate": PLANTED_RATE,
+        "indicators": list(c.indicators),
+    }
+
+
+def _enrol_simulated(loadout: Loadout, raw: bytes, root: Path, officer: str) -> None:
+    """Enrol a device at `root` (named by its folder) and mark it simulated."""
+    enroll_loadout(loadout, raw, root, officer=officer, device_id=root.name)
+    info_path = root / DEVICE_DIR / DEVICE_FILE
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info_path.write_text(json.dumps({**info, "simulated": True}, indent=2) + "\n", encoding="utf-8")
+
+
+def _fill(root: Path, rng: random.Random, clusters: list[Cluster], engagements: int) -> None:
+    """Save `engagements` made-up engagements on the device, in time order, in batches."""
+    with Device.open(root) as dev:
+        drafts = [make_draft(dev, rng, clusters) for _ in range(engagements)]
+        drafts.sort(key=lambda d: d.time)
+        for start in range(0, len(drafts), 5000):
+            chunk = drafts[start : start + 5000]
+            dev.save_many(
+                chunk, recorded=[d.time + timedelta(minutes=rng.randint(1, 20)) for d in chunk]
+            )
 
 
 def planted_clusters(loadout: Loadout) -> list[Cluster]:
@@ -324,25 +245,12 @@ def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...], valid: Any)
 def _people_and_signs(
     draft: Draft, rng: random.Random, loadout: Loadout, clusters: list[Cluster]
 ) -> None:
+    """Who was met, the signs seen, the language, and what was done, as the place suggests."""
     codes = loadout.codes
-    venue_type = draft.venue_type or "other"
-    profile = PROFILES.get(venue_type, DEFAULT_PROFILE)
+    profile = PROFILES.get(draft.venue_type or "other", DEFAULT_PROFILE)
     cluster = _near(draft, clusters)
-    people: list[PeopleGroup] = []
     nationality = _pick(rng, NATIONALITIES, codes["nationalities"])
-    for _ in range(rng.choice((1, 1, 1, 2))):
-        gender = "female" if rng.random() < profile.female_share else "male"
-        if gender not in codes["genders"]:
-            gender = codes["genders"].ids[0]
-        people.append(
-            PeopleGroup(
-                gender,
-                _pick(rng, AGE_BANDS, codes["age_bands"]),
-                nationality,
-                rng.randint(*profile.group),
-            )
-        )
-    draft.people = people
+    draft.people = _people(rng, loadout, profile, nationality)
     rate, pool = (
         (PLANTED_RATE, cluster.indicators) if cluster else (profile.sign_rate, profile.indicators)
     )
@@ -356,6 +264,43 @@ def _people_and_signs(
     language = "romanian" if romanian else "english"
     draft.language = language if language in codes["languages"] else None
     draft.interpreter = romanian and not speaks
+    draft.outcomes = [o for o in _outcomes(rng, signs) if o in codes.outcomes]
+    if "nrm_referral" in draft.outcomes:
+        draft.referral_ref = f"NRM-{rng.randint(100000, 999999)}"
+    if signs and rng.random() < 0.3:
+        draft.notes = rng.choice(
+            (
+                "Manager answered for the workers.",
+                "Worker said their passport is kept by the boss.",
+                "Several mattresses seen in the back room.",
+                "Did not want to talk while observed.",
+            )
+        )
+
+
+def _people(
+    rng: random.Random, loadout: Loadout, profile: Profile, nationality: str
+) -> list[PeopleGroup]:
+    """One or two groups of people of one nationality, gender and size as the place suggests."""
+    codes = loadout.codes
+    people: list[PeopleGroup] = []
+    for _ in range(rng.choice((1, 1, 1, 2))):
+        gender = "female" if rng.random() < profile.female_share else "male"
+        if gender not in codes["genders"]:
+            gender = codes["genders"].ids[0]
+        people.append(
+            PeopleGroup(
+                gender,
+                _pick(rng, AGE_BANDS, codes["age_bands"]),
+                nationality,
+                rng.randint(*profile.group),
+            )
+        )
+    return people
+
+
+def _outcomes(rng: random.Random, signs: list[str]) -> list[str]:
+    """A leaflet or no concerns; with signs the helpline, and with two or more referrals."""
     outcomes = ["leaflet_given"] if rng.random() < 0.6 else ["no_concerns"]
     if signs:
         outcomes = ["leaflet_given"]
@@ -370,18 +315,7 @@ def _people_and_signs(
             ):
                 if rng.random() < p:
                     outcomes.append(code)
-    draft.outcomes = [o for o in outcomes if o in codes.outcomes]
-    if "nrm_referral" in draft.outcomes:
-        draft.referral_ref = f"NRM-{rng.randint(100000, 999999)}"
-    if signs and rng.random() < 0.3:
-        draft.notes = rng.choice(
-            (
-                "Manager answered for the workers.",
-                "Worker said their passport is kept by the boss.",
-                "Several mattresses seen in the back room.",
-                "Did not want to talk while observed.",
-            )
-        )
+    return outcomes
 
 
 def _remove_simulated(target: Path) -> None:

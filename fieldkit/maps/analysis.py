@@ -146,51 +146,29 @@ def analyse(
     signs = [e for e in engagements if e.indicators]
     lat = np.array([e.lat for e in signs], dtype=np.float64)
     lon = np.array([e.lon for e in signs], dtype=np.float64)
-    anchor = [(e.lat, e.lon) for e in engagements] or [(v.lat, v.lon) for v in map_input.venues]
-    anchor = anchor or list(map_input.area_outline or [])
-    projection = LocalProjection.about(anchor)
+    projection = _projection(map_input)
     xy = projection.to_xy(lat, lon)
-    if bandwidth_m is not None:
-        bandwidth = bandwidth_m
-    else:
-        # The rule is applied to the points inside the operation's area, so a far venue (an
-        # airport outside the borough) does not blur the borough's hot spots.
-        inside = inside_outline(lat, lon, map_input.area_outline)
-        bandwidth = default_bandwidth(xy[inside] if int(inside.sum()) >= 2 else xy)
+    bandwidth = bandwidth_m if bandwidth_m is not None else _bandwidth(map_input, lat, lon, xy)
     cell = cell_m if cell_m is not None else default_cell_size(bandwidth)
     if bandwidth <= 0 or cell <= 0:
         raise ValueError("bandwidth and cell size must be positive")
     tallies, missed = _tallies(map_input)
     surface: DensitySurface | None = None
     hotspots: HexHotspots | None = None
-    per_day: dict[date, Counter[str]] = {}
-    per_indicator: dict[str, Counter[str]] = {}
     if signs:
-        extent = (
-            float(xy[:, 0].min()),
-            float(xy[:, 1].min()),
-            float(xy[:, 0].max()),
-            float(xy[:, 1].max()),
-        )
-        surface = quartic_density(xy, bandwidth, cell, extent, projection)
+        surface = quartic_density(xy, bandwidth, cell, _extent(xy), projection)
         res = resolution if resolution is not None else default_resolution(bandwidth)
         points = list(zip(lat.tolist(), lon.tolist(), strict=True))
         hotspots = hex_hotspots(points, map_input.area_outline, res, fdr=fdr)
+    per_day: dict[date, Counter[str]] = {}
+    per_indicator: dict[str, Counter[str]] = {}
     if engagements:
         res = (
             hotspots.resolution
             if hotspots is not None
             else (resolution if resolution is not None else default_resolution(bandwidth))
         )
-        day_counts: dict[date, Counter[str]] = defaultdict(Counter)
-        indicator_counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for e in engagements:
-            cell_id = h3.latlng_to_cell(e.lat, e.lon, res)
-            day_counts[e.day][cell_id] += 1
-            for code in set(e.indicators):
-                indicator_counts[code][cell_id] += 1
-        per_day = dict(sorted(day_counts.items()))
-        per_indicator = dict(sorted(indicator_counts.items()))
+        per_day, per_indicator = _cell_counts(map_input, res)
     return Analysis(
         n_engagements=len(engagements),
         n_signs=len(signs),
@@ -204,3 +182,43 @@ def analyse(
         per_indicator=per_indicator,
         projection=projection,
     )
+
+
+def _projection(map_input: MapInput) -> LocalProjection:
+    """A local projection about the engagements (else the venues, else the area's outline)."""
+    anchor = [(e.lat, e.lon) for e in map_input.engagements]
+    anchor = anchor or [(v.lat, v.lon) for v in map_input.venues]
+    anchor = anchor or list(map_input.area_outline or [])
+    return LocalProjection.about(anchor)
+
+
+def _bandwidth(map_input: MapInput, lat: np.ndarray, lon: np.ndarray, xy: np.ndarray) -> float:
+    """The default bandwidth of the points with signs (those inside the area if two or more)."""
+    # The rule is applied to the points inside the operation's area, so a far venue (an
+    # airport outside the borough) does not blur the borough's hot spots.
+    inside = inside_outline(lat, lon, map_input.area_outline)
+    return default_bandwidth(xy[inside] if int(inside.sum()) >= 2 else xy)
+
+
+def _extent(xy: np.ndarray) -> tuple[float, float, float, float]:
+    """(min x, min y, max x, max y) of the points."""
+    return (
+        float(xy[:, 0].min()),
+        float(xy[:, 1].min()),
+        float(xy[:, 0].max()),
+        float(xy[:, 1].max()),
+    )
+
+
+def _cell_counts(
+    map_input: MapInput, res: int
+) -> tuple[dict[date, Counter[str]], dict[str, Counter[str]]]:
+    """Engagements per hex cell (at resolution `res`) for each day and for each indicator."""
+    day_counts: dict[date, Counter[str]] = defaultdict(Counter)
+    indicator_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in map_input.engagements:
+        cell_id = h3.latlng_to_cell(e.lat, e.lon, res)
+        day_counts[e.day][cell_id] += 1
+        for code in set(e.indicators):
+            indicator_counts[code][cell_id] += 1
+    return dict(sorted(day_counts.items())), dict(sorted(indicator_counts.items()))

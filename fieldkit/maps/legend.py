@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from fieldkit.codes import CodeBook
 from fieldkit.maps.analysis import Analysis
-from fieldkit.maps.gistar import CLASSES, RESOLUTION_RULE
+from fieldkit.maps.gistar import CLASSES, RESOLUTION_RULE, HexHotspots
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
 from fieldkit.maps.layers import COUNT_COLOURS, GISTAR_COLOURS, GISTAR_LABELS
@@ -94,49 +94,10 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
     """Classes and colours of every layer, the KDE bandwidth and cell size and their rules."""
     parts = ["<div class='fk-legend' id='fk-legend'>"]
     if analysis.surface is not None:
-        parts.append("<h2>Density of signs of exploitation (quartic kernel)</h2>")
-        parts.append(
-            f"<div class='fk-sub'>Counts the {analysis.n_signs:,} engagements that recorded at "
-            "least one sign; the bandwidth rule uses those inside the area.</div>"
-        )
-        parts.append(
-            f"<div>Bandwidth {analysis.bandwidth_m:,.0f} m · cell {analysis.cell_m:,.0f} m</div>"
-            f"<div class='fk-sub'>Bandwidth rule: {escape(BANDWIDTH_RULE)}; "
-            "cell: bandwidth / 5.</div>"
-        )
-        parts.append(
-            "<div><span class='fk-sw fk-ramp'></span>"
-            "low → high engagements with signs per km²</div>"
-        )
+        parts += _density_legend(analysis)
     if analysis.hotspots is not None:
-        hs = analysis.hotspots
-        fdr = "with Benjamini-Hochberg FDR correction" if hs.fdr else "no FDR correction"
-        parts.append("<h2>Getis-Ord Gi* hex cells (engagements with signs)</h2>")
-        parts.append(
-            f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
-            f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "
-            f"{escape(RESOLUTION_RULE.format(lo=6, hi=10, max_cells='20,000'))}.</div>"
-        )
-        counts = hs.by_class()
-        for klass in CLASSES:
-            if klass == "not_significant":
-                continue
-            parts.append(_swatch(f"fk-g-{klass}", f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
-        parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
-        parts.append(
-            "<div>"
-            + "".join(
-                f"<span class='fk-sw fk-n fk-n-{i}'></span>" for i in range(len(COUNT_COLOURS))
-            )
-            + " fewer → more</div>"
-        )
-    parts.append("<h2>Venues</h2>")
-    for vtype in venue_types:
-        mark, _ = venue_mark(vtype)
-        parts.append(
-            f"<div><span class='fk-mark {mark_class(vtype)}'>{escape(mark)}</span>"
-            f"{escape(label(codes, 'venue_types', vtype))}</div>"
-        )
+        parts += _hotspot_legend(analysis.hotspots)
+    parts += _venue_legend(codes, venue_types)
     parts.append("<h2>Plan coverage</h2>")
     for state, text in (
         ("all", "all planned visits done"),
@@ -146,3 +107,52 @@ def legend_html(codes: CodeBook, analysis: Analysis, venue_types: Iterable[str])
         parts.append(f"<div><span class='fk-ring fk-r-{state}'></span>{text}</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def _density_legend(analysis: Analysis) -> list[str]:
+    """The density surface: what it counts, its bandwidth and cell and their rule, its ramp."""
+    return [
+        "<h2>Density of signs of exploitation (quartic kernel)</h2>",
+        f"<div class='fk-sub'>Counts the {analysis.n_signs:,} engagements that recorded at "
+        "least one sign; the bandwidth rule uses those inside the area.</div>",
+        f"<div>Bandwidth {analysis.bandwidth_m:,.0f} m · cell {analysis.cell_m:,.0f} m</div>"
+        f"<div class='fk-sub'>Bandwidth rule: {escape(BANDWIDTH_RULE)}; "
+        "cell: bandwidth / 5.</div>",
+        "<div><span class='fk-sw fk-ramp'></span>low → high engagements with signs per km²</div>",
+    ]
+
+
+def _hotspot_legend(hs: HexHotspots) -> list[str]:
+    """The Gi* cells: resolution, neighbours, correction, each class with its count; and the
+    colours of the per-day and per-indicator cell layers."""
+    fdr = "with Benjamini-Hochberg FDR correction" if hs.fdr else "no FDR correction"
+    parts = [
+        "<h2>Getis-Ord Gi* hex cells (engagements with signs)</h2>",
+        f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
+        f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "
+        f"{escape(RESOLUTION_RULE.format(lo=6, hi=10, max_cells='20,000'))}.</div>",
+    ]
+    counts = hs.by_class()
+    for klass in CLASSES:
+        if klass == "not_significant":
+            continue
+        parts.append(_swatch(f"fk-g-{klass}", f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
+    parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
+    parts.append(
+        "<div>"
+        + "".join(f"<span class='fk-sw fk-n fk-n-{i}'></span>" for i in range(len(COUNT_COLOURS)))
+        + " fewer → more</div>"
+    )
+    return parts
+
+
+def _venue_legend(codes: CodeBook, venue_types: Iterable[str]) -> list[str]:
+    """Each venue type's mark and name."""
+    parts = ["<h2>Venues</h2>"]
+    for vtype in venue_types:
+        mark, _ = venue_mark(vtype)
+        parts.append(
+            f"<div><span class='fk-mark {mark_class(vtype)}'>{escape(mark)}</span>"
+            f"{escape(label(codes, 'venue_types', vtype))}</div>"
+        )
+    return parts

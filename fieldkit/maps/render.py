@@ -132,47 +132,14 @@ def build_map(
 ) -> folium.Map:
     """The folium map with every layer, the title and the legend (not yet inlined)."""
     codes = codes or load_codes()
-    bounds = _bounds(map_input)
-    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    try:
-        m = folium.Map(location=centre, zoom_start=12, tiles=tiles, control_scale=True)
-    except ValueError as exc:
-        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
-    m.fit_bounds(bounds)
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    root.header.add_child(folium.Element(page_title(map_input)), name="fieldkit_title")
-    root.header.add_child(folium.Element(PAGE_CSS), name="fieldkit_css")
+    m = _new_map(map_input, tiles)
     geometry = HexGeometry()
     m.add_child(geometry)
-
     if map_input.area_outline:
-        group = folium.FeatureGroup(name="Area outline", show=True)
-        folium.Polygon(
-            [list(p) for p in map_input.area_outline],
-            color="#333",
-            weight=2,
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=0.35,
-            interactive=False,
-        ).add_to(group)
-        group.add_to(m)
+        _add_area_outline(m, map_input.area_outline)
     if analysis.surface is not None:
-        (south, west), (north, east) = analysis.surface.bounds()
-        group = folium.FeatureGroup(
-            name=f"Density (quartic kernel, bandwidth {analysis.bandwidth_m:,.0f} m)", show=True
-        )
-        ImageOverlay(
-            image=density_image(analysis.surface),
-            bounds=[[south, west], [north, east]],
-            opacity=0.8,
-            interactive=False,
-            zindex=1,
-        ).add_to(group)
-        group.add_to(m)
+        _add_density(m, analysis.surface, analysis.bandwidth_m)
     _add_hex_layers(m, codes, map_input, analysis, geometry)
-
     rings = coverage_rows(map_input, analysis)
     if rings:
         group = folium.FeatureGroup(name="Plan coverage (planned visits done / not done)")
@@ -187,11 +154,59 @@ def build_map(
         group = folium.FeatureGroup(name="Engagements (individual points)", show=True)
         group.add_child(PointsLayer(m.get_name(), [(e.lat, e.lon) for e in map_input.engagements]))
         group.add_to(m)
-
     LayerControl(collapsed=False).add_to(m)
+    root = m.get_root()
+    assert isinstance(root, Figure)
     root.html.add_child(folium.Element(title_html(map_input, analysis)))
     root.html.add_child(folium.Element(legend_html(codes, analysis, list(groups))))
     return m
+
+
+def _new_map(map_input: MapInput, tiles: str | None) -> folium.Map:
+    """An empty map fitted to the operation, with its page title and styles."""
+    bounds = _bounds(map_input)
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    try:
+        m = folium.Map(location=centre, zoom_start=12, tiles=tiles, control_scale=True)
+    except ValueError as exc:
+        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
+    m.fit_bounds(bounds)
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(folium.Element(page_title(map_input)), name="fieldkit_title")
+    root.header.add_child(folium.Element(PAGE_CSS), name="fieldkit_css")
+    return m
+
+
+def _add_area_outline(m: folium.Map, outline: Sequence[tuple[float, float]]) -> None:
+    """The operation's area, lightly filled, under everything else."""
+    group = folium.FeatureGroup(name="Area outline", show=True)
+    folium.Polygon(
+        [list(p) for p in outline],
+        color="#333",
+        weight=2,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=0.35,
+        interactive=False,
+    ).add_to(group)
+    group.add_to(m)
+
+
+def _add_density(m: folium.Map, surface: DensitySurface, bandwidth_m: float) -> None:
+    """The density surface as an image over its bounds."""
+    (south, west), (north, east) = surface.bounds()
+    group = folium.FeatureGroup(
+        name=f"Density (quartic kernel, bandwidth {bandwidth_m:,.0f} m)", show=True
+    )
+    ImageOverlay(
+        image=density_image(surface),
+        bounds=[[south, west], [north, east]],
+        opacity=0.8,
+        interactive=False,
+        zindex=1,
+    ).add_to(group)
+    group.add_to(m)
 
 
 def tile_sources(m: folium.Map, tiles: str | None) -> list[str]:

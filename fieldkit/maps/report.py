@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,8 +16,10 @@ import h3
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis
 from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_RULE
+from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
 from fieldkit.maps.source import OperationData
+from fieldkit.model import Engagement
 
 SUMMARY_FORMAT = "fieldkit-summary/1"
 TOP_CELLS = 10
@@ -133,6 +135,44 @@ def _quality(data: OperationData) -> dict[str, Any]:
     }
 
 
+@dataclass
+class _Counts:
+    """What the engagements add up to: by venue type, team, partner, outcome, sign and ILO
+    indicator, and the people met by gender, age band and nationality."""
+
+    vtype: Counter[str] = field(default_factory=Counter)
+    vtype_people: Counter[str] = field(default_factory=Counter)
+    team: Counter[str] = field(default_factory=Counter)
+    team_people: Counter[str] = field(default_factory=Counter)
+    partner: Counter[str] = field(default_factory=Counter)
+    outcome: Counter[str] = field(default_factory=Counter)
+    indicator: Counter[str] = field(default_factory=Counter)
+    ilo: Counter[str] = field(default_factory=Counter)
+    gender: Counter[str] = field(default_factory=Counter)
+    age: Counter[str] = field(default_factory=Counter)
+    nationality: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, recs: Iterable[Engagement], ilo_of: dict[str, str]) -> _Counts:
+        """The counts of these engagements; `ilo_of` maps an indicator to its ILO indicator."""
+        c = cls()
+        for rec in recs:
+            n = rec.people_count
+            c.vtype[rec.venue_type] += 1
+            c.vtype_people[rec.venue_type] += n
+            c.team[rec.team] += 1
+            c.team_people[rec.team] += n
+            c.partner.update(rec.partners)
+            c.outcome.update(rec.outcomes)
+            c.indicator.update(rec.indicators)
+            c.ilo.update({ilo_of.get(i, UNKNOWN_ILO) for i in rec.indicators})
+            for g in rec.people:
+                c.gender[g.gender] += g.count
+                c.age[g.age_band] += g.count
+                c.nationality[g.nationality] += g.count
+        return c
+
+
 def build_summary(
     data: OperationData, analysis: Analysis, codes: CodeBook | None = None
 ) -> dict[str, Any]:
@@ -140,40 +180,104 @@ def build_summary(
     codes = codes or load_codes()
     mi = data.map_input
     recs = data.engagements
+    ilo_of = {c.code: str(c.attrs.get("ilo") or UNKNOWN_ILO) for c in codes.indicators}
+    counts = _Counts.of(recs, ilo_of)
+    referrals = Counter({k: v for k, v in counts.outcome.items() if k in REFERRAL_OUTCOMES})
+    return {
+        "format": SUMMARY_FORMAT,
+        "operation": _operation(mi),
+        "as_of": mi.as_of.isoformat(),
+        "empty": data.empty,
+        "totals": _totals(recs, referrals),
+        "per_day": _per_day(data),
+        "per_venue_type": _rows(codes, "venue_types", counts.vtype, counts.vtype_people),
+        "per_team": _per_team(data, codes, counts),
+        "per_partner": _rows(codes, "partners", counts.partner),
+        "people": {
+            "total": sum(r.people_count for r in recs),
+            "by_gender": dict(sorted(counts.gender.items())),
+            "by_age_band": dict(sorted(counts.age.items())),
+            "by_nationality": dict(
+                sorted(counts.nationality.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+        },
+        "indicators": {
+            "engagements_with_indicators": sum(1 for r in recs if r.indicators),
+            "by_ilo": _ilo_groups(codes, counts, ilo_of),
+        },
+        "outcomes": _rows(codes, "outcomes", counts.outcome),
+        "referrals": {
+            "total": sum(referrals.values()),
+            "by_kind": _rows(codes, "outcomes", referrals),
+        },
+        "coverage": _coverage(data, analysis),
+        "hot_cells": _hot_cells(analysis),
+        "analysis": _analysis(analysis),
+        "data_quality": _quality(data),
+    }
+
+
+def _operation(mi: MapInput) -> dict[str, Any]:
+    """The operation's id, name, dates, time zone and area."""
+    start, end = mi.period
+    return {
+        "id": mi.operation_id,
+        "name": mi.operation_name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "timezone": mi.timezone,
+        "area": mi.area_name,
+    }
+
+
+def _totals(recs: tuple[Engagement, ...], referrals: Counter[str]) -> dict[str, Any]:
+    """Engagements, people, signs, referrals and venues visited, over the whole operation."""
+    return {
+        "engagements": len(recs),
+        "people": sum(r.people_count for r in recs),
+        "with_indicators": sum(1 for r in recs if r.indicators),
+        "referrals": sum(referrals.values()),
+        "engagements_with_referral": sum(
+            1 for r in recs if any(o in REFERRAL_OUTCOMES for o in r.outcomes)
+        ),
+        "venues_visited": len({r.venue for r in recs if r.venue}),
+    }
+
+
+def _per_day(data: OperationData) -> list[dict[str, Any]]:
+    """Engagements and people on each day of the operation (and any day logged outside it)."""
+    mi = data.map_input
     per_day: Counter[date] = Counter()
     people_day: Counter[date] = Counter()
     zone_days = {p.id: p.day for p in mi.engagements}
-    for rec in recs:
+    for rec in data.engagements:
         day = zone_days.get(rec.id) or date.fromisoformat(rec.time[:10])
         per_day[day] += 1
         people_day[day] += rec.people_count
-    vtype, vtype_people = Counter[str](), Counter[str]()
-    team, team_people = Counter[str](), Counter[str]()
-    partner, outcome, indicator = Counter[str](), Counter[str](), Counter[str]()
-    gender, age, nationality = Counter[str](), Counter[str](), Counter[str]()
-    ilo_engagements = Counter[str]()
-    ilo_of = {c.code: str(c.attrs.get("ilo") or UNKNOWN_ILO) for c in codes.indicators}
-    for rec in recs:
-        n = rec.people_count
-        vtype[rec.venue_type] += 1
-        vtype_people[rec.venue_type] += n
-        team[rec.team] += 1
-        team_people[rec.team] += n
-        partner.update(rec.partners)
-        outcome.update(rec.outcomes)
-        indicator.update(rec.indicators)
-        ilo_engagements.update({ilo_of.get(i, UNKNOWN_ILO) for i in rec.indicators})
-        for g in rec.people:
-            gender[g.gender] += g.count
-            age[g.age_band] += g.count
-            nationality[g.nationality] += g.count
-    ilo_groups = []
-    for code, n in sorted(ilo_engagements.items(), key=lambda kv: (-kv[1], kv[0])):
+    return [
+        {"day": d.isoformat(), "engagements": per_day[d], "people": people_day[d]}
+        for d in _days(mi.period, per_day)
+    ]
+
+
+def _per_team(data: OperationData, codes: CodeBook, counts: _Counts) -> list[dict[str, Any]]:
+    """Engagements and people per team, labelled with the team's name from the plan."""
+    team_names = {str(t["id"]): str(t.get("name") or t["id"]) for t in data.plan.get("teams", [])}
+    per_team = _rows(codes, None, counts.team, counts.team_people)
+    for row in per_team:
+        row["label"] = team_names.get(row["code"], row["code"])
+    return per_team
+
+
+def _ilo_groups(codes: CodeBook, counts: _Counts, ilo_of: dict[str, str]) -> list[dict[str, Any]]:
+    """Engagements per ILO indicator of forced labour, each with its signs, most first."""
+    groups = []
+    for code, n in sorted(counts.ilo.items(), key=lambda kv: (-kv[1], kv[0])):
         members = Counter(
-            {i: k for i, k in indicator.items() if ilo_of.get(i, UNKNOWN_ILO) == code}
+            {i: k for i, k in counts.indicator.items() if ilo_of.get(i, UNKNOWN_ILO) == code}
         )
         label = _label(codes, "ilo_indicators", code) if code != UNKNOWN_ILO else "Not mapped"
-        ilo_groups.append(
+        groups.append(
             {
                 "code": code,
                 "label": label,
@@ -181,69 +285,20 @@ def build_summary(
                 "indicators": _rows(codes, "indicators", members),
             }
         )
-    referrals = Counter({k: v for k, v in outcome.items() if k in REFERRAL_OUTCOMES})
-    start, end = mi.period
+    return groups
+
+
+def _analysis(analysis: Analysis) -> dict[str, Any]:
+    """The analysis' settings and the rules that chose them; the Gi* cells per class."""
     hs = analysis.hotspots
-    team_names = {str(t["id"]): str(t.get("name") or t["id"]) for t in data.plan.get("teams", [])}
-    per_team = _rows(codes, None, team, team_people)
-    for row in per_team:
-        row["label"] = team_names.get(row["code"], row["code"])
     return {
-        "format": SUMMARY_FORMAT,
-        "operation": {
-            "id": mi.operation_id,
-            "name": mi.operation_name,
-            "start": start.isoformat(),
-            "end": end.isoformat(),
-            "timezone": mi.timezone,
-            "area": mi.area_name,
-        },
-        "as_of": mi.as_of.isoformat(),
-        "empty": data.empty,
-        "totals": {
-            "engagements": len(recs),
-            "people": sum(r.people_count for r in recs),
-            "with_indicators": sum(1 for r in recs if r.indicators),
-            "referrals": sum(referrals.values()),
-            "engagements_with_referral": sum(
-                1 for r in recs if any(o in REFERRAL_OUTCOMES for o in r.outcomes)
-            ),
-            "venues_visited": len({r.venue for r in recs if r.venue}),
-        },
-        "per_day": [
-            {"day": d.isoformat(), "engagements": per_day[d], "people": people_day[d]}
-            for d in _days(mi.period, per_day)
-        ],
-        "per_venue_type": _rows(codes, "venue_types", vtype, vtype_people),
-        "per_team": per_team,
-        "per_partner": _rows(codes, "partners", partner),
-        "people": {
-            "total": sum(r.people_count for r in recs),
-            "by_gender": dict(sorted(gender.items())),
-            "by_age_band": dict(sorted(age.items())),
-            "by_nationality": dict(sorted(nationality.items(), key=lambda kv: (-kv[1], kv[0]))),
-        },
-        "indicators": {
-            "engagements_with_indicators": sum(1 for r in recs if r.indicators),
-            "by_ilo": ilo_groups,
-        },
-        "outcomes": _rows(codes, "outcomes", outcome),
-        "referrals": {
-            "total": sum(referrals.values()),
-            "by_kind": _rows(codes, "outcomes", referrals),
-        },
-        "coverage": _coverage(data, analysis),
-        "hot_cells": _hot_cells(analysis),
-        "analysis": {
-            "bandwidth_m": round(analysis.bandwidth_m, 1),
-            "bandwidth_rule": BANDWIDTH_RULE,
-            "cell_m": round(analysis.cell_m, 1),
-            "h3_resolution": hs.resolution if hs else None,
-            "h3_rule": RESOLUTION_RULE.format(
-                lo=MIN_RESOLUTION, hi=MAX_RESOLUTION, max_cells=f"{MAX_CELLS:,}"
-            ),
-            "fdr": hs.fdr if hs else False,
-            "cells": dict(sorted(hs.by_class().items())) if hs else {},
-        },
-        "data_quality": _quality(data),
+        "bandwidth_m": round(analysis.bandwidth_m, 1),
+        "bandwidth_rule": BANDWIDTH_RULE,
+        "cell_m": round(analysis.cell_m, 1),
+        "h3_resolution": hs.resolution if hs else None,
+        "h3_rule": RESOLUTION_RULE.format(
+            lo=MIN_RESOLUTION, hi=MAX_RESOLUTION, max_cells=f"{MAX_CELLS:,}"
+        ),
+        "fdr": hs.fdr if hs else False,
+        "cells": dict(sorted(hs.by_class().items())) if hs else {},
     }

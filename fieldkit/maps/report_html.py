@@ -173,16 +173,38 @@ def render_report(s: dict[str, Any]) -> str:
             "the plan only.</p>"
         )
     body.append(_tiles(s))
-    body.append("<h2>Engagements per day</h2>")
-    body.append(bar_chart([(d["day"], d["engagements"]) for d in s["per_day"]]))
-    body.append("<h2>Engagements per venue type</h2>")
-    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_venue_type"]]))
-    body.append("<h2>Engagements per team</h2>")
-    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_team"]]))
-    body.append("<h2>Engagements with each partner present</h2>")
-    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["per_partner"]]))
-    people = s["people"]
-    body.append(f"<h2>People engaged: {people['total']}</h2>")
+    body += _engagement_charts(s)
+    body += _people_section(s["people"])
+    body += _signs_and_outcomes(s)
+    body += _coverage_section(s["coverage"])
+    body += _hot_cells_section(s)
+    body.append("<h2>Data quality</h2>")
+    body.append(_quality(s["data_quality"]))
+    return with_policy(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title)}: report</title><style>{CSS}</style></head><body>"
+        + "".join(body)
+        + "</body></html>\n"
+    )
+
+
+def _engagement_charts(s: dict[str, Any]) -> list[str]:
+    """Engagements per day, per venue type, per team and with each partner present."""
+    return [
+        "<h2>Engagements per day</h2>",
+        bar_chart([(d["day"], d["engagements"]) for d in s["per_day"]]),
+        "<h2>Engagements per venue type</h2>",
+        bar_chart([(r["label"], r["engagements"]) for r in s["per_venue_type"]]),
+        "<h2>Engagements per team</h2>",
+        bar_chart([(r["label"], r["engagements"]) for r in s["per_team"]]),
+        "<h2>Engagements with each partner present</h2>",
+        bar_chart([(r["label"], r["engagements"]) for r in s["per_partner"]]),
+    ]
+
+
+def _people_section(people: dict[str, Any]) -> list[str]:
+    """The people engaged by gender and age band (charts) and nationality (a table)."""
+    body = [f"<h2>People engaged: {people['total']}</h2>"]
     codes = load_codes()
     for key, name, code_list in (
         ("by_gender", "Gender", "genders"),
@@ -195,28 +217,28 @@ def render_report(s: dict[str, Any]) -> str:
         (_label(codes, "nationalities", k), v) for k, v in people["by_nationality"].items()
     ]
     body.append(_table(["nationality", "people"], nationalities))
-    body.append("<h2>Signs of exploitation by ILO indicator of forced labour</h2>")
-    body.append(bar_chart([(g["label"], g["engagements"]) for g in s["indicators"]["by_ilo"]]))
-    body.append(
-        _table(
-            ["ILO indicator", "sign seen", "engagements"],
-            [
-                (g["label"], i["label"], i["engagements"])
-                for g in s["indicators"]["by_ilo"]
-                for i in g["indicators"]
-            ],
-        )
-    )
-    body.append("<h2>Outcomes</h2>")
-    body.append(bar_chart([(r["label"], r["engagements"]) for r in s["outcomes"]]))
-    body.append(f"<h2>Referrals: {s['referrals']['total']}</h2>")
-    body.append(
-        _table(
-            ["kind", "count"], [(r["label"], r["engagements"]) for r in s["referrals"]["by_kind"]]
-        )
-    )
-    cov = s["coverage"]
-    body.append(f"<h2>Coverage: {cov['done']} of {cov['planned']} planned visits done</h2>")
+    return body
+
+
+def _signs_and_outcomes(s: dict[str, Any]) -> list[str]:
+    """Signs seen by ILO indicator (chart and table), outcomes, and referrals by kind."""
+    by_ilo = s["indicators"]["by_ilo"]
+    signs = [(g["label"], i["label"], i["engagements"]) for g in by_ilo for i in g["indicators"]]
+    referrals = [(r["label"], r["engagements"]) for r in s["referrals"]["by_kind"]]
+    return [
+        "<h2>Signs of exploitation by ILO indicator of forced labour</h2>",
+        bar_chart([(g["label"], g["engagements"]) for g in by_ilo]),
+        _table(["ILO indicator", "sign seen", "engagements"], signs),
+        "<h2>Outcomes</h2>",
+        bar_chart([(r["label"], r["engagements"]) for r in s["outcomes"]]),
+        f"<h2>Referrals: {s['referrals']['total']}</h2>",
+        _table(["kind", "count"], referrals),
+    ]
+
+
+def _coverage_section(cov: dict[str, Any]) -> list[str]:
+    """Planned visits done, by team and venue type, and the ones not done."""
+    body = [f"<h2>Coverage: {cov['done']} of {cov['planned']} planned visits done</h2>"]
     if cov["unassigned"]:
         body.append(f"<p>{cov['unassigned']} visit(s) of the playbook could not be planned.</p>")
     body.append("<h3>By team</h3>")
@@ -236,34 +258,27 @@ def render_report(s: dict[str, Any]) -> str:
             [(m["venue_name"], m["team"], m["start"], m["end"]) for m in cov["missed_visits"]],
         )
     )
+    return body
+
+
+def _hot_cells_section(s: dict[str, Any]) -> list[str]:
+    """The top hot cells with their counts and statistics, and the analysis' settings."""
     a = s["analysis"]
-    body.append("<h2>Top hot cells (Getis-Ord Gi*, H3 hexagons)</h2>")
-    body.append(
+    rows = [
+        (
+            c["cell"],
+            f"{c['lat']:.5f}, {c['lon']:.5f}",
+            c["count"],
+            f"{c['z']:.2f}",
+            f"{c['p']:.3g}",
+            c["class"].replace("_", " ") + "%",
+        )
+        for c in s["hot_cells"]
+    ]
+    return [
+        "<h2>Top hot cells (Getis-Ord Gi*, H3 hexagons)</h2>",
         f"<p class='sub'>H3 resolution {a['h3_resolution']}; KDE bandwidth "
         f"{a['bandwidth_m']:,.0f} m, cell {a['cell_m']:,.0f} m"
-        f"{'; false-discovery-rate corrected' if a['fdr'] else ''}.</p>"
-    )
-    body.append(
-        _table(
-            ["cell", "lat, lon", "engagements", "z", "p", "class"],
-            [
-                (
-                    c["cell"],
-                    f"{c['lat']:.5f}, {c['lon']:.5f}",
-                    c["count"],
-                    f"{c['z']:.2f}",
-                    f"{c['p']:.3g}",
-                    c["class"].replace("_", " ") + "%",
-                )
-                for c in s["hot_cells"]
-            ],
-        )
-    )
-    body.append("<h2>Data quality</h2>")
-    body.append(_quality(s["data_quality"]))
-    return with_policy(
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{escape(title)}: report</title><style>{CSS}</style></head><body>"
-        + "".join(body)
-        + "</body></html>\n"
-    )
+        f"{'; false-discovery-rate corrected' if a['fdr'] else ''}.</p>",
+        _table(["cell", "lat, lon", "engagements", "z", "p", "class"], rows),
+    ]

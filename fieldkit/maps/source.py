@@ -185,73 +185,12 @@ def operation_from(
     op_id = str(info["id"])
     zone = _zone(str(info.get("timezone") or "UTC"))
     rows, problems, has_central = _central_rows(central_db, {op_id, folder or op_id})
-
-    parsed: list[Engagement] = []
-    unreadable: list[str] = []
-    for row in rows:
-        try:
-            rec = Engagement.from_dict(row)
-            _aware(rec.time, f"record {rec.id}")
-            parsed.append(rec)
-        except (RecordError, ValueError):
-            unreadable.append(str(row.get("id")))
+    parsed, unreadable = _parse_records(rows)
     latest, conflicts, n_amended = latest_versions(parsed)
-
-    venues: list[VenueInfo] = []
-    no_coords: list[str] = []
-    for v in doc["venues"]:
-        if v.get("lat") is None or v.get("lon") is None:
-            no_coords.append(str(v["id"]))
-            continue
-        venues.append(VenueInfo(str(v["id"]), str(v["name"]), str(v["type"]), v["lat"], v["lon"]))
+    venues, no_coords = _located_venues(doc)
     venue_index = {v.id: v for v in venues}
-
-    points: list[EngagementPoint] = []
-    unlocated: list[str] = []
-    for rec in latest:
-        lat, lon = rec.lat, rec.lon
-        if (lat is None or lon is None) and rec.venue in venue_index:
-            lat, lon = venue_index[rec.venue].lat, venue_index[rec.venue].lon
-        if lat is None or lon is None:
-            unlocated.append(rec.id)
-            continue
-        when = _aware(rec.time, f"record {rec.id}")
-        points.append(
-            EngagementPoint(
-                id=rec.id,
-                lat=lat,
-                lon=lon,
-                when=when,
-                day=when.astimezone(zone).date(),
-                venue_id=rec.venue,
-                venue_type=rec.venue_type,
-                team=rec.team,
-                people=rec.people_count,
-                indicators=rec.indicators,
-                outcomes=rec.outcomes,
-                partners=rec.partners,
-            )
-        )
-
-    visits_by_id = {str(v["id"]): v for v in doc["visits"]}
-    named_visits = {rec.visit for rec in latest if rec.visit}
-    planned: list[PlannedVisit] = []
-    for a in doc["assignments"]:
-        visit = visits_by_id.get(str(a["visit"]))
-        if visit is None or str(visit["venue"]) not in venue_index:
-            continue
-        planned.append(
-            PlannedVisit(
-                visit_id=str(a["visit"]),
-                venue_id=str(visit["venue"]),
-                team=str(a["team"]),
-                start=_aware(str(a["start"]), f"assignment {a['visit']}"),
-                end=_aware(str(a["end"]), f"assignment {a['visit']}"),
-                done=True if a["visit"] in named_visits else None,
-            )
-        )
-    planned.sort(key=lambda v: (v.start, v.visit_id))
-
+    points, unlocated = _engagement_points(latest, venue_index, zone)
+    planned = _planned_visits(doc, venue_index, {rec.visit for rec in latest if rec.visit})
     if as_of is None:
         stamps = [_aware(r.recorded_at, r.id) for r in parsed if _parses(r.recorded_at)]
         as_of = max(stamps) if stamps else datetime.now(UTC)
@@ -283,6 +222,91 @@ def operation_from(
     )
     conflicted = frozenset(c.counted for c in conflicts)
     return OperationData(map_input, doc, tuple(latest), quality, conflicted)
+
+
+def _parse_records(rows: list[dict[str, Any]]) -> tuple[list[Engagement], list[str]]:
+    """The records central holds as engagements, and the ids of those that do not read."""
+    parsed: list[Engagement] = []
+    unreadable: list[str] = []
+    for row in rows:
+        try:
+            rec = Engagement.from_dict(row)
+            _aware(rec.time, f"record {rec.id}")
+            parsed.append(rec)
+        except (RecordError, ValueError):
+            unreadable.append(str(row.get("id")))
+    return parsed, unreadable
+
+
+def _located_venues(doc: dict[str, Any]) -> tuple[list[VenueInfo], list[str]]:
+    """The plan's venues with coordinates, and the ids of those without."""
+    venues: list[VenueInfo] = []
+    no_coords: list[str] = []
+    for v in doc["venues"]:
+        if v.get("lat") is None or v.get("lon") is None:
+            no_coords.append(str(v["id"]))
+            continue
+        venues.append(VenueInfo(str(v["id"]), str(v["name"]), str(v["type"]), v["lat"], v["lon"]))
+    return venues, no_coords
+
+
+def _engagement_points(
+    latest: list[Engagement], venue_index: dict[str, VenueInfo], zone: ZoneInfo
+) -> tuple[list[EngagementPoint], list[str]]:
+    """Each engagement on the map (at its position, else its venue's), and the ids of those
+    with neither."""
+    points: list[EngagementPoint] = []
+    unlocated: list[str] = []
+    for rec in latest:
+        lat, lon = rec.lat, rec.lon
+        if (lat is None or lon is None) and rec.venue in venue_index:
+            lat, lon = venue_index[rec.venue].lat, venue_index[rec.venue].lon
+        if lat is None or lon is None:
+            unlocated.append(rec.id)
+            continue
+        when = _aware(rec.time, f"record {rec.id}")
+        points.append(
+            EngagementPoint(
+                id=rec.id,
+                lat=lat,
+                lon=lon,
+                when=when,
+                day=when.astimezone(zone).date(),
+                venue_id=rec.venue,
+                venue_type=rec.venue_type,
+                team=rec.team,
+                people=rec.people_count,
+                indicators=rec.indicators,
+                outcomes=rec.outcomes,
+                partners=rec.partners,
+            )
+        )
+    return points, unlocated
+
+
+def _planned_visits(
+    doc: dict[str, Any], venue_index: dict[str, VenueInfo], named_visits: set[str]
+) -> list[PlannedVisit]:
+    """The plan's assignments at located venues, in time order; those an engagement names
+    are done."""
+    visits_by_id = {str(v["id"]): v for v in doc["visits"]}
+    planned: list[PlannedVisit] = []
+    for a in doc["assignments"]:
+        visit = visits_by_id.get(str(a["visit"]))
+        if visit is None or str(visit["venue"]) not in venue_index:
+            continue
+        planned.append(
+            PlannedVisit(
+                visit_id=str(a["visit"]),
+                venue_id=str(visit["venue"]),
+                team=str(a["team"]),
+                start=_aware(str(a["start"]), f"assignment {a['visit']}"),
+                end=_aware(str(a["end"]), f"assignment {a['visit']}"),
+                done=True if a["visit"] in named_visits else None,
+            )
+        )
+    planned.sort(key=lambda v: (v.start, v.visit_id))
+    return planned
 
 
 def _parses(text: str) -> bool:

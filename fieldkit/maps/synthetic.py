@@ -66,37 +66,60 @@ def synthetic_input(
         venue = venue_list[k % len(venue_list)]
         share = n_clustered // clusters + (1 if k < n_clustered % clusters else 0)
         planted.append(Planted(venue.lat, venue.lon, cluster_radius_m, share))
-    engagements = []
-    seq = 0
-
-    def add(lat: float, lon: float, venue: VenueInfo | None) -> None:
-        nonlocal seq
-        day = start + timedelta(days=rng.randrange(days))
-        when = datetime(day.year, day.month, day.day, rng.randrange(8, 23), tzinfo=UTC)
-        engagements.append(
-            EngagementPoint(
-                id=f"e{seq:06d}",
-                lat=lat,
-                lon=lon,
-                when=when,
-                day=day,
-                venue_id=venue.id if venue else None,
-                venue_type=venue.type if venue else "street_or_transport_hub",
-                team=TEAMS[seq % len(TEAMS)],
-                people=rng.randint(1, 4),
-                indicators=tuple(sorted(set(rng.sample(INDICATORS, rng.randint(0, 2))))),
-                outcomes=(rng.choice(OUTCOMES),),
-                partners=("anitp",) if rng.random() < 0.3 else (),
-            )
-        )
-        seq += 1
-
+    engagements: list[EngagementPoint] = []
     for k, cluster in enumerate(planted):
         for _ in range(cluster.n):
             lat, lon = _offset(cluster.lat, cluster.lon, rng, cluster.radius_m)
-            add(lat, lon, venue_list[k % len(venue_list)])
-    while seq < n:
-        add(rng.uniform(south, north), rng.uniform(west, east), None)
+            venue = venue_list[k % len(venue_list)]
+            engagements.append(_engagement(rng, len(engagements), lat, lon, venue, start, days))
+    while len(engagements) < n:
+        lat, lon = rng.uniform(south, north), rng.uniform(west, east)
+        engagements.append(_engagement(rng, len(engagements), lat, lon, None, start, days))
+    map_input = MapInput(
+        operation_id="synthetic",
+        operation_name="Synthetic operation",
+        period=(start, start + timedelta(days=days - 1)),
+        timezone="Europe/London",
+        area_outline=OUTLINE,
+        venues=tuple(venue_list),
+        visits=tuple(_visits(venue_list, start, days)),
+        engagements=tuple(engagements),
+        as_of=datetime(2023, 9, 25, 9, tzinfo=UTC),
+        area_name="Synthetic area",
+    )
+    return map_input, planted
+
+
+def _engagement(
+    rng: random.Random,
+    seq: int,
+    lat: float,
+    lon: float,
+    venue: VenueInfo | None,
+    start: date,
+    days: int,
+) -> EngagementPoint:
+    """The `seq`th engagement, at (lat, lon) (at `venue` if given), on a random day and hour."""
+    day = start + timedelta(days=rng.randrange(days))
+    when = datetime(day.year, day.month, day.day, rng.randrange(8, 23), tzinfo=UTC)
+    return EngagementPoint(
+        id=f"e{seq:06d}",
+        lat=lat,
+        lon=lon,
+        when=when,
+        day=day,
+        venue_id=venue.id if venue else None,
+        venue_type=venue.type if venue else "street_or_transport_hub",
+        team=TEAMS[seq % len(TEAMS)],
+        people=rng.randint(1, 4),
+        indicators=tuple(sorted(set(rng.sample(INDICATORS, rng.randint(0, 2))))),
+        outcomes=(rng.choice(OUTCOMES),),
+        partners=("anitp",) if rng.random() < 0.3 else (),
+    )
+
+
+def _visits(venue_list: list[VenueInfo], start: date, days: int) -> list[PlannedVisit]:
+    """A two-hour evening visit to each venue every third day."""
     visits = []
     for i, venue in enumerate(venue_list):
         for d in range(0, days, 3):
@@ -111,16 +134,4 @@ def synthetic_input(
                     begin + timedelta(hours=2),
                 )
             )
-    map_input = MapInput(
-        operation_id="synthetic",
-        operation_name="Synthetic operation",
-        period=(start, start + timedelta(days=days - 1)),
-        timezone="Europe/London",
-        area_outline=OUTLINE,
-        venues=tuple(venue_list),
-        visits=tuple(visits),
-        engagements=tuple(engagements),
-        as_of=datetime(2023, 9, 25, 9, tzinfo=UTC),
-        area_name="Synthetic area",
-    )
-    return map_input, planted
+    return visits

@@ -27,11 +27,12 @@ from __future__ import annotations
 import math
 import time as walltime
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from fieldkit.plan.model import COVER_WEIGHT, NORMAL_SHIFT_MINUTES
+from fieldkit.plan.constraints import COVER_WEIGHT, NORMAL_SHIFT_MINUTES, Spans
+from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
@@ -42,10 +43,10 @@ MIN_SOLVE_SECONDS = 0.3
 def _candidates(
     day_visits: list[Visit],
     teams: dict[str, TeamFacts],
-    locks: dict[str, tuple[str, int]],
-) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    locks: Chosen,
+) -> dict[str, dict[str, Spans]]:
     """team -> visit id -> allowed start spans, for the qualified and available pairs."""
-    out: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(dict)
+    out: dict[str, dict[str, Spans]] = defaultdict(dict)
     for v in day_visits:
         fixed = locks.get(v.id)
         for t, team in teams.items():
@@ -68,14 +69,14 @@ def _halves(team: TeamFacts, mine: list[Visit], rules: Rules) -> dict[str, int]:
     return out
 
 
-def _reach(v: Visit, spans: list[tuple[int, int]]) -> tuple[int, int, int, int]:
+def _reach(v: Visit, spans: Spans) -> tuple[int, int, int, int]:
     """(earliest start, latest start, earliest end, latest end) of `v` for this team."""
     lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
     return lo, hi, lo + v.duration, hi + v.duration
 
 
 def _pair_fits(
-    team: TeamFacts, a: Visit, b: Visit, allowed: dict[str, list[tuple[int, int]]], rules: Rules
+    team: TeamFacts, a: Visit, b: Visit, allowed: dict[str, Spans], rules: Rules
 ) -> bool:
     """Whether `team` could make visit `a` and then `b` the same day (windows, travel, hours)."""
     gap = rules.travel.minutes(a.venue, b.venue)
@@ -95,7 +96,7 @@ def _pair_cuts(
     model: cp_model.CpModel,
     team: TeamFacts,
     mine: list[Visit],
-    allowed: dict[str, list[tuple[int, int]]],
+    allowed: dict[str, Spans],
     rules: Rules,
     lits: dict[str, cp_model.IntVar],
 ) -> None:
@@ -111,7 +112,7 @@ def _pair_cuts(
 def _energy_cuts(
     model: cp_model.CpModel,
     mine: list[Visit],
-    allowed: dict[str, list[tuple[int, int]]],
+    allowed: dict[str, Spans],
     rules: Rules,
     lits: dict[str, cp_model.IntVar],
 ) -> None:
@@ -140,65 +141,110 @@ def _energy_cuts(
             model.add(sum(size[v.id] * lits[v.id] for v in inside) <= b - a + slack)
 
 
+@dataclass
+class _RelaxedDay:
+    """One team's day in the relaxation: its shift and what its visits add to it."""
+
+    team: TeamFacts
+    allowed: dict[str, Spans]  # visit id -> start spans
+    half: dict[str, int]  # visit id -> h
+    lo: int
+    hi: int
+    begin: cp_model.IntVar
+    end: cp_model.IntVar
+    works: cp_model.IntVar
+    intervals: list[cp_model.IntervalVar] = field(default_factory=list)
+    busy: list[cp_model.LinearExprT] = field(default_factory=list)
+    lits: dict[str, cp_model.IntVar] = field(default_factory=dict)
+
+
 def _add_day(
-    model: cp_model.CpModel,
-    day_visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    locks: dict[str, tuple[str, int]],
-    objective: list[cp_model.LinearExprT],
+    model: cp_model.CpModel, problem: PlanProblem, objective: list[cp_model.LinearExprT]
 ) -> float:
-    """One day's relaxation into `model`; returns every coverable visit's worth."""
-    index = {v.id: v for v in day_visits}
+    """One day's relaxation of `problem` (its visits are one day's) into `model`; returns
+    every coverable visit's worth."""
+    index = problem.visit_index()
     by_visit: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-    for t, allowed in sorted(_candidates(day_visits, teams, locks).items()):
+    for t, allowed in sorted(_candidates(problem.visits, problem.teams, problem.locks).items()):
         mine = [index[vid] for vid in allowed]
-        half = _halves(teams[t], mine, rules)
-        intervals, busy = [], []
-        lits: dict[str, cp_model.IntVar] = {}
-        out = {v.id: rules.travel.minutes(teams[t].base, v.venue) for v in mine}
-        back = {v.id: rules.travel.minutes(v.venue, teams[t].base) for v in mine}
-        lo = min(a - max(half[v.id], out[v.id]) for v in mine for a, _ in allowed[v.id])
-        hi = max(
-            b + v.duration + max(half[v.id], back[v.id]) for v in mine for _, b in allowed[v.id]
-        )
-        begin = model.new_int_var(lo, hi, "")
-        end = model.new_int_var(lo, hi, "")
-        works = model.new_bool_var("")
+        day = _open_team_day(model, problem.teams[t], mine, allowed, problem.rules)
         for v in mine:
-            spans = allowed[v.id]
-            lit = model.new_bool_var("")
-            h = half[v.id]
-            start = model.new_int_var(min(a for a, _ in spans), max(b for _, b in spans), "")
-            domain = cp_model.Domain.from_intervals([list(s) for s in spans])
-            model.add_linear_expression_in_domain(start, domain).only_enforce_if(lit)
-            intervals.append(
-                model.new_optional_fixed_size_interval_var(start - h, v.duration + 2 * h, lit, "")
-            )
-            # The shift leaves base by start - travel from base (triangle inequality), and h.
-            model.add(begin <= start - max(h, out[v.id])).only_enforce_if(lit)
-            model.add(end >= start + v.duration + max(h, back[v.id])).only_enforce_if(lit)
-            model.add_implication(lit, works)
-            busy.append((v.duration + 2 * h) * lit)
-            objective += [v.priority * COVER_WEIGHT * lit, -2 * h * lit]
-            by_visit[v.id].append(lit)
-            lits[v.id] = lit
-        model.add_no_overlap(intervals)
-        _pair_cuts(model, teams[t], mine, allowed, rules, lits)
-        _energy_cuts(model, mine, allowed, rules, lits)
-        model.add_bool_or(list(lits.values())).only_enforce_if(works)
-        model.add(end - begin <= rules.max_minutes).only_enforce_if(works)
-        model.add(sum(busy) <= rules.max_minutes)
-        overtime = model.new_int_var(0, max(0, hi - lo), "")
-        model.add(overtime >= sum(busy) - NORMAL_SHIFT_MINUTES)
-        model.add(overtime >= end - begin - NORMAL_SHIFT_MINUTES).only_enforce_if(works)
-        objective.append(-overtime)
+            by_visit[v.id].append(_add_relaxed_visit(model, day, v, problem.rules, objective))
+        _add_team_day_limits(model, day, mine, problem.rules, objective)
     for vid, options in by_visit.items():
-        if vid in locks:
+        if vid in problem.locks:
             model.add_exactly_one(options)
         else:
             model.add_at_most_one(options)
     return float(sum(index[vid].priority * COVER_WEIGHT for vid in by_visit))
+
+
+def _open_team_day(
+    model: cp_model.CpModel,
+    team: TeamFacts,
+    mine: list[Visit],
+    allowed: dict[str, Spans],
+    rules: Rules,
+) -> _RelaxedDay:
+    """The team's shift on the day: begin, end and whether it works, within what its visits
+    allow (their spans, widened by h or by the travel from and to base)."""
+    half = _halves(team, mine, rules)
+    out = {v.id: rules.travel.minutes(team.base, v.venue) for v in mine}
+    back = {v.id: rules.travel.minutes(v.venue, team.base) for v in mine}
+    lo = min(a - max(half[v.id], out[v.id]) for v in mine for a, _ in allowed[v.id])
+    hi = max(b + v.duration + max(half[v.id], back[v.id]) for v in mine for _, b in allowed[v.id])
+    begin = model.new_int_var(lo, hi, "")
+    end = model.new_int_var(lo, hi, "")
+    works = model.new_bool_var("")
+    return _RelaxedDay(team, allowed, half, lo, hi, begin, end, works)
+
+
+def _add_relaxed_visit(
+    model: cp_model.CpModel,
+    day: _RelaxedDay,
+    v: Visit,
+    rules: Rules,
+    objective: list[cp_model.LinearExprT],
+) -> cp_model.IntVar:
+    """Whether the team makes `v` (returned), its start, and the time it takes with h around."""
+    spans, h = day.allowed[v.id], day.half[v.id]
+    lit = model.new_bool_var("")
+    start = model.new_int_var(min(a for a, _ in spans), max(b for _, b in spans), "")
+    domain = cp_model.Domain.from_intervals([list(s) for s in spans])
+    model.add_linear_expression_in_domain(start, domain).only_enforce_if(lit)
+    day.intervals.append(
+        model.new_optional_fixed_size_interval_var(start - h, v.duration + 2 * h, lit, "")
+    )
+    # The shift leaves base by start - travel from base (triangle inequality), and h.
+    out = rules.travel.minutes(day.team.base, v.venue)
+    back = rules.travel.minutes(v.venue, day.team.base)
+    model.add(day.begin <= start - max(h, out)).only_enforce_if(lit)
+    model.add(day.end >= start + v.duration + max(h, back)).only_enforce_if(lit)
+    model.add_implication(lit, day.works)
+    day.busy.append((v.duration + 2 * h) * lit)
+    objective += [v.priority * COVER_WEIGHT * lit, -2 * h * lit]
+    day.lits[v.id] = lit
+    return lit
+
+
+def _add_team_day_limits(
+    model: cp_model.CpModel,
+    day: _RelaxedDay,
+    mine: list[Visit],
+    rules: Rules,
+    objective: list[cp_model.LinearExprT],
+) -> None:
+    """One visit at a time, the cuts, the hours limit, and overtime's cost."""
+    model.add_no_overlap(day.intervals)
+    _pair_cuts(model, day.team, mine, day.allowed, rules, day.lits)
+    _energy_cuts(model, mine, day.allowed, rules, day.lits)
+    model.add_bool_or(list(day.lits.values())).only_enforce_if(day.works)
+    model.add(day.end - day.begin <= rules.max_minutes).only_enforce_if(day.works)
+    model.add(sum(day.busy) <= rules.max_minutes)
+    overtime = model.new_int_var(0, max(0, day.hi - day.lo), "")
+    model.add(overtime >= sum(day.busy) - NORMAL_SHIFT_MINUTES)
+    model.add(overtime >= day.end - day.begin - NORMAL_SHIFT_MINUTES).only_enforce_if(day.works)
+    objective.append(-overtime)
 
 
 def _solve_bound(
@@ -206,15 +252,14 @@ def _solve_bound(
     objective: list[cp_model.LinearExprT],
     trivial: float,
     time_limit: float,
-    seed: int,
-    workers: int,
+    settings: SolverSettings,
 ) -> tuple[float, bool]:
     """CP-SAT's proven bound on `model` (at most `trivial`), and whether it is optimal."""
     model.maximize(sum(objective))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(MIN_SOLVE_SECONDS, time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = settings.workers
+    solver.parameters.random_seed = settings.seed
     code = solver.solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Stopped before the first solution, the solver's bound is not reliable (and locks that
@@ -225,53 +270,26 @@ def _solve_bound(
     return min(trivial, float(proven)), code == cp_model.OPTIMAL
 
 
-def day_bound(
-    day_visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    locks: dict[str, tuple[str, int]],
-    *,
-    time_limit: float,
-    seed: int,
-    workers: int,
-) -> tuple[float, bool]:
-    """(bound, proven optimal) for one day's relaxation, within `time_limit` (building too)."""
+def day_bound(problem: PlanProblem, settings: SolverSettings) -> tuple[float, bool]:
+    """(bound, proven optimal) for one day's relaxation (the problem's visits are one day's),
+    within the settings' time limit (building too)."""
     began = walltime.monotonic()
     model = cp_model.CpModel()
     objective: list[cp_model.LinearExprT] = []
-    trivial = _add_day(model, day_visits, teams, rules, locks, objective)
+    trivial = _add_day(model, problem, objective)
     if not objective:
         return 0.0, True
-    left = time_limit - (walltime.monotonic() - began)
-    return _solve_bound(model, objective, trivial, left, seed, workers)
+    left = settings.time_limit - (walltime.monotonic() - began)
+    return _solve_bound(model, objective, trivial, left, settings)
 
 
-def relaxed_bound(
-    visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    locks: dict[str, tuple[str, int]],
-    *,
-    time_limit: float,
-    seed: int,
-    workers: int,
-) -> float:
+def relaxed_bound(problem: PlanProblem, settings: SolverSettings) -> float:
     """The sum over days of each day's relaxed bound (see the module docstring)."""
-    days: dict[date, list[Visit]] = defaultdict(list)
-    for v in visits:
-        days[v.day].append(v)
+    days = problem.days()
     total = 0.0
     began = walltime.monotonic()
-    for n, day in enumerate(sorted(days)):
-        left = time_limit - (walltime.monotonic() - began)
-        bound, _ = day_bound(
-            days[day],
-            teams,
-            rules,
-            locks,
-            time_limit=left / (len(days) - n),
-            seed=seed,
-            workers=workers,
-        )
+    for n, day in enumerate(days):
+        left = settings.time_limit - (walltime.monotonic() - began)
+        bound, _ = day_bound(problem.of_day(day), settings.within(left / (len(days) - n)))
         total += bound
     return total

@@ -10,8 +10,9 @@ from typing import Any
 from fieldkit.codes import CodeBook
 from fieldkit.page_policy import with_policy
 from fieldkit.plan.instructions import special_instructions
-from fieldkit.plan.records import Plan
+from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.visits import Clock
+from fieldkit.playbook.models import Team
 
 Block = tuple[
     Any, ...
@@ -24,11 +25,29 @@ def _agency(book: CodeBook, code: str) -> str:
 
 
 def briefing_blocks(plan: Plan) -> list[Block]:
+    """The briefing pack as blocks: the operation, then each day's assignment lists per team,
+    then the visits left out."""
+    blocks = _front_matter(plan)
+    by_day = _assignments_by_day(plan)
+    for day in plan.playbook.operation.days:
+        if day not in by_day:
+            continue
+        blocks.append(("h", 2, f"{day:%A %d %B %Y}"))
+        for team in plan.playbook.teams:
+            items = sorted(by_day[day].get(team.id, []), key=lambda a: a.start)
+            if items:
+                blocks += _assignment_list(plan, team, items)
+    if plan.unassigned:
+        blocks.append(("h", 2, "Visits not in the plan"))
+        blocks.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
+    return blocks
+
+
+def _front_matter(plan: Plan) -> list[Block]:
+    """The operation in a line, its helplines and the indicator checklist in two languages."""
     pb = plan.playbook
     op = pb.operation
-    clock = Clock(pb)
-    book = pb.codebook
-    blocks: list[Block] = [
+    return [
         ("h", 1, f"Briefing: {op.name}"),
         (
             "p",
@@ -41,69 +60,73 @@ def briefing_blocks(plan: Plan) -> list[Block]:
             [f"{h.name}: {h.phone}" + (f" ({h.hours})" if h.hours else "") for h in pb.helplines],
         ),
         ("h", 2, "Indicator checklist / Lista de indicatori"),
-        ("table", ["Sign (English)", "Semn (română)"], [[i.en, i.ro] for i in book.indicators]),
+        (
+            "table",
+            ["Sign (English)", "Semn (română)"],
+            [[i.en, i.ro] for i in pb.codebook.indicators],
+        ),
     ]
-    by_day: dict[date, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+
+
+def _assignments_by_day(plan: Plan) -> dict[date, dict[str, list[Assignment]]]:
+    """day -> team id -> that team's assignments of the day."""
+    by_day: dict[date, dict[str, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
     for a in plan.assignments:
         by_day[plan.visit(a.visit).day][a.team].append(a)
-    for day in op.days:
-        if day not in by_day:
-            continue
-        blocks.append(("h", 2, f"{day:%A %d %B %Y}"))
-        for team in pb.teams:
-            items = sorted(by_day[day].get(team.id, []), key=lambda a: a.start)
-            if not items:
-                continue
-            blocks.append(
-                (
-                    "h",
-                    3,
-                    f"Assignment list: {team.name}"
-                    + (f" ({team.call_sign})" if team.call_sign else ""),
-                )
+    return by_day
+
+
+def _assignment_list(plan: Plan, team: Team, items: list[Assignment]) -> list[Block]:
+    """One team's day (ICS 204): its members, where it reports, its visits and instructions."""
+    pb = plan.playbook
+    base = pb.venue(team.base).name if team.base else "first venue"
+    call_sign = f" ({team.call_sign})" if team.call_sign else ""
+    return [
+        ("h", 3, f"Assignment list: {team.name}{call_sign}"),
+        ("table", ["Member", "Agency", "Skills", "Contact"], _member_rows(plan, team)),
+        ("p", f"Reporting location: {base}."),
+        ("table", ["Time", "Venue", "Activity", "Travel before"], _visit_rows(plan, items)),
+        ("h", 4, "Special instructions"),
+        ("ul", _instructions(plan, items) or ["none"]),
+    ]
+
+
+def _member_rows(plan: Plan, team: Team) -> list[list[str]]:
+    """Each member's name, agency, skills and contact."""
+    pb = plan.playbook
+    return [
+        [p.name, _agency(pb.codebook, p.agency), ", ".join(p.skills), p.contact or ""]
+        for p in (pb.person(m) for m in team.members)
+    ]
+
+
+def _visit_rows(plan: Plan, items: list[Assignment]) -> list[list[str]]:
+    """Each visit's time, venue, activity and the travel before it."""
+    clock, pb = Clock(plan.playbook), plan.playbook
+    rows = []
+    for a in items:
+        v = plan.visit(a.visit)
+        rows.append(
+            [
+                f"{clock.moment(a.start):%H:%M}-{clock.moment(a.end):%H:%M}",
+                pb.venue(v.venue).name,
+                v.activity_name,
+                f"{a.travel_min} min",
+            ]
+        )
+    return rows
+
+
+def _instructions(plan: Plan, items: list[Assignment]) -> list[str]:
+    """The special instructions of the team's visits, each with its time and venue."""
+    clock, pb = Clock(plan.playbook), plan.playbook
+    notes = []
+    for a in items:
+        for line in special_instructions(plan, a):
+            notes.append(
+                f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}"
             )
-            blocks.append(
-                (
-                    "table",
-                    ["Member", "Agency", "Skills", "Contact"],
-                    [
-                        [
-                            p.name,
-                            _agency(book, p.agency),
-                            ", ".join(p.skills),
-                            p.contact or "",
-                        ]
-                        for p in (pb.person(m) for m in team.members)
-                    ],
-                )
-            )
-            base = pb.venue(team.base).name if team.base else "first venue"
-            blocks.append(("p", f"Reporting location: {base}."))
-            rows = []
-            for a in items:
-                v = plan.visit(a.visit)
-                rows.append(
-                    [
-                        f"{clock.moment(a.start):%H:%M}-{clock.moment(a.end):%H:%M}",
-                        pb.venue(v.venue).name,
-                        v.activity_name,
-                        f"{a.travel_min} min",
-                    ]
-                )
-            blocks.append(("table", ["Time", "Venue", "Activity", "Travel before"], rows))
-            notes = []
-            for a in items:
-                for line in special_instructions(plan, a):
-                    notes.append(
-                        f"{clock.moment(a.start):%H:%M} "
-                        f"{pb.venue(plan.visit(a.visit).venue).name}: {line}"
-                    )
-            blocks.append(("h", 4, "Special instructions"))
-            blocks.append(("ul", notes or ["none"]))
-    if plan.unassigned:
-        blocks.append(("h", 2, "Visits not in the plan"))
-        blocks.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
-    return blocks
+    return notes
 
 
 def _md_cell(text: str) -> str:

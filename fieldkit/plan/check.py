@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fieldkit.plan.rules import Item, Rules
-from fieldkit.plan.visits import all_team_facts, expand_visits
+from fieldkit.plan.visits import TeamFacts, Visit, all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook, Team
 
 
@@ -52,6 +52,21 @@ def check_plan(doc: dict[str, Any], playbook: Playbook) -> list[str]:
     visits = {v.id: v for v in expand_visits(playbook)}
     teams = all_team_facts(playbook)
     out = _make_up(playbook, doc.get("teams", []))
+    out += _visit_list(doc, visits, rules)
+    counts = Counter(a.get("visit") for a in doc.get("assignments", []))
+    for vid, n in counts.items():
+        if n > 1:
+            out.append(f"one team per visit: {vid} is assigned {n} times")
+    items = _team_items(doc, visits, teams, rules, out)
+    for tid, team_items in sorted(items.items()):
+        out += [str(b) for b in rules.team_rules(teams[tid], team_items)]
+    out += _unassigned(doc, visits, counts)
+    return out
+
+
+def _visit_list(doc: dict[str, Any], visits: dict[str, Visit], rules: Rules) -> list[str]:
+    """The plan lists the playbook's visits, each as the playbook asks for it."""
+    out = []
     listed = {v.get("id"): v for v in doc.get("visits", [])}
     for vid in sorted(set(visits) - set(listed)):
         out.append(f"visits: {vid} is asked for by the playbook but missing from the plan")
@@ -74,11 +89,18 @@ def check_plan(doc: dict[str, Any], playbook: Playbook) -> list[str]:
                 out.append(
                     f"visits: {vid} {key} is {entry.get(key)!r}; the playbook says {value!r}"
                 )
+    return out
+
+
+def _team_items(
+    doc: dict[str, Any],
+    visits: dict[str, Visit],
+    teams: dict[str, TeamFacts],
+    rules: Rules,
+    out: list[str],
+) -> dict[str, list[Item]]:
+    """Each team's (visit, start) from the assignments; what is wrong in one goes to `out`."""
     items: dict[str, list[Item]] = defaultdict(list)
-    counts = Counter(a.get("visit") for a in doc.get("assignments", []))
-    for vid, n in counts.items():
-        if n > 1:
-            out.append(f"one team per visit: {vid} is assigned {n} times")
     for a in doc.get("assignments", []):
         vid, tid = a.get("visit"), a.get("team")
         if vid not in visits:
@@ -99,8 +121,12 @@ def check_plan(doc: dict[str, Any], playbook: Playbook) -> list[str]:
                 f"{visits[vid].duration} min"
             )
         items[tid].append((visits[vid], start))
-    for tid, team_items in sorted(items.items()):
-        out += [str(b) for b in rules.team_rules(teams[tid], team_items)]
+    return items
+
+
+def _unassigned(doc: dict[str, Any], visits: dict[str, Visit], counts: Counter[Any]) -> list[str]:
+    """Every visit is either assigned or listed as unassigned with its reasons, not both."""
+    out = []
     unassigned = {u.get("visit"): u for u in doc.get("unassigned", [])}
     for vid in visits:
         if vid not in counts and vid not in unassigned:

@@ -68,69 +68,90 @@ def venue_dicts(plan: Plan) -> list[dict[str, Any]]:
 
 def plan_dict(plan: Plan, playbook_path: str, playbook_sha256: str) -> dict[str, Any]:
     """The whole plan.json document."""
-    clock = Clock(plan.playbook)
-    s = plan.solver
     return {
         "format": FORMAT,
         "operation": operation_dict(plan),
-        "teams": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "call_sign": t.call_sign,
-                "base": t.base,
-                "members": member_dicts(plan, t.id),
-                "skills": sorted(plan.teams[t.id].skills),
-                "partners": sorted(plan.teams[t.id].partners),
-            }
-            for t in plan.playbook.teams
-        ],
+        "teams": team_dicts(plan),
         "venues": venue_dicts(plan),
-        "visits": [
-            {
-                "id": v.id,
-                "activity": v.activity,
-                "activity_name": v.activity_name,
-                "venue": v.venue,
-                "day": v.day.isoformat(),
-                "window_start": clock.iso(v.window[0]),
-                "window_end": clock.iso(v.window[1]),
-                "duration_min": v.duration,
-                "skills": list(v.skills),
-                "partners": list(v.partners),
-                "priority": v.priority,
-                "lead": v.lead,
-            }
-            for v in plan.visits
-        ],
-        "assignments": [
-            {
-                "visit": a.visit,
-                "team": a.team,
-                "start": clock.iso(a.start),
-                "end": clock.iso(a.end),
-                "travel_min": a.travel_min,
-                "locked": a.locked,
-            }
-            for a in plan.assignments
-        ],
+        "visits": visit_dicts(plan),
+        "assignments": assignment_dicts(plan),
         "unassigned": [
             {"visit": vid, "reasons": reasons} for vid, reasons in plan.unassigned.items()
         ],
-        "solver": {
-            "status": s.status,
-            "objective": s.objective,
-            "bound": s.bound,
-            "gap": round(s.gap, 6),
-            "seconds": round(s.seconds, 3),
-            "seed": s.seed,
-            "time_limit": s.time_limit,
-            "covered_visits": len(plan.assignments),
-            "total_visits": len(plan.visits),
-            "covered_priority": s.covered_priority,
-            "total_priority": sum(v.priority for v in plan.visits),
-        },
+        "solver": solver_dict(plan),
         "playbook": {"path": playbook_path, "sha256": playbook_sha256},
+    }
+
+
+def team_dicts(plan: Plan) -> list[dict[str, Any]]:
+    """Each team: its name, call sign, base, members, and the skills and partners it has."""
+    return [
+        {
+            "id": t.id,
+            "name": t.name,
+            "call_sign": t.call_sign,
+            "base": t.base,
+            "members": member_dicts(plan, t.id),
+            "skills": sorted(plan.teams[t.id].skills),
+            "partners": sorted(plan.teams[t.id].partners),
+        }
+        for t in plan.playbook.teams
+    ]
+
+
+def visit_dicts(plan: Plan) -> list[dict[str, Any]]:
+    """Each visit the playbook asks for: where, its window, how long, what it needs."""
+    clock = Clock(plan.playbook)
+    return [
+        {
+            "id": v.id,
+            "activity": v.activity,
+            "activity_name": v.activity_name,
+            "venue": v.venue,
+            "day": v.day.isoformat(),
+            "window_start": clock.iso(v.window[0]),
+            "window_end": clock.iso(v.window[1]),
+            "duration_min": v.duration,
+            "skills": list(v.skills),
+            "partners": list(v.partners),
+            "priority": v.priority,
+            "lead": v.lead,
+        }
+        for v in plan.visits
+    ]
+
+
+def assignment_dicts(plan: Plan) -> list[dict[str, Any]]:
+    """Each assignment: which team makes which visit when, the travel before it, locked."""
+    clock = Clock(plan.playbook)
+    return [
+        {
+            "visit": a.visit,
+            "team": a.team,
+            "start": clock.iso(a.start),
+            "end": clock.iso(a.end),
+            "travel_min": a.travel_min,
+            "locked": a.locked,
+        }
+        for a in plan.assignments
+    ]
+
+
+def solver_dict(plan: Plan) -> dict[str, Any]:
+    """What the solver reports, and the visits and priority the plan covers of the total."""
+    s = plan.solver
+    return {
+        "status": s.status,
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": round(s.gap, 6),
+        "seconds": round(s.seconds, 3),
+        "seed": s.seed,
+        "time_limit": s.time_limit,
+        "covered_visits": len(plan.assignments),
+        "total_visits": len(plan.visits),
+        "covered_priority": s.covered_priority,
+        "total_priority": sum(v.priority for v in plan.visits),
     }
 
 

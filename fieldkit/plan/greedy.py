@@ -5,26 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from fieldkit.plan.rules import Item, Rules
-from fieldkit.plan.visits import TeamFacts, Visit
+from fieldkit.plan.problem import Chosen, PlanProblem
+from fieldkit.plan.rules import Item
+from fieldkit.plan.visits import Visit
 
 
-def greedy(
-    visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    locks: dict[str, tuple[str, int]] | None = None,
-    extra: list[Visit] | None = None,
-) -> dict[str, tuple[str, int]]:
-    """Visits by window end (then priority): the team that can start it earliest gets it.
-
-    `locks` are kept as they are; `extra` are visits (not to plan) that locks may refer to.
-    """
-    chosen: dict[str, tuple[str, int]] = dict(locks or {})
-    schedule: dict[str, list[Item]] = {t: [] for t in teams}
-    index = {v.id: v for v in [*(extra or []), *visits]}
+def _start(problem: PlanProblem, extra: list[Visit] | None) -> tuple[Chosen, dict[str, list[Item]]]:
+    """The locks as the first choices, and each team's schedule holding them."""
+    chosen: Chosen = dict(problem.locks)
+    schedule: dict[str, list[Item]] = {t: [] for t in problem.teams}
+    index = {v.id: v for v in [*(extra or []), *problem.visits]}
     for vid, (t, s) in chosen.items():
         schedule[t].append((index[vid], s))
+    return chosen, schedule
+
+
+def greedy(problem: PlanProblem, extra: list[Visit] | None = None) -> Chosen:
+    """Visits by window end (then priority): the team that can start it earliest gets it.
+
+    The problem's locks are kept as they are; `extra` are visits (not to plan) that locks may
+    refer to.
+    """
+    visits, teams, rules = problem.visits, problem.teams, problem.rules
+    chosen, schedule = _start(problem, extra)
     for visit in sorted(visits, key=lambda v: (v.window[1], -v.priority, v.id)):
         if visit.id in chosen:
             continue
@@ -41,22 +44,13 @@ def greedy(
     return chosen
 
 
-def scarce_first(
-    visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    locks: dict[str, tuple[str, int]] | None = None,
-    extra: list[Visit] | None = None,
-) -> dict[str, tuple[str, int]]:
+def scarce_first(problem: PlanProblem, extra: list[Visit] | None = None) -> Chosen:
     """Visits few teams can make (per point of priority) first; each goes to the team with the
     fewest other visits it could make that day (then the shortest trip from base), so versatile
     teams stay free for the visits only they can make. Same arguments as `greedy`.
     """
-    chosen: dict[str, tuple[str, int]] = dict(locks or {})
-    schedule: dict[str, list[Item]] = {t: [] for t in teams}
-    index = {v.id: v for v in [*(extra or []), *visits]}
-    for vid, (t, s) in chosen.items():
-        schedule[t].append((index[vid], s))
+    visits, teams, rules = problem.visits, problem.teams, problem.rules
+    chosen, schedule = _start(problem, extra)
     qualified = {
         v.id: [t for t, team in teams.items() if not team.missing(v) and team.start_spans(v)]
         for v in visits

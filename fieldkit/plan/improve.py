@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import time as walltime
 
+from fieldkit.plan.problem import Chosen, PlanProblem
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
 #: At most this many passes over the unmet visits.
 MAX_PASSES = 5
-
-Chosen = dict[str, tuple[str, int]]
 
 
 class _Trial:
@@ -50,15 +49,9 @@ def _place_any(
     return False
 
 
-def improve(
-    visits: list[Visit],
-    teams: dict[str, TeamFacts],
-    rules: Rules,
-    chosen: Chosen,
-    locks: Chosen,
-    deadline: float,
-) -> Chosen:
+def improve(problem: PlanProblem, chosen: Chosen, deadline: float) -> Chosen:
     """A plan covering at least the priority `chosen` covers (locked visits stay put)."""
+    visits, teams, rules, locks = problem.visits, problem.teams, problem.rules, problem.locks
     schedule: dict[str, list[Item]] = {t: [] for t in teams}
     index = {v.id: v for v in visits}
     for vid, (t, s) in chosen.items():

@@ -90,11 +90,7 @@ class Rules:
     ) -> list[Broken]:
         """Every rule this team's schedule breaks (only on `days` and their neighbours if given)."""
         out: list[Broken] = []
-        by_day: dict[date, list[Item]] = defaultdict(list)
-        for visit, start in items:
-            by_day[visit.day].append((visit, start))
-        for day_items in by_day.values():
-            day_items.sort(key=lambda i: (i[1], i[0].id))
+        by_day = _by_day(items)
         worked = sorted(by_day)
         for day in worked:
             if days is not None and day not in days:
@@ -103,50 +99,66 @@ class Rules:
             if per_visit:
                 for visit, start in day_items:
                     out += self.visit_rules(team, visit, start)
-            for (a, sa), (b, sb) in zip(day_items, day_items[1:], strict=False):
-                gap = self.travel.minutes(a.venue, b.venue)
-                if sb < sa + a.duration + gap:
-                    out.append(
-                        Broken(
-                            "overlap",
-                            (
-                                f"{team.id} is at {self.venue_names[a.venue]} until "
-                                f"{self.when(sa + a.duration)} and due at "
-                                f"{self.venue_names[b.venue]} at "
-                                f"{self.hhmm(sb)} ({gap} min travel): {a.id} and {b.id}"
-                            ),
-                        )
-                    )
-            begin, end = self.shift(team, day_items)
-            if end - begin > self.max_minutes:
-                out.append(
-                    Broken(
-                        "hours",
-                        (
-                            f"{team.id} would work {(end - begin) / 60:.1f} h on {day:%a %d %b} "
-                            f"({self.hhmm(begin)}-{self.hhmm(end)}); the limit is "
-                            f"{self.playbook.rules.max_hours_per_day:g} h"
-                        ),
-                    )
-                )
+            out += self.overlap_rules(team, day_items)
+            out += self.hours_rules(team, day, day_items)
         for d1, d2 in zip(worked, worked[1:], strict=False):
             if days is not None and d1 not in days and d2 not in days:
                 continue
-            _, end1 = self.shift(team, by_day[d1])
-            start2, _ = self.shift(team, by_day[d2])
-            if start2 - end1 < self.rest_minutes:
+            out += self.rest_rules(team, by_day[d1], by_day[d2])
+        return out
+
+    def overlap_rules(self, team: TeamFacts, day_items: list[Item]) -> list[Broken]:
+        """Each visit of the day (in time order) leaves time to travel to the next."""
+        out = []
+        for (a, sa), (b, sb) in zip(day_items, day_items[1:], strict=False):
+            gap = self.travel.minutes(a.venue, b.venue)
+            if sb < sa + a.duration + gap:
                 out.append(
                     Broken(
-                        "rest",
+                        "overlap",
                         (
-                            f"{team.id} would rest {(start2 - end1) / 60:.1f} h between "
-                            f"{self.when(end1)} "
-                            f"and {self.when(start2)}; the minimum is "
-                            f"{self.playbook.rules.min_rest_hours:g} h"
+                            f"{team.id} is at {self.venue_names[a.venue]} until "
+                            f"{self.when(sa + a.duration)} and due at "
+                            f"{self.venue_names[b.venue]} at "
+                            f"{self.hhmm(sb)} ({gap} min travel): {a.id} and {b.id}"
                         ),
                     )
                 )
         return out
+
+    def hours_rules(self, team: TeamFacts, day: date, day_items: list[Item]) -> list[Broken]:
+        """The day's shift, base to base, lasts no longer than max_hours_per_day."""
+        begin, end = self.shift(team, day_items)
+        if end - begin <= self.max_minutes:
+            return []
+        return [
+            Broken(
+                "hours",
+                (
+                    f"{team.id} would work {(end - begin) / 60:.1f} h on {day:%a %d %b} "
+                    f"({self.hhmm(begin)}-{self.hhmm(end)}); the limit is "
+                    f"{self.playbook.rules.max_hours_per_day:g} h"
+                ),
+            )
+        ]
+
+    def rest_rules(self, team: TeamFacts, first: list[Item], second: list[Item]) -> list[Broken]:
+        """Between two worked days' shifts the team rests at least min_rest_hours."""
+        _, end1 = self.shift(team, first)
+        start2, _ = self.shift(team, second)
+        if start2 - end1 >= self.rest_minutes:
+            return []
+        return [
+            Broken(
+                "rest",
+                (
+                    f"{team.id} would rest {(start2 - end1) / 60:.1f} h between "
+                    f"{self.when(end1)} "
+                    f"and {self.when(start2)}; the minimum is "
+                    f"{self.playbook.rules.min_rest_hours:g} h"
+                ),
+            )
+        ]
 
     def candidate_starts(self, team: TeamFacts, visit: Visit, others: list[Item]) -> list[int]:
         """Starts worth trying for `visit` among `others`: window edges, gaps around others."""
@@ -187,3 +199,13 @@ class Rules:
             if best is None or len(broken) < len(best):
                 best = broken
         return None, best or []
+
+
+def _by_day(items: list[Item]) -> dict[date, list[Item]]:
+    """A schedule's items by day, each day's in time order (then visit id)."""
+    by_day: dict[date, list[Item]] = defaultdict(list)
+    for visit, start in items:
+        by_day[visit.day].append((visit, start))
+    for day_items in by_day.values():
+        day_items.sort(key=lambda i: (i[1], i[0].id))
+    return by_day

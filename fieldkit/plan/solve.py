@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from fieldkit.errors import UserError
 from fieldkit.plan.explain import explain
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.locks import Lock, resolve_locks
-from fieldkit.plan.model import COVER_WEIGHT, solve_model
+from fieldkit.plan.model import COVER_WEIGHT, NORMAL_SHIFT_MINUTES, ModelResult, solve_model
+from fieldkit.plan.problem import PlanProblem, SolverSettings
 from fieldkit.plan.progress import ProgressCallback
 from fieldkit.plan.records import Assignment, Plan, SolverReport
 from fieldkit.plan.rolling import solve_by_day
@@ -101,65 +103,68 @@ def solve(
     workers: int = 1,
 ) -> Plan:
     """Solve the playbook with CP-SAT; locked assignments are kept, the rest re-solved."""
-    _require_locations(playbook)
-    visits = expand_visits(playbook)
-    teams = all_team_facts(playbook)
-    rules = Rules(playbook)
-    fixed = resolve_locks(locks or [], visits, teams, rules)
-    workers = min(max(workers, 1), 2)
-    if len(visits) > WHOLE_MODEL_VISITS:
-        result = solve_by_day(
-            visits,
-            teams,
-            rules,
-            fixed,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
-        )
-    else:
-        hint = greedy(visits, teams, rules, fixed)
-        result = solve_model(
-            visits,
-            teams,
-            rules,
-            fixed,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            hint=hint,
-            progress=progress,
-        )
-    if result.status not in ("OPTIMAL", "FEASIBLE"):
-        if result.status == "INFEASIBLE":
-            raise PlanningError("the locked assignments cannot all be kept together")
-        raise PlanningError(
-            f"no plan found within {time_limit:g} s (solver: {result.status}); "
-            "try a longer --time-limit"
-        )
-    gap = abs(result.bound - result.objective) / max(1.0, abs(result.bound))
-    report = SolverReport(
-        result.status,
-        result.objective,
-        result.bound,
-        gap,
-        result.seconds,
-        seed,
-        time_limit,
-        greedy_hint=True,
+    problem = plan_problem(playbook, locks or [])
+    settings = SolverSettings(time_limit, seed, min(max(workers, 1), 2), progress)
+    result = run_solver(problem, settings)
+    report = solver_report(result, settings)
+    plan = make_plan(
+        playbook,
+        problem.visits,
+        problem.teams,
+        problem.rules,
+        result.chosen,
+        report,
+        set(problem.locks),
     )
-    plan = make_plan(playbook, visits, teams, rules, result.chosen, report, set(fixed))
-    if len(visits) > WHOLE_MODEL_VISITS:  # days the solver could not finish kept the baseline
+    if len(problem.visits) > WHOLE_MODEL_VISITS:  # days not finished kept the baseline
         report.objective = float(objective_of(plan))
         report.gap = abs(report.bound - report.objective) / max(1.0, abs(report.bound))
     return plan
 
 
+def plan_problem(playbook: Playbook, locks: list[Lock]) -> PlanProblem:
+    """The visits, teams and rules of the playbook, with the locks resolved against them."""
+    _require_locations(playbook)
+    visits = expand_visits(playbook)
+    teams = all_team_facts(playbook)
+    rules = Rules(playbook)
+    return PlanProblem(visits, teams, rules, resolve_locks(locks, visits, teams, rules))
+
+
+def run_solver(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
+    """The whole model from the greedy plan, or day by day for a large operation; a clear
+    error when no plan comes out."""
+    if len(problem.visits) > WHOLE_MODEL_VISITS:
+        result = solve_by_day(problem, settings)
+    else:
+        result = solve_model(replace(problem, hint=greedy(problem)), settings)
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        if result.status == "INFEASIBLE":
+            raise PlanningError("the locked assignments cannot all be kept together")
+        raise PlanningError(
+            f"no plan found within {settings.time_limit:g} s (solver: {result.status}); "
+            "try a longer --time-limit"
+        )
+    return result
+
+
+def solver_report(result: ModelResult, settings: SolverSettings) -> SolverReport:
+    """What the solver says of the plan: status, objective, bound, gap, time, settings."""
+    gap = abs(result.bound - result.objective) / max(1.0, abs(result.bound))
+    return SolverReport(
+        result.status,
+        result.objective,
+        result.bound,
+        gap,
+        result.seconds,
+        settings.seed,
+        settings.time_limit,
+        greedy_hint=True,
+    )
+
+
 def objective_of(plan: Plan) -> int:
     """The objective as the model counts it, recomputed from the plan (for checks and benches)."""
-    from fieldkit.plan.model import NORMAL_SHIFT_MINUTES
-
     rules = Rules(plan.playbook)
     index = plan.visit_index
     total = 0

@@ -137,6 +137,7 @@ class _Checker:
         return skills_of
 
     def teams(self, skills_of: dict[str, set[str] | None], venues: list[str]) -> None:
+        """Each team's members, its size and skills against rules.team, and its base."""
         team_rules = _section(_section(self.data, "rules"), "team")
         must_have = team_rules.get("every_team_has")
         path: Path_ = ("rules", "team", "every_team_has")
@@ -152,47 +153,71 @@ class _Checker:
             where: Path_ = ("teams", i, "members")
             if not isinstance(members, list):
                 continue
-            names = [m for _, m in strings(members)]
-            for j, member in strings(members):
-                if member not in skills_of:
-                    hint = did_you_mean(member, skills_of)
-                    self.add(_at(where, j), f"no one with id {quote(member)} in the roster{hint}")
-                elif placed.get(member) == team_id:
-                    self.add(
-                        _at(where, j), f"{quote(member)} is listed twice in team {quote(team_id)}"
-                    )
-                elif member in placed:
-                    self.add(
-                        _at(where, j), f"{quote(member)} is already in team {quote(placed[member])}"
-                    )
-                else:
-                    placed[member] = team_id
+            names = self.members(team_id, members, where, skills_of, placed)
             if not names:
                 continue  # an empty list is reported by the model
-            count = len(names)
-            size = f"{count} member{'' if count == 1 else 's'}"
-            if min_size is not None and count < min_size:
-                self.add(
-                    where, f"team {quote(team_id)} has {size}; rules.team.min_size is {min_size}"
-                )
-            if max_size is not None and count > max_size:
-                self.add(
-                    where, f"team {quote(team_id)} has {size}; rules.team.max_size is {max_size}"
-                )
-            known = [skills_of.get(m) for m in names]
-            if all(k is not None for k in known):
-                have = set().union(*(k for k in known if k is not None))
-                for skill in required:
-                    if skill not in have:
-                        self.add(
-                            where,
-                            f"team {quote(team_id)} has no member with the skill {quote(skill)} "
-                            "(rules.team.every_team_has)",
-                        )
+            self.team_size(team_id, len(names), where, min_size, max_size)
+            self.team_skills(team_id, names, where, skills_of, required)
             base = team.get("base")
             if isinstance(base, str) and base not in venues:
                 hint = did_you_mean(base, venues)
                 self.add(("teams", i, "base"), f"no venue with id {quote(base)}{hint}")
+
+    def members(
+        self,
+        team_id: str,
+        members: list[Any],
+        where: Path_,
+        skills_of: dict[str, set[str] | None],
+        placed: dict[str, str],
+    ) -> list[str]:
+        """A team's member ids: each in the roster, once, in no other team (`placed` notes
+        each person's team)."""
+        for j, member in strings(members):
+            if member not in skills_of:
+                hint = did_you_mean(member, skills_of)
+                self.add(_at(where, j), f"no one with id {quote(member)} in the roster{hint}")
+            elif placed.get(member) == team_id:
+                self.add(_at(where, j), f"{quote(member)} is listed twice in team {quote(team_id)}")
+            elif member in placed:
+                self.add(
+                    _at(where, j), f"{quote(member)} is already in team {quote(placed[member])}"
+                )
+            else:
+                placed[member] = team_id
+        return [m for _, m in strings(members)]
+
+    def team_size(
+        self, team_id: str, count: int, where: Path_, min_size: int | None, max_size: int | None
+    ) -> None:
+        """A team has between rules.team.min_size and max_size members."""
+        size = f"{count} member{'' if count == 1 else 's'}"
+        if min_size is not None and count < min_size:
+            self.add(where, f"team {quote(team_id)} has {size}; rules.team.min_size is {min_size}")
+        if max_size is not None and count > max_size:
+            self.add(where, f"team {quote(team_id)} has {size}; rules.team.max_size is {max_size}")
+
+    def team_skills(
+        self,
+        team_id: str,
+        names: list[str],
+        where: Path_,
+        skills_of: dict[str, set[str] | None],
+        required: list[str],
+    ) -> None:
+        """A team has a member with each skill of rules.team.every_team_has (unless some
+        member's skills are written wrong, already reported)."""
+        known = [skills_of.get(m) for m in names]
+        if not all(k is not None for k in known):
+            return
+        have = set().union(*(k for k in known if k is not None))
+        for skill in required:
+            if skill not in have:
+                self.add(
+                    where,
+                    f"team {quote(team_id)} has no member with the skill {quote(skill)} "
+                    "(rules.team.every_team_has)",
+                )
 
     def venues(self) -> tuple[list[str], bool]:
         """The venue ids, and whether every venue's type is a known code."""

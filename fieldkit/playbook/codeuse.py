@@ -1,33 +1,14 @@
-"""The code lists of one operation: the kit's lists, restricted and extended by the playbook."""
+"""The raw `codes:` section of a playbook checked, and a code a playbook uses checked against it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fieldkit.codes import LIST_NAMES, Code, CodeBook, CodeList, did_you_mean, load_codes
 from fieldkit.errors import quote
 from fieldkit.playbook.problems import Problem
-
-if TYPE_CHECKING:
-    from fieldkit.playbook.models import CodeChoices
-    from fieldkit.playbook.yamlread import Document
-
-
-def codebook_for(choices: CodeChoices) -> CodeBook:
-    """The lists of a validated playbook's `codes:` section (added codes, then restrictions)."""
-    base = load_codes()
-    lists = dict(base.lists)
-    for name, entries in choices.add.items():
-        extra = [
-            Code(e.code, e.en, e.ro, {k: v for k, v in (("ilo", e.ilo), ("kind", e.kind)) if v})
-            for e in entries
-        ]
-        lists[name] = lists[name].extend(extra)
-    for name, keep in choices.use.items():
-        added = {e.code for e in choices.add.get(name, [])}
-        lists[name] = lists[name].restrict(set(keep) | added)
-    return CodeBook(lists)
+from fieldkit.playbook.yamlread import Document
 
 
 def strings(value: Any) -> Iterator[tuple[int | None, str]]:

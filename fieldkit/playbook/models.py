@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from fieldkit.codes import CodeBook, did_you_mean
+from fieldkit.codes import Code, CodeBook, did_you_mean, load_codes
 from fieldkit.errors import quote
 from fieldkit.playbook.values import (
     WEEKDAYS,
@@ -248,6 +248,21 @@ class CodeChoices(Strict):
     use: dict[str, list[CodeRef]] = {}
     add: dict[str, list[CodeEntry]] = {}
 
+    def codebook(self) -> CodeBook:
+        """The kit's lists with these choices applied: added codes, then restrictions."""
+        base = load_codes()
+        lists = dict(base.lists)
+        for name, entries in self.add.items():
+            extra = [
+                Code(e.code, e.en, e.ro, {k: v for k, v in (("ilo", e.ilo), ("kind", e.kind)) if v})
+                for e in entries
+            ]
+            lists[name] = lists[name].extend(extra)
+        for name, keep in self.use.items():
+            added = {e.code for e in self.add.get(name, [])}
+            lists[name] = lists[name].restrict(set(keep) | added)
+        return CodeBook(lists)
+
 
 class Helpline(Strict):
     name: str
@@ -286,10 +301,8 @@ class Playbook(Strict):
     @property
     def codebook(self) -> CodeBook:
         """The code lists this operation uses (the kit's, restricted and extended)."""
-        from fieldkit.playbook.codeuse import codebook_for
-
         if self._codebook is None:
-            self._codebook = codebook_for(self.codes)
+            self._codebook = self.codes.codebook()
         return self._codebook
 
     @property
