@@ -143,12 +143,20 @@ def run_playbook(
 
 
 def _print_summary(doc: dict[str, Any], folder: str) -> None:
+    from fieldkit.plan.solve import GREEDY
+
     s = doc["solver"]
     console.print(
         f"{doc['operation']['name']}: {s['covered_visits']} of {s['total_visits']} "
         f"visits planned ({s['status']}, objective {s['objective']:,.0f}, bound "
         f"{s['bound']:,.0f}, gap {s['gap']:.2%}, {s['seconds']:.1f} s)"
     )
+    if s["status"] == GREEDY:
+        console.print(
+            f"  the solver found no plan within {s['time_limit']:g} s: this is the greedy plan "
+            "(earliest deadline first), which keeps every rule; a longer --time-limit may "
+            "cover more"
+        )
     for entry in doc["unassigned"]:
         console.print(f"  not planned: {entry['visit']}")
         for reason in entry["reasons"]:

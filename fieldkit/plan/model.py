@@ -73,6 +73,8 @@ def solver_for(plan: PlanModel, settings: SolverSettings) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = settings.time_limit
     solver.parameters.num_workers = settings.workers
     solver.parameters.random_seed = settings.seed
+    if settings.work_limit is not None:
+        solver.parameters.max_deterministic_time = settings.work_limit
     solver.parameters.linearization_level = 2
     if len(plan.legs) <= SYMMETRY_MAX_ARCS:
         solver.parameters.symmetry_level = 4
@@ -90,7 +92,8 @@ def read_result(
     status = solver.status_name(code)
     chosen: Chosen = {}
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return ModelResult(status, 0.0, 0.0, seconds, chosen)
+        bound = solver.best_objective_bound if code == cp_model.UNKNOWN else 0.0
+        return ModelResult(status, 0.0, bound, seconds, chosen)
     for (vid, t), lit in plan.assigned.items():
         if solver.boolean_value(lit):
             chosen[vid] = (t, solver.value(plan.start[vid]))

@@ -53,6 +53,7 @@ class SolverSettings:
     seed: int = 0
     workers: int = 1
     progress: ProgressCallback | None = None
+    work_limit: float | None = None  # CP-SAT's deterministic time: same seed, same plan
 
     def within(self, time_limit: float) -> SolverSettings:
         """The same settings with another time limit."""

@@ -18,6 +18,10 @@ from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit, all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook
 
+#: The status of a plan that is the greedy one: the solver found nothing within the time limit
+#: (a busy machine, a short --time-limit); the plan still keeps every rule.
+GREEDY = "GREEDY"
+
 #: Above this many visits the operation is solved day by day (see rolling.py).
 WHOLE_MODEL_VISITS = 300
 
@@ -101,10 +105,15 @@ def solve(
     seed: int = 0,
     progress: ProgressCallback | None = None,
     workers: int = 1,
+    work_limit: float | None = None,
 ) -> Plan:
-    """Solve the playbook with CP-SAT; locked assignments are kept, the rest re-solved."""
+    """Solve the playbook with CP-SAT; locked assignments are kept, the rest re-solved.
+
+    `work_limit` (CP-SAT's deterministic time) makes a search that ends by it give the same
+    plan for the same seed on any machine, however busy; `time_limit` stays the wall-clock cap.
+    """
     problem = plan_problem(playbook, locks or [])
-    settings = SolverSettings(time_limit, seed, min(max(workers, 1), 2), progress)
+    settings = SolverSettings(time_limit, seed, min(max(workers, 1), 2), progress, work_limit)
     result = run_solver(problem, settings)
     report = solver_report(result, settings)
     plan = make_plan(
@@ -116,8 +125,11 @@ def solve(
         report,
         set(problem.locks),
     )
-    if len(problem.visits) > WHOLE_MODEL_VISITS:  # days not finished kept the baseline
+    if len(problem.visits) > WHOLE_MODEL_VISITS or result.status == GREEDY:
+        # days not finished kept the baseline; a greedy plan has only its own worth
         report.objective = float(objective_of(plan))
+        if report.bound <= 0:  # the solver proved nothing: every visit covered bounds it
+            report.bound = float(sum(v.priority for v in problem.visits) * COVER_WEIGHT)
         report.gap = abs(report.bound - report.objective) / max(1.0, abs(report.bound))
     return plan
 
@@ -137,8 +149,11 @@ def run_solver(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
     if len(problem.visits) > WHOLE_MODEL_VISITS:
         result = solve_by_day(problem, settings)
     else:
-        result = solve_model(replace(problem, hint=greedy(problem)), settings)
-    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        hinted = replace(problem, hint=greedy(problem))
+        result = solve_model(hinted, settings)
+        if result.status == "UNKNOWN" and hinted.hint is not None:
+            result = replace(result, status=GREEDY, chosen=dict(hinted.hint))
+    if result.status not in ("OPTIMAL", "FEASIBLE", GREEDY):
         if result.status == "INFEASIBLE":
             raise PlanningError("the locked assignments cannot all be kept together")
         raise PlanningError(

@@ -46,7 +46,7 @@ async def test_each_mode_key_switches_mode(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(key)
-        await pilot.pause()
+        await settle(pilot)  # a mode may read its data in a worker
         assert app.current_mode == mode
         assert isinstance(app.screen, screen_type)
         text = visible_text(app)
