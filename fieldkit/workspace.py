@@ -62,6 +62,14 @@ class Workspace:
     def playbook_files(self) -> list[Path]:
         return sorted(p for p in self.playbooks.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
+    def shown(self, path: Path) -> str:
+        """A path as people read it: relative to the workspace when inside it (ops/OP/plan.json),
+        else as given."""
+        for inside, root in ((path, self.root), (path.resolve(), self.root.resolve())):
+            if inside.is_relative_to(root):
+                return inside.relative_to(root).as_posix()
+        return str(path)
+
     def operations(self) -> list[str]:
         """Names of the planned operations (folders of ops/ holding a plan.json)."""
         if not self.ops.is_dir():

@@ -163,7 +163,7 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
 
 def test_the_headless_demo_never_loads_textual() -> None:
     probe = (
-        "import sys, fieldkit.demo, fieldkit.demo_steps; "
+        "import sys, fieldkit.demo, fieldkit.demo.sync_step; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -49,13 +49,10 @@ def enroll_cmd(
     Writes DIR/device/: device.json, the key pair (device.key, mode 0600; device.pub),
     loadout.json, the empty store (store.db) and, with --credential, credential.json (0600).
     """
-    from fieldkit.field.enroll import enroll
-    from fieldkit.sync.device_credential import enroll_with_credential
+    from fieldkit.field.service import enrol_device
 
-    if credential is not None:
-        info = enroll_with_credential(loadout, target, credential, officer=officer)
-    else:
-        info = enroll(loadout, target, officer=officer)
+    done = enrol_device(loadout, target, officer=officer, credential=credential)
+    info = done.info
     if as_json:
         click.echo(json.dumps(info, indent=2))
         return
@@ -63,8 +60,8 @@ def enroll_cmd(
         f"enrolled device {info['device_id']}: team {info['team']} of "
         f"{info['operation']}, officer {info['officer']}"
     )
-    console.print(f"device workspace: {target.resolve()}")
-    if credential is None:
+    console.print(f"device workspace: {done.root}")
+    if not done.with_credential:
         console.print(
             "no central credential yet: logging works offline; to sync, give the device the "
             "file `fieldkit central enroll-device` writes: fieldkit device credential FILE"

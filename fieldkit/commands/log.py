@@ -153,24 +153,14 @@ def log() -> None:
 def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
     """Log an engagement. Visit, venue and partners default to the current assignment."""
     from fieldkit.field.device import Device
+    from fieldkit.field.service import log_engagement
 
     with Device.open(ws.root) as dev:
         changes = _changes(dev, opts)
         if "time" not in changes:
             _check_now(dev)
-        draft = dev.prefill(changes.get("time"))
-        if "visit" in changes:
-            chosen = dev.loadout.assignment(changes["visit"])
-            if chosen is not None:
-                venue = dev.loadout.venues[chosen.venue]
-                draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
-        elif changes.get("venue", draft.venue) != draft.venue or "lat" in changes:
-            draft.update(visit=None, venue=None, venue_type=None, partners=[])
-        draft.update(**changes)
-        if "venue" in changes and "venue_type" not in changes:
-            draft.venue_type = None  # taken from the venue
-        rec = dev.save(draft)
-    _show(rec, as_json, "saved")
+        logged = log_engagement(dev, changes)
+    _show(logged.record, as_json, "saved", logged.sync)
 
 
 @log.command("amend")
@@ -184,13 +174,14 @@ def amend(ws: Workspace, record_id: str, as_json: bool, **opts: Any) -> None:
     List options replace the whole list; give "none" to clear one (--indicator none).
     """
     from fieldkit.field.device import Device
+    from fieldkit.field.service import amend_engagement
 
     with Device.open(ws.root) as dev:
         changes = _changes(dev, opts)
         if not changes:
             raise UserError("nothing to amend: give the fields to correct, e.g. --outcome ...")
-        rec = dev.amend(record_id, **changes)
-    _show(rec, as_json, "amended" if not as_json else "", "pending")
+        logged = amend_engagement(dev, record_id, changes)
+    _show(logged.record, as_json, "amended" if not as_json else "", logged.sync)
 
 
 @log.command("list")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,22 +95,11 @@ def run_playbook(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from fieldkit.plan.export_json import summary_dict
-    from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
-    from fieldkit.plan.locks import read_locks
     from fieldkit.plan.progress import SolveProgress
-    from fieldkit.plan.solve import solve
-    from fieldkit.plan.write import write_plan
-    from fieldkit.playbook import load_playbook
+    from fieldkit.plan.service import PlanOptions, plan_playbook
 
     ws = resolve_workspace(workspace)
-    if not playbook.is_file():
-        raise UserError(f"{playbook}: no such playbook file")
-    book = load_playbook(playbook)
-    name = op_name or book.operation.id
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
-        raise UserError(f'--op "{name}" is not a folder name (letters, digits, - _ .)')
-    locks = read_locks(lock_file) if lock_file else None
-    book = geocode_playbook(book, ws.ops / CACHE_NAME)
+    options = PlanOptions(op=op_name, time_limit=time_limit, seed=seed, lock_file=lock_file)
     with Progress(
         TextColumn("[bold]solving[/]"),
         BarColumn(),
@@ -130,16 +118,11 @@ def run_playbook(
                 f"bound {p.bound:,.0f}",
             )
 
-        result = solve(book, locks=locks, time_limit=time_limit, seed=seed, progress=report)
-    folder = ws.ops / name
-    doc, files = write_plan(result, folder, playbook, ws.root)
-    shown = (
-        folder.relative_to(ws.root).as_posix() if folder.is_relative_to(ws.root) else str(folder)
-    )
+        result = plan_playbook(ws, playbook, options, progress=report)
     if as_json:
-        click.echo(json.dumps(summary_dict(doc, shown, files), indent=2))
+        click.echo(json.dumps(summary_dict(result.doc, result.shown, result.files), indent=2))
         return
-    _print_summary(doc, shown)
+    _print_summary(result.doc, result.shown)
 
 
 def _print_summary(doc: dict[str, Any], folder: str) -> None:

@@ -1,63 +1,23 @@
-"""A plan being worked on: solved from a playbook or opened from ops/, edited, exported."""
+"""A plan being worked on: opened from ops/, moved, locked and unlocked (plan/service.py solves
+and writes it)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
 from fieldkit.plan.locks import Lock
-from fieldkit.plan.progress import ProgressCallback
 from fieldkit.plan.records import Plan, SolverReport
 from fieldkit.plan.rules import Rules
-from fieldkit.plan.solve import make_plan, objective_of, place_move, solve
+from fieldkit.plan.service import PlanSession
+from fieldkit.plan.solve import make_plan, objective_of, place_move
 from fieldkit.plan.visits import all_team_facts, expand_visits
-from fieldkit.plan.write import PlanFileError, load_plan_file, write_plan
-from fieldkit.playbook import load_playbook
+from fieldkit.plan.write import PlanFileError, load_plan_file
 from fieldkit.playbook.models import Playbook
 from fieldkit.workspace import Workspace
-
-
-@dataclass
-class PlanSession:
-    """A plan with where it came from and where it is exported to (ops/OP/)."""
-
-    plan: Plan
-    playbook_file: Path
-    op: str
-    source: str
-    warnings: list[str] = field(default_factory=list)
-
-
-def shown_path(ws: Workspace, path: Path) -> str:
-    """A path as the screen shows it: relative to the workspace when inside it."""
-    try:
-        return path.resolve().relative_to(ws.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def read_playbook(ws: Workspace, path: Path) -> Playbook:
-    """The playbook, with address-only venues located as `fieldkit plan` does (cached)."""
-    return geocode_playbook(load_playbook(path), ws.ops / CACHE_NAME)
-
-
-def solve_session(
-    ws: Workspace,
-    path: Path,
-    *,
-    op: str | None = None,
-    locks: list[Lock] | None = None,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    progress: ProgressCallback | None = None,
-) -> PlanSession:
-    """Solve the playbook at `path` (keeping `locks`), as `fieldkit plan PLAYBOOK` does."""
-    book = read_playbook(ws, path)
-    plan = solve(book, locks=locks, time_limit=time_limit, seed=seed, progress=progress)
-    return PlanSession(plan, path, op or book.operation.id, shown_path(ws, path))
 
 
 def open_operation(ws: Workspace, op: str) -> PlanSession:
@@ -68,10 +28,10 @@ def open_operation(ws: Workspace, op: str) -> PlanSession:
     try:
         plan = _plan_from_doc(doc, book)
     except (KeyError, TypeError, ValueError) as exc:
-        raise PlanFileError(f"{shown_path(ws, path)}: not a readable plan ({exc})") from None
+        raise PlanFileError(f"{ws.shown(path)}: not a readable plan ({exc})") from None
     source = Path(str(doc["playbook"]["path"]))
     playbook_file = source if source.is_absolute() else ws.root / source
-    return PlanSession(plan, playbook_file, op, shown_path(ws, path), warnings)
+    return PlanSession(plan, playbook_file, op, ws.shown(path), warnings)
 
 
 def _plan_from_doc(doc: dict[str, Any], book: Playbook) -> Plan:
@@ -136,10 +96,3 @@ def toggle_lock(plan: Plan, visit_id: str) -> Plan:
 def locks_of(plan: Plan) -> list[Lock]:
     """The plan's locked assignments, as locks for a re-solve."""
     return [Lock(a.visit, a.team, a.start) for a in plan.assignments if a.locked]
-
-
-def export(ws: Workspace, session: PlanSession) -> tuple[str, list[str]]:
-    """Write ops/OP/ as `fieldkit plan` does; the folder as shown and the files written."""
-    folder = ws.ops / session.op
-    _, files = write_plan(session.plan, folder, session.playbook_file, ws.root)
-    return shown_path(ws, folder), files

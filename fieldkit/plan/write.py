@@ -16,6 +16,7 @@ from fieldkit.plan.loadouts import loadout_dict
 from fieldkit.plan.records import Plan
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
+from fieldkit.workspace import Workspace
 
 
 class PlanFileError(UserError):
@@ -26,10 +27,7 @@ def write_plan(
     plan: Plan, folder: Path, playbook_file: Path, root: Path
 ) -> tuple[dict[str, Any], list[str]]:
     """Every file of the plan's folder, each written atomically; plan.json is written last."""
-    try:
-        shown = playbook_file.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        shown = str(playbook_file.resolve())
+    shown = Workspace(root).shown(playbook_file.resolve())
     doc = plan_dict(plan, shown, sha256_file(playbook_file))
     text = dumps(doc)
     plan_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -24,7 +24,7 @@ from textual.widgets._data_table import default_cell_formatter
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
-from fieldkit.plan.session import export, solve_session
+from fieldkit.plan.service import PlanOptions, solve_playbook, write_operation
 from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
 from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.device_credential import enroll_with_credential
@@ -100,8 +100,8 @@ def build_office(tmp: Path) -> Office:
     write_yaml(ws.playbooks / "hostile.yaml", data)
     write_yaml(ws.playbooks / f"{FILE_MARK}.yaml", broken_playbook())
     (ws.ops / ".geocode-cache.json").write_text(json.dumps(cache), encoding="utf-8")
-    session = solve_session(ws, ws.playbooks / "hostile.yaml", time_limit=5, seed=1)
-    export(ws, session)
+    session = solve_playbook(ws, ws.playbooks / "hostile.yaml", PlanOptions(time_limit=5, seed=1))
+    write_operation(ws, session)
     with Central(central_path(ws.sync), create=True):
         pass
     first = session.plan.assignments[0]

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, ProgressBar, Static
 
 from fieldkit.plan.check import check_plan
 from fieldkit.plan.progress import SolveProgress
-from fieldkit.plan.session import solve_session
+from fieldkit.plan.service import PlanOptions, solve_playbook, write_operation
 from fieldkit.plan.write import load_plan_file
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
@@ -70,12 +70,10 @@ def plan_app(plan_ws: Workspace) -> FieldkitApp:
 @pytest.fixture
 def planned_ws(plan_ws: Workspace) -> Workspace:
     """A workspace holding ops/barnet-2023/plan.json of a fixed (optimal, seed 0) solve."""
-    from fieldkit.plan.session import export
-
-    session = solve_session(plan_ws, plan_ws.playbooks / "week.yaml", time_limit=5)
+    session = solve_playbook(plan_ws, plan_ws.playbooks / "week.yaml", PlanOptions(time_limit=5))
     assert session.plan.solver.status == "OPTIMAL"
     session.plan.solver.seconds = 0.5  # the solve's own time would differ from run to run
-    export(plan_ws, session)
+    write_operation(plan_ws, session)
     return plan_ws
 
 

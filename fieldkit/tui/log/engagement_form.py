@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
+from fieldkit.field.service import save_engagement
 from fieldkit.model import Engagement
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
@@ -241,7 +242,7 @@ class EngagementForm(Screen[Engagement | None]):
     def save_in_thread(self, draft: Draft) -> None:
         """The save is local and quick; a thread keeps the screen live all the same."""
         try:
-            record = self.device.save(draft)
+            record = save_engagement(self.device, draft).record
         except UserError as exc:
             self.app.call_from_thread(self.refused, plain(str(exc)))
         except Exception as exc:  # a bug: say so plainly, keep the form and its contents

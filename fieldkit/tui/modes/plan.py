@@ -15,15 +15,8 @@ from textual.widgets.option_list import Option
 from fieldkit.errors import UserError
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
-from fieldkit.plan.session import (
-    PlanSession,
-    export,
-    locks_of,
-    move,
-    open_operation,
-    solve_session,
-    toggle_lock,
-)
+from fieldkit.plan.service import PlanOptions, PlanSession, solve_playbook, write_operation
+from fieldkit.plan.session import locks_of, move, open_operation, toggle_lock
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen
@@ -162,15 +155,8 @@ class PlanMode(ModeScreen):
             self.app.call_from_thread(self._progress, p)
 
         try:
-            session = solve_session(
-                self.workspace,
-                path,
-                op=op,
-                locks=locks,
-                time_limit=self.time_limit,
-                seed=self.seed,
-                progress=progress,
-            )
+            options = PlanOptions(op=op, time_limit=self.time_limit, seed=self.seed, locks=locks)
+            session = solve_playbook(self.workspace, path, options, progress=progress)
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -294,7 +280,8 @@ class PlanMode(ModeScreen):
         if self.session is None:
             return
         try:
-            folder, files = export(self.workspace, self.session)
+            written = write_operation(self.workspace, self.session)
+            folder, files = written.shown, written.files
         except UserError as exc:
             self.say(str(exc), severity="error", toast=True)
             return

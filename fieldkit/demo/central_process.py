@@ -1,71 +1,20 @@
-"""The demo's moving parts: its workspace, central as a server process, the device fleet."""
+"""Central as a server process for the demo: `fieldkit central serve` on a free loopback port."""
 
 from __future__ import annotations
 
 import os
-import random
-import shutil
 import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
 import httpx
 
-from fieldkit.errors import UserError
-from fieldkit.field.device import Device
-from fieldkit.field.simulate import Cluster, make_draft
-from fieldkit.workspace import Workspace, init_workspace, is_workspace, shipped_playbooks
-
-PLAYBOOK = "barnet-week-of-action.yaml"
-OPERATION = "barnet-2023"
-
-
-class DemoError(UserError):
-    """The demo cannot start here (exit 2)."""
-
-
-class DemoFailed(UserError):
-    """A step of the demo did not do what it should: a bug somewhere, so exit 1."""
-
-    exit_code = 1
-
-
-def prepare_workspace(root: Path) -> Workspace:
-    """A workspace at `root` for the demo: new, empty, or one without the demo's data yet."""
-    shown = str(root)
-    if root.exists() and not root.is_dir():
-        raise DemoError(f"{shown} exists and is not a folder; give --workspace a new folder")
-    if root.is_dir() and any(root.iterdir()) and not is_workspace(root):
-        raise DemoError(
-            f"{shown} is not empty and is not a fieldkit workspace; the demo writes only into "
-            "a new folder, an empty one or a workspace: give --workspace a new folder"
-        )
-    if is_workspace(root):
-        taken = [
-            p
-            for p in (root / "ops" / OPERATION, root / "maps" / OPERATION, root / "sync/central.db")
-            if p.exists()
-        ]
-        if taken:
-            names = ", ".join(str(p.relative_to(root)) for p in taken)
-            raise DemoError(
-                f"{shown} already holds the demo operation ({names}); the demo never "
-                "overwrites a workspace's data: give --workspace a new folder"
-            )
-    ws, _ = init_workspace(root)
-    target = ws.playbooks / PLAYBOOK
-    if not target.exists():
-        source = next((p for p in shipped_playbooks() if p.name == PLAYBOOK), None)
-        if source is None:
-            raise DemoFailed(f"the shipped playbook {PLAYBOOK} is missing from fieldkit")
-        shutil.copyfile(source, target)
-    return ws
+from fieldkit.demo.workspace import DemoFailed
+from fieldkit.workspace import Workspace
 
 
 def free_port() -> int:
@@ -159,32 +108,3 @@ class CentralProcess:
         except OSError:
             return ""
         return "\n".join(text.splitlines()[-lines:])
-
-
-@dataclass
-class DemoDevice:
-    """One device of the demo's fleet and what happened to it."""
-
-    id: str
-    team: str
-    officer: str
-    root: Path
-    records: int = 0
-    via: str = ""
-    acknowledged: int = 0
-    chain_ok: bool = False
-    breaks: list[str] = field(default_factory=list)
-
-
-def fill_device(
-    device: DemoDevice, index: int, seed: int, engagements: int, clusters: list[Cluster]
-) -> int:
-    """Save the device's simulated week through the store (the same model as `simulate`)."""
-    rng = random.Random(f"{seed}/{index}")
-    rng.getrandbits(32)  # `simulate` draws its device id first: keep the same stream
-    with Device.open(device.root) as dev:
-        drafts = [make_draft(dev, rng, clusters) for _ in range(engagements)]
-        drafts.sort(key=lambda d: d.time)
-        recorded = [d.time + timedelta(minutes=rng.randint(1, 20)) for d in drafts]
-        dev.save_many(drafts, recorded=recorded)
-        return len(drafts)

@@ -1,0 +1,29 @@
+"""The demo's last steps: the hotspot map and the report, through the same front door as
+`fieldkit map` and `fieldkit report`."""
+
+from __future__ import annotations
+
+from fieldkit.demo.progress import StepProgress
+from fieldkit.demo.summary import DemoResult
+from fieldkit.demo.workspace import OPERATION
+from fieldkit.maps.service import MAP_STEPS, build_map_files, build_report_files
+from fieldkit.workspace import Workspace
+
+
+def map_and_report(ws: Workspace, result: DemoResult, show: StepProgress) -> None:
+    """maps/barnet-2023/: hotspots.html with its exports, report.html and summary.json."""
+    steps = list(MAP_STEPS)
+
+    def on_map(step: str) -> None:
+        show.step("map", steps.index(step) if step in steps else 0, len(steps), step)
+
+    build_map_files(ws, OPERATION, progress=on_map)
+    show.done("map", "maps/barnet-2023/hotspots.html")
+    summary, _paths = build_report_files(
+        ws, OPERATION, progress=lambda step: show.step("report", note=step)
+    )
+    cov = summary["coverage"]
+    result.coverage = {"planned": cov["planned"], "done": cov["done"], "missed": cov["missed"]}
+    cells: dict[str, int] = summary["analysis"].get("cells") or {}
+    result.hot_cells = {k: v for k, v in cells.items() if k.startswith("hot")}
+    show.done("report", f"{summary['totals']['engagements']} engagements summarised")

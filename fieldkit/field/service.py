@@ -1,0 +1,87 @@
+"""What the CLI, the app and the demo call on a device: enrol it, log and amend engagements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldkit.field.device import Device
+from fieldkit.field.draft import Draft
+from fieldkit.field.enroll import enroll
+from fieldkit.model import Engagement
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A device workspace made from a loadout: device.json as written, and where it is."""
+
+    info: dict[str, Any]
+    root: Path
+    with_credential: bool
+
+    @property
+    def device_id(self) -> str:
+        return str(self.info["device_id"])
+
+    @property
+    def team(self) -> str:
+        return str(self.info["team"])
+
+    @property
+    def officer(self) -> str:
+        return str(self.info["officer"])
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An engagement stored on the device (a new one or an amendment) and its sync state."""
+
+    record: Engagement
+    sync: str = "pending"
+
+    @property
+    def amends(self) -> str | None:
+        """The record this one corrects, if it is an amendment."""
+        return self.record.amends
+
+
+def enrol_device(
+    loadout: Path, root: Path, officer: str | None = None, credential: Path | None = None
+) -> Enrolment:
+    """`fieldkit device enroll`: make `root` a device of the loadout's team; with the credential
+    central issued for it, the device takes its id and officer from that credential."""
+    if credential is not None:
+        from fieldkit.sync.device_credential import enroll_with_credential
+
+        info = enroll_with_credential(loadout, root, credential, officer=officer)
+    else:
+        info = enroll(loadout, root, officer=officer)
+    return Enrolment(info, root.resolve(), credential is not None)
+
+
+def save_engagement(device: Device, draft: Draft) -> Logged:
+    """Check, chain, sign and store a draft (an amendment when it names the record it amends)."""
+    return Logged(device.save(draft))
+
+
+def log_engagement(device: Device, changes: dict[str, Any]) -> Logged:
+    """`fieldkit log add`: a draft prefilled from the current assignment (or from the visit
+    named in `changes`), with `changes` set, stored."""
+    draft = device.prefill(changes.get("time"))
+    if "visit" in changes:
+        chosen = device.loadout.assignment(changes["visit"])
+        if chosen is not None:
+            venue = device.loadout.venues[chosen.venue]
+            draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
+    elif changes.get("venue", draft.venue) != draft.venue or "lat" in changes:
+        draft.update(visit=None, venue=None, venue_type=None, partners=[])
+    draft.update(**changes)
+    if "venue" in changes and "venue_type" not in changes:
+        draft.venue_type = None  # taken from the venue
+    return save_engagement(device, draft)
+
+
+def amend_engagement(device: Device, record_id: str, changes: dict[str, Any]) -> Logged:
+    """`fieldkit log amend`: a new version of the record with `changes`; the old one stays."""
+    return Logged(device.amend(record_id, **changes))
