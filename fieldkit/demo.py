@@ -195,10 +195,10 @@ def _plan(ws: Workspace, seed: int, result: DemoResult, show: StepProgress) -> N
 
 
 def _enrol(ws: Workspace, count: int, result: DemoResult, show: StepProgress) -> None:
-    from fieldkit.sync.central import Central, central_path
+    from fieldkit.central.enrolment import enroll_device
+    from fieldkit.central.plans import publish
+    from fieldkit.central.store import Central, central_path
     from fieldkit.sync.device_credential import enroll_with_credential
-    from fieldkit.sync.enrolment import enroll_device
-    from fieldkit.sync.plans import publish
 
     show.step("central", 0, count)
     with Central(central_path(ws.sync), create=True) as store:
@@ -238,10 +238,11 @@ def _simulate(ws: Workspace, seed: int, result: DemoResult, show: StepProgress) 
 
 
 def _sync(ws: Workspace, url: str, result: DemoResult, show: StepProgress) -> None:
-    from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
-    from fieldkit.sync.central import Central, central_path
+    from fieldkit.central.bundle import import_bundle, write_answer
+    from fieldkit.central.plans import publish
+    from fieldkit.central.store import Central, central_path
+    from fieldkit.sync.bundle import export_bundle, import_answer
     from fieldkit.sync.client import sync_now
-    from fieldkit.sync.plans import publish
 
     *online, carried = result.devices
     show.step("http", 0, len(online))
@@ -271,8 +272,8 @@ def _sync(ws: Workspace, url: str, result: DemoResult, show: StepProgress) -> No
 
 
 def _verify(ws: Workspace, result: DemoResult, show: StepProgress) -> None:
+    from fieldkit.central.store import Central, central_path
     from fieldkit.field.device import Device
-    from fieldkit.sync.central import Central, central_path
 
     count = len(result.devices)
     for i, device in enumerate(result.devices):

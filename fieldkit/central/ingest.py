@@ -26,22 +26,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fieldkit.errors import quote
-from fieldkit.field.keys import verify_signature
-from fieldkit.model import SEAL_FIELDS, canonical_json
-from fieldkit.sync.bulk import paused_gc
-from fieldkit.sync.central import Central, ForbiddenError, now_iso
-from fieldkit.sync.chain_check import chain_problems
-from fieldkit.sync.content import (
+from fieldkit.central.bulk import paused_gc
+from fieldkit.central.chain_check import chain_problems
+from fieldkit.central.content import (
     CONTENT_RULES,
     FORM_RULES,
     NO_CONTEXT,
     Context,
     broken,
 )
-from fieldkit.sync.heads import advance_head, flag_conflicts
-from fieldkit.sync.known import device_context
-from fieldkit.sync.problems import (
+from fieldkit.central.heads import advance_head, flag_conflicts
+from fieldkit.central.known import device_context
+from fieldkit.central.problems import (
     BAD_HASH,
     BAD_SIGNATURE,
     CONTENT,
@@ -56,7 +52,12 @@ from fieldkit.sync.problems import (
     refuse,
     resolve_refusals,
 )
-from fieldkit.sync.shape import shape_problem
+from fieldkit.central.shape import shape_problem
+from fieldkit.central.store import Central, ForbiddenError
+from fieldkit.errors import quote
+from fieldkit.model import SEAL_FIELDS, canonical_json
+from fieldkit.wire.keys import verify_signature
+from fieldkit.wire.protocol import now_iso
 
 __all__ = [
     "BAD_HASH",

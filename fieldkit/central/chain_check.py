@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from fieldkit.central.problems import CONTENT, FORK, GAP, Checked, IngestResult, chunks, refuse
 from fieldkit.model import GENESIS_HASH
-from fieldkit.sync.central import now_iso
-from fieldkit.sync.problems import CONTENT, FORK, GAP, Checked, IngestResult, chunks, refuse
+from fieldkit.wire.protocol import now_iso
 
 
 def chain_problems(

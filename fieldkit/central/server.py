@@ -14,11 +14,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from fieldkit.central import plans
+from fieldkit.central.ingest import check_owner, ingest
+from fieldkit.central.store import AuthError, Central, CentralError, ForbiddenError
 from fieldkit.json_input import JSONInputError, loads
-from fieldkit.sync import plans
-from fieldkit.sync.central import AuthError, Central, CentralError, ForbiddenError, now_iso
-from fieldkit.sync.ingest import check_owner, ingest
-from fieldkit.sync.protocol import (
+from fieldkit.wire.protocol import (
     API,
     MAX_BODY,
     ErrorMessage,
@@ -29,6 +29,7 @@ from fieldkit.sync.protocol import (
     PushRequest,
     PushResponse,
     Rejection,
+    now_iso,
 )
 
 Scope = MutableMapping[str, Any]

@@ -1,0 +1,90 @@
+"""A device's push bundle on central: checked whole, ingested, and answered with a signed file.
+
+Central checks all of a push bundle before ingesting anything (sizes first: see
+bundle_file.py), then ingests every record in one transaction through the same code as HTTP
+pushes. The answer bundle is one JSON file with a sha256 checksum, signed with central's key:
+acknowledgements, central's high-water mark and the plan change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fieldkit.central import plans
+from fieldkit.central.bulk import paused_gc
+from fieldkit.central.bundle_file import BundleFile
+from fieldkit.central.ingest import IngestResult, check_owner, ingest
+from fieldkit.central.store import ACTIVE, Central, CentralError, ForbiddenError
+from fieldkit.errors import quote
+from fieldkit.model import canonical_json
+from fieldkit.private_files import write_private
+from fieldkit.wire.keys import verify_signature
+from fieldkit.wire.protocol import ANSWER_FORMAT, BundleError, checksum, now_iso
+
+
+@paused_gc()
+def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
+    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before).
+
+    The zip's directory is checked first, then who signed the manifest; records are read last.
+    """
+    with BundleFile(source) as bundle:
+        manifest, head, signature = bundle.manifest()
+        device = str(manifest["device"])
+        row = central.device_row(manifest["credential_id"])
+        if row is None or row["status"] != ACTIVE:
+            raise BundleError(f"{source}: device {quote(device)} is unknown or revoked on central")
+        if not verify_signature(manifest["public_key"], head, signature):
+            raise BundleError(f"{source} is forged: its signature does not match its manifest")
+        secret = bundle.credential(manifest)
+        records, lines = bundle.records(manifest)
+    try:
+        check_owner(records, device)
+        if row["public_key"] is None:
+            if secret is None:
+                raise BundleError(
+                    f"{source}: device {quote(device)} has not registered its key with "
+                    "central and the bundle carries no credential"
+                )
+            central.authenticate(row["id"], secret)
+        elif row["public_key"] != manifest["public_key"] or row["device"] != device:
+            raise BundleError(
+                f"{source} is forged: it is not signed with the key central holds for "
+                f"{row['device'] or row['id']}; nothing was imported"
+            )
+    except (CentralError, ForbiddenError) as exc:
+        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+    bound = central.bind(row, device, str(manifest["public_key"]))
+    result = ingest(central, device, str(bound["public_key"]), records, lines)
+    with central.transaction() as conn:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
+            (str(manifest["bundle"]), device, len(records), now_iso()),
+        )
+        seen = cur.rowcount == 0
+    pulled = plans.pull(
+        central,
+        row["operation"],
+        row["team"],
+        int(manifest.get("plan_cursor") or 0),
+        manifest.get("plan_have"),
+    )
+    answer: dict[str, Any] = {
+        "format": ANSWER_FORMAT,
+        "bundle": manifest["bundle"],
+        "device": device,
+        "created": now_iso(),
+        "acknowledged": result.acknowledged,
+        "rejected": result.rejected,
+        "head": result.head,
+        "plan": pulled.model_dump(mode="json"),
+    }
+    answer["checksum"] = checksum(answer)
+    answer["signature"] = central.signing_key().sign(canonical_json(answer))
+    return answer, result, seen
+
+
+def write_answer(answer: dict[str, Any], target: Path) -> None:
+    write_private(target, json.dumps(answer, indent=1, ensure_ascii=False))
