@@ -15,8 +15,8 @@ from typing import Any
 from fieldkit.central import plans
 from fieldkit.central.bulk import paused_gc
 from fieldkit.central.bundle_file import BundleFile
-from fieldkit.central.ingest import IngestResult, check_owner, ingest
-from fieldkit.central.store import ACTIVE, Central, CentralError, ForbiddenError
+from fieldkit.central.ingest import ForeignRecordError, IngestResult, ingest
+from fieldkit.central.store import ACTIVE, Central, CentralError
 from fieldkit.errors import quote
 from fieldkit.model import canonical_json
 from fieldkit.private_files import write_private
@@ -30,6 +30,26 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
 
     The zip's directory is checked first, then who signed the manifest; records are read last.
     """
+    manifest, row, secret, records, lines = _read_bundle(central, source)
+    device, key = str(manifest["device"]), str(manifest["public_key"])
+
+    def admit() -> str:
+        _admit_sender(central, source, row, manifest, secret)
+        return str(central.bind(row, device, key)["public_key"])
+
+    try:
+        result = ingest(central, device, key, records, lines, admit=admit)
+    except ForeignRecordError as exc:
+        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+    seen = _note_bundle(central, manifest, len(records))
+    return _answer(central, row, manifest, result), result, seen
+
+
+def _read_bundle(
+    central: Central, source: Path
+) -> tuple[dict[str, Any], dict[str, Any], str | None, list[Any], list[bytes]]:
+    """(manifest, device row, credential secret, records, lines) of a bundle signed by an
+    active device; BundleError for anything else."""
     with BundleFile(source) as bundle:
         manifest, head, signature = bundle.manifest()
         device = str(manifest["device"])
@@ -40,8 +60,19 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
             raise BundleError(f"{source} is forged: its signature does not match its manifest")
         secret = bundle.credential(manifest)
         records, lines = bundle.records(manifest)
+    return manifest, row, secret, records, lines
+
+
+def _admit_sender(
+    central: Central,
+    source: Path,
+    row: dict[str, Any],
+    manifest: dict[str, Any],
+    secret: str | None,
+) -> None:
+    """A first bundle proves its credential; a later one is signed with the key central holds."""
+    device = str(manifest["device"])
     try:
-        check_owner(records, device)
         if row["public_key"] is None:
             if secret is None:
                 raise BundleError(
@@ -54,16 +85,24 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
                 f"{source} is forged: it is not signed with the key central holds for "
                 f"{row['device'] or row['id']}; nothing was imported"
             )
-    except (CentralError, ForbiddenError) as exc:
+    except CentralError as exc:
         raise BundleError(f"{source}: {exc}; nothing was imported") from None
-    bound = central.bind(row, device, str(manifest["public_key"]))
-    result = ingest(central, device, str(bound["public_key"]), records, lines)
+
+
+def _note_bundle(central: Central, manifest: dict[str, Any], records: int) -> bool:
+    """Note the bundle as imported; True when it was imported before."""
     with central.transaction() as conn:
         cur = conn.execute(
             "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
-            (str(manifest["bundle"]), device, len(records), now_iso()),
+            (str(manifest["bundle"]), str(manifest["device"]), records, now_iso()),
         )
-        seen = cur.rowcount == 0
+        return bool(cur.rowcount == 0)
+
+
+def _answer(
+    central: Central, row: dict[str, Any], manifest: dict[str, Any], result: IngestResult
+) -> dict[str, Any]:
+    """The answer bundle, checksummed and signed with central's key."""
     pulled = plans.pull(
         central,
         row["operation"],
@@ -74,7 +113,7 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     answer: dict[str, Any] = {
         "format": ANSWER_FORMAT,
         "bundle": manifest["bundle"],
-        "device": device,
+        "device": str(manifest["device"]),
         "created": now_iso(),
         "acknowledged": result.acknowledged,
         "rejected": result.rejected,
@@ -83,7 +122,7 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     }
     answer["checksum"] = checksum(answer)
     answer["signature"] = central.signing_key().sign(canonical_json(answer))
-    return answer, result, seen
+    return answer
 
 
 def write_answer(answer: dict[str, Any], target: Path) -> None:

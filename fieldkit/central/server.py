@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fieldkit.central import plans
-from fieldkit.central.ingest import check_owner, ingest
+from fieldkit.central.ingest import ingest
 from fieldkit.central.store import AuthError, Central, CentralError, ForbiddenError
 from fieldkit.json_input import JSONInputError, loads
 from fieldkit.wire.protocol import (
@@ -182,10 +182,12 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     @app.post(f"{API}/push", responses=_ERRORS)
     def push(body: PushRequest, row: Device) -> PushResponse:
         """Store a batch of this device's records (one transaction); acknowledge what is held."""
-        check_owner(body.records, body.device)
-        refresh_plans()  # records are checked against the newest published plan
-        bound = central.bind(row, body.device, body.public_key)
-        result = ingest(central, bound["device"], bound["public_key"], body.records)
+
+        def admit() -> str:
+            refresh_plans()  # records are checked against the newest published plan
+            return str(central.bind(row, body.device, body.public_key)["public_key"])
+
+        result = ingest(central, body.device, body.public_key, body.records, admit=admit)
         return PushResponse(
             acknowledged=result.acknowledged,
             new=result.new,
