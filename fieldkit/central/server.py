@@ -135,6 +135,23 @@ Device = Annotated[dict[str, Any], Depends(current_device)]
 def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     """The API over the central store at `central_path`; plans are published from `ops`."""
     central = Central(central_path)
+    refresh_plans = plan_refresher(central, ops)
+    app = FastAPI(
+        title="fieldkit central",
+        version="1",
+        description="Devices push their signed engagement records and pull plan changes.",
+    )
+    app.state.central = central
+    app.router.route_class = _Route
+    add_sync_routes(app, central, refresh_plans)
+    add_error_answers(app)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
+    refresh_plans()
+    return app
+
+
+def plan_refresher(central: Central, ops: Path | None) -> Callable[[], None]:
+    """Publish the loadouts of `ops` again whenever one of their files changed."""
     mtimes: dict[str, float] = {}
 
     def refresh_plans() -> None:
@@ -146,13 +163,11 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
             mtimes.clear()
             mtimes.update(now)
 
-    app = FastAPI(
-        title="fieldkit central",
-        version="1",
-        description="Devices push their signed engagement records and pull plan changes.",
-    )
-    app.state.central = central
-    app.router.route_class = _Route
+    return refresh_plans
+
+
+def add_sync_routes(app: FastAPI, central: Central, refresh_plans: Callable[[], None]) -> None:
+    """health, hello, push and pull."""
 
     @app.get(f"{API}/health")
     def health() -> dict[str, str]:
@@ -162,22 +177,7 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     @app.get(f"{API}/hello", responses=_ERRORS)
     def hello(row: Device) -> Hello:
         """Who this credential is and central's high-water mark of its chain."""
-        head = Head(hash=None, count=0, stored=0)
-        if row["device"]:
-            head = Head(
-                hash=row["head_hash"],
-                count=row["head_count"] or 0,
-                stored=central.record_count(row["device"]),
-            )
-        return Hello(
-            device=row["device"],
-            credential_id=row["id"],
-            team=row["team"],
-            operation=row["operation"],
-            registered=row["public_key"] is not None,
-            head=head,
-            central_time=now_iso(),
-        )
+        return hello_for(central, row)
 
     @app.post(f"{API}/push", responses=_ERRORS)
     def push(body: PushRequest, row: Device) -> PushResponse:
@@ -201,6 +201,30 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
         """Plan changes for this device's team since `cursor` (nothing if none)."""
         refresh_plans()
         return plans.pull(central, row["operation"], row["team"], body.cursor, body.have)
+
+
+def hello_for(central: Central, row: dict[str, Any]) -> Hello:
+    """Who a credential is, and what central holds of its device's chain."""
+    head = Head(hash=None, count=0, stored=0)
+    if row["device"]:
+        head = Head(
+            hash=row["head_hash"],
+            count=row["head_count"] or 0,
+            stored=central.record_count(row["device"]),
+        )
+    return Hello(
+        device=row["device"],
+        credential_id=row["id"],
+        team=row["team"],
+        operation=row["operation"],
+        registered=row["public_key"] is not None,
+        head=head,
+        central_time=now_iso(),
+    )
+
+
+def add_error_answers(app: FastAPI) -> None:
+    """401, 403, 400 and 422 with a `detail` in plain words."""
 
     @app.exception_handler(AuthError)
     def _auth(request: Request, exc: AuthError) -> JSONResponse:
@@ -226,10 +250,6 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{where or 'body'}: {err.get('msg')}")
         return JSONResponse({"detail": "bad request: " + "; ".join(parts)}, status_code=422)
-
-    app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
-    refresh_plans()
-    return app
 
 
 def serve(
