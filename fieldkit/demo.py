@@ -238,9 +238,7 @@ def _simulate(ws: Workspace, seed: int, result: DemoResult, show: StepProgress) 
 
 
 def _sync(ws: Workspace, url: str, result: DemoResult, show: StepProgress) -> None:
-    from fieldkit.central.bundle import import_bundle, write_answer
-    from fieldkit.central.plans import publish
-    from fieldkit.central.store import Central, central_path
+    from fieldkit.central.bundle import receive_bundle
     from fieldkit.sync.bundle import export_bundle, import_answer
     from fieldkit.sync.client import sync_now
 
@@ -259,10 +257,7 @@ def _sync(ws: Workspace, url: str, result: DemoResult, show: StepProgress) -> No
     export_bundle(carried.root, bundle)
     show.step("bundle", 1, 3, "importing on central")
     answer = bundles / f"{carried.id}.answer.json"
-    with Central(central_path(ws.sync)) as store:
-        publish(store, ws.ops)
-        reply, ingested, _seen = import_bundle(store, bundle)
-    write_answer(reply, answer)
+    ingested = receive_bundle(ws, bundle, answer)
     if ingested.rejected:
         raise DemoFailed(f"central refused records of {carried.id}: {ingested.rejected[:3]}")
     show.step("bundle", 2, 3, "answer back on the device")

@@ -9,6 +9,8 @@ acknowledgements, central's high-water mark and the plan change.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +18,69 @@ from fieldkit.central import plans
 from fieldkit.central.bulk import paused_gc
 from fieldkit.central.bundle_file import BundleFile
 from fieldkit.central.ingest import ForeignRecordError, IngestResult, ingest
-from fieldkit.central.store import ACTIVE, Central, CentralError
+from fieldkit.central.store import ACTIVE, Central, CentralError, central_path
 from fieldkit.errors import quote
 from fieldkit.model import canonical_json
 from fieldkit.private_files import write_private
 from fieldkit.wire.keys import verify_signature
 from fieldkit.wire.protocol import ANSWER_FORMAT, BundleError, checksum, now_iso
+from fieldkit.workspace import Workspace
+
+#: progress(step): one of RECEIVE_STEPS, as each begins.
+Progress = Callable[[str], None]
+#: The steps of receive_bundle, in order.
+RECEIVE_STEPS = ("publishing plans", "importing the bundle", "writing the answer")
+
+
+@dataclass
+class BundleImport:
+    """What importing one push bundle did, and the answer bundle written for its device."""
+
+    device: str
+    answer: Path
+    new: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    seen_before: bool = False
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.answer]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as `central import-bundle --json` prints it."""
+        return {
+            "device": self.device,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "rejected": len(self.rejected),
+            "seen_before": self.seen_before,
+            "answer": str(self.answer),
+        }
+
+
+def receive_bundle(
+    ws: Workspace, source: Path, answer: Path | None = None, progress: Progress | None = None
+) -> BundleImport:
+    """Import a device's push bundle into the workspace's central store (its plans published
+    from ops/ first) and write the answer bundle to `answer` (default: FILE.answer.json)."""
+    step = progress or (lambda _step: None)
+    target = answer or source.with_name(source.stem + ".answer.json")
+    with Central(central_path(ws.sync)) as store:
+        step(RECEIVE_STEPS[0])
+        plans.publish(store, ws.ops)
+        step(RECEIVE_STEPS[1])
+        reply, result, seen = import_bundle(store, source)
+    step(RECEIVE_STEPS[2])
+    write_answer(reply, target)
+    return BundleImport(
+        device=str(reply["device"]),
+        answer=target,
+        new=result.new,
+        duplicates=result.duplicates,
+        rejected=result.rejected,
+        seen_before=seen,
+    )
 
 
 @paused_gc()

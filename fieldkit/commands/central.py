@@ -190,31 +190,18 @@ def conflicts_cmd(ws: Workspace, as_json: bool) -> None:
 @with_workspace
 def import_cmd(ws: Workspace, file: Path, answer: Path | None, as_json: bool) -> None:
     """Ingest a device's bundle and write the answer bundle to carry back to it."""
-    from fieldkit.central.bundle import import_bundle, write_answer
-    from fieldkit.central.plans import publish
+    from fieldkit.central.bundle import receive_bundle
 
-    target = answer or file.with_name(file.stem + ".answer.json")
-    with _open(ws) as store:
-        publish(store, ws.ops)
-        reply, result, seen = import_bundle(store, file)
-    write_answer(reply, target)
-    outcome = {
-        "device": reply["device"],
-        "new": result.new,
-        "duplicates": result.duplicates,
-        "rejected": len(result.rejected),
-        "seen_before": seen,
-        "answer": str(target),
-    }
+    done = receive_bundle(ws, file, answer)
     if as_json:
-        click.echo(json.dumps(outcome, indent=2))
+        click.echo(json.dumps(done.to_dict(), indent=2))
         return
     console.print(
-        f"bundle of {reply['device']}: {result.new} new record(s), {result.duplicates} "
-        f"already held, {len(result.rejected)} refused"
-        + (" (this bundle was imported before)" if seen else "")
+        f"bundle of {done.device}: {done.new} new record(s), {done.duplicates} "
+        f"already held, {len(done.rejected)} refused"
+        + (" (this bundle was imported before)" if done.seen_before else "")
     )
-    console.print(f"answer bundle for the device: {target}")
+    console.print(f"answer bundle for the device: {done.answer}")
 
 
 COMMANDS = [central]
