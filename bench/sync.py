@@ -27,12 +27,13 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fieldkit.central.bundle import import_bundle  # noqa: E402
+from fieldkit.central.ingest import ingest  # noqa: E402
+from fieldkit.central.store import Central, central_path  # noqa: E402
 from fieldkit.field.device import Device  # noqa: E402
-from fieldkit.sync.bundle import export_bundle, import_bundle  # noqa: E402
-from fieldkit.sync.central import Central, central_path  # noqa: E402
+from fieldkit.sync.bundle import export_bundle  # noqa: E402
 from fieldkit.sync.client import sync_now  # noqa: E402
 from fieldkit.sync.device_side import central_link  # noqa: E402
-from fieldkit.sync.ingest import ingest  # noqa: E402
 from tests.test_sync_support import (  # noqa: E402
     LiveServer,
     central_workspace,

@@ -1,6 +1,6 @@
 """One record per content rule that breaks only that rule, with the rule and its exact reason.
 
-Shared by the rule-by-rule tests (fieldkit/sync/content.py alone) and the ingest tests (the
+Shared by the rule-by-rule tests (fieldkit/central/content.py alone) and the ingest tests (the
 same records refused by central, as `malformed` for a form rule, `content` otherwise).
 """
 

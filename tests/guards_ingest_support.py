@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central
 from fieldkit.field.clock import HybridClock
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup
-from fieldkit.sync.central import Central
-from fieldkit.sync.ingest import ingest
 
 ALPHA, BRAVO = "alpha-0001", "bravo-0001"
 KEY, BRAVO_KEY, THIEF = DeviceKey.generate(), DeviceKey.generate(), DeviceKey.generate()

@@ -16,7 +16,7 @@ from typing import Any
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import ENGAGEMENT_FORMAT, GENESIS_HASH, SEAL_FIELDS
-from fieldkit.sync.protocol import BUNDLE_FORMAT
+from fieldkit.wire.protocol import BUNDLE_FORMAT
 
 
 def line_of(data: dict[str, Any]) -> bytes:

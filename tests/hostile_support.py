@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from fieldkit.central.server import create_app
+from fieldkit.central.store import central_path
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
-from fieldkit.sync.central import central_path
-from fieldkit.sync.server import create_app
 from fieldkit.workspace import Workspace
 from tests.conftest import ROOT
 from tests.test_sync_support import central_count, central_workspace, fill, new_device

@@ -16,10 +16,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup
-from fieldkit.sync.central import Central
-from fieldkit.sync.ingest import ingest
 from fieldkit.workspace import FOLDERS, Workspace
 
 OP = "testop"

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
-from fieldkit.sync.central import Central, central_path
-from fieldkit.sync.ingest import ingest
 from fieldkit.workspace import Workspace, init_workspace
 from tests import hostile_records as hostile
 from tests.conftest import BARNET, ROOT

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fieldkit.central.store import Central, central_path
 from fieldkit.field import Device
-from fieldkit.sync.central import Central, central_path
 from tests.demo_fixture import DemoRun, demo_run, run_demo
 
 __all__ = ["demo_run"]  # the shared session fixture

@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.ids import is_uuid7, uuid7, uuid7_ms
-from fieldkit.field.keys import DeviceKey, KeyFileError, verify_signature
+from fieldkit.field.keys import DeviceKey
 from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup, RecordError, canonical_json
+from fieldkit.wire.keys import KeyFileError, verify_signature
 
 
 def record(**changes: object) -> Engagement:

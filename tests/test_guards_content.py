@@ -1,4 +1,4 @@
-"""Each content rule alone (fieldkit/sync/content.py): one violation, one rule, its exact words."""
+"""Each content rule alone (fieldkit/central/content.py): one violation, one rule, exact words."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from fieldkit.field.keys import DeviceKey
-from fieldkit.sync.content import (
+from fieldkit.central.content import (
     CONTENT_RULES,
     FORM_RULES,
     QUOTE_MAX,
@@ -18,7 +17,8 @@ from fieldkit.sync.content import (
     shown_id,
     text_fields,
 )
-from fieldkit.sync.known import kit_codes, known_from
+from fieldkit.central.known import kit_codes, known_from
+from fieldkit.field.keys import DeviceKey
 from tests import hostile_records as hostile
 from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OFFICER, OPERATION, PEOPLE, TEAM
 

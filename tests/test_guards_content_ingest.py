@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from fieldkit.central.content import FORM_RULES
+from fieldkit.central.ingest import ingest
+from fieldkit.central.plans import publish
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.keys import DeviceKey
-from fieldkit.sync.central import Central, central_path
-from fieldkit.sync.content import FORM_RULES
-from fieldkit.sync.ingest import ingest
-from fieldkit.sync.plans import publish
 from tests import hostile_records as hostile
 from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OPERATION
 from tests.test_sync_support import central_workspace
@@ -189,7 +189,7 @@ def test_a_push_is_checked_against_the_plan_written_while_central_serves(
     pull) is checked against them, so a new visit is not refused."""
     from fastapi.testclient import TestClient
 
-    from fieldkit.sync.server import create_app
+    from fieldkit.central.server import create_app
 
     ws = template["ws"]
     root = tmp_path / "central"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from fieldkit.central.heads import advance_head
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import ForbiddenError
 from fieldkit.model import GENESIS_HASH, Engagement, canonical_json
-from fieldkit.sync.central import ForbiddenError
-from fieldkit.sync.heads import advance_head
-from fieldkit.sync.ingest import ingest
 from tests.guards_ingest_support import (
     ALPHA,
     BRAVO,

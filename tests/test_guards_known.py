@@ -1,4 +1,4 @@
-"""What central knows of an operation (fieldkit/sync/known.py), one situation per row.
+"""What central knows of an operation (fieldkit/central/known.py), one situation per row.
 
 The content rules check a record against a device's credential and everything its operation's
 published plans hold (every version); central rebuilds that only when a new plan version is
@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from fieldkit.central.content import Context
+from fieldkit.central.known import device_context, kit_codes, known_for
+from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.field.keys import DeviceKey
-from fieldkit.sync.central import Central, ForbiddenError
-from fieldkit.sync.content import Context
-from fieldkit.sync.known import device_context, kit_codes, known_for
 
 KEY = DeviceKey.generate()
 OP = "barnet"

@@ -1,4 +1,4 @@
-"""How a refused record is kept (fieldkit/sync/problems.py): its text, whatever it holds."""
+"""How a refused record is kept (fieldkit/central/problems.py): its text, whatever it holds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from fieldkit.sync.problems import FORK, GAP, IngestResult, record_text, refuse
+from fieldkit.central.problems import FORK, GAP, IngestResult, record_text, refuse
 
 # (what the record holds, the text kept)
 TEXTS: list[tuple[str, Any, str]] = [

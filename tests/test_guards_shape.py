@@ -1,4 +1,4 @@
-"""The form check of a received record (fieldkit/sync/shape.py), one violation per row, exact words.
+"""The form check of a received record (fieldkit/central/shape.py): one violation a row, its words.
 
 A record reaches ingest as parsed JSON; before anything else, its fields and their types must
 be an Engagement's. Each row changes one thing of a well-formed sealed record.
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from fieldkit.sync import shape
-from fieldkit.sync.shape import shape_problem
+from fieldkit.central import shape
+from fieldkit.central.shape import shape_problem
 from tests import hostile_records as hostile
 
 PEOPLE = {"gender": "female", "age_band": "age_25_34", "nationality": "romanian", "count": 1}

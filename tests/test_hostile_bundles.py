@@ -81,7 +81,7 @@ MEASURE = textwrap.dedent(
     """
     import resource, sys
     from fieldkit.cli import main
-    import fieldkit.sync.bundle, fieldkit.sync.central, fieldkit.sync.plans  # loaded first
+    import fieldkit.central.bundle, fieldkit.central.store, fieldkit.central.plans  # loaded first
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
         main(["central", "import-bundle", sys.argv[1], "--workspace", sys.argv[2]])

@@ -48,7 +48,7 @@ def test_a_bundle_problem_quotes_little_of_a_huge_value(
 def test_an_answer_problem_quotes_little_of_a_huge_value(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
-    from fieldkit.sync.bundle import checksum
+    from fieldkit.wire.protocol import checksum
 
     _, dev, _ = pair
     answer: dict[str, Any] = {"format": "fieldkit-answer/1", "device": HOSTILE}

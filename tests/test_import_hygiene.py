@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 PACKAGE = Path(fieldkit.__file__).resolve().parent
 ALWAYS = ("codes", "playbook", "workspace")
-WHEN_PRESENT = ("plan", "field", "sync", "maps", "model")
+WHEN_PRESENT = ("plan", "field", "sync", "central", "wire", "maps", "model")
 
 PROBE = """
 import importlib, json, sys

@@ -102,10 +102,10 @@ def test_empty_operation_still_renders(tmp_path: Path) -> None:
 
 def test_demo_pipeline_plan_simulate_ingest_map(tmp_path: Path) -> None:
     """The real parts end to end: plan the Barnet playbook, simulate devices, ingest, map."""
+    from fieldkit.central.ingest import ingest
+    from fieldkit.central.plans import publish
+    from fieldkit.central.store import Central
     from fieldkit.field.device import Device
-    from fieldkit.sync.central import Central
-    from fieldkit.sync.ingest import ingest
-    from fieldkit.sync.plans import publish
 
     root = tmp_path / "ws"
     fk = [sys.executable, "-m", "fieldkit"]

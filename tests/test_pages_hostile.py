@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 import yaml
 
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central
 from fieldkit.maps import analyse, render_map
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.synthetic import synthetic_input
 from fieldkit.model import PeopleGroup
 from fieldkit.page_policy import PagePolicyError, image_source, with_policy
-from fieldkit.sync.central import Central
-from fieldkit.sync.ingest import ingest
 from fieldkit.workspace import Workspace, init_workspace
 from tests.browser import launch, needs_chromium
 from tests.hostile import (

@@ -24,9 +24,10 @@ EVERY_SECRET = textwrap.dedent(
 
     os.umask(0)
     from fieldkit.field.device import Device
-    from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
-    from fieldkit.sync.central import Central, central_path
-    from fieldkit.sync.tls import self_signed
+    from fieldkit.central.bundle import import_bundle, write_answer
+    from fieldkit.sync.bundle import export_bundle, import_answer
+    from fieldkit.central.store import Central, central_path
+    from fieldkit.central.tls import self_signed
     from tests.test_sync_support import central_workspace, fill, new_device
 
     tmp = Path(sys.argv[1])
@@ -195,7 +196,7 @@ def test_a_device_key_open_to_others_is_tightened_with_a_warning(tmp_path: Path)
 def test_centrals_key_open_to_others_is_tightened_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from fieldkit.sync.central import CENTRAL_KEY, Central, central_path
+    from fieldkit.central.store import CENTRAL_KEY, Central, central_path
     from tests.test_sync_support import central_workspace
 
     ws = central_workspace(tmp_path)
@@ -214,7 +215,7 @@ def test_a_key_that_cannot_be_tightened_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone else's key file (chmod fails): refused with what to do, never used as it is."""
-    from fieldkit.field.keys import KeyFileError
+    from fieldkit.wire.keys import KeyFileError
 
     key = DeviceKey.generate()
     key.save(tmp_path / "device.key", tmp_path / "device.pub")

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
-from fieldkit.sync.central import Central, central_path
 from tests.conftest import ROOT
 from tests.readme_runner import commands
 

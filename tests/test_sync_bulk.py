@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fieldkit.sync.bulk import paused_gc
+from fieldkit.central.bulk import paused_gc
 
 
 @pytest.fixture(autouse=True)

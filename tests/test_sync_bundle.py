@@ -12,7 +12,7 @@ import pytest
 
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
-from fieldkit.sync.bundle import checksum
+from fieldkit.wire.protocol import checksum
 from fieldkit.workspace import Workspace
 from tests.test_sync_support import central_count, central_workspace, counts, fill, new_device
 from tests.test_sync_support import run_here as run
@@ -178,10 +178,10 @@ def test_corrupted_answer_and_answer_for_another_device(
 
 def test_bundle_and_http_store_the_same_bytes(tmp_path: Path) -> None:
     """Bundles cut each record's body from its line; HTTP recomputes it: the same bytes."""
+    from fieldkit.central.bundle import import_bundle
+    from fieldkit.central.ingest import ingest
+    from fieldkit.central.store import Central, central_path
     from fieldkit.field.device import Device
-    from fieldkit.sync.bundle import import_bundle
-    from fieldkit.sync.central import Central, central_path
-    from fieldkit.sync.ingest import ingest
 
     ws = central_workspace(tmp_path)
     dev = tmp_path / "dev"

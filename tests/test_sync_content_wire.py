@@ -15,12 +15,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldkit.central.content import CONTENT_RULES, FORM_RULES, broken
+from fieldkit.central.ingest import ingest
+from fieldkit.central.known import device_context
+from fieldkit.central.server import create_app
+from fieldkit.central.store import Central, ForbiddenError, central_path
 from fieldkit.field.keys import DeviceKey
-from fieldkit.sync.central import Central, ForbiddenError, central_path
-from fieldkit.sync.content import CONTENT_RULES, FORM_RULES, broken
-from fieldkit.sync.ingest import ingest
-from fieldkit.sync.known import device_context
-from fieldkit.sync.server import create_app
 from fieldkit.workspace import Workspace
 from tests import hostile_records as hostile
 from tests import maps_data

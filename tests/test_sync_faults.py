@@ -13,15 +13,16 @@ from typing import Any
 import httpx
 import pytest
 
+from fieldkit.central.bundle import import_bundle
+from fieldkit.central.store import Central, central_path
+from fieldkit.central.tls import self_signed
 from fieldkit.field.clock import HybridClock, Stamp, wall_ms
 from fieldkit.field.device import Device
 from fieldkit.model import PeopleGroup
-from fieldkit.sync.bundle import export_bundle, import_bundle
-from fieldkit.sync.central import Central, central_path
+from fieldkit.sync.bundle import export_bundle
 from fieldkit.sync.client import sync_now
 from fieldkit.sync.device_credential import enroll_with_credential
 from fieldkit.sync.device_side import SyncError, central_link
-from fieldkit.sync.tls import self_signed
 from fieldkit.workspace import Workspace
 from tests.test_sync_support import (
     LiveServer,
@@ -266,7 +267,7 @@ def test_https_with_a_self_signed_certificate(tmp_path: Path) -> None:
     self_signed(cert, key)
     with live(ws, tls=(cert, key)) as server:
         assert server.url.startswith("https://")
-        from fieldkit.sync.enrolment import enroll_device
+        from fieldkit.central.enrolment import enroll_device
 
         issued = enroll_device(ws, "alpha", "pc-okafor", url=server.url, certfile=cert)
         dev = tmp_path / "dev"

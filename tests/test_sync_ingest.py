@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central
 from fieldkit.field.clock import HybridClock
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup
-from fieldkit.sync.central import Central
-from fieldkit.sync.ingest import ingest
 
 DEVICE = "alpha-0001"
 

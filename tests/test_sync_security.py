@@ -12,12 +12,12 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
+from fieldkit.central.server import create_app
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
-from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.client import sync_now
 from fieldkit.sync.device_side import central_link
-from fieldkit.sync.protocol import MAX_BODY
-from fieldkit.sync.server import create_app
+from fieldkit.wire.protocol import MAX_BODY
 from tests.test_sync_support import central_workspace, fill, live, new_device
 
 
@@ -189,7 +189,8 @@ def test_pull_brings_only_what_changed_and_the_device_applies_it(tmp_path: Path)
 
 
 def test_pull_names_what_changed_since_the_cursor(tmp_path: Path) -> None:
-    from fieldkit.sync.plans import content_sha256, publish, pull
+    from fieldkit.central.plans import publish, pull
+    from fieldkit.wire.protocol import content_sha256
 
     ws = central_workspace(tmp_path)
     path = next(ws.ops.glob("*/loadouts/alpha.json"))

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import httpx
 
+from fieldkit.central.enrolment import enroll_device
+from fieldkit.central.plans import publish
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
-from fieldkit.sync.central import Central, central_path
 from fieldkit.sync.device_credential import enroll_with_credential
-from fieldkit.sync.enrolment import enroll_device
-from fieldkit.sync.plans import publish
 from fieldkit.workspace import Workspace, init_workspace
 from tests.conftest import BARNET, ROOT
 

@@ -19,7 +19,7 @@ def central() -> None:
 
 
 def _open(ws: Workspace, create: bool = False) -> Any:
-    from fieldkit.sync.central import Central, central_path
+    from fieldkit.central.store import Central, central_path
 
     return Central(central_path(ws.sync), create=create)
 
@@ -28,7 +28,7 @@ def _open(ws: Workspace, create: bool = False) -> Any:
 @with_workspace
 def init_cmd(ws: Workspace) -> None:
     """Create sync/central.db and publish the team loadouts of ops/ as plan versions."""
-    from fieldkit.sync.plans import publish
+    from fieldkit.central.plans import publish
 
     with _open(ws, create=True) as store:
         added = publish(store, ws.ops)
@@ -45,9 +45,9 @@ def serve_cmd(
     ws: Workspace, host: str, port: int, certfile: Path | None, keyfile: Path | None
 ) -> None:
     """Serve the sync API (HTTPS when given --certfile and --keyfile)."""
-    from fieldkit.sync.central import central_path
-    from fieldkit.sync.listen import listening_socket
-    from fieldkit.sync.server import serve
+    from fieldkit.central.listen import listening_socket
+    from fieldkit.central.server import serve
+    from fieldkit.central.store import central_path
 
     if (certfile is None) != (keyfile is None):
         raise UserError("give both --certfile and --keyfile for HTTPS, or neither")
@@ -86,7 +86,7 @@ def enroll_cmd(
 
     The file is readable by you only; carry it to the device with the team's loadout.
     """
-    from fieldkit.sync.enrolment import enroll_device
+    from fieldkit.central.enrolment import enroll_device
 
     issued = enroll_device(ws, team, officer, operation, url, certfile)
     if as_json:
@@ -129,7 +129,7 @@ def revoke_cmd(ws: Workspace, device: str) -> None:
 @with_workspace
 def status_cmd(ws: Workspace, as_json: bool) -> None:
     """Devices (last seen, records, unbroken chain), records, open problems, conflicts."""
-    from fieldkit.sync.central import central_status
+    from fieldkit.central.store import central_status
 
     _open(ws).close()  # a clear message when there is no central store
     status = central_status(ws.sync)
@@ -190,31 +190,18 @@ def conflicts_cmd(ws: Workspace, as_json: bool) -> None:
 @with_workspace
 def import_cmd(ws: Workspace, file: Path, answer: Path | None, as_json: bool) -> None:
     """Ingest a device's bundle and write the answer bundle to carry back to it."""
-    from fieldkit.sync.bundle import import_bundle, write_answer
-    from fieldkit.sync.plans import publish
+    from fieldkit.central.bundle import receive_bundle
 
-    target = answer or file.with_name(file.stem + ".answer.json")
-    with _open(ws) as store:
-        publish(store, ws.ops)
-        reply, result, seen = import_bundle(store, file)
-    write_answer(reply, target)
-    outcome = {
-        "device": reply["device"],
-        "new": result.new,
-        "duplicates": result.duplicates,
-        "rejected": len(result.rejected),
-        "seen_before": seen,
-        "answer": str(target),
-    }
+    done = receive_bundle(ws, file, answer)
     if as_json:
-        click.echo(json.dumps(outcome, indent=2))
+        click.echo(json.dumps(done.to_dict(), indent=2))
         return
     console.print(
-        f"bundle of {reply['device']}: {result.new} new record(s), {result.duplicates} "
-        f"already held, {len(result.rejected)} refused"
-        + (" (this bundle was imported before)" if seen else "")
+        f"bundle of {done.device}: {done.new} new record(s), {done.duplicates} "
+        f"already held, {len(done.rejected)} refused"
+        + (" (this bundle was imported before)" if done.seen_before else "")
     )
-    console.print(f"answer bundle for the device: {target}")
+    console.print(f"answer bundle for the device: {done.answer}")
 
 
 COMMANDS = [central]

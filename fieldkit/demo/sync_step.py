@@ -13,8 +13,8 @@ from fieldkit.workspace import Workspace
 
 def open_central(ws: Workspace) -> None:
     """Make the central store (sync/central.db) and publish the workspace's plans to it."""
-    from fieldkit.sync.central import Central, central_path
-    from fieldkit.sync.plans import publish
+    from fieldkit.central.plans import publish
+    from fieldkit.central.store import Central, central_path
 
     with Central(central_path(ws.sync), create=True) as store:
         publish(store, ws.ops)
@@ -23,14 +23,14 @@ def open_central(ws: Workspace) -> None:
 def issue_credential(ws: Workspace, team: str, officer: str, operation: str) -> dict[str, Any]:
     """Central's credential for one device (a file of its own in ops/OP/credentials/), as
     `fieldkit central enroll-device` issues it."""
-    from fieldkit.sync.enrolment import enroll_device
+    from fieldkit.central.enrolment import enroll_device
 
     return enroll_device(ws, team, officer, operation)
 
 
 def central_holdings(ws: Workspace) -> tuple[int, list[dict[str, Any]]]:
     """The records central holds, and its open problems."""
-    from fieldkit.sync.central import Central, central_path
+    from fieldkit.central.store import Central, central_path
 
     with Central(central_path(ws.sync)) as store:
         return store.record_count(), store.problems(open_only=True)
@@ -57,9 +57,8 @@ def _sync_http(url: str, online: list[DemoDevice], show: StepProgress) -> None:
 
 
 def _sync_bundle(ws: Workspace, carried: DemoDevice, show: StepProgress) -> None:
-    from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
-    from fieldkit.sync.central import Central, central_path
-    from fieldkit.sync.plans import publish
+    from fieldkit.central.bundle import receive_bundle
+    from fieldkit.sync.bundle import export_bundle, import_answer
 
     bundles = ws.sync / "bundles"
     show.step("bundle", 0, 3, f"{carried.id}: exporting")
@@ -67,10 +66,7 @@ def _sync_bundle(ws: Workspace, carried: DemoDevice, show: StepProgress) -> None
     export_bundle(carried.root, bundle)
     show.step("bundle", 1, 3, "importing on central")
     answer = bundles / f"{carried.id}.answer.json"
-    with Central(central_path(ws.sync)) as store:
-        publish(store, ws.ops)
-        reply, ingested, _seen = import_bundle(store, bundle)
-    write_answer(reply, answer)
+    ingested = receive_bundle(ws, bundle, answer)
     if ingested.rejected:
         raise DemoFailed(f"central refused records of {carried.id}: {ingested.rejected[:3]}")
     show.step("bundle", 2, 3, "answer back on the device")

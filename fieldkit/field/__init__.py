@@ -3,9 +3,9 @@
 from fieldkit.field.device import Device, RecordNotFound
 from fieldkit.field.draft import Draft, DraftError
 from fieldkit.field.enroll import EnrolError, enroll
-from fieldkit.field.keys import KeyFileError
 from fieldkit.field.loadout import Assignment, Loadout, LoadoutError, read_loadout
 from fieldkit.field.store import DeviceStore, StoreError, StoreFullError
+from fieldkit.wire.keys import KeyFileError
 
 __all__ = [
     "Assignment",

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from fieldkit.field.clock import Stamp
-from fieldkit.field.keys import verify_signature
 from fieldkit.field.store import INDEXED, indexed_columns
 from fieldkit.model import GENESIS_HASH, Engagement, RecordError
+from fieldkit.wire.keys import verify_signature
 
 CHANGED = "changed"
 MISSING = "missing"

@@ -20,7 +20,7 @@ from fieldkit.field.enroll import (
     load_device_file,
     load_device_loadout,
 )
-from fieldkit.field.keys import DeviceKey, keep_private
+from fieldkit.field.keys import DeviceKey, keep_device_key_private
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.store import DeviceStore
 from fieldkit.model import Engagement
@@ -63,7 +63,7 @@ class Device:
         folder = root if (root / "device.json").exists() else root / DEVICE_DIR
         info = load_device_file(folder)
         if (folder / PRIVATE_KEY).is_file():
-            keep_private(folder / PRIVATE_KEY)
+            keep_device_key_private(folder / PRIVATE_KEY)
         loadout = load_device_loadout(folder, info)
         store = DeviceStore(folder / STORE_FILE)
         return cls(folder, info, loadout, store)

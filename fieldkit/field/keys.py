@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+from typing import Self
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-from fieldkit.errors import UserError
-from fieldkit.private_files import tighten_key_file
+from fieldkit.wire.keys import SigningKey, keep_private
 
 #: What to do when a device's key may have been copied by someone else.
 DEVICE_KEY_ADVICE = (
@@ -19,85 +14,14 @@ DEVICE_KEY_ADVICE = (
 )
 
 
-class KeyFileError(UserError):
-    """The device's key file is missing, unreadable or not an Ed25519 key."""
-
-
-class DeviceKey:
-    """A device's signing key: signs record digests, hex in and out."""
-
-    def __init__(self, private: Ed25519PrivateKey) -> None:
-        self._private = private
-        self.public_hex = public_hex(private.public_key())
+class DeviceKey(SigningKey):
+    """A device's signing key: signs its records' digests."""
 
     @classmethod
-    def generate(cls) -> DeviceKey:
-        return cls(Ed25519PrivateKey.generate())
-
-    def sign(self, message: bytes) -> str:
-        return self._private.sign(message).hex()
-
-    def save(self, private_path: Path, public_path: Path) -> None:
-        """Private key as PKCS#8 PEM, created with mode 0600; public key as PEM beside it."""
-        pem = self._private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(pem)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(private_path, 0o600)  # the umask cannot widen it, but make sure
-        public_path.write_bytes(
-            self._private.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-        )
-
-    @classmethod
-    def load(
-        cls, path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE
-    ) -> DeviceKey:
-        """The key at `path`; a key file open to others is made owner-only, with a warning."""
-        if not path.is_file():
-            raise KeyFileError(
-                f"device key {path} is missing: this device cannot sign records. Records "
-                "already stored are intact; re-enrol the device to log again"
-            )
-        keep_private(path, what, advice)
-        try:
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        except (ValueError, TypeError, OSError) as exc:
-            raise KeyFileError(
-                f"device key {path} is not readable as a private key: {exc}"
-            ) from None
-        if not isinstance(key, Ed25519PrivateKey):
-            raise KeyFileError(f"device key {path} is not an Ed25519 key")
-        return cls(key)
+    def load(cls, path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE) -> Self:
+        return super().load(path, what, advice)
 
 
-def keep_private(path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE) -> None:
-    """A key file open to other users is made owner-only (a warning says so), or refused."""
-    try:
-        tighten_key_file(path, what, advice)
-    except PermissionError as exc:
-        raise KeyFileError(
-            f"{what} {path} is open to other users and cannot be made owner-only "
-            f"({exc.strerror or exc}); make it yours alone with `chmod 600 {path}`"
-        ) from None
-
-
-def public_hex(key: Ed25519PublicKey) -> str:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
-
-
-def verify_signature(public_key_hex: str, message: bytes, signature_hex: str) -> bool:
-    """True when `signature_hex` is the device's signature of `message`."""
-    try:
-        key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
-        key.verify(bytes.fromhex(signature_hex), message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+def keep_device_key_private(path: Path) -> None:
+    """The device's key file made owner-only (a warning says so), or refused."""
+    keep_private(path, "device key", DEVICE_KEY_ADVICE)

@@ -156,7 +156,7 @@ def _central_rows(
     """(records of the operation, every problem of its devices, central exists)."""
     if not central_db.is_file():
         return [], [], False
-    from fieldkit.sync.central import Central
+    from fieldkit.central.store import Central
 
     with Central(central_db) as central:
         rows = [r for r in central.records() if r.get("operation") in op_ids]

@@ -1,1 +1,1 @@
-"""Sync: devices to the central store over HTTP and by bundle files, through one ingest path."""
+"""The device's end of sync: push to central over HTTP or by bundle file, take its answer."""

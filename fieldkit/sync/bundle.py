@@ -1,18 +1,15 @@
-"""Bundle files carried by hand: a device's signed push bundle, and central's answer bundle.
+"""A device's bundle files carried by hand: its signed push bundle out, central's answer in.
 
 A push bundle is one zip file: `manifest.json` (the device, its key, the record count and the
 sha256 of every other member), `records.jsonl` (one record per line), `manifest.sig` (the
 device's Ed25519 signature of the manifest's bytes) and, on first contact only, `credential`.
-Central checks all of it before ingesting anything (sizes first: see bundle_file.py), then
-ingests every record in one transaction through the same code as HTTP pushes. The answer
-bundle is one JSON file with a sha256 checksum: acknowledgements, central's high-water mark
-and the plan change.
+The answer bundle is one JSON file with a sha256 checksum, signed by central:
+acknowledgements, central's high-water mark and the plan change.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,31 +18,25 @@ from fieldkit.errors import quote
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
-from fieldkit.field.keys import verify_signature
 from fieldkit.json_input import read_json
 from fieldkit.model import canonical_json
-from fieldkit.private_files import private_output, write_private
+from fieldkit.private_files import private_output
 from fieldkit.sync import device_side as side
-from fieldkit.sync import plans
-from fieldkit.sync.bulk import paused_gc
-from fieldkit.sync.bundle_file import (
+from fieldkit.wire.keys import verify_signature
+from fieldkit.wire.protocol import (
+    ANSWER_FORMAT,
+    BUNDLE_FORMAT,
     CREDENTIAL,
     MANIFEST,
     RECORDS,
     SIGNATURE,
     BundleError,
-    BundleFile,
+    checksum,
+    now_iso,
 )
-from fieldkit.sync.central import ACTIVE, Central, CentralError, ForbiddenError, now_iso
-from fieldkit.sync.ingest import IngestResult, check_owner, ingest
-from fieldkit.sync.protocol import ANSWER_FORMAT, BUNDLE_FORMAT
 
 #: The largest answer file a device reads (acknowledgements and one team's loadout).
 MAX_ANSWER = 32 * 1024 * 1024
-
-
-def checksum(data: Any) -> str:
-    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 def _checksum_or_none(data: Any) -> str | None:
@@ -54,9 +45,6 @@ def _checksum_or_none(data: Any) -> str | None:
         return checksum(data)
     except ValueError:
         return None
-
-
-# -- on the device -------------------------------------------------------------------
 
 
 def export_bundle(root: Path, target: Path) -> dict[str, Any]:
@@ -129,75 +117,6 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
             changed = side.apply_plan(dev, plan["change"]["loadout"], int(plan["cursor"]))
         side.write_state(dev, registered=True, last_sync=now_iso(), last_error=None)
         return {"acknowledged": acked, "plan_changed": changed, "counts": outbox.counts(dev.store)}
-
-
-# -- on central ------------------------------------------------------------------------
-
-
-@paused_gc()
-def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
-    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before).
-
-    The zip's directory is checked first, then who signed the manifest; records are read last.
-    """
-    with BundleFile(source) as bundle:
-        manifest, head, signature = bundle.manifest()
-        device = str(manifest["device"])
-        row = central.device_row(manifest["credential_id"])
-        if row is None or row["status"] != ACTIVE:
-            raise BundleError(f"{source}: device {quote(device)} is unknown or revoked on central")
-        if not verify_signature(manifest["public_key"], head, signature):
-            raise BundleError(f"{source} is forged: its signature does not match its manifest")
-        secret = bundle.credential(manifest)
-        records, lines = bundle.records(manifest)
-    try:
-        check_owner(records, device)
-        if row["public_key"] is None:
-            if secret is None:
-                raise BundleError(
-                    f"{source}: device {quote(device)} has not registered its key with "
-                    "central and the bundle carries no credential"
-                )
-            central.authenticate(row["id"], secret)
-        elif row["public_key"] != manifest["public_key"] or row["device"] != device:
-            raise BundleError(
-                f"{source} is forged: it is not signed with the key central holds for "
-                f"{row['device'] or row['id']}; nothing was imported"
-            )
-    except (CentralError, ForbiddenError) as exc:
-        raise BundleError(f"{source}: {exc}; nothing was imported") from None
-    bound = central.bind(row, device, str(manifest["public_key"]))
-    result = ingest(central, device, str(bound["public_key"]), records, lines)
-    with central.transaction() as conn:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
-            (str(manifest["bundle"]), device, len(records), now_iso()),
-        )
-        seen = cur.rowcount == 0
-    pulled = plans.pull(
-        central,
-        row["operation"],
-        row["team"],
-        int(manifest.get("plan_cursor") or 0),
-        manifest.get("plan_have"),
-    )
-    answer: dict[str, Any] = {
-        "format": ANSWER_FORMAT,
-        "bundle": manifest["bundle"],
-        "device": device,
-        "created": now_iso(),
-        "acknowledged": result.acknowledged,
-        "rejected": result.rejected,
-        "head": result.head,
-        "plan": pulled.model_dump(mode="json"),
-    }
-    answer["checksum"] = checksum(answer)
-    answer["signature"] = central.signing_key().sign(canonical_json(answer))
-    return answer, result, seen
-
-
-def write_answer(answer: dict[str, Any], target: Path) -> None:
-    write_private(target, json.dumps(answer, indent=1, ensure_ascii=False))
 
 
 def _read_answer(source: Path) -> Any:

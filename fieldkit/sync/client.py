@@ -15,9 +15,9 @@ import httpx
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.sync import device_side as side
-from fieldkit.sync.address import central_url
 from fieldkit.sync.device_side import SyncError
-from fieldkit.sync.protocol import API, BATCH, Hello, PullResponse, PushResponse
+from fieldkit.wire.address import central_url
+from fieldkit.wire.protocol import API, BATCH, Hello, PullResponse, PushResponse
 
 #: progress(phase, done, total): phase is "push" or "pull".
 Progress = Callable[[str, int, int], None]

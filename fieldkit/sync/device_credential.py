@@ -10,13 +10,8 @@ from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
 from fieldkit.field.loadout import read_loadout
 from fieldkit.sync import device_side as side
-from fieldkit.sync.credential import (
-    Credential,
-    CredentialError,
-    check_fits,
-    keep_on_device,
-    read_credential,
-)
+from fieldkit.sync.credential import keep_on_device
+from fieldkit.wire.credential import Credential, CredentialError, read_credential
 
 
 def enroll_with_credential(
@@ -75,3 +70,19 @@ def _registered(dev: Device) -> bool:
     """Has central seen this device with its credential (a sync or an imported answer)?"""
     state = side.read_state(dev)
     return bool(state.get("registered") or state.get("last_sync"))
+
+
+def check_fits(cred: Credential, operation: str, team: str, officer: str | None) -> None:
+    """CredentialError unless the credential is for this operation, team (and officer)."""
+    if (cred.operation, cred.team) != (operation, team):
+        raise CredentialError(
+            f"this credential is for team {cred.team} of {cred.operation}, not team {team} of "
+            f"{operation}: ask central for one for this team (fieldkit central enroll-device "
+            f"--team {team} --officer OFFICER)"
+        )
+    if officer is not None and cred.officer != officer:
+        raise CredentialError(
+            f"this credential is for officer {cred.officer}, and this device is {officer}'s: "
+            f"ask central for one for {officer} (fieldkit central enroll-device --team {team} "
+            f"--officer {officer})"
+        )

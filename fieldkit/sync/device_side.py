@@ -13,9 +13,8 @@ from fieldkit.field.device import Device
 from fieldkit.field.enroll import LOADOUT_FILE
 from fieldkit.field.loadout import parse_loadout
 from fieldkit.private_files import write_private
-from fieldkit.sync.central import now_iso
 from fieldkit.sync.credential import Credential, device_credential
-from fieldkit.sync.plans import content_sha256
+from fieldkit.wire.protocol import content_sha256, now_iso
 
 SYNC_FILE = "sync.json"
 

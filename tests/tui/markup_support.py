@@ -21,15 +21,16 @@ from textual.app import App
 from textual.widgets import DataTable
 from textual.widgets._data_table import default_cell_formatter
 
+from fieldkit.central.bundle import import_bundle, write_answer
+from fieldkit.central.enrolment import enroll_device
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
 from fieldkit.plan.service import PlanOptions, solve_playbook, write_operation
-from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
-from fieldkit.sync.central import Central, central_path
+from fieldkit.sync.bundle import export_bundle, import_answer
 from fieldkit.sync.device_credential import enroll_with_credential
-from fieldkit.sync.enrolment import enroll_device
-from fieldkit.sync.ingest import ingest
 from fieldkit.workspace import Workspace, init_workspace
 from tests import hostile_records as signed
 from tests.hostile import hostile_playbook

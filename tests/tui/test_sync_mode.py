@@ -10,15 +10,17 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from fieldkit.central.bundle import import_bundle, write_answer
+from fieldkit.central.enrolment import enroll_device
+from fieldkit.central.store import Central, central_path
 from fieldkit.field.enroll import enroll
-from fieldkit.sync.bundle import export_bundle, import_answer, import_bundle, write_answer
-from fieldkit.sync.central import Central, central_path
-from fieldkit.sync.credential import keep_on_device, read_credential
+from fieldkit.sync.bundle import export_bundle, import_answer
+from fieldkit.sync.credential import keep_on_device
 from fieldkit.sync.device_side import summary, write_state
-from fieldkit.sync.enrolment import enroll_device
 from fieldkit.tui import make_app
 from fieldkit.tui.modes import SyncMode
 from fieldkit.tui.sync.device_panel import DevicePanel
+from fieldkit.wire.credential import read_credential
 from fieldkit.workspace import Workspace, init_workspace
 from tests.test_sync_support import (
     _officer,

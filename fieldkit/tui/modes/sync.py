@@ -9,8 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from fieldkit.central.store import central_path
 from fieldkit.field.enroll import DEVICE_DIR
-from fieldkit.sync.central import central_path
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.modes.base import ModeScreen
 from fieldkit.tui.sync.central_panel import CentralPanel

@@ -10,8 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from fieldkit.central.store import Central, central_path, central_status
 from fieldkit.errors import UserError
-from fieldkit.sync.central import Central, central_path, central_status
 from fieldkit.tui.as_written import row_as_written
 from fieldkit.tui.sync.words import moment, plain_error, plural
 

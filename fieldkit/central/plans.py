@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from fieldkit.model import canonical_json
-from fieldkit.sync.central import Central, now_iso
-from fieldkit.sync.protocol import PlanChange, PullResponse
-
-#: Loadout fields that are not the plan: who the file was issued to, and when.
-NOT_PLAN = ("central", "issued")
-
-
-def content_sha256(loadout: dict[str, Any]) -> str:
-    """The sha256 of a loadout's plan content (without its central block and issue time)."""
-    return hashlib.sha256(
-        canonical_json({k: v for k, v in loadout.items() if k not in NOT_PLAN})
-    ).hexdigest()
+from fieldkit.central.store import Central
+from fieldkit.wire.protocol import NOT_PLAN, PlanChange, PullResponse, content_sha256, now_iso
 
 
 def publish(central: Central, ops: Path) -> int:

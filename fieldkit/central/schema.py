@@ -7,6 +7,14 @@ import sqlite_utils
 
 def create_schema(db: sqlite_utils.Database) -> None:
     """Devices and credentials, records, problems, conflicts, plan versions, bundles."""
+    create_devices(db)
+    create_records(db)
+    create_problems(db)
+    create_plans(db)
+
+
+def create_devices(db: sqlite_utils.Database) -> None:
+    """Enrolled devices: their credential (hashed), the key they registered, their chain head."""
     db.table("devices").create(
         {
             "id": str,
@@ -29,6 +37,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
         defaults={"head_count": 0},
     )
     db.table("devices").create_index(["device"], unique=True)
+
+
+def create_records(db: sqlite_utils.Database) -> None:
+    """Stored records: the signed body, its hash and signature, its place in the chain."""
     db.table("records").create(
         {
             "seq": int,
@@ -50,6 +62,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
     db.table("records").create_index(["device", "prev_hash"])
     # Partial: most records amend nothing, and cost this index nothing.
     db.conn.execute("CREATE INDEX idx_records_amends ON records(amends) WHERE amends IS NOT NULL")
+
+
+def create_problems(db: sqlite_utils.Database) -> None:
+    """What ingest refused or found (gaps, forks), and amendments two devices made."""
     db.table("problems").create(
         {
             "n": int,
@@ -81,6 +97,10 @@ def create_schema(db: sqlite_utils.Database) -> None:
         pk="n",
     )
     db.table("conflicts").create_index(["record_a", "record_b"], unique=True)
+
+
+def create_plans(db: sqlite_utils.Database) -> None:
+    """Published plan versions per team, and the bundles imported."""
     db.table("plans").create(
         {
             "version": int,

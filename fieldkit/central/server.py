@@ -14,11 +14,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from fieldkit.central import plans
+from fieldkit.central.ingest import ingest
+from fieldkit.central.store import AuthError, Central, CentralError, ForbiddenError
 from fieldkit.json_input import JSONInputError, loads
-from fieldkit.sync import plans
-from fieldkit.sync.central import AuthError, Central, CentralError, ForbiddenError, now_iso
-from fieldkit.sync.ingest import check_owner, ingest
-from fieldkit.sync.protocol import (
+from fieldkit.wire.protocol import (
     API,
     MAX_BODY,
     ErrorMessage,
@@ -29,6 +29,7 @@ from fieldkit.sync.protocol import (
     PushRequest,
     PushResponse,
     Rejection,
+    now_iso,
 )
 
 Scope = MutableMapping[str, Any]
@@ -134,6 +135,23 @@ Device = Annotated[dict[str, Any], Depends(current_device)]
 def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     """The API over the central store at `central_path`; plans are published from `ops`."""
     central = Central(central_path)
+    refresh_plans = plan_refresher(central, ops)
+    app = FastAPI(
+        title="fieldkit central",
+        version="1",
+        description="Devices push their signed engagement records and pull plan changes.",
+    )
+    app.state.central = central
+    app.router.route_class = _Route
+    add_sync_routes(app, central, refresh_plans)
+    add_error_answers(app)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
+    refresh_plans()
+    return app
+
+
+def plan_refresher(central: Central, ops: Path | None) -> Callable[[], None]:
+    """Publish the loadouts of `ops` again whenever one of their files changed."""
     mtimes: dict[str, float] = {}
 
     def refresh_plans() -> None:
@@ -145,13 +163,11 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
             mtimes.clear()
             mtimes.update(now)
 
-    app = FastAPI(
-        title="fieldkit central",
-        version="1",
-        description="Devices push their signed engagement records and pull plan changes.",
-    )
-    app.state.central = central
-    app.router.route_class = _Route
+    return refresh_plans
+
+
+def add_sync_routes(app: FastAPI, central: Central, refresh_plans: Callable[[], None]) -> None:
+    """health, hello, push and pull."""
 
     @app.get(f"{API}/health")
     def health() -> dict[str, str]:
@@ -161,30 +177,17 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
     @app.get(f"{API}/hello", responses=_ERRORS)
     def hello(row: Device) -> Hello:
         """Who this credential is and central's high-water mark of its chain."""
-        head = Head(hash=None, count=0, stored=0)
-        if row["device"]:
-            head = Head(
-                hash=row["head_hash"],
-                count=row["head_count"] or 0,
-                stored=central.record_count(row["device"]),
-            )
-        return Hello(
-            device=row["device"],
-            credential_id=row["id"],
-            team=row["team"],
-            operation=row["operation"],
-            registered=row["public_key"] is not None,
-            head=head,
-            central_time=now_iso(),
-        )
+        return hello_for(central, row)
 
     @app.post(f"{API}/push", responses=_ERRORS)
     def push(body: PushRequest, row: Device) -> PushResponse:
         """Store a batch of this device's records (one transaction); acknowledge what is held."""
-        check_owner(body.records, body.device)
-        refresh_plans()  # records are checked against the newest published plan
-        bound = central.bind(row, body.device, body.public_key)
-        result = ingest(central, bound["device"], bound["public_key"], body.records)
+
+        def admit() -> str:
+            refresh_plans()  # records are checked against the newest published plan
+            return str(central.bind(row, body.device, body.public_key)["public_key"])
+
+        result = ingest(central, body.device, body.public_key, body.records, admit=admit)
         return PushResponse(
             acknowledged=result.acknowledged,
             new=result.new,
@@ -198,6 +201,30 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
         """Plan changes for this device's team since `cursor` (nothing if none)."""
         refresh_plans()
         return plans.pull(central, row["operation"], row["team"], body.cursor, body.have)
+
+
+def hello_for(central: Central, row: dict[str, Any]) -> Hello:
+    """Who a credential is, and what central holds of its device's chain."""
+    head = Head(hash=None, count=0, stored=0)
+    if row["device"]:
+        head = Head(
+            hash=row["head_hash"],
+            count=row["head_count"] or 0,
+            stored=central.record_count(row["device"]),
+        )
+    return Hello(
+        device=row["device"],
+        credential_id=row["id"],
+        team=row["team"],
+        operation=row["operation"],
+        registered=row["public_key"] is not None,
+        head=head,
+        central_time=now_iso(),
+    )
+
+
+def add_error_answers(app: FastAPI) -> None:
+    """401, 403, 400 and 422 with a `detail` in plain words."""
 
     @app.exception_handler(AuthError)
     def _auth(request: Request, exc: AuthError) -> JSONResponse:
@@ -223,10 +250,6 @@ def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
             parts.append(f"{where or 'body'}: {err.get('msg')}")
         return JSONResponse({"detail": "bad request: " + "; ".join(parts)}, status_code=422)
-
-    app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
-    refresh_plans()
-    return app
 
 
 def serve(

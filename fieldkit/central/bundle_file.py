@@ -19,17 +19,19 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
-from fieldkit.errors import UserError, clip, quote
+from fieldkit.central.content import is_uuid
+from fieldkit.errors import clip, quote
 from fieldkit.json_input import JSONInputError, loads, loads_lines
-from fieldkit.sync.content import is_uuid
-from fieldkit.sync.protocol import BUNDLE_FORMAT, DEVICE_ID
-
-MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
-    "manifest.json",
-    "manifest.sig",
-    "records.jsonl",
-    "credential",
+from fieldkit.wire.protocol import (
+    BUNDLE_FORMAT,
+    CREDENTIAL,
+    DEVICE_ID,
+    MANIFEST,
+    RECORDS,
+    SIGNATURE,
+    BundleError,
 )
+
 #: A bundle's whole content, uncompressed (about 60,000 records of a week's logging).
 MAX_CONTENT = 64 * 1024 * 1024
 #: The most each member may hold, uncompressed.
@@ -43,10 +45,6 @@ _END_RECORD = b"PK\x05\x06"
 _END_SIZE = 22
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
-
-
-class BundleError(UserError):
-    """A bundle refused whole: truncated, corrupted, forged, too big or not for this place."""
 
 
 class BundleFile:

@@ -11,16 +11,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from fieldkit.central.schema import create_schema
 from fieldkit.errors import UserError, quote
-from fieldkit.field.keys import DeviceKey
 from fieldkit.private_files import connect_private
-from fieldkit.sync.schema import create_schema
+from fieldkit.wire.keys import SigningKey
+from fieldkit.wire.protocol import now_iso
 
 CENTRAL_FILE = "central.db"
 CENTRAL_KEY = "central.key"
@@ -47,10 +47,6 @@ class AuthError(CentralError):
 
 class ForbiddenError(CentralError):
     """An authenticated device asking for what is not its own (HTTP 403)."""
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def hash_secret(secret: str, salt: bytes) -> str:
@@ -93,12 +89,12 @@ class Central:
     def close(self) -> None:
         self.conn.close()
 
-    def signing_key(self) -> DeviceKey:
+    def signing_key(self) -> SigningKey:
         """Central's own Ed25519 key (sync/central.key), made on first use: signs answers."""
         private = self.path.with_name(CENTRAL_KEY)
         if not private.exists():
-            DeviceKey.generate().save(private, private.with_suffix(".pub"))
-        return DeviceKey.load(private, "central's signing key", CENTRAL_KEY_ADVICE)
+            SigningKey.generate().save(private, private.with_suffix(".pub"))
+        return SigningKey.load(private, "central's signing key", CENTRAL_KEY_ADVICE)
 
     def __enter__(self) -> Central:
         return self

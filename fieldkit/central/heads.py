@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fieldkit.model import GENESIS_HASH
-from fieldkit.sync.central import now_iso
+from fieldkit.wire.protocol import now_iso
 
 
 def flag_conflicts(conn: Any, device: str, stored: Iterable[tuple[str, str | None]]) -> None:

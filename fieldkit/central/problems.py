@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldkit.sync.central import now_iso
-from fieldkit.sync.content import shown_id
+from fieldkit.central.content import shown_id
+from fieldkit.wire.protocol import now_iso
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED, CONTENT = (
     "gap",

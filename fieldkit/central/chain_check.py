@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from fieldkit.central.problems import CONTENT, FORK, GAP, Checked, IngestResult, chunks, refuse
 from fieldkit.model import GENESIS_HASH
-from fieldkit.sync.central import now_iso
-from fieldkit.sync.problems import CONTENT, FORK, GAP, Checked, IngestResult, chunks, refuse
+from fieldkit.wire.protocol import now_iso
 
 
 def chain_problems(
@@ -21,11 +21,27 @@ def chain_problems(
     """Open gaps for predecessors not held, resolve gaps these records fill, report forks.
 
     `refused` maps the hashes of records refused for their content in this batch to their ids.
+    Returns the predecessors after which the device's chain forks.
     """
     # Kept out of mutation runs (`pragma: no mutate`): SQL keywords, which read the same in
     # any case, and `result`, which refuse() leaves alone for a gap or a fork (they refuse no
     # record).
     batch = {c.hash for c in stored}
+    filled = _fill_gaps(conn, device, batch)
+    outside = sorted({c.prev for c in stored if c.prev not in batch})
+    held = _held(conn, device, stored, batch, outside)
+    gaps = [c for c in stored if c.prev != GENESIS_HASH and c.prev not in held]
+    if gaps:
+        refused = {**_refused_before(conn, [c.prev for c in gaps]), **refused}
+        _open_gaps(device, gaps, refused, problems, result)
+    # A fork needs two records after one predecessor: both in this batch, or one stored
+    # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
+    twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
+    return _forks(conn, device, sorted({*outside, *filled, *twice}), problems, result)
+
+
+def _fill_gaps(conn: Any, device: str, batch: set[str]) -> list[str]:
+    """Resolve the open gaps of `device` whose missing record is in this batch; returns them."""
     # A record stored earlier whose predecessor is in this batch opened a gap for it.
     open_gaps = {
         r[0]
@@ -43,17 +59,31 @@ def chain_problems(
             f"AND resolved_at IS NULL AND missing IN ({marks})",
             [now_iso(), device, *part],
         )
+    return filled
+
+
+def _held(
+    conn: Any, device: str, stored: list[Checked], batch: set[str], outside: list[str]
+) -> set[str]:
+    """The predecessors central holds of this device: in this batch or stored before."""
     held: set[str] = {c.prev for c in stored if c.prev in batch}
-    outside = sorted({c.prev for c in stored if c.prev not in batch})
     prevs = [p for p in outside if p != GENESIS_HASH]
     for part in chunks(prevs):
         marks = ",".join("?" * len(part))
         # By hash alone (its unique index); the device is checked here, not by the planner.
         rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
         held.update(h for h, d in rows if d == device)
-    gaps = [c for c in stored if c.prev != GENESIS_HASH and c.prev not in held]
-    if gaps:
-        refused = {**_refused_before(conn, [c.prev for c in gaps]), **refused}
+    return held
+
+
+def _open_gaps(
+    device: str,
+    gaps: list[Checked],
+    refused: dict[str, str],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+) -> None:
+    """A gap problem for each record whose predecessor central does not hold."""
     for c in gaps:
         why = (
             f"which central refused for its content (record {refused[c.prev]})"
@@ -71,11 +101,18 @@ def chain_problems(
             None,
             missing=c.prev,
         )
-    # A fork needs two records after one predecessor: both in this batch, or one stored
-    # before it - which, if its predecessor is in this batch, had opened a gap (`filled`).
-    twice = [p for p, n in Counter(c.prev for c in stored).items() if n > 1]
+
+
+def _forks(
+    conn: Any,
+    device: str,
+    prevs: list[str],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+) -> set[str]:
+    """A fork problem for each of `prevs` that two stored records of the device follow."""
     siblings: dict[str, list[str]] = {}
-    for part in chunks(sorted({*outside, *filled, *twice})):
+    for part in chunks(prevs):
         marks = ",".join("?" * len(part))
         for prev, rid in conn.execute(
             f"SELECT prev_hash, id FROM records WHERE device = ? AND prev_hash IN ({marks})",

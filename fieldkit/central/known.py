@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fieldkit.central.content import Context
+from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.codes import LIST_NAMES, load_codes
-from fieldkit.sync.central import Central, ForbiddenError
-from fieldkit.sync.content import Context
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+from fieldkit.central.plans import publish
+from fieldkit.central.store import Central, central_path
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
-from fieldkit.sync.address import central_url
-from fieldkit.sync.central import Central, central_path, now_iso
-from fieldkit.sync.credential import Credential, save_issued
-from fieldkit.sync.plans import publish
+from fieldkit.private_files import private_folder, write_private
+from fieldkit.wire.address import central_url
+from fieldkit.wire.credential import Credential, CredentialError
+from fieldkit.wire.protocol import now_iso
 from fieldkit.workspace import Workspace
+
+#: Where issued credentials are written: ops/OP/credentials/.
+ISSUED_FOLDER = "credentials"
 
 
 def find_loadout(ws: Workspace, team: str, operation: str | None) -> Path:
@@ -85,3 +91,18 @@ def enroll_device(
         "loadout": str(path),
         "credential_file": str(saved),
     }
+
+
+def save_issued(op_folder: Path, cred: Credential) -> Path:
+    """Write a newly issued credential to ops/OP/credentials/TEAM-OFFICER.json (-2, -3... when
+    that officer already has one: an issued credential is never overwritten)."""
+    folder = private_folder(op_folder / ISSUED_FOLDER)
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", f"{cred.team}-{cred.officer}")
+    for n in range(1, 10_000):
+        path = folder / (f"{base}.json" if n == 1 else f"{base}-{n}.json")
+        try:
+            write_private(path, cred.to_json(), exclusive=True)
+        except FileExistsError:
+            continue
+        return path
+    raise CredentialError(f"{folder}: too many credentials for {cred.officer}")

@@ -26,22 +26,18 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from fieldkit.errors import quote
-from fieldkit.field.keys import verify_signature
-from fieldkit.model import SEAL_FIELDS, canonical_json
-from fieldkit.sync.bulk import paused_gc
-from fieldkit.sync.central import Central, ForbiddenError, now_iso
-from fieldkit.sync.chain_check import chain_problems
-from fieldkit.sync.content import (
+from fieldkit.central.bulk import paused_gc
+from fieldkit.central.chain_check import chain_problems
+from fieldkit.central.content import (
     CONTENT_RULES,
     FORM_RULES,
     NO_CONTEXT,
     Context,
     broken,
 )
-from fieldkit.sync.heads import advance_head, flag_conflicts
-from fieldkit.sync.known import device_context
-from fieldkit.sync.problems import (
+from fieldkit.central.heads import advance_head, flag_conflicts
+from fieldkit.central.known import device_context
+from fieldkit.central.problems import (
     BAD_HASH,
     BAD_SIGNATURE,
     CONTENT,
@@ -56,7 +52,12 @@ from fieldkit.sync.problems import (
     refuse,
     resolve_refusals,
 )
-from fieldkit.sync.shape import shape_problem
+from fieldkit.central.shape import shape_problem
+from fieldkit.central.store import Central, ForbiddenError
+from fieldkit.errors import quote
+from fieldkit.model import SEAL_FIELDS, canonical_json
+from fieldkit.wire.keys import verify_signature
+from fieldkit.wire.protocol import now_iso
 
 __all__ = [
     "BAD_HASH",
@@ -66,22 +67,32 @@ __all__ = [
     "GAP",
     "ID_REUSE",
     "MALFORMED",
+    "ForeignRecordError",
     "IngestResult",
     "check_owner",
     "ingest",
 ]
 
 
+class ForeignRecordError(ForbiddenError):
+    """A push holding a record that names another device: refused whole, nothing stored."""
+
+
 def check_owner(records: list[dict[str, Any]], device: str) -> None:
-    """ForbiddenError, before anything is stored, if any record names another device."""
+    """ForeignRecordError, before anything is stored, if any record names another device."""
     for data in records:
         named = data.get("device") if isinstance(data, dict) else None
         if named != device:
             rid = quote(data.get("id")) if isinstance(data, dict) else "?"
-            raise ForbiddenError(
+            raise ForeignRecordError(
                 f"device {device} may push only its own records; record {rid} "
                 f"names device {quote(named)}"
             )
+
+
+#: A push's sender let in: called once its records are known to be its own, before any is
+#: checked; authenticates it, binds its credential and returns the key its records verify with.
+Admit = Callable[[], str]
 
 
 @paused_gc()
@@ -91,61 +102,37 @@ def ingest(
     public_key: str,
     records: list[dict[str, Any]],
     lines: list[bytes] | None = None,
+    admit: Admit | None = None,
 ) -> IngestResult:
     """Verify and store `records` of `device` in one transaction; see the module docstring.
 
     `lines`, when given, are the records' JSON texts as received (a bundle's records.jsonl).
+    The records' owner is checked first, once per push, then `admit` (HTTP and bundle pushes)
+    lets the sender in: nothing is bound to a device that pushed another's records.
     """
     check_owner(records, device)
+    if admit is not None:
+        public_key = admit()
+    return _store(central, device, public_key, records, lines)
+
+
+def _store(
+    central: Central,
+    device: str,
+    public_key: str,
+    records: list[dict[str, Any]],
+    lines: list[bytes] | None,
+) -> IngestResult:
+    """The records whose form, hash, signature and content hold, stored with their chain's
+    problems, in one transaction."""
     result = IngestResult()
     problems: list[tuple[Any, ...]] = []
-    candidates: list[Checked] = []
-    seen: set[str] = set()
-    for n, data in enumerate(records):
-        checked = _check_form(data, device, problems, result, lines[n] if lines else None)
-        if checked is not None and checked.rec_id not in seen:
-            seen.add(checked.rec_id)
-            candidates.append(checked)
+    candidates = _candidates(records, lines, device, problems, result)
     with central.transaction() as conn:
         fresh = _drop_known(conn, candidates, problems, result)
-        authentic = _authenticate(fresh, public_key)
-        ctx = device_context(central, conn, device)
-        sound = _check_content(device, ctx, problems, result)
-        stored: list[Checked] = []
-        for c in fresh:
-            if c.hash in authentic:
-                if sound(c):
-                    stored.append(c)
-            else:
-                refuse(
-                    problems,
-                    result,
-                    device,
-                    BAD_SIGNATURE,
-                    c.rec_id,
-                    f"{c.rec_id}:{c.hash}",
-                    "its signature is not this device's key",
-                    c.text,
-                )
+        stored = _trusted(central, conn, device, public_key, fresh, problems, result)
         received = now_iso()
-        conn.executemany(
-            "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, amends, body, "
-            "received_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    c.rec_id,
-                    device,
-                    c.data["hlc"],
-                    c.prev,
-                    c.hash,
-                    c.data["signature"],
-                    c.data.get("amends"),
-                    c.body,
-                    received,
-                )
-                for c in stored
-            ],
-        )
+        _insert_records(conn, device, stored, received)
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
@@ -154,15 +141,89 @@ def ingest(
             forked = chain_problems(conn, device, stored, problems, result, refused)
             resolve_refusals(conn, [c.hash for c in stored])
             flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
-        if problems:
-            conn.executemany(
-                "INSERT OR IGNORE INTO problems (device, kind, record_id, missing, key, detail, "
-                "record, found_at) VALUES (?,?,?,?,?,?,?,?)",
-                [(*p, received) for p in problems],
-            )
+        _insert_problems(conn, problems, received)
         links = {c.prev: c.hash for c in stored if c.prev not in forked}
         result.head = advance_head(conn, device, links)
     return result
+
+
+def _candidates(
+    records: list[dict[str, Any]],
+    lines: list[bytes] | None,
+    device: str,
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+) -> list[Checked]:
+    """The records whose form and hash hold, each id once (a repeat in the batch is dropped)."""
+    candidates: list[Checked] = []
+    seen: set[str] = set()
+    for n, data in enumerate(records):
+        checked = _check_form(data, device, problems, result, lines[n] if lines else None)
+        if checked is not None and checked.rec_id not in seen:
+            seen.add(checked.rec_id)
+            candidates.append(checked)
+    return candidates
+
+
+def _trusted(
+    central: Central,
+    conn: Any,
+    device: str,
+    public_key: str,
+    fresh: list[Checked],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+) -> list[Checked]:
+    """The new records signed with the device's key whose content is sound; others refused."""
+    authentic = _authenticate(fresh, public_key)
+    sound = _check_content(device, device_context(central, conn, device), problems, result)
+    stored: list[Checked] = []
+    for c in fresh:
+        if c.hash in authentic:
+            if sound(c):
+                stored.append(c)
+        else:
+            refuse(
+                problems,
+                result,
+                device,
+                BAD_SIGNATURE,
+                c.rec_id,
+                f"{c.rec_id}:{c.hash}",
+                "its signature is not this device's key",
+                c.text,
+            )
+    return stored
+
+
+def _insert_records(conn: Any, device: str, stored: list[Checked], received: str) -> None:
+    conn.executemany(
+        "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, amends, body, "
+        "received_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                c.rec_id,
+                device,
+                c.data["hlc"],
+                c.prev,
+                c.hash,
+                c.data["signature"],
+                c.data.get("amends"),
+                c.body,
+                received,
+            )
+            for c in stored
+        ],
+    )
+
+
+def _insert_problems(conn: Any, problems: list[tuple[Any, ...]], received: str) -> None:
+    if problems:
+        conn.executemany(
+            "INSERT OR IGNORE INTO problems (device, kind, record_id, missing, key, detail, "
+            "record, found_at) VALUES (?,?,?,?,?,?,?,?)",
+            [(*p, received) for p in problems],
+        )
 
 
 def _check_form(

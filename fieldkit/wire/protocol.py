@@ -1,10 +1,15 @@
-"""The sync messages (pydantic models) shared by the HTTP API and bundle files."""
+"""What a device and central agree on: the sync messages, bundle formats, hashes and time stamps."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from fieldkit.errors import UserError
+from fieldkit.model import canonical_json
 
 #: Path prefix of every endpoint; bump with the message shapes.
 API = "/v1"
@@ -19,6 +24,36 @@ DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 
 BUNDLE_FORMAT = "fieldkit-bundle/1"
 ANSWER_FORMAT = "fieldkit-answer/1"
+#: The members of a push bundle (a zip file).
+MANIFEST, SIGNATURE, RECORDS, CREDENTIAL = (
+    "manifest.json",
+    "manifest.sig",
+    "records.jsonl",
+    "credential",
+)
+#: Loadout fields that are not the plan: who the file was issued to, and when.
+NOT_PLAN = ("central", "issued")
+
+
+class BundleError(UserError):
+    """A bundle refused whole: truncated, corrupted, forged, too big or not for this place."""
+
+
+def now_iso() -> str:
+    """The time stamp both ends write: UTC, ISO 8601, to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def content_sha256(loadout: dict[str, Any]) -> str:
+    """The sha256 of a loadout's plan content (without its central block and issue time)."""
+    return hashlib.sha256(
+        canonical_json({k: v for k, v in loadout.items() if k not in NOT_PLAN})
+    ).hexdigest()
+
+
+def checksum(data: Any) -> str:
+    """The sha256 of `data`'s canonical JSON: an answer bundle's checksum."""
+    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 class Message(BaseModel):

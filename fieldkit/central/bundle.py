@@ -1,0 +1,188 @@
+"""A device's push bundle on central: checked whole, ingested, and answered with a signed file.
+
+Central checks all of a push bundle before ingesting anything (sizes first: see
+bundle_file.py), then ingests every record in one transaction through the same code as HTTP
+pushes. The answer bundle is one JSON file with a sha256 checksum, signed with central's key:
+acknowledgements, central's high-water mark and the plan change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fieldkit.central import plans
+from fieldkit.central.bulk import paused_gc
+from fieldkit.central.bundle_file import BundleFile
+from fieldkit.central.ingest import ForeignRecordError, IngestResult, ingest
+from fieldkit.central.store import ACTIVE, Central, CentralError, central_path
+from fieldkit.errors import quote
+from fieldkit.model import canonical_json
+from fieldkit.private_files import write_private
+from fieldkit.wire.keys import verify_signature
+from fieldkit.wire.protocol import ANSWER_FORMAT, BundleError, checksum, now_iso
+from fieldkit.workspace import Workspace
+
+#: progress(step): one of RECEIVE_STEPS, as each begins.
+Progress = Callable[[str], None]
+#: The steps of receive_bundle, in order.
+RECEIVE_STEPS = ("publishing plans", "importing the bundle", "writing the answer")
+
+
+@dataclass
+class BundleImport:
+    """What importing one push bundle did, and the answer bundle written for its device."""
+
+    device: str
+    answer: Path
+    new: int = 0
+    duplicates: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    seen_before: bool = False
+
+    @property
+    def files(self) -> list[Path]:
+        return [self.answer]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The outcome as `central import-bundle --json` prints it."""
+        return {
+            "device": self.device,
+            "new": self.new,
+            "duplicates": self.duplicates,
+            "rejected": len(self.rejected),
+            "seen_before": self.seen_before,
+            "answer": str(self.answer),
+        }
+
+
+def receive_bundle(
+    ws: Workspace, source: Path, answer: Path | None = None, progress: Progress | None = None
+) -> BundleImport:
+    """Import a device's push bundle into the workspace's central store (its plans published
+    from ops/ first) and write the answer bundle to `answer` (default: FILE.answer.json)."""
+    step = progress or (lambda _step: None)
+    target = answer or source.with_name(source.stem + ".answer.json")
+    with Central(central_path(ws.sync)) as store:
+        step(RECEIVE_STEPS[0])
+        plans.publish(store, ws.ops)
+        step(RECEIVE_STEPS[1])
+        reply, result, seen = import_bundle(store, source)
+    step(RECEIVE_STEPS[2])
+    write_answer(reply, target)
+    return BundleImport(
+        device=str(reply["device"]),
+        answer=target,
+        new=result.new,
+        duplicates=result.duplicates,
+        rejected=result.rejected,
+        seen_before=seen,
+    )
+
+
+@paused_gc()
+def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], IngestResult, bool]:
+    """Check a push bundle whole, ingest it, and build the answer: (answer, result, seen before).
+
+    The zip's directory is checked first, then who signed the manifest; records are read last.
+    """
+    manifest, row, secret, records, lines = _read_bundle(central, source)
+    device, key = str(manifest["device"]), str(manifest["public_key"])
+
+    def admit() -> str:
+        _admit_sender(central, source, row, manifest, secret)
+        return str(central.bind(row, device, key)["public_key"])
+
+    try:
+        result = ingest(central, device, key, records, lines, admit=admit)
+    except ForeignRecordError as exc:
+        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+    seen = _note_bundle(central, manifest, len(records))
+    return _answer(central, row, manifest, result), result, seen
+
+
+def _read_bundle(
+    central: Central, source: Path
+) -> tuple[dict[str, Any], dict[str, Any], str | None, list[Any], list[bytes]]:
+    """(manifest, device row, credential secret, records, lines) of a bundle signed by an
+    active device; BundleError for anything else."""
+    with BundleFile(source) as bundle:
+        manifest, head, signature = bundle.manifest()
+        device = str(manifest["device"])
+        row = central.device_row(manifest["credential_id"])
+        if row is None or row["status"] != ACTIVE:
+            raise BundleError(f"{source}: device {quote(device)} is unknown or revoked on central")
+        if not verify_signature(manifest["public_key"], head, signature):
+            raise BundleError(f"{source} is forged: its signature does not match its manifest")
+        secret = bundle.credential(manifest)
+        records, lines = bundle.records(manifest)
+    return manifest, row, secret, records, lines
+
+
+def _admit_sender(
+    central: Central,
+    source: Path,
+    row: dict[str, Any],
+    manifest: dict[str, Any],
+    secret: str | None,
+) -> None:
+    """A first bundle proves its credential; a later one is signed with the key central holds."""
+    device = str(manifest["device"])
+    try:
+        if row["public_key"] is None:
+            if secret is None:
+                raise BundleError(
+                    f"{source}: device {quote(device)} has not registered its key with "
+                    "central and the bundle carries no credential"
+                )
+            central.authenticate(row["id"], secret)
+        elif row["public_key"] != manifest["public_key"] or row["device"] != device:
+            raise BundleError(
+                f"{source} is forged: it is not signed with the key central holds for "
+                f"{row['device'] or row['id']}; nothing was imported"
+            )
+    except CentralError as exc:
+        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+
+
+def _note_bundle(central: Central, manifest: dict[str, Any], records: int) -> bool:
+    """Note the bundle as imported; True when it was imported before."""
+    with central.transaction() as conn:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
+            (str(manifest["bundle"]), str(manifest["device"]), records, now_iso()),
+        )
+        return bool(cur.rowcount == 0)
+
+
+def _answer(
+    central: Central, row: dict[str, Any], manifest: dict[str, Any], result: IngestResult
+) -> dict[str, Any]:
+    """The answer bundle, checksummed and signed with central's key."""
+    pulled = plans.pull(
+        central,
+        row["operation"],
+        row["team"],
+        int(manifest.get("plan_cursor") or 0),
+        manifest.get("plan_have"),
+    )
+    answer: dict[str, Any] = {
+        "format": ANSWER_FORMAT,
+        "bundle": manifest["bundle"],
+        "device": str(manifest["device"]),
+        "created": now_iso(),
+        "acknowledged": result.acknowledged,
+        "rejected": result.rejected,
+        "head": result.head,
+        "plan": pulled.model_dump(mode="json"),
+    }
+    answer["checksum"] = checksum(answer)
+    answer["signature"] = central.signing_key().sign(canonical_json(answer))
+    return answer
+
+
+def write_answer(answer: dict[str, Any], target: Path) -> None:
+    write_private(target, json.dumps(answer, indent=1, ensure_ascii=False))

@@ -1,0 +1,1 @@
+"""What a device and central share: message shapes, bundle formats, hashes, keys, credentials."""

@@ -1,0 +1,119 @@
+"""A device's central credential as a file of its own: its format, read and checked.
+
+Central writes one per issue into ops/OP/credentials/ (never into a loadout, which the planner
+rewrites); a device keeps the one it took in device/credential.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from fieldkit import json_input
+from fieldkit.errors import UserError
+from fieldkit.wire.address import AddressError, central_url
+
+CREDENTIAL_FORMAT = "fieldkit-credential/1"
+#: A credential is a few hundred bytes, a few KiB with a certificate: anything bigger is not one.
+MAX_BYTES = 64 * 1024
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{16,200}")
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+class CredentialError(UserError):
+    """A file that is not a usable credential, or one that is not for this device."""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Who central issued it to (operation, team, officer), its id and secret, and central."""
+
+    operation: str
+    team: str
+    officer: str
+    device_id: str
+    credential: str
+    central_key: str
+    url: str | None = None
+    certificate: str | None = None
+    issued: str | None = None
+
+    @property
+    def token(self) -> str:
+        return f"{self.device_id}:{self.credential}"
+
+    def to_json(self) -> str:
+        return json.dumps({"format": CREDENTIAL_FORMAT, **asdict(self)}, indent=2) + "\n"
+
+
+def parse_credential(data: Any, source: str) -> Credential:
+    """The credential in `data`, or CredentialError naming the field that is wrong."""
+    if not isinstance(data, dict) or data.get("format") != CREDENTIAL_FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise CredentialError(
+            f"{source}: not a device credential (format {str(found)[:40]!r}, expected "
+            f"{CREDENTIAL_FORMAT!r}); use the file `fieldkit central enroll-device` wrote in "
+            "ops/OP/credentials/"
+        )
+
+    def text(name: str, pattern: re.Pattern[str] | None = None) -> str:
+        value = data.get(name)
+        if not isinstance(value, str) or not value or len(value) > 200:
+            raise CredentialError(f"{source}: {name} is missing or not a short text")
+        if pattern is not None and not pattern.fullmatch(value):
+            raise CredentialError(f"{source}: {name} is not a valid {name.replace('_', ' ')}")
+        if not value.isprintable():
+            raise CredentialError(f"{source}: {name} holds control characters")
+        return value
+
+    url, certificate = data.get("url"), data.get("certificate")
+    if url is not None:
+        if not isinstance(url, str):
+            raise CredentialError(f"{source}: url is not a text")
+        try:
+            url = central_url(url, f"{source}: url")
+        except AddressError as exc:
+            raise CredentialError(str(exc)) from None
+    if certificate is not None and (
+        not isinstance(certificate, str)
+        or len(certificate) > MAX_BYTES
+        or not certificate.lstrip().startswith("-----BEGIN CERTIFICATE-----")
+    ):
+        raise CredentialError(f"{source}: certificate is not a PEM certificate")
+    issued = data.get("issued")
+    return Credential(
+        operation=text("operation", _ID),
+        team=text("team", _ID),
+        officer=text("officer", _ID),
+        device_id=text("device_id", _ID),
+        credential=text("credential", _SECRET),
+        central_key=text("central_key", _KEY),
+        url=url,
+        certificate=certificate,
+        issued=issued if isinstance(issued, str) and len(issued) <= 40 else None,
+    )
+
+
+def read_credential(path: Path) -> Credential:
+    """The credential file at `path` (its size checked before it is read)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CredentialError(f"{path}: {size} bytes is too big for a device credential")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CredentialError(f"credential {path}: no such file") from None
+    except IsADirectoryError:
+        raise CredentialError(f"credential {path}: a folder, not a credential file") from None
+    except OSError as exc:
+        raise CredentialError(f"credential {path}: cannot read it ({exc.strerror})") from None
+    try:
+        data = json_input.loads(raw, MAX_BYTES)
+    except ValueError:
+        raise CredentialError(f"credential {path}: not JSON (damaged, or another file)") from None
+    return parse_credential(data, f"credential {path}")
