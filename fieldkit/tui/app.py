@@ -14,11 +14,14 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
-from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
+from fieldkit.tui.log.mode import LogMode
+from fieldkit.tui.plan.mode import PlanMode
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
 
 COVER = "cover"

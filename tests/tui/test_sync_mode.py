@@ -17,8 +17,8 @@ from fieldkit.sync.credential import keep_on_device, read_credential
 from fieldkit.sync.device_side import summary, write_state
 from fieldkit.sync.enrolment import enroll_device
 from fieldkit.tui import make_app
-from fieldkit.tui.modes import SyncMode
 from fieldkit.tui.sync.device_panel import DevicePanel
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace, init_workspace
 from tests.test_sync_support import (
     _officer,

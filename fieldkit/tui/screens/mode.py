@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -13,11 +14,14 @@ from textual.widgets import Footer, Header, Static
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.workspace import Workspace
 
+MODE_CSS = Path(__file__).with_name("mode.tcss")
+"""The styles of every mode screen, by full path: a mode in its own folder lists it first."""
+
 
 class ModeScreen(Screen[None]):
     """A mode's base screen; re-reads the workspace each time the mode is shown."""
 
-    CSS_PATH = "mode.tcss"
+    CSS_PATH = MODE_CSS
     BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT]
     PURPOSE: ClassVar[str] = ""
 

@@ -18,7 +18,7 @@ from fieldkit.model import Engagement
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.engagement_form import EngagementForm, pending_text, plain
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
-from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.workspace import Workspace
 
 DEVICE_FOLDER = DEVICE_DIR
@@ -30,7 +30,7 @@ Clock = Callable[[], datetime]
 class LogMode(ModeScreen):
     """The officer's mode: one engagement logged in seconds, even with no signal."""
 
-    CSS_PATH = ["mode.tcss", "../log/log.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [MODE_CSS, "log.tcss"]
     SUB_TITLE = "Log"
     PURPOSE = (
         "Log each engagement in seconds: venue, people engaged (no names), signs of "

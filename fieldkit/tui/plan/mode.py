@@ -26,10 +26,10 @@ from fieldkit.plan.session import (
 )
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen
 from fieldkit.tui.plan import details
 from fieldkit.tui.plan.grid import WeekGrid, legend
 from fieldkit.tui.plan.picker import TeamPicker
+from fieldkit.tui.screens.mode import ModeScreen
 from fieldkit.workspace import Workspace
 
 PLAYBOOK, OPERATION = "playbook:", "op:"
@@ -42,7 +42,7 @@ class PlanMode(ModeScreen):
     """The patrol lead's mode: playbooks in, planned operations out."""
 
     SUB_TITLE = "Plan"
-    CSS_PATH = "../plan/plan.tcss"
+    CSS_PATH = "plan.tcss"
     PURPOSE = (
         "Turn a playbook into a week plan: which team visits which venue when, with the "
         "right skills and partners; adjust it; hand out briefings and device loadouts."

@@ -15,9 +15,9 @@ from fieldkit.errors import UserError
 from fieldkit.field.overview import is_device
 from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen, bullet_list
-from fieldkit.tui.modes.device_review import PURPOSE as DEVICE_PURPOSE
-from fieldkit.tui.modes.device_review import DeviceReview
+from fieldkit.tui.review.device_review import PURPOSE as DEVICE_PURPOSE
+from fieldkit.tui.review.device_review import DeviceReview
+from fieldkit.tui.screens.mode import ModeScreen, bullet_list
 
 #: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
 #: Fixed widths: the layout does not shift as rows arrive.

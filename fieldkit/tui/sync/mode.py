@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.sync.central import central_path
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.tui.sync.central_panel import CentralPanel
 from fieldkit.tui.sync.device_panel import DevicePanel
 
@@ -28,7 +28,7 @@ ROLES: dict[tuple[bool, bool], str] = {
 class SyncMode(ModeScreen):
     """Moving records between devices and central, by network or by a bundle on a stick."""
 
-    CSS_PATH = ["mode.tcss", "../sync/sync.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [MODE_CSS, "sync.tcss"]
     SUB_TITLE = "Sync"
     PURPOSE = (
         "Bring device logs into the central store and plan changes out to the devices: "
