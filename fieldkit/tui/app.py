@@ -16,6 +16,7 @@ from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.plan.mode import PlanMode
+from fieldkit.tui.registry import mode_bindings
 from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
@@ -26,16 +27,6 @@ from fieldkit.workspace import Workspace
 
 COVER = "cover"
 """The mode that holds only the neutral screen, so nothing of fieldkit is under it."""
-
-MODES_GROUP = Binding.Group("Modes", compact=True)
-
-MODE_TITLES: dict[str, str] = {
-    "home": "Home",
-    "plan": "Plan",
-    "log": "Log",
-    "sync": "Sync",
-    "review": "Review",
-}
 
 ALLOWED_UNDER_COVER = frozenset({"quick_exit", "quit", "focus_next", "focus_previous"})
 """App actions that still work on the neutral screen: nothing there may lead back by accident."""
@@ -53,11 +44,7 @@ class FieldkitApp(App[None]):
         # Textual's ctrl+q is a priority binding, acted on as it arrives: "ctrl+s ctrl+q" typed
         # quickly would quit before the save. Here it comes in turn, after the keys before it.
         Binding("ctrl+q", "quit", "Quit", show=False),
-        Binding("h", "switch_mode('home')", "Home"),
-        Binding("1", "switch_mode('plan')", "Plan", group=MODES_GROUP),
-        Binding("2", "switch_mode('log')", "Log", group=MODES_GROUP),
-        Binding("3", "switch_mode('sync')", "Sync", group=MODES_GROUP),
-        Binding("4", "switch_mode('review')", "Review", group=MODES_GROUP),
+        *mode_bindings(),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 

@@ -23,13 +23,14 @@ from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.describe import draft_context, hhmm
 from fieldkit.tui.log.people import HINT, PeoplePicker
+from fieldkit.tui.registry import MODE_KEYS
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
 SAVE_GROUP = "save"
 """The workers that store an engagement; quitting waits for them."""
 
-BLOCKED_APP_KEYS = "h,1,2,3,4"
+BLOCKED_APP_KEYS = MODE_KEYS
 """Mode keys that would leave the form when no field takes them: here they do nothing."""
 
 

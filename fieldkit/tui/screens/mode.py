@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -21,7 +21,7 @@ MODE_CSS = Path(__file__).with_name("mode.tcss")
 class ModeScreen(Screen[None]):
     """A mode's base screen; re-reads the workspace each time the mode is shown."""
 
-    CSS_PATH = MODE_CSS
+    CSS_PATH: ClassVar[CSSPathType | None] = MODE_CSS
     BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT]
     PURPOSE: ClassVar[str] = ""
 
