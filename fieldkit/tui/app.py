@@ -22,6 +22,7 @@ from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.services import AppServices
 from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
 
@@ -33,7 +34,7 @@ ALLOWED_UNDER_COVER = frozenset({"quick_exit", "quit", "focus_next", "focus_prev
 
 
 class FieldkitApp(App[None]):
-    """The app over one workspace; stores and services come in through the constructor."""
+    """The app over one workspace, whose stores it opens through the services it is given."""
 
     TITLE = "fieldkit"
     CSS_PATH = "app.tcss"
@@ -50,20 +51,21 @@ class FieldkitApp(App[None]):
 
     def __init__(
         self,
-        workspace: Workspace,
+        services: AppServices,
         *,
         unlock_word: str = UNLOCK_WORD,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
         self.unlock_word = unlock_word
         self.mode_before_cover: str | None = None
-        self.add_mode("home", lambda: HomeScreen(workspace))
-        self.add_mode("plan", lambda: PlanMode(workspace))
-        self.add_mode("log", lambda: LogMode(workspace, now=now))
-        self.add_mode("sync", lambda: SyncMode(workspace))
-        self.add_mode("review", lambda: ReviewMode(workspace))
+        self.add_mode("home", lambda: HomeScreen(services))
+        self.add_mode("plan", lambda: PlanMode(services))
+        self.add_mode("log", lambda: LogMode(services, now=now))
+        self.add_mode("sync", lambda: SyncMode(services))
+        self.add_mode("review", lambda: ReviewMode(services))
         self.add_mode(COVER, lambda: NeutralScreen(unlock_word))
 
     @property

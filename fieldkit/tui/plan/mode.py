@@ -15,22 +15,14 @@ from textual.widgets.option_list import Option
 from fieldkit.errors import UserError
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
-from fieldkit.plan.session import (
-    PlanSession,
-    export,
-    locks_of,
-    move,
-    open_operation,
-    solve_session,
-    toggle_lock,
-)
+from fieldkit.plan.session import PlanSession, locks_of, move, toggle_lock
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.plan import details
 from fieldkit.tui.plan.grid import WeekGrid, legend
 from fieldkit.tui.plan.picker import TeamPicker
 from fieldkit.tui.screens.mode import ModeScreen
-from fieldkit.workspace import Workspace
+from fieldkit.tui.services import AppServices
 
 PLAYBOOK, OPERATION = "playbook:", "op:"
 
@@ -58,8 +50,8 @@ class PlanMode(ModeScreen):
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
 
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__(workspace)
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
         self.session: PlanSession | None = None
         self.solving = False
         self.time_limit = self.TIME_LIMIT
@@ -162,8 +154,7 @@ class PlanMode(ModeScreen):
             self.app.call_from_thread(self._progress, p)
 
         try:
-            session = solve_session(
-                self.workspace,
+            session = self.services.solve_plan(
                 path,
                 op=op,
                 locks=locks,
@@ -179,7 +170,7 @@ class PlanMode(ModeScreen):
     @work(thread=True, exclusive=True, group="plan")
     def run_open(self, op: str) -> None:
         try:
-            session = open_operation(self.workspace, op)
+            session = self.services.open_plan(op)
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -294,7 +285,7 @@ class PlanMode(ModeScreen):
         if self.session is None:
             return
         try:
-            folder, files = export(self.workspace, self.session)
+            folder, files = self.services.export_plan(self.session)
         except UserError as exc:
             self.say(str(exc), severity="error", toast=True)
             return

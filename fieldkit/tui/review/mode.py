@@ -12,12 +12,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Select, Static
 
 from fieldkit.errors import UserError
-from fieldkit.field.overview import is_device
 from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.review.device_review import PURPOSE as DEVICE_PURPOSE
 from fieldkit.tui.review.device_review import DeviceReview
 from fieldkit.tui.screens.mode import ModeScreen, bullet_list
+from fieldkit.tui.services import AppServices
 
 #: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
 #: Fixed widths: the layout does not shift as rows arrive.
@@ -97,8 +97,8 @@ class ReviewMode(ModeScreen):
         Binding("r", "reload", "Reload"),
     ]
 
-    def __init__(self, workspace: Any) -> None:
-        super().__init__(workspace)
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
         self.summary: dict[str, Any] | None = None
         self.map_path: Path | None = None
         self.device_shown = False
@@ -113,7 +113,7 @@ class ReviewMode(ModeScreen):
 
     @property
     def on_device(self) -> bool:
-        return is_device(self.workspace.root)
+        return self.services.has_device()
 
     def compose(self) -> ComposeResult:
         self.device_shown = self.on_device
@@ -122,7 +122,7 @@ class ReviewMode(ModeScreen):
             with VerticalScroll(classes="mode"):
                 yield Static(self.SUB_TITLE, classes="mode-title")
                 yield Static(DEVICE_PURPOSE, classes="purpose", markup=False)
-                yield DeviceReview(self.workspace.root)
+                yield DeviceReview(self.services)
             yield Footer()
             return
         ops = self.workspace.operations()
@@ -212,10 +212,8 @@ class ReviewMode(ModeScreen):
 
     @work(thread=True, exclusive=True, group="summary")
     def load_summary(self, op: str) -> None:
-        from fieldkit.maps.service import build_summary_for
-
         try:
-            summary = build_summary_for(self.workspace, op)
+            summary = self.services.operation_summary(op)
         except UserError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
@@ -260,13 +258,11 @@ class ReviewMode(ModeScreen):
 
     @work(thread=True, exclusive=True, group="map")
     def render_map(self, op: str) -> None:
-        from fieldkit.maps.service import build_map_files
-
         def step(_name: str) -> None:
             self.app.call_from_thread(self.query_one("#map-progress", ProgressBar).advance, 1)
 
         try:
-            paths = build_map_files(self.workspace, op, progress=step)
+            paths = self.services.render_map(op, step)
         except UserError as exc:
             self.app.call_from_thread(self._map_done, None, str(exc))
             return

@@ -14,13 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from fieldkit.field.overview import is_device
 from fieldkit.playbook import Problem
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.screens.device_home import DeviceHome
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.tui.screens.playbook_check import check_file, status_text
+from fieldkit.tui.services import AppServices
 from fieldkit.workspace import Workspace
 
 CHECKING = Text("checking…", style="dim")
@@ -41,16 +41,17 @@ class HomeScreen(Screen[None]):
         Binding("r", "recheck", "Recheck"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
         self.problems: dict[Path, list[Problem]] = {}
         self.device_shown = False
 
     @property
     def on_device(self) -> bool:
         """A field device's workspace: Home shows the device, not playbooks."""
-        return is_device(self.workspace.root)
+        return self.services.has_device()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -59,7 +60,7 @@ class HomeScreen(Screen[None]):
             name = self.workspace.root.name
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
             if self.device_shown:
-                yield DeviceHome(self.workspace.root)
+                yield DeviceHome(self.services)
                 return
             yield Static("Playbooks", classes="section-title")
             yield Static("Enter opens a playbook: its text and its problems.", classes="hint")

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.services import AppServices
 from fieldkit.workspace import Workspace
 
 MODE_CSS = Path(__file__).with_name("mode.tcss")
@@ -25,9 +26,10 @@ class ModeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT]
     PURPOSE: ClassVar[str] = ""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
 
     def compose(self) -> ComposeResult:
         yield Header()
