@@ -9,20 +9,26 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from fieldkit.tui.app import FieldkitApp
+    from fieldkit.tui.services import AppServices
     from fieldkit.workspace import Workspace
 
 
 def make_app(
     workspace: Workspace,
     *,
+    services: AppServices | None = None,
     unlock_word: str | None = None,
     now: Callable[[], datetime] | None = None,
 ) -> FieldkitApp:
     """The one factory that builds the app, for the CLI and for the tests.
 
-    `now` is the clock Log mode reads (default: the device's own); tests fix it.
+    The app opens the workspace's stores through `services` (default: AppServices over
+    `workspace`); a test may pass its own. `now` is the clock Log mode reads (default: the
+    device's own); tests fix it.
     """
     from fieldkit.tui.app import FieldkitApp
     from fieldkit.tui.keys import UNLOCK_WORD
+    from fieldkit.tui.services import AppServices
 
-    return FieldkitApp(workspace, unlock_word=unlock_word or UNLOCK_WORD, now=now)
+    given = services if services is not None else AppServices(workspace)
+    return FieldkitApp(given, unlock_word=unlock_word or UNLOCK_WORD, now=now)

@@ -14,32 +14,27 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
-from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
+from fieldkit.tui.log.mode import LogMode
+from fieldkit.tui.plan.mode import PlanMode
+from fieldkit.tui.registry import mode_bindings
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.services import AppServices
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
 
 COVER = "cover"
 """The mode that holds only the neutral screen, so nothing of fieldkit is under it."""
-
-MODES_GROUP = Binding.Group("Modes", compact=True)
-
-MODE_TITLES: dict[str, str] = {
-    "home": "Home",
-    "plan": "Plan",
-    "log": "Log",
-    "sync": "Sync",
-    "review": "Review",
-}
 
 ALLOWED_UNDER_COVER = frozenset({"quick_exit", "quit", "focus_next", "focus_previous"})
 """App actions that still work on the neutral screen: nothing there may lead back by accident."""
 
 
 class FieldkitApp(App[None]):
-    """The app over one workspace; stores and services come in through the constructor."""
+    """The app over one workspace, whose stores it opens through the services it is given."""
 
     TITLE = "fieldkit"
     CSS_PATH = "app.tcss"
@@ -50,30 +45,27 @@ class FieldkitApp(App[None]):
         # Textual's ctrl+q is a priority binding, acted on as it arrives: "ctrl+s ctrl+q" typed
         # quickly would quit before the save. Here it comes in turn, after the keys before it.
         Binding("ctrl+q", "quit", "Quit", show=False),
-        Binding("h", "switch_mode('home')", "Home"),
-        Binding("1", "switch_mode('plan')", "Plan", group=MODES_GROUP),
-        Binding("2", "switch_mode('log')", "Log", group=MODES_GROUP),
-        Binding("3", "switch_mode('sync')", "Sync", group=MODES_GROUP),
-        Binding("4", "switch_mode('review')", "Review", group=MODES_GROUP),
+        *mode_bindings(),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 
     def __init__(
         self,
-        workspace: Workspace,
+        services: AppServices,
         *,
         unlock_word: str = UNLOCK_WORD,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
         self.unlock_word = unlock_word
         self.mode_before_cover: str | None = None
-        self.add_mode("home", lambda: HomeScreen(workspace))
-        self.add_mode("plan", lambda: PlanMode(workspace))
-        self.add_mode("log", lambda: LogMode(workspace, now=now))
-        self.add_mode("sync", lambda: SyncMode(workspace))
-        self.add_mode("review", lambda: ReviewMode(workspace))
+        self.add_mode("home", lambda: HomeScreen(services))
+        self.add_mode("plan", lambda: PlanMode(services))
+        self.add_mode("log", lambda: LogMode(services, now=now))
+        self.add_mode("sync", lambda: SyncMode(services))
+        self.add_mode("review", lambda: ReviewMode(services))
         self.add_mode(COVER, lambda: NeutralScreen(unlock_word))
 
     @property

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-if TYPE_CHECKING:
-    from fieldkit.tui.app import FieldkitApp
+from fieldkit.tui.registry import AppActions, PaletteCommand, palette_commands
 
 
 class FieldkitCommands(Provider):
     """Playbooks of the workspace, the modes, help and the quick exit, by name."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        from fieldkit.tui.app import MODE_TITLES
-
-        app = cast("FieldkitApp", self.app)
-        found: list[tuple[str, Callable[[], object], str]] = [
-            ("Quick exit", app.action_quick_exit, "Replace the screen with a neutral page (F12)"),
-        ]
-        for path in app.workspace.playbook_files():
-            found.append(
-                (
-                    f"Open playbook {path.name}",
-                    partial(app.open_playbook, path),
-                    "Its text and its problems, each one jumps to its line",
-                )
-            )
-        for mode, title in MODE_TITLES.items():
-            found.append((f"Mode: {title}", partial(app.switch_mode, mode), f"Switch to {title}"))
-        found.append(("Help: keys", app.action_help, "Every key of fieldkit"))
-        return found
+    def _commands(self) -> list[PaletteCommand]:
+        return palette_commands(cast("AppActions", self.app))
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():

@@ -13,7 +13,7 @@ from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
-from fieldkit.tui.modes import ReviewMode
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.workspace import Workspace
 from tests.tui.conftest import BARNET, SIZE, settle, visible_text

@@ -23,8 +23,8 @@ from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
+from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.log.people import PeoplePicker
-from fieldkit.tui.modes import LogMode
 from fieldkit.workspace import Workspace
 from tests.tui.conftest import BARNET, SIZE, settle, visible_text
 from tests.tui.test_quick_exit import assert_covered

@@ -17,10 +17,13 @@ from textual.widgets._toast import Toast
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.engagement_form import EngagementForm
-from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
+from fieldkit.tui.log.mode import LogMode
+from fieldkit.tui.plan.mode import PlanMode
 from fieldkit.tui.plan.picker import TeamPicker
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
 from tests.tui.conftest import settle, visible_text
 from tests.tui.markup_support import (

@@ -10,10 +10,13 @@ from textual.screen import Screen
 
 from fieldkit.cli import cli
 from fieldkit.tui.app import FieldkitApp
-from fieldkit.tui.modes import LogMode, PlanMode, ReviewMode, SyncMode
+from fieldkit.tui.log.mode import LogMode
+from fieldkit.tui.plan.mode import PlanMode
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
 from tests.tui.conftest import SIZE, settle, visible_text
 

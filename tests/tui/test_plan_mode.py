@@ -15,8 +15,8 @@ from fieldkit.plan.service import PlanOptions, solve_playbook, write_operation
 from fieldkit.plan.write import load_plan_file
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
-from fieldkit.tui.modes import PlanMode
 from fieldkit.tui.plan.grid import WeekGrid
+from fieldkit.tui.plan.mode import PlanMode
 from fieldkit.tui.plan.picker import TeamPicker
 from fieldkit.tui.screens.neutral import NeutralScreen
 from fieldkit.workspace import FOLDERS, Workspace

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, ProgressBar, Select, Static
 
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
-from fieldkit.tui.modes import ReviewMode
+from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.workspace import Workspace
 from tests.maps_data import OP, SECRET_NOTE, make_workspace
 from tests.tui.conftest import SIZE, settle, visible_text

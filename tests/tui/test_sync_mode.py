@@ -18,8 +18,8 @@ from fieldkit.sync.bundle import export_bundle, import_answer
 from fieldkit.sync.credential import keep_on_device
 from fieldkit.sync.device_side import summary, write_state
 from fieldkit.tui import make_app
-from fieldkit.tui.modes import SyncMode
 from fieldkit.tui.sync.device_panel import DevicePanel
+from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.wire.credential import read_credential
 from fieldkit.workspace import Workspace, init_workspace
 from tests.test_sync_support import (

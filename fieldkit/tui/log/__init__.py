@@ -1,1 +1,1 @@
-"""The Log mode's parts: today's assignments, recent engagements and the engagement form."""
+"""Log mode: its screen, today's assignments, recent engagements and the engagement form."""

@@ -24,13 +24,14 @@ from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.describe import draft_context, hhmm
 from fieldkit.tui.log.people import HINT, PeoplePicker
+from fieldkit.tui.registry import MODE_KEYS
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
 SAVE_GROUP = "save"
 """The workers that store an engagement; quitting waits for them."""
 
-BLOCKED_APP_KEYS = "h,1,2,3,4"
+BLOCKED_APP_KEYS = MODE_KEYS
 """Mode keys that would leave the form when no field takes them: here they do nothing."""
 
 
@@ -65,9 +66,25 @@ class EngagementForm(Screen[Engagement | None]):
         self.sub_title = "Log · amend engagement" if amending else "Log · new engagement"
 
     def compose(self) -> ComposeResult:
-        codes = self.device.loadout.codes
-        draft = self.draft
         yield Header()
+        yield from self.compose_status()
+        with Vertical(id="form"):
+            yield Static(draft_context(self.draft, self.device.loadout), id="context", markup=False)
+            yield from self.compose_people()
+            yield from self.compose_checklists()
+            yield from self.compose_language()
+            yield from self.compose_referral_and_notes()
+            yield from self.compose_time_and_venue()
+            yield from self.compose_partners()
+            with Horizontal(classes="row"):
+                yield Static("", id="error", markup=False)
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+        yield Footer()
+
+    # -- the form's parts, top to bottom ---------------------------------------------
+
+    def compose_status(self) -> ComposeResult:
+        """New or amended, and the outbox counter."""
         with Horizontal(classes="log-status"):
             title = (
                 "Amend an engagement (saved as a new version)"
@@ -76,66 +93,81 @@ class EngagementForm(Screen[Engagement | None]):
             )
             yield Static(title, id="form-title", classes="status")
             yield Static(pending_text(self.device), id="pending", classes="pending", markup=False)
-        with Vertical(id="form"):
-            yield Static(draft_context(draft, self.device.loadout), id="context", markup=False)
-            yield Static("People engaged (numbers only, never names)", classes="section-title")
-            yield PeoplePicker(codes, draft.people, id="people", as_recorded=self.amending)
-            yield Static(HINT, classes="hint", markup=False)
-            with Horizontal(id="checklists"):
-                with Vertical(id="indicators-box"):
-                    yield Static("Signs seen (digit or space toggles)", classes="section-title")
-                    yield CodeChecklist(codes.indicators, draft.indicators, id="indicators")
-                with Vertical(id="outcomes-box"):
-                    yield Static("What was done", classes="section-title")
-                    yield CodeChecklist(codes.outcomes, draft.outcomes, id="outcomes")
-            with Horizontal(classes="row first"):
-                yield Static("Language", classes="label")
-                yield Select(
-                    [(as_written(c.both()), c.code) for c in codes["languages"]],
-                    prompt="not recorded",
-                    value=draft.language if draft.language in codes["languages"] else Select.NULL,
-                    id="language",
-                    compact=True,
-                )
-                yield Checkbox(
-                    "Interpreter used", draft.interpreter, id="interpreter", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Static("Referral ref.", classes="label")
-                yield Input(
-                    draft.referral_ref or "",
-                    placeholder="e.g. an NRM number",
-                    id="referral",
-                    max_length=64,
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Static("Notes (sensitive)", classes="label")
-                yield Input(
-                    draft.notes or "",
-                    placeholder="never on maps or in exports; no names",
-                    id="notes",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Static("Time · venue", classes="label")
-                yield Input(hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True)
-                yield Select(
-                    [(as_written(v.name), v.id) for v in self.device.loadout.venues.values()],
-                    prompt="Venue",
-                    value=draft.venue if draft.venue in self.device.loadout.venues else Select.NULL,
-                    id="venue",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Static("Partners present", classes="label")
-                yield CodeChecklist(
-                    codes.partners, draft.partners, id="partners", numbered=False, compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Static("", id="error", markup=False)
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-        yield Footer()
+
+    def compose_people(self) -> ComposeResult:
+        """The people engaged, in numbers (never names), and the keys that edit them."""
+        codes = self.device.loadout.codes
+        yield Static("People engaged (numbers only, never names)", classes="section-title")
+        yield PeoplePicker(codes, self.draft.people, id="people", as_recorded=self.amending)
+        yield Static(HINT, classes="hint", markup=False)
+
+    def compose_checklists(self) -> ComposeResult:
+        """Signs seen and what was done, side by side."""
+        codes, draft = self.device.loadout.codes, self.draft
+        with Horizontal(id="checklists"):
+            with Vertical(id="indicators-box"):
+                yield Static("Signs seen (digit or space toggles)", classes="section-title")
+                yield CodeChecklist(codes.indicators, draft.indicators, id="indicators")
+            with Vertical(id="outcomes-box"):
+                yield Static("What was done", classes="section-title")
+                yield CodeChecklist(codes.outcomes, draft.outcomes, id="outcomes")
+
+    def compose_language(self) -> ComposeResult:
+        """The language spoken and whether an interpreter was used."""
+        languages, draft = self.device.loadout.codes["languages"], self.draft
+        with Horizontal(classes="row first"):
+            yield Static("Language", classes="label")
+            yield Select(
+                [(as_written(c.both()), c.code) for c in languages],
+                prompt="not recorded",
+                value=draft.language if draft.language in languages else Select.NULL,
+                id="language",
+                compact=True,
+            )
+            yield Checkbox("Interpreter used", draft.interpreter, id="interpreter", compact=True)
+
+    def compose_referral_and_notes(self) -> ComposeResult:
+        """A referral's reference and the notes (sensitive: never on maps or in exports)."""
+        with Horizontal(classes="row"):
+            yield Static("Referral ref.", classes="label")
+            yield Input(
+                self.draft.referral_ref or "",
+                placeholder="e.g. an NRM number",
+                id="referral",
+                max_length=64,
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Static("Notes (sensitive)", classes="label")
+            yield Input(
+                self.draft.notes or "",
+                placeholder="never on maps or in exports; no names",
+                id="notes",
+                compact=True,
+            )
+
+    def compose_time_and_venue(self) -> ComposeResult:
+        """When (HH:MM on the device's clock) and where."""
+        venues, draft = self.device.loadout.venues, self.draft
+        with Horizontal(classes="row"):
+            yield Static("Time · venue", classes="label")
+            yield Input(hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True)
+            yield Select(
+                [(as_written(v.name), v.id) for v in venues.values()],
+                prompt="Venue",
+                value=draft.venue if draft.venue in venues else Select.NULL,
+                id="venue",
+                compact=True,
+            )
+
+    def compose_partners(self) -> ComposeResult:
+        """The partner agencies present."""
+        partners = self.device.loadout.codes.partners
+        with Horizontal(classes="row"):
+            yield Static("Partners present", classes="label")
+            yield CodeChecklist(
+                partners, self.draft.partners, id="partners", numbered=False, compact=True
+            )
 
     # -- keys ------------------------------------------------------------------------
 

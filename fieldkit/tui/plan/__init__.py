@@ -1,1 +1,1 @@
-"""The Plan mode's parts: the week grid, the details and the team picker."""
+"""Plan mode: its screen, the week grid, the assignment details and the team picker."""

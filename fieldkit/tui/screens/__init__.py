@@ -1,1 +1,1 @@
-"""The screens of the app: home, a playbook, help and the neutral page of the quick exit."""
+"""Screens every mode shares: home, a playbook, help, the neutral page and the mode base."""

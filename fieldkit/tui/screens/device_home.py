@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from fieldkit.errors import UserError
-from fieldkit.field.overview import overview
+from fieldkit.tui.services import AppServices
 
 KEYS = (
     ("2", "Log", "log an engagement (n) or amend one (a); works with no signal"),
@@ -31,9 +29,9 @@ class DeviceHome(Vertical):
     DeviceHome #device-keys { margin: 1 0 0 0; }
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__(id="device-home")
-        self.root = root
+        self.services = services
 
     def compose(self) -> ComposeResult:
         yield Static("This device", classes="section-title")
@@ -50,12 +48,12 @@ class DeviceHome(Vertical):
         who = self.query_one("#device-who", Static)
         records = self.query_one("#device-records", Static)
         try:
-            facts = overview(self.root)
+            facts = self.services.device_overview()
         except UserError as exc:
             message = "\n".join(line.removeprefix("fieldkit: ") for line in str(exc).splitlines())
             who.update(
                 "This workspace has a device/ folder, but it cannot be used as an enrolled "
-                f"device:\n{message.replace(str(self.root), 'this workspace')}"
+                f"device:\n{message.replace(str(self.services.root), 'this workspace')}"
             )
             records.update("")
             return

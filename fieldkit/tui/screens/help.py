@@ -13,11 +13,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.registry import HOME, NUMBERED
 
 KEYS: list[tuple[str, str, str]] = [
     ("F12", "Quick exit", "replaces the screen at once with a neutral weather page"),
-    ("h", "Home", "playbooks with their status, planned operations"),
-    ("1 2 3 4", "Modes", "Plan, Log, Sync, Review"),
+    (HOME.key, HOME.title, "playbooks with their status, planned operations"),
+    (" ".join(m.key for m in NUMBERED), "Modes", ", ".join(m.title for m in NUMBERED)),
     ("? or F1", "Help", "this list"),
     ("ctrl+p", "Commands", "open a playbook, switch mode, quick exit, help"),
     ("ctrl+q", "Quit", "leave fieldkit"),

@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from fieldkit.errors import UserError
-from fieldkit.field.overview import is_device
-from fieldkit.playbook import Problem, check_playbook
+from fieldkit.playbook import Problem
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.screens.device_home import DeviceHome
+from fieldkit.tui.screens.playbook import PlaybookScreen
+from fieldkit.tui.screens.playbook_check import check_file, status_text
+from fieldkit.tui.services import AppServices
 from fieldkit.workspace import Workspace
 
 CHECKING = Text("checking…", style="dim")
@@ -27,31 +28,6 @@ CHECKING = Text("checking…", style="dim")
 
 #: Wide enough for "999 problems".
 STATUS_WIDTH = 14
-
-
-def status_text(problems: list[Problem]) -> Text:
-    """'valid', or how many problems a playbook has."""
-    if not problems:
-        return Text("valid", style="bold green")
-    count = len(problems)
-    return Text(f"{count} problem{'s' if count != 1 else ''}", style="bold red")
-
-
-def workspace_label(workspace: Workspace, path: Path) -> str:
-    """A path as the officer knows it: relative to the workspace (playbooks/x.yaml)."""
-    try:
-        return str(path.relative_to(workspace.root))
-    except ValueError:
-        return str(path)
-
-
-def check_file(workspace: Workspace, path: Path) -> list[Problem]:
-    """Every problem of one playbook; an unreadable file is one problem, not a crash."""
-    label = workspace_label(workspace, path)
-    try:
-        return check_playbook(path, label)
-    except UserError as exc:
-        return [Problem(label, 1, 1, str(exc))]
 
 
 class HomeScreen(Screen[None]):
@@ -65,16 +41,17 @@ class HomeScreen(Screen[None]):
         Binding("r", "recheck", "Recheck"),
     ]
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
         self.problems: dict[Path, list[Problem]] = {}
         self.device_shown = False
 
     @property
     def on_device(self) -> bool:
         """A field device's workspace: Home shows the device, not playbooks."""
-        return is_device(self.workspace.root)
+        return self.services.has_device()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,7 +60,7 @@ class HomeScreen(Screen[None]):
             name = self.workspace.root.name
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
             if self.device_shown:
-                yield DeviceHome(self.workspace.root)
+                yield DeviceHome(self.services)
                 return
             yield Static("Playbooks", classes="section-title")
             yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
@@ -168,6 +145,4 @@ class HomeScreen(Screen[None]):
             self._open(Path(event.row_key.value))
 
     def _open(self, path: Path) -> None:
-        from fieldkit.tui.screens.playbook import PlaybookScreen
-
         self.app.push_screen(PlaybookScreen(path, self.workspace))

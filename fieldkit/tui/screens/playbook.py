@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from fieldkit.playbook import Problem
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.screens.home import check_file, status_text, workspace_label
+from fieldkit.tui.screens.playbook_check import check_file, status_text, workspace_label
 from fieldkit.workspace import Workspace
 
 

@@ -1,1 +1,1 @@
-"""Sync mode's widgets: the device's outbox and "sync now", and central's status tables."""
+"""Sync mode: its screen, the device's outbox and "sync now", central's devices and problems."""

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from fieldkit.central.store import Central, central_path, central_status
 from fieldkit.errors import UserError
 from fieldkit.tui.as_written import row_as_written
+from fieldkit.tui.services import AppServices
 from fieldkit.tui.sync.words import moment, plain_error, plural
 
 DEVICE_COLUMNS = ("Device", "Team", "Officer", "Last seen", "Records", "Status")
@@ -20,19 +19,19 @@ PROBLEM_COLUMNS = ("Device", "Kind", "Record", "Detail", "Found")
 CONFLICT_COLUMNS = ("Amended record", "One version (device)", "Other version (device)", "Found")
 
 
-def read_conflicts(sync_folder: Path) -> list[dict[str, Any]]:
+def read_conflicts(services: AppServices) -> list[dict[str, Any]]:
     """Records amended by two devices, both versions kept (central's conflicts table)."""
-    with Central(central_path(sync_folder)) as store:
+    with services.open_central() as store:
         return store.conflicts()
 
 
 class CentralPanel(Vertical):
     """What central holds: devices with team, officer, last seen and records; problems."""
 
-    def __init__(self, root: Path, sync_folder: Path) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__(classes="central-panel")
-        self.root = root
-        self.sync_folder = sync_folder
+        self.services = services
+        self.root = services.root
 
     def compose(self) -> ComposeResult:
         yield Static("Central", classes="section-title")
@@ -54,8 +53,8 @@ class CentralPanel(Vertical):
         """Re-read central's status (a few local queries)."""
         facts = self.query_one("#central-facts", Static)
         try:
-            status = central_status(self.sync_folder)
-            conflicts = read_conflicts(self.sync_folder) if status is not None else []
+            status = self.services.central_status()
+            conflicts = read_conflicts(self.services) if status is not None else []
         except (UserError, sqlite3.Error) as exc:
             facts.update(
                 "sync/central.db is here, but it cannot be read as a central store:\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -11,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ProgressBar, Static
 
 from fieldkit.errors import UserError
-from fieldkit.sync.device_side import summary
+from fieldkit.tui.services import AppServices
 from fieldkit.tui.sync.words import counts_line, moment, plain_error, plural, push_line
 
 if TYPE_CHECKING:
@@ -21,9 +20,10 @@ if TYPE_CHECKING:
 class DevicePanel(Vertical):
     """Last sync, records per state, the central address; syncs in a worker, never in the UI."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__(classes="device-panel")
-        self.root = root
+        self.services = services
+        self.root = services.root
         self.running = False
         self.push_total = 0
         self.facts: dict[str, Any] | None = None
@@ -52,7 +52,7 @@ class DevicePanel(Vertical):
     def refresh_facts(self, show_last_error: bool = False) -> None:
         """Re-read the device's sync state (local and quick)."""
         try:
-            self.facts = summary(self.root)
+            self.facts = self.services.device_sync_state()
         except UserError as exc:
             self.facts = None
             self.query_one("#device-facts", Static).update(
@@ -105,12 +105,10 @@ class DevicePanel(Vertical):
     @work(thread=True, exclusive=True, group="sync")
     def run_sync(self) -> None:
         """The whole sync, off the UI thread; the screen hears of it through call_from_thread."""
-        from fieldkit.sync.client import sync_now  # httpx: loaded when first needed
-
         report: SyncReport | None = None
         error: str | None = None
         try:
-            report = sync_now(self.root, progress=self.progress_from_thread)
+            report = self.services.sync_device(self.progress_from_thread)
         except UserError as exc:
             error = plain_error(str(exc), self.root)
         except Exception as exc:  # a bug: say so, the records stay in the device's store

@@ -12,74 +12,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Select, Static
 
 from fieldkit.errors import UserError
-from fieldkit.field.overview import is_device
 from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen, bullet_list
-from fieldkit.tui.modes.device_review import PURPOSE as DEVICE_PURPOSE
-from fieldkit.tui.modes.device_review import DeviceReview
-
-#: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
-#: Fixed widths: the layout does not shift as rows arrive.
-TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
-    ("totals", "Totals", (("", 30), ("count", 10))),
-    ("per-day", "Engagements per day", (("day", 12), ("engagements", 12), ("people", 8))),
-    ("per-venue-type", "Per venue type",
-     (("venue type", 40), ("engagements", 12), ("people", 8))),
-    ("per-team", "Per team", (("team", 24), ("engagements", 12), ("people", 8))),
-    ("per-partner", "With partner present", (("partner", 66), ("engagements", 12))),
-    ("ilo", "Signs by ILO indicator", (("ILO indicator", 40), ("engagements", 12))),
-    ("outcomes", "Outcomes", (("outcome", 40), ("engagements", 12))),
-    ("coverage", "Coverage (planned visits)", (("team", 24), ("planned", 8), ("done", 8))),
-    ("hot-cells", "Top hot cells (Gi*)",
-     (("cell", 16), ("engagements", 12), ("z", 8), ("class", 10))),
-    ("conflicts", "Conflicts (counted once)",
-     (("engagement", 12), ("versions", 40), ("devices", 30))),
-    ("problems", "Verification problems",
-     (("device", 18), ("kind", 14), ("record", 12), ("detail", 60))),
-)  # fmt: skip
-
-
-def table_rows(summary: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
-    """The rows of every table in TABLES from a summary (build_summary's dict)."""
-    t, cov, q = summary["totals"], summary["coverage"], summary["data_quality"]
-    return {
-        "totals": [
-            ("Engagements", str(t["engagements"])),
-            ("People engaged", str(t["people"])),
-            ("With signs of exploitation", str(t["with_indicators"])),
-            ("Referrals", str(t["referrals"])),
-            ("Planned visits done", f"{cov['done']} of {cov['planned']}"),
-            ("Visits not planned", str(cov["unassigned"])),
-            ("Records failing verification", str(len(q["problems"]))),
-            ("Conflicting amendments", str(len(q["conflicts"]))),
-        ],
-        "per-day": [
-            (d["day"], str(d["engagements"]), str(d["people"])) for d in summary["per_day"]
-        ],
-        "per-venue-type": [
-            (r["label"], str(r["engagements"]), str(r["people"])) for r in summary["per_venue_type"]
-        ],
-        "per-team": [
-            (r["label"], str(r["engagements"]), str(r["people"])) for r in summary["per_team"]
-        ],
-        "per-partner": [(r["label"], str(r["engagements"])) for r in summary["per_partner"]],
-        "ilo": [(g["label"], str(g["engagements"])) for g in summary["indicators"]["by_ilo"]],
-        "outcomes": [(r["label"], str(r["engagements"])) for r in summary["outcomes"]],
-        "coverage": [(r["team"], str(r["planned"]), str(r["done"])) for r in cov["by_team"]],
-        "hot-cells": [
-            (c["cell"], str(c["count"]), f"{c['z']:.2f}", c["class"].replace("_", " ") + "%")
-            for c in summary["hot_cells"]
-        ],
-        "conflicts": [
-            (c["root"][-12:], ", ".join(v[-12:] for v in c["versions"]), ", ".join(c["devices"]))
-            for c in q["conflicts"]
-        ],
-        "problems": [
-            (str(p["device"]), str(p["kind"]), str(p["record"] or "")[-12:], str(p["detail"]))
-            for p in q["problems"]
-        ],
-    }
+from fieldkit.tui.review.device_review import PURPOSE as DEVICE_PURPOSE
+from fieldkit.tui.review.device_review import DeviceReview
+from fieldkit.tui.review.summary_tables import TABLES, table_rows
+from fieldkit.tui.screens.mode import ModeScreen, bullet_list
+from fieldkit.tui.services import AppServices
 
 
 class ReviewMode(ModeScreen):
@@ -97,8 +36,8 @@ class ReviewMode(ModeScreen):
         Binding("r", "reload", "Reload"),
     ]
 
-    def __init__(self, workspace: Any) -> None:
-        super().__init__(workspace)
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
         self.summary: dict[str, Any] | None = None
         self.map_path: Path | None = None
         self.device_shown = False
@@ -113,7 +52,7 @@ class ReviewMode(ModeScreen):
 
     @property
     def on_device(self) -> bool:
-        return is_device(self.workspace.root)
+        return self.services.has_device()
 
     def compose(self) -> ComposeResult:
         self.device_shown = self.on_device
@@ -122,7 +61,7 @@ class ReviewMode(ModeScreen):
             with VerticalScroll(classes="mode"):
                 yield Static(self.SUB_TITLE, classes="mode-title")
                 yield Static(DEVICE_PURPOSE, classes="purpose", markup=False)
-                yield DeviceReview(self.workspace.root)
+                yield DeviceReview(self.services)
             yield Footer()
             return
         ops = self.workspace.operations()
@@ -212,10 +151,8 @@ class ReviewMode(ModeScreen):
 
     @work(thread=True, exclusive=True, group="summary")
     def load_summary(self, op: str) -> None:
-        from fieldkit.maps.service import build_summary_for
-
         try:
-            summary = build_summary_for(self.workspace, op)
+            summary = self.services.operation_summary(op)
         except UserError as exc:
             self.app.call_from_thread(self._show_error, str(exc))
             return
@@ -260,13 +197,11 @@ class ReviewMode(ModeScreen):
 
     @work(thread=True, exclusive=True, group="map")
     def render_map(self, op: str) -> None:
-        from fieldkit.maps.service import build_map_files
-
         def step(_name: str) -> None:
             self.app.call_from_thread(self.query_one("#map-progress", ProgressBar).advance, 1)
 
         try:
-            paths = build_map_files(self.workspace, op, progress=step)
+            paths = self.services.render_map(op, step)
         except UserError as exc:
             self.app.call_from_thread(self._map_done, None, str(exc))
             return

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, CSSPathType
 from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.services import AppServices
 from fieldkit.workspace import Workspace
+
+MODE_CSS = Path(__file__).with_name("mode.tcss")
+"""The styles of every mode screen, by full path: a mode in its own folder lists it first."""
 
 
 class ModeScreen(Screen[None]):
     """A mode's base screen; re-reads the workspace each time the mode is shown."""
 
-    CSS_PATH = "mode.tcss"
+    CSS_PATH: ClassVar[CSSPathType | None] = MODE_CSS
     BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT]
     PURPOSE: ClassVar[str] = ""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__()
-        self.workspace = workspace
+        self.services = services
+        self.workspace: Workspace = services.workspace
 
     def compose(self) -> ComposeResult:
         yield Header()

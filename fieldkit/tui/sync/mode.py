@@ -9,10 +9,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from fieldkit.central.store import central_path
-from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen
+from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.tui.sync.central_panel import CentralPanel
 from fieldkit.tui.sync.device_panel import DevicePanel
 
@@ -28,7 +26,7 @@ ROLES: dict[tuple[bool, bool], str] = {
 class SyncMode(ModeScreen):
     """Moving records between devices and central, by network or by a bundle on a stick."""
 
-    CSS_PATH = ["mode.tcss", "../sync/sync.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [MODE_CSS, "sync.tcss"]
     SUB_TITLE = "Sync"
     PURPOSE = (
         "Bring device logs into the central store and plan changes out to the devices: "
@@ -43,10 +41,7 @@ class SyncMode(ModeScreen):
 
     def current_role(self) -> tuple[bool, bool]:
         """(is an enrolled device, is central), read from the workspace now."""
-        return (
-            (self.workspace.root / DEVICE_DIR).is_dir(),
-            central_path(self.workspace.sync).exists(),
-        )
+        return (self.services.has_device(), self.services.has_central())
 
     def compose(self) -> ComposeResult:
         self.role = is_device, is_central = self.current_role()
@@ -55,9 +50,9 @@ class SyncMode(ModeScreen):
             yield Static(self.SUB_TITLE or "", classes="mode-title")
             yield Static(ROLES[self.role], classes="role", markup=False)
             if is_device:
-                yield DevicePanel(self.workspace.root)
+                yield DevicePanel(self.services)
             if is_central:
-                yield CentralPanel(self.workspace.root, self.workspace.sync)
+                yield CentralPanel(self.services)
             if not (is_device or is_central):
                 yield Static(self.PURPOSE, classes="purpose", markup=False)
                 yield Static(self.holdings(), classes="holdings", markup=False)

@@ -10,8 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from fieldkit.errors import UserError
-from fieldkit.field.device import Device
-from fieldkit.field.overview import overview
+from fieldkit.tui.services import AppServices
 
 PURPOSE = (
     "A field device reviews its own records: what it holds, what waits to sync, and whether "
@@ -38,9 +37,10 @@ class DeviceReview(Vertical):
     DeviceReview Static { margin: 0 0 1 0; }
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, services: AppServices) -> None:
         super().__init__(id="device-review")
-        self.root = root
+        self.services = services
+        self.root = services.root
 
     def compose(self) -> ComposeResult:
         yield Static(id="device-records", markup=False)
@@ -49,7 +49,7 @@ class DeviceReview(Vertical):
 
     def reload(self) -> None:
         try:
-            facts = overview(self.root)
+            facts = self.services.device_overview()
         except UserError as exc:
             self.query_one("#device-records", Static).update(plain(str(exc), self.root))
             self.query_one("#device-chain", Static).update("")
@@ -63,7 +63,7 @@ class DeviceReview(Vertical):
     @work(thread=True, exclusive=True, group="device-verify")
     def verify(self) -> None:
         try:
-            with Device.open(self.root) as dev:
+            with self.services.open_device() as dev:
                 report = dev.verify()
         except UserError as exc:
             self.app.call_from_thread(self._show, plain(str(exc), self.root))

@@ -18,8 +18,8 @@ from fieldkit.model import Engagement
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.engagement_form import EngagementForm, pending_text, plain
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
-from fieldkit.tui.modes.base import ModeScreen
-from fieldkit.workspace import Workspace
+from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
+from fieldkit.tui.services import AppServices
 
 DEVICE_FOLDER = DEVICE_DIR
 """The folder an enrolled device keeps its team's plan and its own store in (docs/device.md)."""
@@ -30,7 +30,7 @@ Clock = Callable[[], datetime]
 class LogMode(ModeScreen):
     """The officer's mode: one engagement logged in seconds, even with no signal."""
 
-    CSS_PATH = ["mode.tcss", "../log/log.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [MODE_CSS, "log.tcss"]
     SUB_TITLE = "Log"
     PURPOSE = (
         "Log each engagement in seconds: venue, people engaged (no names), signs of "
@@ -42,8 +42,8 @@ class LogMode(ModeScreen):
         Binding("a", "amend", "Amend selected"),
     ]
 
-    def __init__(self, workspace: Workspace, *, now: Clock | None = None) -> None:
-        super().__init__(workspace)
+    def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
+        super().__init__(services)
         self.clock = now
         self.device: Device | None = None
         self.problem: str | None = None
@@ -55,10 +55,10 @@ class LogMode(ModeScreen):
         if self.device is not None:
             return
         self.problem = None
-        if not (self.workspace.root / DEVICE_FOLDER).is_dir():
+        if not self.services.has_device():
             return
         try:
-            self.device = Device.open(self.workspace.root)
+            self.device = self.services.open_device()
         except UserError as exc:
             where = str(self.workspace.root)
             self.problem = plain(str(exc)).replace(where, "this workspace")
@@ -72,7 +72,7 @@ class LogMode(ModeScreen):
         return now.astimezone(self.device.zone).replace(microsecond=0)
 
     def holdings(self) -> str:
-        if not (self.workspace.root / DEVICE_FOLDER).is_dir():
+        if not self.services.has_device():
             return (
                 "No device enrolled in this workspace.\n"
                 "Enroll one from a loadout with: fieldkit device enroll LOADOUT"

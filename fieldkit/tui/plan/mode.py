@@ -15,15 +15,15 @@ from textual.widgets.option_list import Option
 from fieldkit.errors import UserError
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
-from fieldkit.plan.service import PlanOptions, PlanSession, solve_playbook, write_operation
-from fieldkit.plan.session import locks_of, move, open_operation, toggle_lock
+from fieldkit.plan.service import PlanSession
+from fieldkit.plan.session import locks_of, move, toggle_lock
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.modes.base import ModeScreen
 from fieldkit.tui.plan import details
 from fieldkit.tui.plan.grid import WeekGrid, legend
 from fieldkit.tui.plan.picker import TeamPicker
-from fieldkit.workspace import Workspace
+from fieldkit.tui.screens.mode import ModeScreen
+from fieldkit.tui.services import AppServices
 
 PLAYBOOK, OPERATION = "playbook:", "op:"
 
@@ -35,7 +35,7 @@ class PlanMode(ModeScreen):
     """The patrol lead's mode: playbooks in, planned operations out."""
 
     SUB_TITLE = "Plan"
-    CSS_PATH = "../plan/plan.tcss"
+    CSS_PATH = "plan.tcss"
     PURPOSE = (
         "Turn a playbook into a week plan: which team visits which venue when, with the "
         "right skills and partners; adjust it; hand out briefings and device loadouts."
@@ -51,8 +51,8 @@ class PlanMode(ModeScreen):
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
 
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__(workspace)
+    def __init__(self, services: AppServices) -> None:
+        super().__init__(services)
         self.session: PlanSession | None = None
         self.solving = False
         self.time_limit = self.TIME_LIMIT
@@ -155,8 +155,14 @@ class PlanMode(ModeScreen):
             self.app.call_from_thread(self._progress, p)
 
         try:
-            options = PlanOptions(op=op, time_limit=self.time_limit, seed=self.seed, locks=locks)
-            session = solve_playbook(self.workspace, path, options, progress=progress)
+            session = self.services.solve_plan(
+                path,
+                op=op,
+                locks=locks,
+                time_limit=self.time_limit,
+                seed=self.seed,
+                progress=progress,
+            )
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -165,7 +171,7 @@ class PlanMode(ModeScreen):
     @work(thread=True, exclusive=True, group="plan")
     def run_open(self, op: str) -> None:
         try:
-            session = open_operation(self.workspace, op)
+            session = self.services.open_plan(op)
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -280,8 +286,7 @@ class PlanMode(ModeScreen):
         if self.session is None:
             return
         try:
-            written = write_operation(self.workspace, self.session)
-            folder, files = written.shown, written.files
+            folder, files = self.services.export_plan(self.session)
         except UserError as exc:
             self.say(str(exc), severity="error", toast=True)
             return

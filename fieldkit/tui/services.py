@@ -1,0 +1,113 @@
+"""What the app opens stores with: the workspace's device, central store and plan folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fieldkit.central.store import Central, central_path, central_status
+from fieldkit.field.device import Device
+from fieldkit.field.overview import DeviceOverview, is_device, overview
+from fieldkit.plan.locks import Lock
+from fieldkit.plan.progress import ProgressCallback
+from fieldkit.plan.service import PlanOptions, PlanSession, solve_playbook, write_operation
+from fieldkit.plan.session import open_operation
+from fieldkit.sync.device_side import summary
+from fieldkit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from fieldkit.sync.client import SyncReport
+
+SyncProgress = Callable[[str, int, int], None]
+"""(phase, done, total) of a sync: "push" then "pull"."""
+
+MapProgress = Callable[[str], None]
+"""The name of each step of rendering a map, as it starts."""
+
+
+@dataclass(frozen=True)
+class AppServices:
+    """The stores of one workspace, opened for the app's screens; a test may pass its own."""
+
+    workspace: Workspace
+
+    @property
+    def root(self) -> Path:
+        return self.workspace.root
+
+    # -- the device --------------------------------------------------------------------
+
+    def has_device(self) -> bool:
+        """Has this workspace been enrolled as a field device (it has a device/ folder)?"""
+        return is_device(self.root)
+
+    def open_device(self) -> Device:
+        """The workspace's device, open (the caller closes it); UserError if it cannot be."""
+        return Device.open(self.root)
+
+    def device_overview(self) -> DeviceOverview:
+        """Which device and team, and how many of its records wait to sync."""
+        return overview(self.root)
+
+    def device_sync_state(self) -> dict[str, Any]:
+        """The device's sync state: its central, last sync, records per state, last error."""
+        return summary(self.root)
+
+    def sync_device(self, progress: SyncProgress) -> SyncReport:
+        """Push the device's records to its central and pull plan changes."""
+        from fieldkit.sync.client import sync_now  # httpx: loaded when first needed
+
+        return sync_now(self.root, progress=progress)
+
+    # -- central -----------------------------------------------------------------------
+
+    def has_central(self) -> bool:
+        """Does this workspace hold a central store (sync/central.db)?"""
+        return central_path(self.workspace.sync).exists()
+
+    def central_status(self) -> dict[str, Any] | None:
+        """Central's devices, record count and open problems; None without a central store."""
+        return central_status(self.workspace.sync)
+
+    def open_central(self) -> Central:
+        """The workspace's central store, open (the caller closes it)."""
+        return Central(central_path(self.workspace.sync))
+
+    # -- the plan folder (ops/) and what is made from it -------------------------------
+
+    def solve_plan(
+        self,
+        playbook: Path,
+        *,
+        op: str | None,
+        locks: list[Lock] | None,
+        time_limit: float,
+        seed: int,
+        progress: ProgressCallback,
+    ) -> PlanSession:
+        """Solve a playbook (keeping `locks`) into a plan held in memory, not yet exported."""
+        options = PlanOptions(op=op, time_limit=time_limit, seed=seed, locks=locks)
+        return solve_playbook(self.workspace, playbook, options, progress=progress)
+
+    def open_plan(self, op: str) -> PlanSession:
+        """The plan in ops/OP/plan.json, back in memory."""
+        return open_operation(self.workspace, op)
+
+    def export_plan(self, session: PlanSession) -> tuple[str, list[str]]:
+        """Write the plan to ops/OP/: the folder as shown and the files written."""
+        written = write_operation(self.workspace, session)
+        return written.shown, written.files
+
+    def operation_summary(self, op: str) -> dict[str, Any]:
+        """An operation's summary from its plan and central's records, writing nothing."""
+        from fieldkit.maps.service import build_summary_for
+
+        return build_summary_for(self.workspace, op)
+
+    def render_map(self, op: str, progress: MapProgress) -> list[Path]:
+        """Write maps/OP/hotspots.html and its exports; the map first."""
+        from fieldkit.maps.service import build_map_files
+
+        return build_map_files(self.workspace, op, progress=progress)
