@@ -11,12 +11,8 @@ import pytest
 from fieldkit.field.device import Device, NothingChanged
 from fieldkit.field.enroll import EnrolError
 from fieldkit.field.sample import write_sample_loadouts
-from fieldkit.field.service import (
-    amend_engagement,
-    enrol_device,
-    log_engagement,
-    save_engagement,
-)
+from fieldkit.field.service import amend_engagement, log_engagement, save_engagement
+from fieldkit.sync.enrol import enrol_device
 from tests.conftest import BARNET
 
 

@@ -49,7 +49,7 @@ def enroll_cmd(
     Writes DIR/device/: device.json, the key pair (device.key, mode 0600; device.pub),
     loadout.json, the empty store (store.db) and, with --credential, credential.json (0600).
     """
-    from fieldkit.field.service import enrol_device
+    from fieldkit.sync.enrol import enrol_device
 
     done = enrol_device(loadout, target, officer=officer, credential=credential)
     info = done.info

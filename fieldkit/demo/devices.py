@@ -10,7 +10,7 @@ from fieldkit.demo.progress import StepProgress
 from fieldkit.demo.summary import DemoDevice, DemoResult
 from fieldkit.demo.sync_step import issue_credential, open_central
 from fieldkit.demo.workspace import OPERATION
-from fieldkit.field.service import enrol_device
+from fieldkit.sync.enrol import enrol_device
 from fieldkit.workspace import Workspace
 
 

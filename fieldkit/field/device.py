@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import fieldkit.field.outbox as outbox
 from fieldkit.errors import UserError, quote
-from fieldkit.field import outbox
 from fieldkit.field.chain import ChainReport, verify_store
 from fieldkit.field.clock import HybridClock
 from fieldkit.field.draft import Draft, check_draft

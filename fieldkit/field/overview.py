@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fieldkit.field import outbox
+import fieldkit.field.outbox as outbox
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
 

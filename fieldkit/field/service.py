@@ -1,36 +1,13 @@
-"""What the CLI, the app and the demo call on a device: enrol it, log and amend engagements."""
+"""What the CLI, the app and the demo call on a device: log and amend engagements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
-from fieldkit.field.enroll import enroll
 from fieldkit.model import Engagement
-
-
-@dataclass(frozen=True)
-class Enrolment:
-    """A device workspace made from a loadout: device.json as written, and where it is."""
-
-    info: dict[str, Any]
-    root: Path
-    with_credential: bool
-
-    @property
-    def device_id(self) -> str:
-        return str(self.info["device_id"])
-
-    @property
-    def team(self) -> str:
-        return str(self.info["team"])
-
-    @property
-    def officer(self) -> str:
-        return str(self.info["officer"])
 
 
 @dataclass(frozen=True)
@@ -44,20 +21,6 @@ class Logged:
     def amends(self) -> str | None:
         """The record this one corrects, if it is an amendment."""
         return self.record.amends
-
-
-def enrol_device(
-    loadout: Path, root: Path, officer: str | None = None, credential: Path | None = None
-) -> Enrolment:
-    """`fieldkit device enroll`: make `root` a device of the loadout's team; with the credential
-    central issued for it, the device takes its id and officer from that credential."""
-    if credential is not None:
-        from fieldkit.sync.device_credential import enroll_with_credential
-
-        info = enroll_with_credential(loadout, root, credential, officer=officer)
-    else:
-        info = enroll(loadout, root, officer=officer)
-    return Enrolment(info, root.resolve(), credential is not None)
 
 
 def save_engagement(device: Device, draft: Draft) -> Logged:

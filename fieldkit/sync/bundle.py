@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import fieldkit.field.outbox as outbox
 from fieldkit.errors import quote
-from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
 from fieldkit.json_input import read_json

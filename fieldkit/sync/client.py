@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from fieldkit.field import outbox
+import fieldkit.field.outbox as outbox
 from fieldkit.field.device import Device
 from fieldkit.sync import device_side as side
 from fieldkit.sync.device_side import SyncError

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fieldkit.field.outbox as outbox
 from fieldkit.errors import UserError
-from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import LOADOUT_FILE
 from fieldkit.field.loadout import parse_loadout
