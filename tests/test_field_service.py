@@ -17,7 +17,7 @@ from fieldkit.field.service import (
     log_engagement,
     save_engagement,
 )
-from tests.conftest import BARNET
+from tests.support.paths import BARNET
 
 
 @pytest.fixture(scope="module")
