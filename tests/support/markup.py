@@ -66,7 +66,7 @@ class Office:
 
 
 def markup_playbook() -> dict[str, Any]:
-    """The hostile playbook of tests/hostile.py in markup, plus a visit nobody can make."""
+    """The hostile playbook (support/hostile_pages.py) in markup, plus a visit nobody can make."""
     data, _ = hostile_playbook(markup)
     data["activities"].append(
         {
