@@ -87,7 +87,7 @@ def measure(
 ) -> list[tuple[int, Row, Row | None]]:
     # The same headless Chromium, with the same flags, as the browser tests.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests.browser import launch
+    from tests.support.browser import launch
 
     results = []
     with launch() as browser:

@@ -34,7 +34,7 @@ from fieldkit.field.device import Device  # noqa: E402
 from fieldkit.sync.bundle import export_bundle  # noqa: E402
 from fieldkit.sync.client import sync_now  # noqa: E402
 from fieldkit.sync.device_side import central_link  # noqa: E402
-from tests.test_sync_support import (  # noqa: E402
+from tests.support.sync import (  # noqa: E402
     LiveServer,
     central_workspace,
     fill,

@@ -1,16 +1,20 @@
-"""Shared fixtures: the repository's own playbooks and fresh workspaces."""
+"""Shared fixtures: fresh workspaces, one run of the demo, a central and a device to attack."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from fieldkit.central.server import create_app
+from fieldkit.central.store import central_path
 from fieldkit.workspace import Workspace, init_workspace
-
-ROOT = Path(__file__).resolve().parent.parent
-PLAYBOOKS = ROOT / "playbooks"
-BARNET = PLAYBOOKS / "barnet-week-of-action.yaml"
+from tests.support.cli import invoke
+from tests.support.demo import DemoRun, run_demo
+from tests.support.sync import central_workspace, fill, new_device
 
 
 @pytest.fixture
@@ -18,3 +22,41 @@ def workspace(tmp_path: Path) -> Workspace:
     """A fresh workspace with the shipped playbooks."""
     ws, _ = init_workspace(tmp_path / "ws")
     return ws
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """The demo with 4 devices and seed 1, run once per session whoever asks first.
+
+    Tests must not change its workspace: copy a device folder before logging on it.
+    """
+    run = run_demo(tmp_path_factory.mktemp("demo") / "ws", "--devices", "4", "--seed", "1")
+    assert run.returncode == 0, f"demo failed:\n{run.stdout}\n{run.stderr}"
+    return run
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, Path]:
+    """For the hostile-input tests: central, a device with three records, its genuine bundle."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    ws = central_workspace(tmp)
+    dev = tmp / "dev"
+    new_device(ws, dev)
+    fill(dev, 3)
+    bundle = tmp / "genuine.zip"
+    done = invoke("sync", "--export-bundle", str(bundle), "--workspace", str(dev))
+    assert done.returncode == 0, done.stderr
+    return ws, dev, bundle
+
+
+@pytest.fixture(scope="module")
+def client(pair: tuple[Workspace, Path, Path]) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """Central's API in process, and the `pair` device's authorisation headers."""
+    ws, dev, _ = pair
+    block = json.loads((dev / "device" / "credential.json").read_text())
+    auth = {
+        "Authorization": f"Bearer {block['device_id']}:{block['credential']}",
+        "Content-Type": "application/json",
+    }
+    with TestClient(create_app(central_path(ws.sync), ws.ops), raise_server_exceptions=False) as c:
+        yield c, auth

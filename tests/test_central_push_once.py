@@ -18,7 +18,7 @@ from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.sync.bundle import export_bundle
 from fieldkit.sync.device_side import central_link
-from tests.test_sync_support import central_workspace, fill, new_device
+from tests.support.sync import central_workspace, fill, new_device
 
 MODULES = (fieldkit.central.ingest, fieldkit.central.server, fieldkit.central.bundle)
 

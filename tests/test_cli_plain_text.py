@@ -9,9 +9,6 @@ prints the text as it is.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,29 +20,14 @@ from fieldkit.central.store import Central, central_path
 from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
 from fieldkit.workspace import Workspace, init_workspace
-from tests import hostile_records as hostile
-from tests.conftest import BARNET, ROOT
+from tests.support import records as hostile
+from tests.support.cli import WIDE, fieldkit, fieldkit_ok
+from tests.support.paths import BARNET
 
 OP_NAME = "[/bold]x Barnet [red]week[/red] :warning: [link=http://x]"
 TEAM_NAME = "[/]Alpha [blink]"
 VENUE_NAME = "[/bold]car wash[b"
 DEVICE_A, DEVICE_B = "[/bold]x", "[red]b[/red]"
-
-
-def fk(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    """`python -m fieldkit ARGS` as a person runs it (a wide terminal, so no line wraps)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env={**os.environ, "COLUMNS": "250"},
-    )
-    if ok:
-        assert done.returncode == 0, done.stderr
-        assert "Traceback" not in done.stderr
-    return done
 
 
 def hostile_playbook(ws: Workspace) -> Path:
@@ -72,8 +54,10 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     ws, _ = init_workspace(tmp_path_factory.mktemp("plain") / "ws")
     playbook = hostile_playbook(ws)
     # Checked by its own test; the plan is written before its summary is printed.
-    planned = fk("plan", str(playbook), "--time-limit", "2", "--workspace", str(ws.root), ok=False)
-    fk("central", "init", "--workspace", str(ws.root))
+    planned = fieldkit(
+        "plan", str(playbook), "--time-limit", "2", "--workspace", str(ws.root), env=WIDE
+    )
+    fieldkit_ok("central", "init", "--workspace", str(ws.root), env=WIDE)
     key_a, key_b = DeviceKey.generate(), DeviceKey.generate()
     a = hostile.record(DEVICE_A, "barnet-2023", "alpha", "pc-okafor", venue_type="church")
     first, _ = hostile.seal(a, key_a)
@@ -106,22 +90,26 @@ def test_plan_prints_the_operation_name_as_written(workspace: dict[str, Any]) ->
 def test_central_status_shows_devices_and_problems_as_written(
     workspace: dict[str, Any],
 ) -> None:
-    out = fk("central", "status", "--workspace", str(workspace["ws"].root)).stdout
+    out = fieldkit_ok(
+        "central", "status", "--workspace", str(workspace["ws"].root), env=WIDE
+    ).stdout
     assert DEVICE_A in out and DEVICE_B in out
     assert 'venue "[/bold]x" is not in the operation\'s plan' in out
     assert 'id "[/bold]x[red]" is not a UUID' in out
 
 
 def test_central_conflicts_shows_device_names_as_written(workspace: dict[str, Any]) -> None:
-    out = fk("central", "conflicts", "--workspace", str(workspace["ws"].root)).stdout
+    out = fieldkit_ok(
+        "central", "conflicts", "--workspace", str(workspace["ws"].root), env=WIDE
+    ).stdout
     assert f"amended by {DEVICE_A} (" in out and f"and by {DEVICE_B} (" in out
 
 
 def test_report_map_and_plan_check_run(workspace: dict[str, Any]) -> None:
     root = str(workspace["ws"].root)
-    assert "engagement(s)" in fk("report", "--workspace", root).stdout
-    assert "map:" in fk("map", "--workspace", root).stdout
-    fk("plan", "check", str(workspace["ws"].ops / "barnet-2023" / "plan.json"))
+    assert "engagement(s)" in fieldkit_ok("report", "--workspace", root, env=WIDE).stdout
+    assert "map:" in fieldkit_ok("map", "--workspace", root, env=WIDE).stdout
+    fieldkit_ok("plan", "check", str(workspace["ws"].ops / "barnet-2023" / "plan.json"), env=WIDE)
 
 
 def test_a_device_of_the_hostile_plan_logs_lists_and_syncs(
@@ -130,11 +118,11 @@ def test_a_device_of_the_hostile_plan_logs_lists_and_syncs(
     ws = workspace["ws"]
     root = str(ws.root)
     issued = json.loads(
-        fk("central", "enroll-device", "--team", "alpha", "--officer", "pc-hughes", "--json",
-           "--workspace", root).stdout
+        fieldkit_ok("central", "enroll-device", "--team", "alpha", "--officer", "pc-hughes",
+                    "--json", "--workspace", root, env=WIDE).stdout
     )  # fmt: skip
     dev = tmp_path / "dev"
-    fk(
+    fieldkit_ok(
         "device",
         "enroll",
         issued["loadout"],
@@ -142,12 +130,14 @@ def test_a_device_of_the_hostile_plan_logs_lists_and_syncs(
         issued["credential_file"],
         "--workspace",
         str(dev),
+        env=WIDE,
     )
-    assert "alpha" in fk("device", "info", "--workspace", str(dev)).stdout
-    fk("log", "add", "--time", "2023-09-26T19:30+01:00", "--venue", "carwash-edgware-road",
-       "--outcome", "leaflet_given", "--notes", "[/bold]", "--workspace", str(dev))  # fmt: skip
-    assert "1 engagement(s)" in fk("log", "list", "--workspace", str(dev)).stdout
+    assert "alpha" in fieldkit_ok("device", "info", "--workspace", str(dev), env=WIDE).stdout
+    fieldkit_ok("log", "add", "--time", "2023-09-26T19:30+01:00", "--venue",
+                "carwash-edgware-road", "--outcome", "leaflet_given", "--notes", "[/bold]",
+                "--workspace", str(dev), env=WIDE)  # fmt: skip
+    assert "1 engagement(s)" in fieldkit_ok("log", "list", "--workspace", str(dev), env=WIDE).stdout
     bundle = tmp_path / "dev.bundle"
-    fk("sync", "--export-bundle", str(bundle), "--workspace", str(dev))
-    out = fk("central", "import-bundle", str(bundle), "--workspace", root).stdout
+    fieldkit_ok("sync", "--export-bundle", str(bundle), "--workspace", str(dev), env=WIDE)
+    out = fieldkit_ok("central", "import-bundle", str(bundle), "--workspace", root, env=WIDE).stdout
     assert "1 new record(s)" in out

@@ -201,7 +201,7 @@ def test_codes_section_mistakes_are_reported(section: str, expected: list[str]) 
 
 
 def test_the_barnet_playbook_uses_the_kit_lists() -> None:
-    from tests.conftest import BARNET
+    from tests.support.paths import BARNET
 
     book = load_playbook(BARNET).codebook
     assert book.skills.ids == load_codes().skills.ids

@@ -11,22 +11,16 @@ from typing import Any
 import pytest
 
 from fieldkit.workspace import Workspace, init_workspace
-from tests.plan_helpers import run
-from tests.test_sync_support import live
+from tests.support.cli import fieldkit, fieldkit_ok
+from tests.support.sync import live
 
 PLAYBOOK = "playbooks/midlands-outreach.yaml"
 OP, TEAM, OFFICER = "midlands-outreach-2019", "sp-birmingham", "sp-okoro"
 WHEN = "2019-05-17T21:30"  # during the operation (the Friday night patrol)
 
 
-def fieldkit(*args: str | Path, cwd: Path) -> Any:
-    return run(*(str(a) for a in args), cwd=cwd)
-
-
 def ok(*args: str | Path, cwd: Path) -> str:
-    done = fieldkit(*args, cwd=cwd)
-    assert done.returncode == 0, f"fieldkit {' '.join(map(str, args))}:\n{done.stderr}"
-    return str(done.stdout)
+    return fieldkit_ok(*args, cwd=cwd).stdout
 
 
 @pytest.fixture

@@ -15,19 +15,8 @@ import pytest
 
 from fieldkit.central.store import Central, central_path
 from fieldkit.field import Device
-from tests.demo_fixture import DemoRun, demo_run, run_demo
-
-__all__ = ["demo_run"]  # the shared session fixture
-
-
-def fieldkit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
+from tests.support.cli import fieldkit
+from tests.support.demo import DemoRun, run_demo
 
 
 def test_summary_table_and_paths(demo_run: DemoRun) -> None:

@@ -10,10 +10,8 @@ from fieldkit.maps import analyse
 from fieldkit.maps.render import layer_names
 from fieldkit.maps.source import load_operation
 from fieldkit.workspace import Workspace
-from tests.browser import ARTEFACTS, launch, needs_chromium, visit
-from tests.demo_fixture import OPERATION, DemoRun, demo_run
-
-__all__ = ["demo_run"]  # the shared session fixture
+from tests.support.browser import ARTEFACTS, launch, needs_chromium, visit
+from tests.support.demo import OPERATION, DemoRun
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = needs_chromium

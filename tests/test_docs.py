@@ -10,7 +10,7 @@ import click
 
 from fieldkit.cli import cli
 from fieldkit.playbook import load_text
-from tests.conftest import PLAYBOOKS, ROOT
+from tests.support.paths import PLAYBOOKS, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

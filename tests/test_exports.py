@@ -27,7 +27,7 @@ from fieldkit.maps.exports import (
     write_exports,
 )
 from fieldkit.maps.source import OperationData, load_operation
-from tests.maps_data import OP, REFERRAL_REF, SECRET_NOTE, make_workspace
+from tests.support.operation import OP, REFERRAL_REF, SECRET_NOTE, make_workspace
 
 ILO = {c.code: str(c.attrs.get("ilo")) for c in load_codes().indicators}
 

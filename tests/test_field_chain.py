@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,8 @@ from fieldkit.field.enroll import enroll
 from fieldkit.field.keys import DeviceKey
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
-from tests.conftest import BARNET, ROOT
+from tests.support.cli import fieldkit
+from tests.support.paths import BARNET
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +51,7 @@ def raw(root: Path) -> sqlite3.Connection:
 
 
 def verify(root: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "verify", "--workspace", str(root)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return fieldkit("log", "verify", "--workspace", str(root))
 
 
 def test_triggers_refuse_update_and_delete(filled: tuple[Path, list[Engagement]]) -> None:
@@ -137,13 +131,7 @@ def test_verify_catches_out_of_order_and_bad_signature(
 
 def test_verify_json_report(filled: tuple[Path, list[Engagement]]) -> None:
     root, _ = filled
-    result = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "verify", "--json", "-w", str(root)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = fieldkit("log", "verify", "--json", "-w", str(root))
     assert result.returncode == 0
     assert json.loads(result.stdout) == {"ok": True, "checked": 6, "breaks": []}
 
@@ -167,14 +155,7 @@ def test_verify_names_an_index_column_edited_behind_the_signature(
     conn = raw(root)
     conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
     conn.close()
-    listed = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "list", "--day", "2023-09-01", "--json"]
-        + ["--workspace", str(root)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    listed = fieldkit("log", "list", "--day", "2023-09-01", "--json", "--workspace", str(root))
     assert [r["id"] for r in json.loads(listed.stdout)] == [saved[2].id]  # what the edit does
     result = verify(root)
     assert result.returncode == 2, result.stdout + result.stderr

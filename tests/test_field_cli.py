@@ -10,28 +10,22 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.cli import main
 from fieldkit.field.sample import write_sample_loadouts
-from tests.conftest import BARNET
+from tests.support.cli import invoke
+from tests.support.paths import BARNET
 
 Run = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
+def run() -> Run:
     """`fieldkit ARGS` in this process through the entry point: (exit code, stdout, stderr)."""
 
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
+    def invoked(*args: str | Path) -> tuple[int, str, str]:
+        done = invoke(*args)
+        return done.returncode, done.stdout, done.stderr
 
-    return invoke
+    return invoked
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from fieldkit.field.enroll import EnrolError
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.service import amend_engagement, log_engagement, save_engagement
 from fieldkit.sync.enrol import enrol_device
-from tests.conftest import BARNET
+from tests.support.paths import BARNET
 
 
 @pytest.fixture(scope="module")

@@ -8,22 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.cli import main
 from fieldkit.field.device import Device
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement
 from fieldkit.workspace import Workspace
-from tests.conftest import BARNET
+from tests.support.cli import invoke
+from tests.support.paths import BARNET
 
 CONTENT = ("venue", "visit", "venue_type", "time", "people", "indicators", "outcomes", "lat")
 
 
 def simulate(ws: Workspace, *extra: str) -> int:
-    try:
-        main(["simulate", "barnet-2023", "-w", str(ws.root), *extra])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+    return invoke("simulate", "barnet-2023", "-w", ws.root, *extra).returncode
 
 
 def all_records(devices: Path) -> dict[str, list[Engagement]]:
@@ -106,10 +102,7 @@ def test_planted_clusters_run_hot(ws: Workspace) -> None:
 def test_simulate_needs_loadouts(workspace: Workspace) -> None:
     (workspace.ops / "barnet-2023").mkdir()
     assert simulate(workspace, "--devices", "1") == 2  # no loadouts
-    try:
-        main(["simulate", "no-such-op", "-w", str(workspace.root)])
-    except SystemExit as exc:
-        assert exc.code == 2
+    assert invoke("simulate", "no-such-op", "-w", workspace.root).returncode == 2
 
 
 def _metres(lat1: float, lon1: float | None, lat2: float, lon2: float) -> float:

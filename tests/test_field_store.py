@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.cli import main
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft, DraftError
@@ -18,7 +17,8 @@ from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.store import SCHEMA_VERSION, DeviceStore, StoreError, StoreFullError
 from fieldkit.model import NOTES_MAX, PeopleGroup
-from tests.conftest import BARNET
+from tests.support.cli import invoke
+from tests.support.paths import BARNET
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +157,7 @@ def test_full_disk_during_save_keeps_stored_records(dev: Device) -> None:
 
 
 def test_full_disk_through_the_cli(
-    dev: Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    dev: Device, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dev.save(draft_at_first_visit(dev))
     dev.close()
@@ -170,28 +170,14 @@ def test_full_disk_through_the_cli(
 
     monkeypatch.setattr(DeviceStore, "_configure", full)
     visit = dev.loadout.assignments[0]
-    with pytest.raises(SystemExit) as caught:
-        main(
-            [
-                "log",
-                "add",
-                "--time",
-                visit.start.isoformat(),
-                "--notes",
-                "ș" * NOTES_MAX,
-                "--outcome",
-                "no_concerns",
-                "-w",
-                str(tmp_path / "dev"),
-            ]
-        )
-    err = capsys.readouterr().err
-    assert caught.value.code == 2 and "disk is full" in err and "Traceback" not in err
+    done = invoke("log", "add", "--time", visit.start.isoformat(), "--notes", "ș" * NOTES_MAX,
+                  "--outcome", "no_concerns", "-w", tmp_path / "dev")  # fmt: skip
+    assert done.returncode == 2 and "disk is full" in done.stderr
+    assert "Traceback" not in done.stderr
     monkeypatch.undo()
-    with pytest.raises(SystemExit) as caught:
-        main(["log", "list", "--json", "-w", str(tmp_path / "dev")])
-    assert caught.value.code == 0
-    assert len(json.loads(capsys.readouterr().out)) == 1
+    done = invoke("log", "list", "--json", "-w", tmp_path / "dev")
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)) == 1
 
 
 def test_saves_from_a_worker_thread(dev: Device) -> None:

@@ -12,7 +12,7 @@ from fieldkit.field.chain import Break, check_record
 from fieldkit.field.clock import HybridClock
 from fieldkit.field.store import DeviceStore
 from fieldkit.model import Engagement
-from tests.guards_chain_support import (
+from tests.support.tampering import (
     CHANGED,
     KEY,
     OTHER,

@@ -19,8 +19,8 @@ from fieldkit.central.content import (
 )
 from fieldkit.central.known import kit_codes, known_from
 from fieldkit.field.keys import DeviceKey
-from tests import hostile_records as hostile
-from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OFFICER, OPERATION, PEOPLE, TEAM
+from tests.support import records as hostile
+from tests.support.content_cases import CASE_PARAMS, EDGE_PARAMS, OFFICER, OPERATION, PEOPLE, TEAM
 
 RULES = FORM_RULES + CONTENT_RULES
 CTX = Context(

@@ -20,9 +20,9 @@ from fieldkit.central.ingest import ingest
 from fieldkit.central.plans import publish
 from fieldkit.central.store import Central, central_path
 from fieldkit.field.keys import DeviceKey
-from tests import hostile_records as hostile
-from tests.content_cases import CASE_PARAMS, EDGE_PARAMS, OPERATION
-from tests.test_sync_support import central_workspace
+from tests.support import records as hostile
+from tests.support.content_cases import CASE_PARAMS, EDGE_PARAMS, OPERATION
+from tests.support.sync import central_workspace
 
 DEVICE = "alpha-hostile"
 KEY = DeviceKey.generate()

@@ -15,7 +15,7 @@ from fieldkit.central.heads import advance_head
 from fieldkit.central.ingest import ingest
 from fieldkit.central.store import ForbiddenError
 from fieldkit.model import GENESIS_HASH, Engagement, canonical_json
-from tests.guards_ingest_support import (
+from tests.support.ingest_cases import (
     ALPHA,
     BRAVO,
     BRAVO_KEY,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests import mutation_scores
-from tests.conftest import ROOT
+from tests.support import mutation_scores
+from tests.support.paths import ROOT
 
 
 def config() -> dict[str, Any]:

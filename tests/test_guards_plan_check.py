@@ -12,7 +12,7 @@ from fieldkit.plan.check import check_plan
 from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.solve import solve
 from fieldkit.playbook.models import Playbook
-from tests.guards_plan_support import (
+from tests.support.plan_cases import (
     CHURCH,
     DAY,
     POP,

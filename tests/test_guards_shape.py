@@ -12,7 +12,7 @@ import pytest
 
 from fieldkit.central import shape
 from fieldkit.central.shape import shape_problem
-from tests import hostile_records as hostile
+from tests.support import records as hostile
 
 PEOPLE = {"gender": "female", "age_band": "age_25_34", "nationality": "romanian", "count": 1}
 GROUPS = "people must be groups of {gender, age_band, nationality, count}"

@@ -20,24 +20,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldkit.workspace import Workspace
-from tests.conftest import ROOT
-from tests.hostile_support import (
+from tests.support.bundles import (
     DEEP,
+    MEMORY_CAP,
     MiB,
-    cap_memory,
-    client,
-    fieldkit,
     members,
-    pair,
     push_body,
     refused,
     resigned,
     write_zip,
 )
-from tests.test_sync_support import central_count
-from tests.test_sync_support import run_here as run
+from tests.support.cli import fieldkit, invoke, memory_cap
+from tests.support.paths import ROOT
+from tests.support.sync import central_count
 
-__all__ = ["client", "pair"]  # fixtures used here
 BOMB_SIZE = 3 * 1024 * MiB
 
 
@@ -66,7 +62,7 @@ def test_a_zip_bomb_is_refused_by_the_command_in_one_clear_line(
     pair: tuple[Workspace, Path, Path], bomb: Path
 ) -> None:
     ws, _, _ = pair
-    done = fieldkit("central", "import-bundle", bomb, "--workspace", ws.root)
+    done = fieldkit("central", "import-bundle", bomb, "--workspace", ws.root, max_memory=MEMORY_CAP)
     assert done.returncode == 2, done.stderr[-2000:]
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr[-2000:]
@@ -105,7 +101,7 @@ def test_a_zip_bomb_costs_megabytes_not_gigabytes(
         text=True,
         timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=cap_memory,
+        preexec_fn=memory_cap(MEMORY_CAP),
     )
     code, grown_kib = done.stdout.split()
     assert code == "2", done.stderr[-2000:]
@@ -209,11 +205,11 @@ def test_an_answer_file_is_size_checked_before_it_is_read(
     _, dev, _ = pair
     with answer.open("wb") as f:
         f.truncate(40 * MiB)  # sparse: no disk, and no memory unless someone reads it
-    done = run("sync", "--import-bundle", str(answer), "--workspace", str(dev))
+    done = invoke("sync", "--import-bundle", str(answer), "--workspace", str(dev))
     assert done.returncode == 2
     assert "41,943,040 bytes, over the 33,554,432 allowed" in done.stderr
     answer.write_bytes(DEEP)
-    done = run("sync", "--import-bundle", str(answer), "--workspace", str(dev))
+    done = invoke("sync", "--import-bundle", str(answer), "--workspace", str(dev))
     assert done.returncode == 2, done.stderr
     assert "nested more than 64 levels deep" in done.stderr
     assert "Traceback" not in done.stderr
@@ -222,7 +218,7 @@ def test_an_answer_file_is_size_checked_before_it_is_read(
 def test_a_deeply_nested_loadout_is_a_clear_error(tmp_path: Path) -> None:
     loadout = tmp_path / "alpha.json"
     loadout.write_bytes(b'{"format": "fieldkit-loadout/1", "team": ' + DEEP + b"}")
-    done = run("device", "enroll", str(loadout), "--workspace", str(tmp_path / "dev"))
+    done = invoke("device", "enroll", str(loadout), "--workspace", str(tmp_path / "dev"))
     assert done.returncode == 2, done.stderr
     assert "nested more than 64 levels deep" in done.stderr
     assert "Traceback" not in done.stderr

@@ -10,20 +10,16 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from fieldkit.workspace import Workspace
-from tests.hostile_support import (
+from tests.support.bundles import (
     HOSTILE,
-    client,
-    fieldkit,
+    MEMORY_CAP,
     members,
-    pair,
     quotes_little,
     refused,
     resigned,
     write_zip,
 )
-from tests.test_sync_support import run_here as run
-
-__all__ = ["client", "pair"]  # fixtures used here
+from tests.support.cli import fieldkit, invoke
 
 
 def test_quote_cuts_and_escapes() -> None:
@@ -55,7 +51,7 @@ def test_an_answer_problem_quotes_little_of_a_huge_value(
     answer["checksum"] = checksum(answer)
     path = tmp_path / "a.answer.json"
     path.write_text(json.dumps(answer))
-    done = run("sync", "--import-bundle", str(path), "--workspace", str(dev))
+    done = invoke("sync", "--import-bundle", str(path), "--workspace", str(dev))
     assert done.returncode == 2
     assert "answers device" in done.stderr and quotes_little(done.stderr)
 
@@ -87,6 +83,6 @@ def test_a_command_quotes_little_of_a_huge_argument(pair: tuple[Workspace, Path,
         ["log", "amend", huge, "--outcome", "leaflet_given"],
         ["log", "add", "--time", huge],
     ):
-        done = fieldkit(*args, "--workspace", dev)
+        done = fieldkit(*args, "--workspace", dev, max_memory=MEMORY_CAP)
         assert done.returncode == 2, done.stderr[:300]
         assert quotes_little(done.stderr), done.stderr[:300]

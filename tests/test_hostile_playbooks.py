@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.hostile_support import HOSTILE, MiB, fieldkit, quotes_little
-from tests.test_sync_support import run_here as run
+from tests.support.bundles import HOSTILE, MEMORY_CAP, MiB, quotes_little
+from tests.support.cli import fieldkit, invoke
+from tests.support.paths import ROOT
 
 # -- a playbook of ten million numbers ------------------------------------------------------
 
@@ -18,7 +18,9 @@ def test_a_10_mb_flow_list_playbook_is_refused_early_with_its_place(tmp_path: Pa
     count = (10 * MiB - 16) // 3
     big.write_text("[" + ", ".join(["1"] * count) + "]\n")
     assert 9 * MiB < big.stat().st_size < 10 * MiB
-    done = fieldkit("playbook", "check", big, timeout=60)  # a hang guard, not a time limit
+    done = fieldkit(
+        "playbook", "check", big, timeout=60, max_memory=MEMORY_CAP
+    )  # a hang guard, not a time limit
     assert done.returncode == 2
     first = done.stderr.splitlines()[0]
     assert first == (
@@ -43,7 +45,7 @@ def test_the_careful_parser_counts_too_when_libyaml_is_missing(
 def test_a_huge_value_in_a_playbook_is_refused_before_the_careful_parse(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("version: 1\nnotes: " + "x" * 5_000_000 + "\n")
-    done = fieldkit("playbook", "check", big, timeout=60)
+    done = fieldkit("playbook", "check", big, timeout=60, max_memory=MEMORY_CAP)
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == (
         f"{big}:2:8: a value of 5,000,000 characters; a playbook's values are at most 100,000"
@@ -79,7 +81,7 @@ def test_a_playbook_problem_quotes_little_of_a_huge_value(tmp_path: Path, place:
     assert text != valid
     path = tmp_path / "hostile.yaml"
     path.write_text(text)
-    done = run("playbook", "check", str(path))
+    done = invoke("playbook", "check", str(path))
     assert done.returncode == 2
     problems = done.stderr.strip().splitlines()[:-1]
     shouting = [p.upper() for p in problems]

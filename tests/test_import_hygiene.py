@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import fieldkit
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 PACKAGE = Path(fieldkit.__file__).resolve().parent
 ALWAYS = ("codes", "playbook", "workspace")

@@ -13,7 +13,7 @@ import pytest
 from fieldkit.maps import analyse, render_map
 from fieldkit.maps.render import layer_names
 from fieldkit.maps.synthetic import synthetic_input
-from tests.browser import ARTEFACTS, Visit, launch, needs_chromium, visit
+from tests.support.browser import ARTEFACTS, Visit, launch, needs_chromium, visit
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = needs_chromium

@@ -16,7 +16,7 @@ from fieldkit.maps.source import (
 )
 from fieldkit.model import Engagement
 from fieldkit.workspace import Workspace
-from tests.maps_data import OP, build_records, make_workspace
+from tests.support.operation import OP, build_records, make_workspace
 
 
 def rid(n: int) -> str:

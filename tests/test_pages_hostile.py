@@ -28,8 +28,9 @@ from fieldkit.maps.synthetic import synthetic_input
 from fieldkit.model import PeopleGroup
 from fieldkit.page_policy import PagePolicyError, image_source, with_policy
 from fieldkit.workspace import Workspace, init_workspace
-from tests.browser import launch, needs_chromium
-from tests.hostile import (
+from tests.support.browser import launch, needs_chromium
+from tests.support.cli import fieldkit
+from tests.support.hostile_pages import (
     OPEN_EVERYTHING,
     PLAYBOOK_CHECKED_STRINGS,
     PLAYBOOK_TEXT_FIELDS,
@@ -40,8 +41,7 @@ from tests.hostile import (
     opened,
     payload,
 )
-from tests.maps_data import _at, _Chain, _key
-from tests.plan_helpers import run
+from tests.support.operation import _at, _Chain, _key
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -125,11 +125,13 @@ def hostile_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     path = ws.playbooks / "hostile.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     (ws.ops / ".geocode-cache.json").write_text(json.dumps(cache), encoding="utf-8")
-    planned = run("plan", "playbooks/hostile.yaml", "--time-limit", "5", "--seed", "1", cwd=ws.root)
+    planned = fieldkit(
+        "plan", "playbooks/hostile.yaml", "--time-limit", "5", "--seed", "1", cwd=ws.root
+    )
     assert planned.returncode == 0, planned.stderr
     _fill_central(ws, OP)
     for command in (("map", OP), ("report", OP)):
-        done = run(*command, cwd=ws.root)
+        done = fieldkit(*command, cwd=ws.root)
         assert done.returncode == 0, done.stderr
     return ws
 

@@ -20,8 +20,8 @@ from fieldkit.plan.solve import objective_of, solve
 from fieldkit.plan.visits import all_team_facts, expand_visits
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
-from tests.conftest import BARNET
-from tests.test_plan_hypothesis import brute_force, playbooks
+from tests.support.paths import BARNET
+from tests.support.random_playbooks import brute_force, playbooks
 
 
 def _bound(playbook: Playbook) -> float:

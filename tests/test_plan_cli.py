@@ -11,13 +11,13 @@ import pytest
 from icalendar import Calendar
 
 from fieldkit.workspace import Workspace, init_workspace
-from tests.plan_helpers import run
+from tests.support.cli import fieldkit
 
 
 @pytest.fixture(scope="module")
 def planned(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     ws, _ = init_workspace(tmp_path_factory.mktemp("plan") / "ws")
-    result = run(
+    result = fieldkit(
         "plan",
         "playbooks/barnet-week-of-action.yaml",
         "--time-limit",
@@ -94,7 +94,7 @@ def test_ics_parses_with_geo(planned: Workspace) -> None:
 
 
 def test_check_passes(planned: Workspace) -> None:
-    result = run("plan", "check", "ops/barnet-2023/plan.json", cwd=planned.root)
+    result = fieldkit("plan", "check", "ops/barnet-2023/plan.json", cwd=planned.root)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
 
@@ -120,7 +120,7 @@ def test_check_names_two_places_at_once(planned: Workspace, tmp_path: Path) -> N
         other["end"] = first["end"]
 
     path, ws = tampered(planned, tmp_path, overlap)
-    result = run("plan", "check", str(path), cwd=ws.root)
+    result = fieldkit("plan", "check", str(path), cwd=ws.root)
     assert result.returncode == 2
     assert "overlap:" in result.stderr and "Traceback" not in result.stderr
 
@@ -131,7 +131,7 @@ def test_check_names_missing_partner(planned: Workspace, tmp_path: Path) -> None
         luton["team"] = "charlie"
 
     path, ws = tampered(planned, tmp_path, to_charlie)
-    result = run("plan", "check", str(path), cwd=ws.root)
+    result = fieldkit("plan", "check", str(path), cwd=ws.root)
     assert result.returncode == 2
     assert "partners: charlie has no member of anitp" in result.stderr
 
@@ -140,20 +140,20 @@ def test_check_warns_when_playbook_changed(planned: Workspace, tmp_path: Path) -
     path, ws = tampered(planned, tmp_path, lambda doc: None)
     book = ws.playbooks / "barnet-week-of-action.yaml"
     book.write_text(book.read_text() + "\n# edited\n")
-    result = run("plan", "check", str(path), cwd=ws.root)
+    result = fieldkit("plan", "check", str(path), cwd=ws.root)
     assert result.returncode == 0
     assert "has changed since this plan was made" in result.stderr
 
 
 def test_plan_help_and_bad_playbook(tmp_path: Path) -> None:
     ws, _ = init_workspace(tmp_path / "ws")
-    assert run("plan", "--help", cwd=ws.root).returncode == 0
-    result = run("plan", "playbooks/nope.yaml", cwd=ws.root)
+    assert fieldkit("plan", "--help", cwd=ws.root).returncode == 0
+    result = fieldkit("plan", "playbooks/nope.yaml", cwd=ws.root)
     assert result.returncode == 2 and "no such playbook" in result.stderr
-    result = run("plan", "check", "ops/nope/plan.json", cwd=ws.root)
+    result = fieldkit("plan", "check", "ops/nope/plan.json", cwd=ws.root)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     # Usage errors name the command as typed, not its internal name.
-    result = run("plan", "playbooks/barnet-week-of-action.yaml", "--seed", "x", cwd=ws.root)
+    result = fieldkit("plan", "playbooks/barnet-week-of-action.yaml", "--seed", "x", cwd=ws.root)
     assert result.returncode == 2
     assert "Usage: fieldkit plan PLAYBOOK" in result.stderr
     assert "Try 'fieldkit plan --help'" in result.stderr

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from fieldkit.workspace import Workspace, init_workspace
-from tests.plan_helpers import run, write_playbook
+from tests.support.cli import fieldkit
+from tests.support.playbooks import write_playbook
 
 PLACES = {
     "colindale avenue, london nw9": ("51.5960", "-0.2495"),
@@ -114,7 +115,7 @@ def test_geocoded_once_and_cached(tmp_path: Path, server: str) -> None:
         "geo",
         tiny({"wash-1": "Colindale Avenue, London NW9", "wash-2": "The Burroughs, Hendon"}),
     )
-    result = run(
+    result = fieldkit(
         "plan", "playbooks/geo.yaml", "--time-limit", "2", cwd=ws.root, env=geo_env(server)
     )
     assert result.returncode == 0, result.stderr
@@ -125,7 +126,7 @@ def test_geocoded_once_and_cached(tmp_path: Path, server: str) -> None:
     venues = {v["id"]: v for v in json.loads((ws.ops / "geo" / "plan.json").read_text())["venues"]}
     assert (venues["wash-2"]["lat"], venues["wash-2"]["lon"]) == (51.587, -0.227)
     # the same addresses again: answered from the cache, the server is not asked
-    result = run(
+    result = fieldkit(
         "plan", "playbooks/geo.yaml", "--time-limit", "2", cwd=ws.root, env=geo_env(server)
     )
     assert result.returncode == 0, result.stderr
@@ -139,13 +140,13 @@ def test_unknown_address_and_no_network_name_the_venues(tmp_path: Path, server: 
         "geo",
         tiny({"wash-1": "Colindale Avenue, London NW9", "wash-9": "Nowhere Street 99"}),
     )
-    result = run("plan", "playbooks/geo.yaml", cwd=ws.root, env=geo_env(server))
+    result = fieldkit("plan", "playbooks/geo.yaml", cwd=ws.root, env=geo_env(server))
     assert result.returncode == 2
     assert 'wash-9: address not found: "Nowhere Street 99"' in result.stderr
     assert "wash-1" not in result.stderr  # found and cached
     # no network: a closed port on loopback
     write_playbook(ws.root, "geo", tiny({"wash-3": "Brent Street, Hendon"}))
-    result = run(
+    result = fieldkit(
         "plan",
         "playbooks/geo.yaml",
         cwd=ws.root,

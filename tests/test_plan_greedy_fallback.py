@@ -14,7 +14,7 @@ from fieldkit.plan.greedy import greedy
 from fieldkit.plan.solve import GREEDY, plan_problem, solve
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
-from tests.conftest import BARNET
+from tests.support.paths import BARNET
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from fieldkit.workspace import Workspace, init_workspace
-from tests.plan_helpers import run, small_barnet, write_playbook
+from tests.support.cli import fieldkit
+from tests.support.playbooks import small_barnet, write_playbook
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def plan(ws: Workspace, *args: str) -> dict[str, Any]:
-    result = run(
+    result = fieldkit(
         "plan", "playbooks/small.yaml", "--time-limit", "5", "--seed", "7", *args, cwd=ws.root
     )
     assert result.returncode == 0, result.stderr
@@ -30,7 +31,7 @@ def plan(ws: Workspace, *args: str) -> dict[str, Any]:
 
 
 def check(ws: Workspace, op: str = "barnet-2023") -> None:
-    result = run("plan", "check", f"ops/{op}/plan.json", cwd=ws.root)
+    result = fieldkit("plan", "check", f"ops/{op}/plan.json", cwd=ws.root)
     assert result.returncode == 0, result.stderr
 
 
@@ -89,7 +90,7 @@ def test_bad_lock_exits_2_naming_the_rule(
 ) -> None:
     locks = ws.root / "locks.json"
     locks.write_text(json.dumps([lock]))
-    result = run("plan", "playbooks/small.yaml", "--lock", str(locks), cwd=ws.root)
+    result = fieldkit("plan", "playbooks/small.yaml", "--lock", str(locks), cwd=ws.root)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
 
@@ -112,7 +113,7 @@ def test_overlapping_locks_exit_2(ws: Workspace) -> None:
             ]
         )
     )
-    result = run("plan", "playbooks/small.yaml", "--lock", str(locks), cwd=ws.root)
+    result = fieldkit("plan", "playbooks/small.yaml", "--lock", str(locks), cwd=ws.root)
     assert result.returncode == 2 and "overlap:" in result.stderr
 
 
@@ -151,7 +152,7 @@ def test_infeasible_activity_still_yields_plan_with_reasons(ws: Workspace) -> No
 
 
 def test_options_before_playbook_and_json_summary(ws: Workspace) -> None:
-    result = run(
+    result = fieldkit(
         "plan", "--time-limit", "3", "--op", "other", "--json", "playbooks/small.yaml", cwd=ws.root
     )
     assert result.returncode == 0, result.stderr

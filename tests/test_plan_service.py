@@ -12,7 +12,7 @@ from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.service import PlanOptions, plan_playbook, solve_playbook, write_operation
 from fieldkit.workspace import Workspace
-from tests.plan_helpers import small_barnet, write_playbook
+from tests.support.playbooks import small_barnet, write_playbook
 
 
 @pytest.fixture

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from fieldkit.playbook import PlaybookError, check_playbook, load_playbook, load_text
-from tests.conftest import BARNET, ROOT
+from tests.support.cli import fieldkit
+from tests.support.paths import BARNET
 
 BROKEN = Path(__file__).resolve().parent / "playbooks_broken"
 VALID = BROKEN / "_valid.yaml"
@@ -143,16 +142,6 @@ def located(problems: list) -> list[str]:
     return [f"{p.line}:{p.column}: {p.message}" for p in problems]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_every_broken_file_has_its_expected_problems() -> None:
     names = {p.stem for p in BROKEN.glob("*.yaml")} - {"_valid"}
     assert names == set(EXPECTED)
@@ -183,7 +172,7 @@ def test_valid_base_and_barnet_load() -> None:
 )
 def test_cli_prints_every_problem_and_exits_2(name: str) -> None:
     path = f"tests/playbooks_broken/{name}.yaml"
-    result = run("playbook", "check", path)
+    result = fieldkit("playbook", "check", path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
@@ -195,7 +184,7 @@ def test_cli_prints_every_problem_and_exits_2(name: str) -> None:
 def test_cli_checks_every_file_given() -> None:
     files = ["tests/playbooks_broken/_valid.yaml", "tests/playbooks_broken/hour_25.yaml"]
     missing, folder = "tests/playbooks_broken/no-such.yaml", "tests/playbooks_broken"
-    result = run("playbook", "check", *files, missing, folder)
+    result = fieldkit("playbook", "check", *files, missing, folder)
     assert result.returncode == 2
     assert result.stdout == "tests/playbooks_broken/_valid.yaml: ok\n"
     assert result.stderr.splitlines() == [
@@ -207,7 +196,7 @@ def test_cli_checks_every_file_given() -> None:
 
 
 def test_valid_file_exits_0() -> None:
-    result = run("playbook", "check", "tests/playbooks_broken/_valid.yaml")
+    result = fieldkit("playbook", "check", "tests/playbooks_broken/_valid.yaml")
     assert (result.returncode, result.stderr) == (0, "")
 
 
@@ -218,7 +207,7 @@ def test_file_over_10_mb_is_refused(tmp_path: Path) -> None:
         handle.truncate(10 * 1024 * 1024 + 1)
     expected = "1:1: the file is 10,485,761 bytes; playbooks over 10 MB are refused"
     assert located(check_playbook(big)) == [expected]
-    result = run("playbook", "check", str(big))
+    result = fieldkit("playbook", "check", str(big))
     assert result.returncode == 2
     assert result.stderr.splitlines()[0] == f"{big}:{expected}"
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from fieldkit.playbook import Playbook, PlaybookError, load_text
 from fieldkit.playbook.yamlerrors import lines_of
 from fieldkit.playbook.yamlread import decode
-from tests.conftest import BARNET
+from tests.support.paths import BARNET
 
 RAW = BARNET.read_bytes()
 TEXT = RAW.decode("utf-8")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from fieldkit.field.keys import DeviceKey
-from tests.conftest import ROOT
+from tests.support.cli import fieldkit
+from tests.support.paths import ROOT
 
 # Run with umask 000: every file the kit makes would be 0666 (folders 0777) unless it says
 # otherwise. Connections stay open while the modes are read, so -wal and -shm exist.
@@ -28,7 +29,7 @@ EVERY_SECRET = textwrap.dedent(
     from fieldkit.sync.bundle import export_bundle, import_answer
     from fieldkit.central.store import Central, central_path
     from fieldkit.central.tls import self_signed
-    from tests.test_sync_support import central_workspace, fill, new_device
+    from tests.support.sync import central_workspace, fill, new_device
 
     tmp = Path(sys.argv[1])
     ws = central_workspace(tmp)
@@ -160,21 +161,14 @@ def _mode(path: Path) -> int:
 
 def test_a_device_key_open_to_others_is_tightened_with_a_warning(tmp_path: Path) -> None:
     """The choice (documented in the README): tighten to 0600 and say so, as a warning."""
-    from tests.test_sync_support import central_workspace, new_device
+    from tests.support.sync import central_workspace, new_device
 
     ws = central_workspace(tmp_path)
     dev = tmp_path / "dev"
     new_device(ws, dev)
     key = dev / "device" / "device.key"
     os.chmod(key, 0o644)
-    done = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "verify", "--workspace", str(dev)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    done = fieldkit("log", "verify", "--workspace", str(dev))
     assert done.returncode == 0, done.stderr
     assert _mode(key) == 0o600
     warning = [line for line in done.stderr.splitlines() if "device.key" in line]
@@ -182,14 +176,7 @@ def test_a_device_key_open_to_others_is_tightened_with_a_warning(tmp_path: Path)
     assert warning[0].startswith("fieldkit: warning: ")
     assert "mode 644" in warning[0] and "now 600" in warning[0]
     assert "revoke" in warning[0]
-    again = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "verify", "--workspace", str(dev)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
+    again = fieldkit("log", "verify", "--workspace", str(dev))
     assert again.returncode == 0 and "warning" not in again.stderr
 
 
@@ -197,7 +184,7 @@ def test_centrals_key_open_to_others_is_tightened_with_a_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from fieldkit.central.store import CENTRAL_KEY, Central, central_path
-    from tests.test_sync_support import central_workspace
+    from tests.support.sync import central_workspace
 
     ws = central_workspace(tmp_path)
     with Central(central_path(ws.sync)) as store:

@@ -1,7 +1,7 @@
 """Every command of the README's code blocks runs as written, in order, from a fresh clone:
 the three journeys (patrol lead, officer, commander), HTTPS and the ad-hoc query.
 
-The commands are read from README.md itself (tests/readme_runner.py), never copied here.
+The commands are read from README.md itself (tests/support/readme.py), never copied here.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pytest
 
 from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
-from tests.conftest import ROOT
-from tests.readme_runner import commands
+from tests.support.paths import ROOT
+from tests.support.readme import commands
 
 README = ROOT / "README.md"
 JOURNEYS = "Three journeys"
@@ -105,7 +105,7 @@ def test_every_readme_command_runs_as_written(
         pytest.skip("port 8765 is in use here and this machine has no network namespaces")
     report = tmp_path / "report.json"
     done = subprocess.run(
-        [*prefix, sys.executable, "-m", "tests.readme_runner", str(README), str(ws), str(home),
+        [*prefix, sys.executable, "-m", "tests.support.readme", str(README), str(ws), str(home),
          str(report)],
         cwd=ROOT, env={**env, "README_RUNNER_ENV": json.dumps(env)}, capture_output=True,
         text=True, timeout=1400,

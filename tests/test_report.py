@@ -14,7 +14,7 @@ from fieldkit.maps.report import SUMMARY_FORMAT, build_summary
 from fieldkit.maps.report_html import bar_chart, render_report
 from fieldkit.maps.source import OperationData, load_operation
 from fieldkit.workspace import Workspace
-from tests.maps_data import OP, REFERRAL_REF, SECRET_NOTE, make_workspace
+from tests.support.operation import OP, REFERRAL_REF, SECRET_NOTE, make_workspace
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "report.md"
 

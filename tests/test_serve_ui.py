@@ -19,9 +19,9 @@ import httpx
 import pytest
 
 from fieldkit.commands.serve_ui import is_loopback
-from tests.browser import ARTEFACTS, launch, needs_chromium, visit
-from tests.conftest import ROOT
-from tests.test_sync_support import free_port
+from tests.support.browser import ARTEFACTS, launch, needs_chromium, visit
+from tests.support.paths import ROOT
+from tests.support.sync import free_port
 
 
 @dataclass(frozen=True)

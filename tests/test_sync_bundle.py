@@ -14,8 +14,8 @@ from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
 from fieldkit.wire.protocol import checksum
 from fieldkit.workspace import Workspace
-from tests.test_sync_support import central_count, central_workspace, counts, fill, new_device
-from tests.test_sync_support import run_here as run
+from tests.support.cli import invoke
+from tests.support.sync import central_count, central_workspace, counts, fill, new_device
 
 
 @pytest.fixture
@@ -28,13 +28,13 @@ def pair(tmp_path: Path) -> tuple[Workspace, Path, str]:
 
 
 def export(dev: Path, target: Path) -> dict[str, Any]:
-    done = run("sync", "--export-bundle", str(target), "--json", "--workspace", str(dev))
+    done = invoke("sync", "--export-bundle", str(target), "--json", "--workspace", str(dev))
     assert done.returncode == 0, done.stderr
     return dict(json.loads(done.stdout))
 
 
 def import_central(ws: Workspace, bundle: Path) -> tuple[int, dict[str, Any] | str]:
-    done = run("central", "import-bundle", str(bundle), "--json", "--workspace", str(ws.root))
+    done = invoke("central", "import-bundle", str(bundle), "--json", "--workspace", str(ws.root))
     return done.returncode, (json.loads(done.stdout) if done.returncode == 0 else done.stderr)
 
 
@@ -54,7 +54,7 @@ def test_round_trip_and_the_same_bundle_twice(
     assert central_count(ws, device) == 40
     answer = Path(first["answer"])
     for expected in (40, 0):  # the same answer twice: the second changes nothing
-        done = run("sync", "--import-bundle", str(answer), "--json", "--workspace", str(dev))
+        done = invoke("sync", "--import-bundle", str(answer), "--json", "--workspace", str(dev))
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["acknowledged"] == expected
     assert counts(dev) == {"pending": 0, "sent": 0, "acknowledged": 40}
@@ -161,17 +161,17 @@ def test_corrupted_answer_and_answer_for_another_device(
     answer["acknowledged"].append("someone-else")
     bad = tmp_path / "bad.answer.json"
     bad.write_text(json.dumps(answer))
-    done = run("sync", "--import-bundle", str(bad), "--workspace", str(dev))
+    done = invoke("sync", "--import-bundle", str(bad), "--workspace", str(dev))
     assert done.returncode == 2 and "corrupted" in done.stderr
     answer["checksum"] = checksum(
         {k: v for k, v in answer.items() if k not in ("checksum", "signature")}
     )
     bad.write_text(json.dumps(answer))  # checksum fixed up: the signature still tells
-    done = run("sync", "--import-bundle", str(bad), "--workspace", str(dev))
+    done = invoke("sync", "--import-bundle", str(bad), "--workspace", str(dev))
     assert done.returncode == 2 and "not signed by this device's central" in done.stderr
     other = tmp_path / "other"
     new_device(ws, other)
-    done = run("sync", "--import-bundle", out["answer"], "--workspace", str(other))
+    done = invoke("sync", "--import-bundle", out["answer"], "--workspace", str(other))
     assert done.returncode == 2 and "not this device" in done.stderr
     assert counts(dev)["acknowledged"] == 0 and counts(other)["acknowledged"] == 0
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from fieldkit.workspace import init_workspace
-from tests.test_sync_support import (
+from tests.support.cli import fieldkit, invoke
+from tests.support.sync import (
     central_workspace,
     counts,
     fill,
@@ -14,14 +15,13 @@ from tests.test_sync_support import (
     live,
     new_device,
 )
-from tests.test_sync_support import run_here as run
 
 
 def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
-    done = run("central", "init", "--workspace", ws.root)
+    done = invoke("central", "init", "--workspace", ws.root)
     assert done.returncode == 0 and "central store ready" in done.stdout
-    done = run(
+    done = invoke(
         "central",
         "enroll-device",
         "--team",
@@ -50,30 +50,30 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
         "url": "https://central.example:8765",
         "certificate": None,
     }
-    done = run("central", "status", "--json", "--workspace", ws.root)
+    done = invoke("central", "status", "--json", "--workspace", ws.root)
     status = json.loads(done.stdout)
     assert [(d["id"], d["status"], d["records"]) for d in status["devices"]] == [
         (issued["device_id"], "active", 0)
     ]
     assert issued["credential"] not in done.stdout
-    assert run("central", "revoke", issued["device_id"], "--workspace", ws.root).returncode == 0
-    status = json.loads(run("central", "status", "--json", "--workspace", ws.root).stdout)
+    assert invoke("central", "revoke", issued["device_id"], "--workspace", ws.root).returncode == 0
+    status = json.loads(invoke("central", "status", "--json", "--workspace", ws.root).stdout)
     assert status["devices"][0]["status"] == "revoked"
-    done = run("central", "revoke", "nobody", "--workspace", ws.root)
+    done = invoke("central", "revoke", "nobody", "--workspace", ws.root)
     assert done.returncode == 2 and 'no device "nobody"' in done.stderr
-    done = run("central", "status", "--workspace", ws.root)
+    done = invoke("central", "status", "--workspace", ws.root)
     assert done.returncode == 0 and "0 record(s)" in done.stdout
-    done = run("central", "conflicts", "--workspace", ws.root)
+    done = invoke("central", "conflicts", "--workspace", ws.root)
     assert done.returncode == 0 and "no conflicts" in done.stdout
 
 
 def test_enroll_device_bad_input_exits_2(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
-    done = run(
+    done = invoke(
         "central", "enroll-device", "--team", "alpah", "--officer", "x", "--workspace", ws.root
     )
     assert done.returncode == 2 and "alpha" in done.stderr
-    done = run(
+    done = invoke(
         "central",
         "enroll-device",
         "--team",
@@ -88,10 +88,10 @@ def test_enroll_device_bad_input_exits_2(tmp_path: Path) -> None:
 
 def test_commands_before_central_init_exit_2(tmp_path: Path) -> None:
     ws, _ = init_workspace(tmp_path / "fresh")
-    done = run("central", "serve", "--certfile", __file__, "--workspace", ws.root)
+    done = invoke("central", "serve", "--certfile", __file__, "--workspace", ws.root)
     assert done.returncode == 2 and "both --certfile and --keyfile" in done.stderr
     for args in (("status",), ("serve", "--port", "1"), ("conflicts",)):
-        done = run("central", *args, "--workspace", ws.root)
+        done = invoke("central", *args, "--workspace", ws.root)
         assert done.returncode == 2 and "central init" in done.stderr, args
 
 
@@ -101,7 +101,7 @@ def test_sync_without_connection_keeps_records_and_says_so(tmp_path: Path) -> No
     new_device(ws, dev)
     fill(dev, 37)
     url = f"http://127.0.0.1:{free_port()}"
-    done = run("sync", "--server", url, "--timeout", "2", "--workspace", dev)
+    done = invoke("sync", "--server", url, "--timeout", "2", "--workspace", dev)
     assert done.returncode == 2
     assert "central not reachable" in done.stderr
     assert "your 37 records are safe on this device" in done.stderr
@@ -111,13 +111,13 @@ def test_sync_without_connection_keeps_records_and_says_so(tmp_path: Path) -> No
 def test_sync_needs_a_central_credential(tmp_path: Path) -> None:
     from fieldkit.field.enroll import enroll
     from fieldkit.field.sample import write_sample_loadouts
-    from tests.conftest import BARNET
+    from tests.support.paths import BARNET
 
     folder = write_sample_loadouts(BARNET, tmp_path / "ops")
     enroll(folder / "loadouts" / "alpha.json", tmp_path / "dev")
-    done = run("sync", "--server", "http://127.0.0.1:9", "--workspace", tmp_path / "dev")
+    done = invoke("sync", "--server", "http://127.0.0.1:9", "--workspace", tmp_path / "dev")
     assert done.returncode == 2 and "enroll-device" in done.stderr
-    done = run(
+    done = invoke(
         "sync", "--server", "http://x", "--export-bundle", "f", "--workspace", tmp_path / "dev"
     )
     assert done.returncode == 2 and "one of" in done.stderr
@@ -129,25 +129,25 @@ def test_sync_over_http_from_the_command_line(tmp_path: Path) -> None:
     new_device(ws, dev)
     fill(dev, 12)
     with live(ws) as server:
-        done = run("sync", "--server", server.url, "--json", "--workspace", dev)
+        done = invoke("sync", "--server", server.url, "--json", "--workspace", dev)
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
         assert (report["sent"], report["acknowledged"]) == (12, 12)
-        done = run("sync", "--server", server.url, "--workspace", dev)
+        done = invoke("sync", "--server", server.url, "--workspace", dev)
         assert done.returncode == 0 and "sent 0" in done.stdout
-        status = json.loads(run("central", "status", "--json", "--workspace", ws.root).stdout)
+        status = json.loads(invoke("central", "status", "--json", "--workspace", ws.root).stdout)
         assert status["records"] == 12 and status["devices"][0]["last_seen"]
 
 
 def test_device_enrolled_with_a_credential_takes_its_id_and_officer(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
-    done = run(
+    done = invoke(
         "central", "enroll-device", "--team", "bravo", "--officer", "dc-walsh",
         "--url", "http://127.0.0.1:9", "--json", "--workspace", ws.root,
     )  # fmt: skip
     issued = json.loads(done.stdout)
     device = tmp_path / "device"
-    done = run("device", "enroll", issued["loadout"], "--credential", issued["credential_file"],
+    done = invoke("device", "enroll", issued["loadout"], "--credential", issued["credential_file"],
                "--workspace", device)  # fmt: skip
     assert done.returncode == 0, done.stderr
     info = json.loads((device / "device" / "device.json").read_text())
@@ -157,14 +157,12 @@ def test_device_enrolled_with_a_credential_takes_its_id_and_officer(tmp_path: Pa
 def test_serve_on_a_busy_port_exits_2_with_one_line(tmp_path: Path) -> None:
     import socket
 
-    from tests.test_sync_support import run as run_process
-
     ws = central_workspace(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = run_process("central", "serve", "--port", str(port), "--workspace", str(ws.root))
+        done = fieldkit("central", "serve", "--port", str(port), "--workspace", str(ws.root))
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -174,7 +172,7 @@ def test_serve_on_a_busy_port_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_serve_on_an_unknown_host_exits_2(tmp_path: Path) -> None:
     ws = central_workspace(tmp_path)
-    done = run("central", "serve", "--host", "no-such-host.invalid", "--workspace", ws.root)
+    done = invoke("central", "serve", "--host", "no-such-host.invalid", "--workspace", ws.root)
     assert done.returncode == 2
     assert "no-such-host.invalid" in done.stderr and "--host" in done.stderr
 
@@ -184,12 +182,12 @@ def test_a_server_address_without_a_scheme_is_answered_plainly(tmp_path: Path) -
     dev = tmp_path / "dev"
     new_device(ws, dev)
     fill(dev, 2)
-    done = run("sync", "--server", "127.0.0.1:8765", "--workspace", dev)
+    done = invoke("sync", "--server", "127.0.0.1:8765", "--workspace", dev)
     assert done.returncode == 2
     assert "add http:// or https://" in done.stderr and "127.0.0.1:8765" in done.stderr
     assert "not reachable" not in done.stderr
     assert counts(dev) == {"pending": 2, "sent": 0, "acknowledged": 0}
-    done = run(
+    done = invoke(
         "central", "enroll-device", "--team", "alpha", "--officer", "pc-okafor",
         "--url", "central.example:8765", "--workspace", ws.root,
     )  # fmt: skip

@@ -22,18 +22,18 @@ from fieldkit.central.server import create_app
 from fieldkit.central.store import Central, ForbiddenError, central_path
 from fieldkit.field.keys import DeviceKey
 from fieldkit.workspace import Workspace
-from tests import hostile_records as hostile
-from tests import maps_data
-from tests.test_cli_plain_text import fk
-from tests.test_sync_support import live
+from tests.support import operation
+from tests.support import records as hostile
+from tests.support.cli import WIDE, fieldkit, fieldkit_ok
+from tests.support.sync import live
 
-OP = maps_data.OP
+OP = operation.OP
 DEVICE = "alpha-hostile"
 
 
 def enrolled(root: Path) -> tuple[Workspace, str, str]:
     """The map tests' operation, with one more alpha credential: (workspace, id, secret)."""
-    ws = maps_data.make_workspace(root)
+    ws = operation.make_workspace(root)
     with Central(central_path(ws.sync)) as store:
         cred, secret = store.enroll_device("alpha", OP, "pc-alpha", device_id="alpha-cred")
     return ws, cred, secret
@@ -71,11 +71,11 @@ def test_the_server_names_hostile_records_and_maps_still_work(tmp_path: Path) ->
             (far["id"], "content", "lat 1e+308 is not a latitude (-90..90)"),
         ]  # fmt: skip
     root = str(ws.root)
-    status = fk("central", "status", "--workspace", root).stdout
+    status = fieldkit_ok("central", "status", "--workspace", root, env=WIDE).stdout
     assert "alpha-hostile: content: lat 1e+308 is not a latitude (-90..90)" in status
     assert "notes is not valid UTF-8 text" in status
-    assert "39 engagement(s)" in fk("report", "--workspace", root).stdout
-    fk("map", "--workspace", root)
+    assert "39 engagement(s)" in fieldkit_ok("report", "--workspace", root, env=WIDE).stdout
+    fieldkit_ok("map", "--workspace", root, env=WIDE)
 
 
 def test_a_device_id_that_is_not_an_id_is_refused_with_422(tmp_path: Path) -> None:
@@ -129,7 +129,9 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
     hostile.write_bundle(bundle, DEVICE, cred, secret, key, lines)
     root = str(ws.root)
     done = json.loads(
-        fk("central", "import-bundle", str(bundle), "--json", "--workspace", root).stdout
+        fieldkit_ok(
+            "central", "import-bundle", str(bundle), "--json", "--workspace", root, env=WIDE
+        ).stdout
     )
     assert (done["new"], done["rejected"]) == (1, 3)
     answer = json.loads(Path(done["answer"]).read_text(encoding="utf-8"))
@@ -139,10 +141,10 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
         (surrogate["id"], "malformed"),
         (odd["id"], "content"),
     }
-    status = fk("central", "status", "--workspace", root).stdout
+    status = fieldkit_ok("central", "status", "--workspace", root, env=WIDE).stdout
     assert "lat NaN is not a latitude (-90..90)" in status
     assert 'venue_type "[/bold]x" is not one of the operation\'s venue types' in status
-    assert "39 engagement(s)" in fk("report", "--workspace", root).stdout
+    assert "39 engagement(s)" in fieldkit_ok("report", "--workspace", root, env=WIDE).stdout
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ def test_a_bundle_whose_manifest_ids_are_not_ids_is_refused_whole(
     key = DeviceKey.generate()
     bundle = tmp_path / "odd.bundle"
     hostile.write_bundle(bundle, DEVICE, cred, secret, key, [mine(key)[1]], change)
-    done = fk("central", "import-bundle", str(bundle), "--workspace", str(ws.root), ok=False)
+    done = fieldkit("central", "import-bundle", str(bundle), "--workspace", str(ws.root), env=WIDE)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr == f"fieldkit: {bundle}: {words}; nothing was imported\n"
     with Central(central_path(ws.sync)) as store:
@@ -241,5 +243,5 @@ def test_whatever_a_device_signs_central_answers_and_keeps_only_sound_records(
             assert broken(FORM_RULES + CONTENT_RULES, rec, ctx) == [], rec
             assert all(math.isfinite(rec[k]) for k in ("lat", "lon") if rec[k] is not None)
     root = str(ws.root)
-    fk("report", "--workspace", root)
-    fk("map", "--workspace", root)
+    fieldkit_ok("report", "--workspace", root, env=WIDE)
+    fieldkit_ok("map", "--workspace", root, env=WIDE)

@@ -24,7 +24,7 @@ from fieldkit.sync.client import sync_now
 from fieldkit.sync.device_credential import enroll_with_credential
 from fieldkit.sync.device_side import SyncError, central_link
 from fieldkit.workspace import Workspace
-from tests.test_sync_support import (
+from tests.support.sync import (
     LiveServer,
     central_count,
     central_workspace,

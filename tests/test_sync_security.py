@@ -18,7 +18,7 @@ from fieldkit.field.device import Device
 from fieldkit.sync.client import sync_now
 from fieldkit.sync.device_side import central_link
 from fieldkit.wire.protocol import MAX_BODY
-from tests.test_sync_support import central_workspace, fill, live, new_device
+from tests.support.sync import central_workspace, fill, live, new_device
 
 
 @pytest.fixture(scope="module")

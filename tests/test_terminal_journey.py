@@ -6,7 +6,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,9 +16,8 @@ import pytest
 
 from fieldkit.field import Device
 from fieldkit.model import PeopleGroup
-from tests.demo_fixture import DemoRun, demo_run
-
-__all__ = ["demo_run"]  # the shared session fixture
+from tests.support.cli import ENTRY, fieldkit
+from tests.support.demo import DemoRun
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -96,7 +94,7 @@ def test_an_officer_logs_an_engagement_by_keystrokes(
         before = len(dev.records(history=True))
     now = visit.start + timedelta(minutes=20)  # the device's clock: 20 minutes into its first visit
     exit_file = tmp_path / "exit-code"
-    app = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "fieldkit"))
+    app = " ".join(shlex.quote(a) for a in ENTRY)
     terminal.start(
         # COLUMNS and LINES, when inherited, would override the size the app reads from tmux
         f"env -u COLUMNS -u LINES TERM=xterm-256color FIELDKIT_NOW={now.isoformat()} {app}; "
@@ -128,11 +126,6 @@ def test_an_officer_logs_an_engagement_by_keystrokes(
     assert record.people == (PeopleGroup("female", "unknown", "unknown", 2),)
     assert record.indicators == ("long_hours",)
     assert record.outcomes == ("leaflet_given",)
-    verified = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "log", "verify", "--workspace", str(device)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    verified = fieldkit("log", "verify", "--workspace", str(device))
     assert verified.returncode == 0, verified.stderr
     assert f"{before + 1} record(s), chain and signatures intact" in verified.stdout

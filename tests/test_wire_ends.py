@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import fieldkit
-from tests.conftest import ROOT
+from tests.support.paths import ROOT
 
 PACKAGE = Path(fieldkit.__file__).resolve().parent
 

@@ -14,8 +14,8 @@ import pytest
 from fieldkit.field.loadout import read_loadout
 from fieldkit.plan.export_json import sha256_file
 from fieldkit.workspace import init_workspace
-from tests.conftest import BARNET, ROOT
-from tests.plan_helpers import run
+from tests.support.cli import fieldkit
+from tests.support.paths import BARNET, ROOT
 
 EXAMPLE = ROOT / "docs" / "examples" / "barnet-2023"
 GENERATED = ("ops", "sync", "maps")
@@ -54,7 +54,7 @@ def test_what_the_kit_writes_there_is_ignored() -> None:
 
 
 def test_the_worked_example_passes_plan_check() -> None:
-    done = run("plan", "check", "docs/examples/barnet-2023/plan.json", cwd=ROOT)
+    done = fieldkit("plan", "check", "docs/examples/barnet-2023/plan.json", cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "keep every hard rule" in " ".join(done.stdout.split())
     assert "warning" not in done.stderr  # made from the playbook as it is now
@@ -79,8 +79,8 @@ def _shape(folder: Path) -> dict[str, Any]:
 
 def test_the_worked_example_is_what_plan_writes_today(tmp_path: Path) -> None:
     ws, _ = init_workspace(tmp_path / "ws")
-    done = run("plan", "playbooks/barnet-week-of-action.yaml", "--seed", "0", "--time-limit", "10",
-               cwd=ws.root)  # fmt: skip
+    done = fieldkit("plan", "playbooks/barnet-week-of-action.yaml", "--seed", "0",
+                    "--time-limit", "10", cwd=ws.root)  # fmt: skip
     assert done.returncode == 0, done.stderr
     fresh, example = _shape(ws.ops / "barnet-2023"), _shape(EXAMPLE)
     assert example == fresh, (

@@ -16,7 +16,8 @@ from fieldkit.tui import make_app
 from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import BARNET, SIZE, settle, visible_text
+from tests.support.paths import BARNET
+from tests.support.tui import SIZE, settle, visible_text
 
 NOW = datetime(2023, 9, 25, 10, 20, tzinfo=ZoneInfo("Europe/London"))
 PLANNER_ADVICE = ("fieldkit plan", "Plan one with", "plan one with", "Playbooks", "playbook")

@@ -9,7 +9,7 @@ from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import SIZE, settle, visible_text
+from tests.support.tui import SIZE, settle, visible_text
 
 
 def statuses(app: FieldkitApp) -> dict[str, str]:

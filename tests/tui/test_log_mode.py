@@ -26,8 +26,8 @@ from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import BARNET, SIZE, settle, visible_text
-from tests.tui.test_quick_exit import assert_covered
+from tests.support.paths import BARNET
+from tests.support.tui import SIZE, assert_covered, settle, visible_text
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2023, 9, 25, 10, 20, tzinfo=LONDON)

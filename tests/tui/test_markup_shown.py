@@ -25,8 +25,7 @@ from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import settle, visible_text
-from tests.tui.markup_support import (
+from tests.support.markup import (
     DEVICE_A,
     DEVICE_B,
     FILE_MARK,
@@ -39,6 +38,7 @@ from tests.tui.markup_support import (
     table_text,
     write_yaml,
 )
+from tests.support.tui import settle, visible_text
 
 BIG = (200, 60)
 UNLOCK = "[b]resume"

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from textual.command import CommandInput, CommandList
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from fieldkit.cli import cli
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.plan.mode import PlanMode
@@ -18,7 +16,8 @@ from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import SIZE, settle, visible_text
+from tests.support.cli import invoke
+from tests.support.tui import SIZE, settle, visible_text
 
 
 async def run_command(pilot: Pilot[None], query: str) -> None:
@@ -117,7 +116,7 @@ def test_fieldkit_with_no_command_runs_the_app_on_the_workspace(
 ) -> None:
     ran: list[FieldkitApp] = []
     monkeypatch.setattr(FieldkitApp, "run", lambda self, *a, **k: ran.append(self))
-    result = CliRunner().invoke(cli, ["--workspace", str(ws.root)])
-    assert result.exit_code == 0, result.output
+    done = invoke("--workspace", ws.root)
+    assert done.returncode == 0, done.stdout + done.stderr
     assert len(ran) == 1
     assert ran[0].workspace.root == ws.root.resolve()

@@ -20,8 +20,8 @@ from fieldkit.tui.plan.mode import PlanMode
 from fieldkit.tui.plan.picker import TeamPicker
 from fieldkit.tui.screens.neutral import NeutralScreen
 from fieldkit.workspace import FOLDERS, Workspace
-from tests.plan_helpers import small_barnet, write_playbook
-from tests.tui.conftest import FORBIDDEN_ON_COVER, SIZE, settle, visible_text
+from tests.support.playbooks import small_barnet, write_playbook
+from tests.support.tui import FORBIDDEN_ON_COVER, SIZE, settle, visible_text
 
 OP = "barnet-2023"
 CHURCH = "church-sermons.church-hendon.2023-09-24"

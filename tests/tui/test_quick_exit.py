@@ -10,9 +10,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from fieldkit.tui.app import FieldkitApp
-from fieldkit.tui.screens.neutral import NeutralScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
-from tests.tui.conftest import FORBIDDEN_ON_COVER, SIZE, settle, visible_text
+from tests.support.tui import SIZE, assert_covered, settle, visible_text
 
 Setup = Callable[[Pilot[None]], Awaitable[None]]
 
@@ -45,15 +44,6 @@ async def typing_in_the_palette(pilot: Pilot[None]) -> None:
     await pilot.press(*"open")
     assert isinstance(pilot.app.screen, CommandPalette)
     assert isinstance(pilot.app.focused, Input)
-
-
-def assert_covered(app: FieldkitApp) -> None:
-    assert isinstance(app.screen, NeutralScreen)
-    text = visible_text(app)
-    assert "London" in text and "14°C" in text
-    lowered = text.lower()
-    assert [word for word in FORBIDDEN_ON_COVER if word in lowered] == []
-    assert app.title == "Weather"
 
 
 @pytest.mark.parametrize("setup", [on_home, on_playbook, in_a_mode, on_help, typing_in_the_palette])

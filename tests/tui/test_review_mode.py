@@ -13,8 +13,8 @@ from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.workspace import Workspace
-from tests.maps_data import OP, SECRET_NOTE, make_workspace
-from tests.tui.conftest import SIZE, settle, visible_text
+from tests.support.operation import OP, SECRET_NOTE, make_workspace
+from tests.support.tui import SIZE, settle, visible_text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from fieldkit.field.device import Device
 from fieldkit.tui import make_app
 from fieldkit.tui.services import AppServices
 from fieldkit.workspace import Workspace
-from tests.tui.conftest import SIZE, settle, visible_text
+from tests.support.tui import SIZE, settle, visible_text
 
 
 class NoConflicts:

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList
 
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.screens.playbook import PlaybookScreen
-from tests.tui.conftest import SIZE, settle
+from tests.support.tui import SIZE, settle
 
 
 def test_home_screen(app: FieldkitApp, snap_compare: Any) -> None:

@@ -22,18 +22,17 @@ from fieldkit.tui.sync.device_panel import DevicePanel
 from fieldkit.tui.sync.mode import SyncMode
 from fieldkit.wire.credential import read_credential
 from fieldkit.workspace import Workspace, init_workspace
-from tests.test_sync_support import (
-    _officer,
+from tests.support.sync import (
     central_count,
     central_workspace,
     counts,
     fill,
+    first_officer,
     free_port,
     live,
     new_device,
 )
-from tests.tui.conftest import SIZE, settle, visible_text
-from tests.tui.test_quick_exit import assert_covered
+from tests.support.tui import SIZE, assert_covered, settle, visible_text
 
 FIXED = "2023-09-25T17:30:00.000+00:00"
 """The one time every snapshot shows (last sync, last seen, found at)."""
@@ -55,7 +54,7 @@ def device_workspace(tmp: Path, central: Workspace, url: str) -> tuple[Workspace
 
 def fixed_device(central: Workspace, root: Path, team: str, device_id: str) -> None:
     """Enrol a device with a fixed id and a fixed central address (nothing random in view)."""
-    issued = enroll_device(central, team, _officer(central, team), url="http://10.0.0.2:8765")
+    issued = enroll_device(central, team, first_officer(central, team), url="http://10.0.0.2:8765")
     enroll(Path(issued["loadout"]), root, device_id=device_id)
     keep_on_device(root / "device", read_credential(Path(issued["credential_file"])))
 
@@ -208,8 +207,8 @@ async def test_central_workspace_shows_devices_problems_and_conflicts(central: W
         devices = screen.query_one("#devices", DataTable)
         rows = [[str(c) for c in devices.get_row_at(i)] for i in range(devices.row_count)]
         assert [r[:3] for r in rows] == [
-            ["alpha-0001", "alpha", _officer(central, "alpha")],
-            ["bravo-0001", "bravo", _officer(central, "bravo")],
+            ["alpha-0001", "alpha", first_officer(central, "alpha")],
+            ["bravo-0001", "bravo", first_officer(central, "bravo")],
         ]
         assert [r[4] for r in rows] == ["12", "5"]
         assert rows[1][5] == "active · 1 problem"

@@ -1,16 +1,13 @@
-"""One run of `fieldkit demo` shared by every test module that imports the `demo_run` fixture."""
+"""A run of `fieldkit demo` through the entry point, and what it left: its workspace and output."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pytest
+from tests.support.cli import fieldkit
 
 OPERATION = "barnet-2023"
 #: Far above the demo's usual 15-20 s: only a hang trips it.
@@ -48,30 +45,8 @@ class DemoRun:
 
 def run_demo(workspace: Path, *args: str) -> DemoRun:
     """`python -m fieldkit demo --workspace WORKSPACE ARGS...` through the entry point."""
-    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "fieldkit", "demo", "--workspace", str(workspace), *args],
-        capture_output=True,
-        text=True,
-        timeout=DEMO_TIMEOUT,
-        env=env,
-    )
+    done = fieldkit(
+        "demo", "--workspace", workspace, *args,
+        env={"COLUMNS": "160", "NO_COLOR": "1"}, timeout=DEMO_TIMEOUT,
+    )  # fmt: skip
     return DemoRun(workspace, done.returncode, done.stdout, done.stderr)
-
-
-_SHARED: list[DemoRun] = []
-
-
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """The demo with 4 devices and seed 1, run once per session whoever asks first.
-
-    Tests must not change its workspace: copy a device folder before logging on it.
-    """
-    if not _SHARED:
-        _SHARED.append(
-            run_demo(tmp_path_factory.mktemp("demo") / "ws", "--devices", "4", "--seed", "1")
-        )
-    run = _SHARED[0]
-    assert run.returncode == 0, f"demo failed:\n{run.stdout}\n{run.stderr}"
-    return run

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTEFACTS = Path(__file__).parent / "artefacts"
+ARTEFACTS = Path(__file__).resolve().parents[1] / "artefacts"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -32,9 +32,9 @@ from fieldkit.plan.service import PlanOptions, solve_playbook, write_operation
 from fieldkit.sync.bundle import export_bundle, import_answer
 from fieldkit.sync.device_credential import enroll_with_credential
 from fieldkit.workspace import Workspace, init_workspace
-from tests import hostile_records as signed
-from tests.hostile import hostile_playbook
-from tests.plan_helpers import small_barnet
+from tests.support import records as signed
+from tests.support.hostile_pages import hostile_playbook
+from tests.support.playbooks import small_barnet
 
 OP = "barnet-2023"
 
@@ -66,7 +66,7 @@ class Office:
 
 
 def markup_playbook() -> dict[str, Any]:
-    """The hostile playbook of tests/hostile.py in markup, plus a visit nobody can make."""
+    """The hostile playbook (support/hostile_pages.py) in markup, plus a visit nobody can make."""
     data, _ = hostile_playbook(markup)
     data["activities"].append(
         {

@@ -1,31 +1,13 @@
-"""Helpers for the planner's tests: run the CLI, make playbook variants."""
+"""Playbooks for the planner's tests: the Barnet playbook as data, smaller variants, written out."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tests.conftest import BARNET, ROOT
-
-
-def run(
-    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    import os
-
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=full_env,
-    )
+from tests.support.paths import BARNET
 
 
 def barnet_data() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.plan_helpers import small_barnet
+from tests.support.playbooks import small_barnet
 
 MARKER = re.compile(r"^fk-[xsv]-")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +22,8 @@ from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
 from fieldkit.sync.device_credential import enroll_with_credential
 from fieldkit.workspace import Workspace, init_workspace
-from tests.conftest import BARNET, ROOT
+from tests.support.cli import command
+from tests.support.paths import BARNET, ROOT
 
 TEAMS = ("alpha", "bravo")
 
@@ -38,14 +39,13 @@ def central_workspace(tmp: Path) -> Workspace:
 
 def new_device(ws: Workspace, root: Path, team: str = "alpha", url: str | None = None) -> str:
     """Issue a credential on central and enrol a device from the loadout; returns its id."""
-    issued = enroll_device(ws, team, _officer(ws, team), url=url)
+    issued = enroll_device(ws, team, first_officer(ws, team), url=url)
     info = enroll_with_credential(Path(issued["loadout"]), root, Path(issued["credential_file"]))
     return str(info["device_id"])
 
 
-def _officer(ws: Workspace, team: str) -> str:
-    import json
-
+def first_officer(ws: Workspace, team: str) -> str:
+    """The first member of `team` in its loadout."""
     path = next(ws.ops.glob(f"*/loadouts/{team}.json"))
     return str(json.loads(path.read_text())["team"]["members"][0]["id"])
 
@@ -81,16 +81,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "fieldkit", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 class LiveServer:
     """`fieldkit central serve` as a separate process on 127.0.0.1."""
 
@@ -105,17 +95,7 @@ class LiveServer:
         return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, wait: float = 20.0) -> None:
-        args = [
-            sys.executable,
-            "-m",
-            "fieldkit",
-            "central",
-            "serve",
-            "--port",
-            str(self.port),
-            "--workspace",
-            str(self.ws.root),
-        ]
+        args = command("central", "serve", "--port", str(self.port), "--workspace", self.ws.root)
         if self.tls:
             args += ["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])]
         self.proc = subprocess.Popen(
@@ -161,20 +141,3 @@ def live(ws: Workspace, tls: tuple[Path, Path] | None = None) -> Iterator[LiveSe
         yield server
     finally:
         server.stop()
-
-
-def run_here(*args: str) -> subprocess.CompletedProcess[str]:
-    """`fieldkit ARGS` in this process through the entry point (faster than a subprocess)."""
-    import contextlib
-    import io
-
-    from fieldkit.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main([str(a) for a in args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())

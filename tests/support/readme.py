@@ -7,7 +7,7 @@ a tmux terminal until it has drawn its first screen, then quits with ctrl+q and 
 stopped at the end of the README section it appears in. Every other line runs with bash and
 must exit 0.
 
-Run as `python -m tests.readme_runner README WORKSPACE HOME REPORT`: a JSON list of steps
+Run as `python -m tests.support.readme README WORKSPACE HOME REPORT`: a JSON list of steps
 goes to REPORT. The test runs it inside a network namespace of its own when it can (so the
 README's port 8765 is free, and nothing reaches the network).
 """

@@ -1,4 +1,5 @@
-"""Mutation scores of the guards, per module: `python -m tests.mutation_scores` after the runs.
+"""Mutation scores of the guards, per module: after the runs,
+`python -m tests.support.mutation_scores`.
 
 Reads mutmut's results (mutants/**/*.py.meta) and cosmic-ray's session (cosmic-ray.sqlite),
 and prints killed/total and the score of each module. A mutant a filter left out (cosmic-ray's

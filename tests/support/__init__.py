@@ -1,0 +1,1 @@
+"""Helpers the tests share: workspaces, records, runners and browsers (no tests here)."""
