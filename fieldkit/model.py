@@ -59,6 +59,39 @@ class PeopleGroup:
         return f"{self.count} {self.gender} {self.age_band} {self.nationality}"
 
 
+#: A person's consent, route and interpreter when the officer did not say.
+CONSENT_DEFAULT, ROUTE_DEFAULT, INTERPRETER_DEFAULT = "not_asked", "none", "none"
+
+
+@dataclass(frozen=True)
+class Person:
+    """One anonymous person met one to one (format 2): codes, never a name.
+
+    `signs` are the signs of exploitation seen in this person; `by` is the officer who made
+    the referral; `ref` the referral reference (sensitive text, sealed in the record).
+    """
+
+    gender: str
+    age_band: str
+    nationality: str
+    language: str | None = None
+    signs: tuple[str, ...] = ()
+    consent: str = CONSENT_DEFAULT
+    route: str = ROUTE_DEFAULT
+    by: str | None = None
+    ref: str | None = None
+    interpreter: str = INTERPRETER_DEFAULT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signs", tuple(sorted(set(self.signs))))
+
+    def __str__(self) -> str:
+        text = f"{self.gender} {self.age_band} {self.nationality}"
+        if self.signs:
+            text += f", signs {', '.join(self.signs)}"
+        return f"{text}, consent {self.consent}, route {self.route}"
+
+
 @dataclass(frozen=True)
 class Engagement:
     """One engagement as logged on a device: an append-only, hash-chained, signed record.
