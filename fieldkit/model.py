@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -11,8 +13,11 @@ from typing import Any
 from fieldkit.errors import clip, quote
 from fieldkit.json_input import loads
 
-#: The `format` of every engagement record; bump only with a migration on both ends.
+#: The `format` of format 1 records (signed history: read and verified forever).
 ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
+#: Format 2: `persons` met one to one; sensitive text sealed by a salted digest (texts.py).
+ENGAGEMENT_FORMAT_2 = "fieldkit-engagement/2"
+FORMATS = (ENGAGEMENT_FORMAT, ENGAGEMENT_FORMAT_2)
 
 #: prev_hash of a device's first record.
 GENESIS_HASH = "0" * 64
@@ -27,6 +32,10 @@ REFERRAL_REF_MAX = 64
 #: Fields that make the record's identity and chain, not its content: hash and signature are
 #: computed over everything else.
 SEAL_FIELDS = ("hash", "signature")
+
+#: Format 2: the sensitive texts beside the signed body ({digest: {salt, text}}), outside the
+#: hash so they can be removed (retention) while signature and chain still verify.
+TEXTS_FIELD = "texts"
 
 
 class RecordError(ValueError):
@@ -57,6 +66,101 @@ class PeopleGroup:
 
     def __str__(self) -> str:
         return f"{self.count} {self.gender} {self.age_band} {self.nationality}"
+
+
+#: A person's consent, route and interpreter when the officer did not say.
+CONSENT_DEFAULT, ROUTE_DEFAULT, INTERPRETER_DEFAULT = "not_asked", "none", "none"
+
+
+#: The keys a person's SPEC may give after GENDER:AGE_BAND:NATIONALITY (`--person`).
+PERSON_KEYS = ("signs", "consent", "route", "by", "ref", "interpreter")
+PERSON_SPEC = (
+    "GENDER:AGE_BAND:NATIONALITY[:signs=CODE,CODE][:consent=yes|no|not_asked|cannot]"
+    "[:route=none|nrm|duty_to_notify|safeguarding|partner_support][:by=OFFICER][:ref=TEXT]"
+    "[:interpreter=none|independent|partner_officer|family_or_friend]"
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One anonymous person met one to one (format 2): codes, never a name.
+
+    `signs` are the signs of exploitation seen in this person; `by` is the officer who made
+    the referral; `ref` the referral reference (sensitive text, sealed in the record).
+    """
+
+    gender: str
+    age_band: str
+    nationality: str
+    language: str | None = None
+    signs: tuple[str, ...] = ()
+    consent: str = CONSENT_DEFAULT
+    route: str = ROUTE_DEFAULT
+    by: str | None = None
+    ref: str | None = None
+    interpreter: str = INTERPRETER_DEFAULT
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "signs", tuple(sorted(set(self.signs))))
+
+    @classmethod
+    def parse(cls, text: str) -> Person:
+        """'female:under_18:romanian:signs=owes_debt,isolated:route=nrm:by=pc-hughes:ref=X'."""
+        parts = text.split(":")
+        if len(parts) < 3 or not all(p.strip() for p in parts[:3]):
+            raise RecordError(f"person {quote(text)}: write {PERSON_SPEC}")
+        values: dict[str, Any] = {}
+        key = ""
+        for part in parts[3:]:
+            name, eq, value = part.partition("=")
+            if not eq and key == "ref":  # a reference may hold colons
+                values["ref"] += ":" + part
+                continue
+            key = name.strip()
+            if not eq or key not in PERSON_KEYS or key in values:
+                raise RecordError(
+                    f"person {quote(text)}: {quote(part)} is not one of "
+                    f"{', '.join(k + '=' for k in PERSON_KEYS)} (each once); write {PERSON_SPEC}"
+                )
+            values[key] = value if key == "ref" else value.strip()
+        signs = tuple(s.strip() for s in values.pop("signs", "").split(",") if s.strip())
+        given = {k: v for k, v in values.items() if v != ""}
+        gender, age_band, nationality = (p.strip() for p in parts[:3])
+        return cls(gender, age_band, nationality, signs=signs, **given)
+
+    def __str__(self) -> str:
+        text = f"{self.gender} {self.age_band} {self.nationality}"
+        if self.signs:
+            text += f", signs {', '.join(self.signs)}"
+        return f"{text}, consent {self.consent}, route {self.route}"
+
+
+@dataclass(frozen=True)
+class Seal:
+    """Format 2: the salted digest that stands in the signed body for one sensitive text.
+
+    `path` is where the text belongs ("notes", "referral_ref", "persons.N.ref"); `salt` is None
+    once the text was removed (then the digest can no longer be matched to any text).
+    """
+
+    path: str
+    digest: str
+    salt: str | None
+
+
+def text_digest(salt: str, text: str) -> str:
+    """'sha256:' + sha256(salt bytes + UTF-8 text), in hex."""
+    return "sha256:" + hashlib.sha256(bytes.fromhex(salt) + text.encode("utf-8")).hexdigest()
+
+
+def seal_text(path: str, text: str) -> Seal:
+    """A fresh seal for `text`: a random 16-byte salt, so a short text cannot be guessed."""
+    salt = os.urandom(16).hex()
+    return Seal(path, text_digest(salt, text), salt)
+
+
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_SALT = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +201,8 @@ class Engagement:
     hash: str = ""
     signature: str = ""
     format: str = field(default=ENGAGEMENT_FORMAT)
+    persons: tuple[Person, ...] = ()
+    seals: tuple[Seal, ...] = ()
 
     def __post_init__(self) -> None:
         # Sets, not sequences: a canonical order so the same content always hashes the same.
@@ -108,22 +214,82 @@ class Engagement:
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, float(value))
+        object.__setattr__(self, "persons", tuple(self.persons))
+        if self.format == ENGAGEMENT_FORMAT:
+            if self.persons or self.seals:
+                raise ValueError("a format 1 record holds no persons and no sealed text")
+        else:
+            # Every text gets a seal when first made; a seal read from a record is kept as is,
+            # so a text that no longer matches its digest is found (text_faults), not hidden.
+            have = {seal.path for seal in self.seals}
+            fresh = [seal_text(p, t) for p, t in self.text_paths() if p not in have and t]
+            object.__setattr__(self, "seals", tuple(self.seals) + tuple(fresh))
+
+    # -- format 2: sensitive text beside the signed body ------------------------------
+
+    def text_paths(self) -> list[tuple[str, str | None]]:
+        """(path, text) of every sensitive text place: notes, the referral, each person's."""
+        found = [("notes", self.notes), ("referral_ref", self.referral_ref)]
+        found += [(f"persons.{n}.ref", p.ref) for n, p in enumerate(self.persons)]
+        return found
+
+    def text_faults(self) -> list[str]:
+        """The paths of texts that do not match the digest in the signed body (format 2)."""
+        seals = {seal.path: seal for seal in self.seals}
+        faults = []
+        for path, text in self.text_paths():
+            seal = seals.get(path)
+            if text and seal is not None:
+                if seal.salt is None or text_digest(seal.salt, text) != seal.digest:
+                    faults.append(path)
+        return faults
+
+    def without_texts(self) -> Engagement:
+        """This record with its sensitive text removed (retention): the signed body, and so
+        its hash, signature and chain, are unchanged."""
+        if self.format == ENGAGEMENT_FORMAT:
+            raise ValueError("format 1 records hold their text in the signed body")
+        return replace(
+            self,
+            notes=None,
+            referral_ref=None,
+            persons=tuple(replace(p, ref=None) for p in self.persons),
+            seals=tuple(replace(seal, salt=None) for seal in self.seals),
+        )
 
     # -- the canonical form ------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON data: every field, people as objects, lists as lists."""
+        """Plain JSON data: every field, people as objects, lists as lists; format 2 with its
+        sensitive texts as digests and the texts beside them (`texts`)."""
         data = asdict(self)
         data["people"] = [asdict(g) for g in self.people]
         for name in ("partners", "indicators", "outcomes"):
             data[name] = list(data[name])
+        del data["persons"], data["seals"]
+        if self.format == ENGAGEMENT_FORMAT:
+            return data
+        seals = {seal.path: seal for seal in self.seals}
+        digest = {path: seal.digest for path, seal in seals.items()}
+        data["notes"], data["referral_ref"] = digest.get("notes"), digest.get("referral_ref")
+        data["persons"] = [
+            {**asdict(p), "signs": list(p.signs), "ref": digest.get(f"persons.{n}.ref")}
+            for n, p in enumerate(self.persons)
+        ]
+        data[TEXTS_FIELD] = {
+            seals[path].digest: {"salt": seals[path].salt, "text": text}
+            for path, text in self.text_paths()
+            if text and seals[path].salt is not None
+        }
         return data
 
     def body(self) -> dict[str, Any]:
-        """The signed content: every field except hash and signature (prev_hash included)."""
+        """The signed content: every field except hash, signature and (format 2) the texts
+        beside it (prev_hash included)."""
         data = self.to_dict()
         for name in SEAL_FIELDS:
             data.pop(name)
+        data.pop(TEXTS_FIELD, None)
         return data
 
     def canonical_body(self) -> bytes:
@@ -146,7 +312,7 @@ class Engagement:
     def public_dict(self) -> dict[str, Any]:
         """to_dict() without the sensitive free text (for maps, exports, summaries)."""
         data = self.to_dict()
-        for name in SENSITIVE_FIELDS:
+        for name in (*SENSITIVE_FIELDS, TEXTS_FIELD):
             data.pop(name, None)
         return data
 
@@ -162,15 +328,18 @@ class Engagement:
         """Back from to_dict() (or the canonical JSON); RecordError on a malformed record."""
         if not isinstance(data, Mapping):
             raise RecordError("an engagement record is a JSON object")
-        known = {f.name for f in fields(cls)}
+        form = data.get("format", ENGAGEMENT_FORMAT)
+        if form not in FORMATS:
+            raise RecordError(f"engagement format {quote(form)} is not one of {', '.join(FORMATS)}")
+        known = {f.name for f in fields(cls)} - {"persons", "seals"}
+        if form != ENGAGEMENT_FORMAT:
+            known |= {"persons", TEXTS_FIELD}
         unknown = sorted(set(data) - known)
         if unknown:
             raise RecordError(f"unknown field(s) in engagement record: {clip(', '.join(unknown))}")
-        if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
-            raise RecordError(
-                f"engagement format {quote(data.get('format'))} is not {ENGAGEMENT_FORMAT}"
-            )
         values = dict(data)
+        if form != ENGAGEMENT_FORMAT:
+            values.update(_unseal(values))
         try:
             values["people"] = tuple(
                 PeopleGroup(
@@ -191,6 +360,60 @@ class Engagement:
         except ValueError as exc:
             raise RecordError(f"an engagement record is not JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _unseal(values: dict[str, Any]) -> dict[str, Any]:
+    """Format 2's persons, texts and seals from a record's JSON; RecordError if malformed."""
+    texts = values.pop(TEXTS_FIELD, None) or {}
+    if not isinstance(texts, dict):
+        raise RecordError("texts is an object of {digest: {salt, text}}")
+    try:
+        raw = [dict(p) for p in values.get("persons") or ()]
+        persons = [Person(**{**p, "signs": tuple(p.get("signs") or ())}) for p in raw]
+    except (TypeError, ValueError) as exc:
+        raise RecordError(f"malformed persons: {clip(str(exc))}") from None
+    places = [("notes", values.get("notes")), ("referral_ref", values.get("referral_ref"))]
+    places += [(f"persons.{n}.ref", p.ref) for n, p in enumerate(persons)]
+    seals: list[Seal] = []
+    plain: dict[str, str | None] = {}
+    used: set[str] = set()
+    for path, digest in places:
+        if digest is None:
+            continue
+        if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+            raise RecordError(f"{path} is not a text digest (sha256: and 64 hex digits)")
+        entry = texts.get(digest)
+        if entry is None:
+            seals.append(Seal(path, digest, None))
+            plain[path] = None
+            continue
+        salt, text = _text_entry(digest, entry)
+        used.add(digest)
+        seals.append(Seal(path, digest, salt))
+        plain[path] = text
+    stray = sorted(set(texts) - used)
+    if stray:
+        raise RecordError(f"texts holds {clip(stray[0])}, a digest the record does not name")
+    return {
+        "notes": plain.get("notes"),
+        "referral_ref": plain.get("referral_ref"),
+        "persons": tuple(
+            replace(p, ref=plain.get(f"persons.{n}.ref")) for n, p in enumerate(persons)
+        ),
+        "seals": tuple(seals),
+    }
+
+
+def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
+    if (
+        not isinstance(entry, dict)
+        or set(entry) != {"salt", "text"}
+        or not isinstance(entry["salt"], str)
+        or not _SALT.fullmatch(entry["salt"])
+        or not isinstance(entry["text"], str)
+    ):
+        raise RecordError(f"texts[{clip(digest)}] is not {{salt: 32 hex digits, text}}")
+    return entry["salt"], entry["text"]
 
 
 def canonical_json(data: Any) -> bytes:

@@ -58,7 +58,8 @@ ROWS: list[tuple[str, dict[str, Any], str]] = [
                                "signature", "format")},
      "a sealed record has a hash and a signature"),
     ("another format", {"format": "fieldkit-engagement/9"},
-     'format "fieldkit-engagement/9" is not fieldkit-engagement/1'),
+     'format "fieldkit-engagement/9" is not one of fieldkit-engagement/1, '
+     'fieldkit-engagement/2'),
     ("a partner that is a number", {"partners": ["anitp", 1]}, "partners must be a list of codes"),
     ("an indicator that is null", {"indicators": [None]}, "indicators must be a list of codes"),
     ("an outcome that is a list", {"outcomes": [["x"]]}, "outcomes must be a list of codes"),
@@ -97,7 +98,8 @@ FIELD_TYPES = {
                      "timezone", "time", "venue_type"], TEXT),
     **dict.fromkeys(["visit", "venue", "language", "referral_ref", "notes", "amends"], MAYBE_TEXT),
     **dict.fromkeys(["lat", "lon", "accuracy_m"], NUMBER),
-    **dict.fromkeys(["people", "partners", "indicators", "outcomes"], (list,)),
+    **dict.fromkeys(["people", "partners", "indicators", "outcomes", "persons"], (list,)),
+    "texts": (dict,),
     "interpreter": (bool,),
     **dict.fromkeys(["prev_hash", "hash", "signature", "format"], TEXT),
 }  # fmt: skip
@@ -134,7 +136,9 @@ def test_a_known_shape_still_has_its_values_checked() -> None:
     assert shape_problem(sealed(people=[PEOPLE])) is None
     assert shape_problem(sealed(people=[{**PEOPLE, "count": -1}])) == GROUPS
     assert shape_problem(sealed(format="fieldkit-engagement/1")) is None
-    assert shape_problem(sealed(format="x")) == 'format "x" is not fieldkit-engagement/1'
+    assert shape_problem(sealed(format="x")) == (
+        'format "x" is not one of fieldkit-engagement/1, fieldkit-engagement/2'
+    )
 
 
 def test_the_cache_of_known_shapes_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX
+from fieldkit.model import ENGAGEMENT_FORMAT, NOTES_MAX, REFERRAL_REF_MAX
 
 #: The longest text each field may hold, in characters; any other text field: TEXT_MAX.
 TEXT_LIMITS = {"notes": NOTES_MAX, "referral_ref": REFERRAL_REF_MAX}
@@ -67,6 +67,8 @@ class Context:
     visits: frozenset[str] | None = None
     venues: frozenset[str] | None = None
     members: frozenset[str] | None = None
+    #: member id -> agency (partner code), for the referral rules; None with no plan.
+    agencies: Mapping[str, str] | None = field(default=None, compare=False)
 
 
 Rule = Callable[[dict[str, Any], Context], "str | None"]
@@ -161,7 +163,10 @@ def _text_fault(name: str, n: int | None, key: str | None, text: str) -> str | N
 
 def text_fields(data: dict[str, Any], ctx: Context) -> str | None:
     """Every text (a field, a list item, a people group's code) is valid UTF-8 - JSON can carry
-    lone surrogates, UTF-8 cannot - and within its length; lists and people within their sizes."""
+    lone surrogates, UTF-8 cannot - and within its length; lists and people within their sizes.
+    In format 2, notes and referral_ref are digests (the shape check reads them)."""
+    if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
+        data = {k: v for k, v in data.items() if k not in ("notes", "referral_ref", "texts")}
     if not _texts_sound(data):
         for name, n, key, text in _texts(data):
             fault = _text_fault(name, n, key, text)
@@ -174,6 +179,9 @@ def text_fields(data: dict[str, Any], ctx: Context) -> str | None:
     groups = data.get("people") or ()
     if len(groups) > PEOPLE_GROUPS_MAX:
         return f"people holds {len(groups)} groups (at most {PEOPLE_GROUPS_MAX})"
+    persons = data.get("persons") or ()
+    if len(persons) > PEOPLE_GROUPS_MAX:
+        return f"persons holds {len(persons)} persons (at most {PEOPLE_GROUPS_MAX})"
     return None
 
 
@@ -352,6 +360,37 @@ def people_codes(data: dict[str, Any], ctx: Context) -> str | None:
     return None
 
 
+_PERSON_CODES = (
+    ("gender", "genders", "genders"),
+    ("age_band", "age_bands", "age bands"),
+    ("nationality", "nationalities", "nationalities"),
+    ("consent", "consent", "consent codes"),
+    ("route", "routes", "routes"),
+    ("interpreter", "interpreters", "interpreter codes"),
+)
+
+
+def person_codes(data: dict[str, Any], ctx: Context) -> str | None:
+    """Format 2: each person's codes and signs are the operation's; the referrer is of the
+    team (when central knows its roster)."""
+    for n, person in enumerate(data.get("persons") or (), start=1):
+        for key, listing, words in _PERSON_CODES:
+            if person[key] not in ctx.codes.get(listing, ()):
+                return (
+                    f"person {n}: {key} {quote(person[key])} is not one of the operation's {words}"
+                )
+        language = person["language"]
+        if language is not None and language not in ctx.codes.get("languages", ()):
+            return f"person {n}: language {quote(language)} is not one of the operation's languages"
+        for sign in person["signs"]:
+            if sign not in ctx.codes.get("indicators", ()):
+                return f"person {n}: sign {quote(sign)} is not one of the operation's indicators"
+        by = person["by"]
+        if by is not None and ctx.members is not None and by not in ctx.members:
+            return f"person {n}: by {quote(by)} is not a member of team {ctx.team}"
+    return None
+
+
 def planned_visit(data: dict[str, Any], ctx: Context) -> str | None:
     """The visit, if given, is one the operation's published plan holds (any version)."""
     visit = data.get("visit")
@@ -380,6 +419,7 @@ CONTENT_RULES: tuple[Rule, ...] = (
     language_code,
     listed_codes,
     people_codes,
+    person_codes,
     planned_visit,
     planned_venue,
 )

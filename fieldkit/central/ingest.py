@@ -52,10 +52,11 @@ from fieldkit.central.problems import (
     refuse,
     resolve_refusals,
 )
+from fieldkit.central.referrals import flag_rules, keep_texts
 from fieldkit.central.shape import shape_problem
 from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.errors import quote
-from fieldkit.model import SEAL_FIELDS, canonical_json
+from fieldkit.model import SEAL_FIELDS, TEXTS_FIELD, canonical_json
 from fieldkit.wire.keys import verify_signature
 from fieldkit.wire.protocol import now_iso
 
@@ -133,6 +134,8 @@ def _store(
         stored = _trusted(central, conn, device, public_key, fresh, problems, result)
         received = now_iso()
         _insert_records(conn, device, stored, received)
+        keep_texts(conn, device, stored, problems)
+        flag_rules(device_context(central, conn, device), device, stored, problems)
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
@@ -243,17 +246,20 @@ def _check_form(
         key = hashlib.sha256(text.encode()).hexdigest()
         refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
-    body = _body_of_line(line, data) if line is not None else None
+    body = _body_of_line(line, data) if line is not None and TEXTS_FIELD not in data else None
     if body is not None:
         digest = data["hash"]  # the cut body was hashed and matched
     else:
         seal = [data.pop(name) for name in SEAL_FIELDS]  # the body: all but hash and signature
+        texts = data.pop(TEXTS_FIELD, None)  # and, in format 2, the texts beside it
         try:
             body = canonical_json(data)
         except ValueError as exc:  # NaN or infinity: JSON has no such numbers
             body = str(exc).encode()
         finally:
             data.update(zip(SEAL_FIELDS, seal, strict=True))
+            if texts is not None:
+                data[TEXTS_FIELD] = texts
         digest = hashlib.sha256(body).hexdigest()
     if digest != data["hash"]:
         refuse(

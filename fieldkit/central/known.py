@@ -9,6 +9,7 @@ checking a record costs set lookups, never a query.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ class Known:
     visits: frozenset[str] | None
     venues: frozenset[str] | None
     members: dict[str, frozenset[str]]
+    #: Each team's members' agencies (member id -> partner code), for the referral rules.
+    agencies: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
 def kit_codes() -> dict[str, frozenset[str]]:
@@ -40,6 +43,7 @@ def known_from(loadouts: Iterable[tuple[str, dict[str, Any]]]) -> Known:
     visits: set[str] = set()
     venues: set[str] = set()
     members: dict[str, set[str]] = {}
+    agencies: dict[str, dict[str, str]] = {}
     published = False
     for team, loadout in loadouts:
         published = True
@@ -47,15 +51,18 @@ def known_from(loadouts: Iterable[tuple[str, dict[str, Any]]]) -> Known:
             codes.setdefault(str(name), set()).update(_ids(entries, "code"))
         visits.update(_ids(loadout.get("assignments"), "visit"))
         venues.update(_ids(loadout.get("venues"), "id"))
-        members.setdefault(team, set()).update(
-            _ids(_dict(loadout.get("team")).get("members"), "id")
-        )
+        roster = _dict(loadout.get("team")).get("members")
+        members.setdefault(team, set()).update(_ids(roster, "id"))
+        for entry in roster if isinstance(roster, list) else ():
+            if isinstance(entry, dict) and entry.get("id") is not None:
+                agencies.setdefault(team, {})[str(entry["id"])] = str(entry.get("agency") or "")
     defaults = kit_codes()
     return Known(
         codes={name: frozenset(codes.get(name) or defaults[name]) for name in LIST_NAMES},
         visits=frozenset(visits) if published else None,
         venues=frozenset(venues) if published else None,
         members={team: frozenset(ids) for team, ids in members.items()},
+        agencies=agencies,
     )
 
 
@@ -114,4 +121,5 @@ def device_context(central: Central, conn: Any, device: str) -> Context:
         visits=known.visits,
         venues=known.venues,
         members=known.members.get(team),
+        agencies=known.agencies.get(team),
     )

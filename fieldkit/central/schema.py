@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 
 
@@ -116,4 +118,12 @@ def create_plans(db: sqlite_utils.Database) -> None:
     db.table("plans").create_index(["operation", "team", "version"])
     db.table("bundles").create(
         {"id": str, "device": str, "records": int, "imported_at": str}, pk="id"
+    )
+
+
+def create_record_texts(conn: Any) -> None:
+    """Texts beside format 2 records: removing a row (retention) leaves every chain whole."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS record_texts (record_id TEXT NOT NULL, digest TEXT NOT NULL,"
+        " salt TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (record_id, digest))"
     )

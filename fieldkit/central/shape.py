@@ -7,7 +7,7 @@ import typing
 from typing import Any
 
 from fieldkit.errors import quote
-from fieldkit.model import ENGAGEMENT_FORMAT, Engagement
+from fieldkit.model import ENGAGEMENT_FORMAT, FORMATS, NOTES_MAX, TEXTS_FIELD, Engagement
 
 _PEOPLE_KEYS = {"gender", "age_band", "nationality", "count"}
 
@@ -17,6 +17,8 @@ def _kinds() -> tuple[dict[str, tuple[type, ...]], set[str]]:
     kinds: dict[str, tuple[type, ...]] = {}
     required: set[str] = set()
     for f in dataclasses.fields(Engagement):
+        if f.name in ("seals",):
+            continue  # in memory only: on the wire they are `texts`
         hint = str(hints[f.name])
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             required.add(f.name)
@@ -30,6 +32,7 @@ def _kinds() -> tuple[dict[str, tuple[type, ...]], set[str]]:
             kinds[f.name] = (str, type(None))
         else:
             kinds[f.name] = (str,)
+    kinds[TEXTS_FIELD] = (dict,)
     return kinds, required
 
 
@@ -78,8 +81,17 @@ def _field_problem(data: dict[str, Any]) -> str | None:
 
 
 def _content_problem(data: dict[str, Any]) -> str | None:
-    if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
-        return f"format {quote(data.get('format'))} is not {ENGAGEMENT_FORMAT}"
+    form = data.get("format", ENGAGEMENT_FORMAT)
+    if form not in FORMATS:
+        return f"format {quote(form)} is not one of {', '.join(FORMATS)}"
+    if form == ENGAGEMENT_FORMAT:
+        extra = sorted({"persons", TEXTS_FIELD} & data.keys())
+        if extra:
+            return f"a format 1 record has no {extra[0]}"
+    else:
+        wrong = _format2_problem(data)
+        if wrong is not None:
+            return wrong
     for name in _CODE_LISTS:
         codes = data.get(name)
         if codes and not _ONLY_TEXT.issuperset(map(type, codes)):
@@ -95,4 +107,44 @@ def _content_problem(data: dict[str, Any]) -> str | None:
             or type(group["nationality"]) is not str
         ):
             return "people must be groups of {gender, age_band, nationality, count}"
+    return None
+
+
+_PERSON_KEYS = {
+    "gender",
+    "age_band",
+    "nationality",
+    "language",
+    "signs",
+    "consent",
+    "route",
+    "by",
+    "ref",
+    "interpreter",
+}
+_OPTIONAL = ("language", "by", "ref")
+_TEXT_ENTRY = {"salt", "text"}
+
+
+def _format2_problem(data: dict[str, Any]) -> str | None:
+    """Persons are objects of codes; texts are {digest: {salt, text}}; the record parses."""
+    for person in data.get("persons") or ():
+        if (
+            type(person) is not dict
+            or person.keys() != _PERSON_KEYS
+            or any(type(person[k]) is not str for k in _PERSON_KEYS - {"signs", *_OPTIONAL})
+            or any(person[k] is not None and type(person[k]) is not str for k in _OPTIONAL)
+            or type(person["signs"]) is not list
+            or not _ONLY_TEXT.issuperset(map(type, person["signs"]))
+        ):
+            return f"persons must be objects of {{{', '.join(sorted(_PERSON_KEYS))}}}"
+    for entry in (data.get(TEXTS_FIELD) or {}).values():
+        if type(entry) is not dict or entry.keys() != _TEXT_ENTRY:
+            return "texts must map a digest to {salt, text}"
+        if type(entry["text"]) is not str or len(entry["text"]) > NOTES_MAX:
+            return f"a text beside the record is at most {NOTES_MAX} characters"
+    try:
+        Engagement.from_dict(data)
+    except ValueError as exc:
+        return str(exc)
     return None

@@ -16,8 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.central.schema import create_schema
+from fieldkit.central.schema import create_record_texts, create_schema
 from fieldkit.errors import UserError, quote
+from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
 from fieldkit.private_files import connect_private
 from fieldkit.wire.keys import SigningKey
 from fieldkit.wire.protocol import now_iso
@@ -26,7 +27,7 @@ CENTRAL_FILE = "central.db"
 CENTRAL_KEY = "central.key"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -112,7 +113,9 @@ class Central:
         if version >= SCHEMA_VERSION:
             return
         with self.transaction():
-            create_schema(self.db)
+            if version < 1:
+                create_schema(self.db)
+            create_record_texts(self.conn)  # version 2: format 2's texts beside the records
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -257,7 +260,13 @@ class Central:
         if device is not None:
             sql, args = sql + " WHERE device = ?", [device]
         rows = self.query(sql + " ORDER BY hlc, device, id", args)
-        return [{**json.loads(body), "hash": h, "signature": sig} for body, h, sig in rows]
+        records = [{**json.loads(body), "hash": h, "signature": sig} for body, h, sig in rows]
+        with self.lock:
+            texts = _texts_of(self.conn)
+        for r in records:
+            if r.get("format") == ENGAGEMENT_FORMAT_2:
+                r[TEXTS_FIELD] = texts.get(r["id"], {})
+        return records
 
     def problems(self, open_only: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT n, device, kind, record_id, detail, found_at, resolved_at FROM problems"
@@ -322,3 +331,12 @@ def central_status(sync_folder: Path) -> dict[str, Any] | None:
         return None
     with Central(path) as store:
         return {**store.status(), "open_problems": store.problems(open_only=True)}
+
+
+def _texts_of(conn: Any) -> dict[str, dict[str, dict[str, str]]]:
+    """{record id: {digest: {salt, text}}}: the texts kept beside format 2 records."""
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    rows = conn.execute("SELECT record_id, digest, salt, text FROM record_texts")
+    for rid, digest, salt, text in rows:
+        found.setdefault(rid, {})[digest] = {"salt": salt, "text": text}
+    return found

@@ -25,7 +25,16 @@ LIST_NAMES = (
     "nationalities",
     "age_bands",
     "genders",
+    "consent",
+    "routes",
+    "interpreters",
 )
+
+#: The lists of format 2's persons: a loadout written before them reads them from the kit.
+PERSON_LISTS = ("consent", "routes", "interpreters")
+
+#: Partner attributes the referral rules read (fieldkit/codes/rules.py): "true" or "false".
+PARTNER_FLAGS = ("first_responder", "specified_authority")
 
 #: The ILO's 11 indicators of forced labour ("ILO Indicators of Forced Labour", 2012).
 ILO_CODES = (
@@ -162,7 +171,13 @@ class CodeBook:
         """Code lists from plain data (as `to_dict` writes them); CodeListError if malformed."""
         if not isinstance(data, Mapping):
             raise CodeListError(f"{source}: the code lists are not a mapping")
-        return cls({name: _parse_list(name, data.get(name), source) for name in LIST_NAMES})
+        lists = {}
+        for name in LIST_NAMES:
+            if name in PERSON_LISTS and data.get(name) is None:
+                lists[name] = load_codes()[name]
+            else:
+                lists[name] = _parse_list(name, data.get(name), source)
+        return cls(lists)
 
 
 def _fold(word: str) -> str:
@@ -207,9 +222,16 @@ def _parse_list(name: str, raw: Any, source: str) -> CodeList:
         if code in seen:
             raise CodeListError(f"{source}: {name}.{code}: listed twice")
         seen.add(code)
-        attrs = {k: str(v) for k, v in entry.items() if k not in ("code", "en", "ro")}
+        attrs = {k: _attr(v) for k, v in entry.items() if k not in ("code", "en", "ro")}
         codes.append(Code(code, en, ro, attrs))
     return CodeList(name, tuple(codes))
+
+
+def _attr(value: Any) -> str:
+    """An attribute as text; YAML's booleans as "true" / "false"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 @cache
@@ -238,6 +260,13 @@ def validate(book: CodeBook, source: str = "<codes>") -> None:
                 f"{source}: indicator {ind.code!r} maps to {ind.attrs.get('ilo')!r}, "
                 "not one of the ILO's 11 indicators"
             )
+    for partner in book.partners:
+        for flag in PARTNER_FLAGS:
+            if partner.attrs.get(flag, "false") not in ("true", "false"):
+                raise CodeListError(
+                    f"{source}: partner {partner.code!r}: {flag} is true or false, "
+                    f"not {partner.attrs[flag]!r}"
+                )
     for cl in book.lists.values():
         for c in cl:
             if c.ro.translate(_CEDILLA) != c.ro:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from fieldkit.field.device import Device
     from fieldkit.model import Engagement
 
-LIST_FIELDS = ("partners", "indicators", "outcomes", "people")
+LIST_FIELDS = ("partners", "indicators", "outcomes", "people", "persons")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -50,6 +51,16 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="People engaged: gender:age_band:nationality:count, repeatable, "
             "e.g. female:age_18_24:romanian:2. Never names.",
         ),
+        click.option(
+            "--person",
+            multiple=True,
+            metavar="SPEC",
+            help="A person met one to one, repeatable: GENDER:AGE_BAND:NATIONALITY"
+            "[:signs=CODE,CODE][:consent=yes|no|not_asked|cannot][:route=none|nrm|"
+            "duty_to_notify|safeguarding|partner_support][:by=OFFICER][:ref=TEXT]"
+            "[:interpreter=none|independent|partner_officer|family_or_friend]. Never names; "
+            "`none` clears them (amend).",
+        ),
         click.option("--language", help="Language used (code)."),
         click.option(
             "--interpreter/--no-interpreter", default=None, help="Whether an interpreter was used."
@@ -71,7 +82,7 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _changes(dev: Device, opts: dict[str, Any]) -> dict[str, Any]:
     """The draft fields the options set (options not given are left out)."""
-    from fieldkit.model import PeopleGroup, RecordError
+    from fieldkit.model import PeopleGroup, Person, RecordError
 
     out: dict[str, Any] = {}
     if opts["when"]:
@@ -104,6 +115,14 @@ def _changes(dev: Device, opts: dict[str, Any]) -> dict[str, Any]:
             out["people"] = [PeopleGroup.parse(p) for p in _split(opts["people"]) if p != "none"]
         except RecordError as exc:
             raise UserError(str(exc)) from None
+    if opts["person"]:
+        try:
+            persons = [Person.parse(p) for p in opts["person"] if p.strip() != "none"]
+        except (RecordError, TypeError) as exc:
+            raise UserError(str(exc)) from None
+        # A person speaks the engagement's language unless the app says otherwise.
+        language = opts["language"]
+        out["persons"] = [p if p.language else replace(p, language=language) for p in persons]
     return out
 
 

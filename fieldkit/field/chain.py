@@ -61,7 +61,17 @@ def check_record(rec: Engagement, public_key: str) -> str | None:
         return CHANGED
     if not verify_signature(public_key, bytes.fromhex(rec.hash), rec.signature):
         return BAD_SIGNATURE
+    if rec.text_faults():
+        return CHANGED
     return None
+
+
+def text_breaks(seq: int, rid: str | None, rec: Engagement) -> list[Break]:
+    """Format 2: each sensitive text beside the record that no longer matches its digest."""
+    return [
+        Break(CHANGED, seq, rid, f"its {path} text does not match the digest it was signed with")
+        for path in rec.text_faults()
+    ]
 
 
 #: seq, the indexed columns (store.indexed_columns, in order) and the signed record's JSON.
@@ -147,7 +157,7 @@ def _record_breaks(
     if rec.compute_hash() != rec.hash:
         detail = "its content does not match its hash (edited after it was saved)"
         return [Break(CHANGED, seq, rid, detail)]
-    found = []
+    found = text_breaks(seq, rid, rec)
     if not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
         found.append(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
     signed = indexed_columns(rec, root or str(stored["root"]))

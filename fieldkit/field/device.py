@@ -23,7 +23,7 @@ from fieldkit.field.enroll import (
 from fieldkit.field.keys import DeviceKey, keep_device_key_private
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.store import DeviceStore
-from fieldkit.model import Engagement
+from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement
 
 #: After a visit ends, its engagements are still prefilled from it for this long.
 GRACE = timedelta(hours=2)
@@ -188,6 +188,8 @@ class Device:
             referral_ref=draft.referral_ref or None,
             notes=draft.notes or None,
             amends=draft.amends,
+            persons=tuple(draft.persons),
+            format=ENGAGEMENT_FORMAT_2,
         )
 
     def save(self, draft: Draft) -> Engagement:

@@ -7,9 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
+from fieldkit.codes.rules import broken_rules
 from fieldkit.errors import UserError, quote
 from fieldkit.field.loadout import Loadout
-from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX, PeopleGroup
+from fieldkit.model import NOTES_MAX, REFERRAL_REF_MAX, PeopleGroup, Person
+
+#: Persons met one to one in one engagement.
+PERSONS_MAX = 100
 
 
 class DraftError(UserError):
@@ -36,6 +40,7 @@ class Draft:
     outcomes: list[str] = field(default_factory=list)
     referral_ref: str | None = None
     notes: str | None = None
+    persons: list[Person] = field(default_factory=list)
     amends: str | None = None
 
     def update(self, **changes: Any) -> Draft:
@@ -53,6 +58,7 @@ def check_draft(draft: Draft, loadout: Loadout) -> None:
     problems = _who_and_when(draft, loadout)
     problems += _where(draft, loadout)
     problems += _codes(draft, loadout.codes)
+    problems += _persons(draft, loadout)
     if draft.referral_ref is not None and len(draft.referral_ref) > REFERRAL_REF_MAX:
         problems.append(f"a referral reference is at most {REFERRAL_REF_MAX} characters")
     if draft.notes is not None and len(draft.notes) > NOTES_MAX:
@@ -134,4 +140,52 @@ def _codes(draft: Draft, codes: CodeBook) -> list[str]:
         code("nationality", "nationalities", group.nationality, codes["nationalities"])
         if not 0 <= group.count <= 1000:
             problems.append(f"people count {group.count} is not between 0 and 1000")
+    return problems
+
+
+def _persons(draft: Draft, loadout: Loadout) -> list[str]:
+    """Each person's codes and referrer are known; then the referral rules, each named in
+    English and Romanian (fieldkit/codes/rules.py)."""
+    codes, problems = loadout.codes, []
+    if len(draft.persons) > PERSONS_MAX:
+        problems.append(f"at most {PERSONS_MAX} persons in one engagement")
+    members = [m.id for m in loadout.members]
+    for n, person in enumerate(draft.persons, start=1):
+        where = f"person {n}: "
+        for kind, plural, value, valid in (
+            ("gender", "genders", person.gender, codes["genders"]),
+            ("age band", "age bands", person.age_band, codes["age_bands"]),
+            ("nationality", "nationalities", person.nationality, codes["nationalities"]),
+            ("language", "languages", person.language, codes["languages"]),
+            ("consent", "consent codes", person.consent, codes["consent"]),
+            ("route", "routes", person.route, codes["routes"]),
+            ("interpreter", "interpreter codes", person.interpreter, codes["interpreters"]),
+        ):
+            if value is not None and value not in valid:
+                problems.append(
+                    f"{where}unknown {kind} {quote(value)}{did_you_mean(value, valid.ids)}; "
+                    f"valid {plural}: {', '.join(valid.ids)}"
+                )
+        for sign in person.signs:
+            if sign not in codes.indicators:
+                problems.append(
+                    f"{where}unknown sign {quote(sign)}{did_you_mean(sign, codes.indicators.ids)}"
+                    f"; valid signs: {', '.join(codes.indicators.ids)}"
+                )
+        if person.by is not None and person.by not in members:
+            problems.append(
+                f"{where}the referral was made by {quote(person.by)}, who is not in team "
+                f"{loadout.team}{did_you_mean(person.by, members)}; team members: "
+                f"{', '.join(members)}"
+            )
+        if person.ref is not None and len(person.ref) > REFERRAL_REF_MAX:
+            problems.append(f"{where}a referral reference is at most {REFERRAL_REF_MAX} characters")
+    if problems:
+        return problems
+    agencies = {m.id: m.agency for m in loadout.members}
+    found = broken_rules(
+        draft.persons, draft.indicators, draft.outcomes, draft.officer, agencies, codes
+    )
+    for rule in found:
+        problems += [f"{rule.en} [{rule.rule}]", f"{rule.ro} [{rule.rule}]"]
     return problems

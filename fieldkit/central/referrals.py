@@ -1,0 +1,56 @@
+"""Format 2 at central: the sensitive texts kept beside the records, and the referral rules
+flagged (never refused) as problems of kind `rule`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldkit.central.content import Context
+from fieldkit.central.problems import Checked
+from fieldkit.codes import load_codes
+from fieldkit.codes.rules import broken_rules
+from fieldkit.model import TEXTS_FIELD, Engagement, RecordError
+
+RULE, TEXT = "rule", "text"
+
+
+def keep_texts(
+    conn: Any, device: str, stored: list[Checked], problems: list[tuple[Any, ...]]
+) -> None:
+    """Store the texts of the stored records that match their digests; name any that do not."""
+    rows = []
+    for c in stored:
+        texts = c.data.get(TEXTS_FIELD)
+        if not texts:
+            continue
+        rec = Engagement.from_dict(c.data)  # the shape check has parsed it once already
+        bad = {seal.digest for seal in rec.seals if seal.path in rec.text_faults()}
+        for path in rec.text_faults():
+            detail = f"its {path} text does not match the digest it was signed with; not kept"
+            problems.append((device, TEXT, c.rec_id, None, f"{c.rec_id}:{path}", detail, None))
+        rows += [
+            (c.rec_id, digest, entry["salt"], entry["text"])
+            for digest, entry in texts.items()
+            if digest not in bad
+        ]
+    if rows:
+        conn.executemany("INSERT OR IGNORE INTO record_texts VALUES (?,?,?,?)", rows)
+
+
+def flag_rules(
+    ctx: Context, device: str, stored: list[Checked], problems: list[tuple[Any, ...]]
+) -> None:
+    """A problem of kind `rule` for each referral rule a stored record breaks (format 1 and
+    older devices' records too); the record stays stored."""
+    codes = load_codes()
+    for c in stored:
+        try:
+            rec = Engagement.from_dict(c.data)
+        except RecordError:
+            continue
+        found = broken_rules(
+            rec.persons, rec.indicators, rec.outcomes, rec.officer, ctx.agencies, codes
+        )
+        for b in found:
+            key = f"{c.rec_id}:{b.rule}:{b.person or 0}"
+            problems.append((device, RULE, c.rec_id, None, key, f"{b.rule}: {b.en}", None))
