@@ -23,7 +23,7 @@ from fieldkit.model import (
     Person,
     RecordError,
 )
-from tests.conftest import BARNET, ROOT
+from tests.support.paths import BARNET, ROOT
 
 CHILD = Person("female", "under_18", "romanian", signs=("owes_debt",), route="nrm", ref="NRM-77")
 

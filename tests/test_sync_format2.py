@@ -11,7 +11,7 @@ from typing import Any
 from fieldkit.central.ingest import ingest
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement, Person
-from tests.test_sync_ingest import DEVICE, chain, store
+from tests.support.central_chains import DEVICE, chain, store
 
 CHILD = Person("female", "under_18", "romanian", signs=("owes_debt",), route="nrm", ref="NRM-1")
 
