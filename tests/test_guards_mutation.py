@@ -105,3 +105,18 @@ def test_scores_count_every_mutant_run_or_not_and_no_filtered_one(
         "  i.py                             2/4      50.0%",
     ]
     assert mutation_scores.main(tmp_path / "nothing") == 1
+
+
+def test_cosmic_ray_scores_leave_filtered_mutants_out(tmp_path: Path) -> None:
+    session = tmp_path / "session.sqlite"
+    with sqlite3.connect(session) as db:
+        db.execute("CREATE TABLE mutation_specs (job_id TEXT, module_path TEXT)")
+        db.execute(
+            "CREATE TABLE work_results (job_id TEXT, worker_outcome TEXT, test_outcome TEXT)"
+        )
+        rows = [("1", "NORMAL", "KILLED"), ("2", "NORMAL", "SURVIVED"), ("3", "SKIPPED", None)]
+        for job, worker, test in rows:
+            db.execute("INSERT INTO mutation_specs VALUES (?, 'fieldkit/a.py')", (job,))
+            db.execute("INSERT INTO work_results VALUES (?, ?, ?)", (job, worker, test))
+        db.execute("INSERT INTO mutation_specs VALUES ('4', 'fieldkit/a.py')")  # not yet run
+    assert mutation_scores.cosmic_ray_scores(session) == {"fieldkit/a.py": (1, 3)}

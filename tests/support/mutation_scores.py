@@ -42,10 +42,10 @@ def cosmic_ray_scores(session: Path) -> dict[str, tuple[int, int]]:
     killed: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for module, worker, test in rows:
-        if worker == "skipped":
+        if (worker or "").lower() == "skipped":  # cosmic-ray writes SKIPPED, KILLED
             continue
         total[module] += 1
-        killed[module] += test == "killed"  # cosmic-ray's word for both of CAUGHT
+        killed[module] += (test or "").lower() == "killed"  # its word for both of CAUGHT
     return {module: (killed[module], total[module]) for module in sorted(total)}
 
 
