@@ -1,17 +1,21 @@
-"""Domain records shared by the device, sync and maps: the Engagement and its canonical JSON."""
+"""Domain records shared by the device, central and maps: the Engagement and its canonical JSON
+(the people it met in people.py, its sealed texts in sealing.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from fieldkit.errors import clip, quote
 from fieldkit.json_input import loads
+from fieldkit.model.people import PeopleGroup, Person
+from fieldkit.model.record_error import RecordError
+from fieldkit.model.sealing import DIGEST, SALT, Seal, seal_text, text_digest
+
+__all__ = ["Engagement", "PeopleGroup", "Person", "RecordError", "canonical_json"]
 
 #: The `format` of format 1 records (signed history: read and verified forever).
 ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
@@ -36,131 +40,6 @@ SEAL_FIELDS = ("hash", "signature")
 #: Format 2: the sensitive texts beside the signed body ({digest: {salt, text}}), outside the
 #: hash so they can be removed (retention) while signature and chain still verify.
 TEXTS_FIELD = "texts"
-
-
-class RecordError(ValueError):
-    """A record that is not a well-formed engagement (missing or mistyped fields)."""
-
-
-@dataclass(frozen=True, order=True)
-class PeopleGroup:
-    """`count` people of one gender, age band and nationality (codes). Never a name."""
-
-    gender: str
-    age_band: str
-    nationality: str
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> PeopleGroup:
-        """'female:age_18_24:romanian:2' (count optional, default 1)."""
-        parts = [p.strip() for p in text.split(":")]
-        if len(parts) == 3:
-            parts.append("1")
-        if len(parts) != 4 or not all(parts[:3]) or not parts[3].isdigit():
-            raise RecordError(
-                f"people {quote(text)}: write GENDER:AGE_BAND:NATIONALITY[:COUNT], "
-                "e.g. female:age_18_24:romanian:2"
-            )
-        return cls(parts[0], parts[1], parts[2], int(parts[3]))
-
-    def __str__(self) -> str:
-        return f"{self.count} {self.gender} {self.age_band} {self.nationality}"
-
-
-#: A person's consent, route and interpreter when the officer did not say.
-CONSENT_DEFAULT, ROUTE_DEFAULT, INTERPRETER_DEFAULT = "not_asked", "none", "none"
-
-
-#: The keys a person's SPEC may give after GENDER:AGE_BAND:NATIONALITY (`--person`).
-PERSON_KEYS = ("signs", "consent", "route", "by", "ref", "interpreter")
-PERSON_SPEC = (
-    "GENDER:AGE_BAND:NATIONALITY[:signs=CODE,CODE][:consent=yes|no|not_asked|cannot]"
-    "[:route=none|nrm|duty_to_notify|safeguarding|partner_support][:by=OFFICER][:ref=TEXT]"
-    "[:interpreter=none|independent|partner_officer|family_or_friend]"
-)
-
-
-@dataclass(frozen=True)
-class Person:
-    """One anonymous person met one to one (format 2): codes, never a name.
-
-    `signs` are the signs of exploitation seen in this person; `by` is the officer who made
-    the referral; `ref` the referral reference (sensitive text, sealed in the record).
-    """
-
-    gender: str
-    age_band: str
-    nationality: str
-    language: str | None = None
-    signs: tuple[str, ...] = ()
-    consent: str = CONSENT_DEFAULT
-    route: str = ROUTE_DEFAULT
-    by: str | None = None
-    ref: str | None = None
-    interpreter: str = INTERPRETER_DEFAULT
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "signs", tuple(sorted(set(self.signs))))
-
-    @classmethod
-    def parse(cls, text: str) -> Person:
-        """'female:under_18:romanian:signs=owes_debt,isolated:route=nrm:by=pc-hughes:ref=X'."""
-        parts = text.split(":")
-        if len(parts) < 3 or not all(p.strip() for p in parts[:3]):
-            raise RecordError(f"person {quote(text)}: write {PERSON_SPEC}")
-        values: dict[str, Any] = {}
-        key = ""
-        for part in parts[3:]:
-            name, eq, value = part.partition("=")
-            if not eq and key == "ref":  # a reference may hold colons
-                values["ref"] += ":" + part
-                continue
-            key = name.strip()
-            if not eq or key not in PERSON_KEYS or key in values:
-                raise RecordError(
-                    f"person {quote(text)}: {quote(part)} is not one of "
-                    f"{', '.join(k + '=' for k in PERSON_KEYS)} (each once); write {PERSON_SPEC}"
-                )
-            values[key] = value if key == "ref" else value.strip()
-        signs = tuple(s.strip() for s in values.pop("signs", "").split(",") if s.strip())
-        given = {k: v for k, v in values.items() if v != ""}
-        gender, age_band, nationality = (p.strip() for p in parts[:3])
-        return cls(gender, age_band, nationality, signs=signs, **given)
-
-    def __str__(self) -> str:
-        text = f"{self.gender} {self.age_band} {self.nationality}"
-        if self.signs:
-            text += f", signs {', '.join(self.signs)}"
-        return f"{text}, consent {self.consent}, route {self.route}"
-
-
-@dataclass(frozen=True)
-class Seal:
-    """Format 2: the salted digest that stands in the signed body for one sensitive text.
-
-    `path` is where the text belongs ("notes", "referral_ref", "persons.N.ref"); `salt` is None
-    once the text was removed (then the digest can no longer be matched to any text).
-    """
-
-    path: str
-    digest: str
-    salt: str | None
-
-
-def text_digest(salt: str, text: str) -> str:
-    """'sha256:' + sha256(salt bytes + UTF-8 text), in hex."""
-    return "sha256:" + hashlib.sha256(bytes.fromhex(salt) + text.encode("utf-8")).hexdigest()
-
-
-def seal_text(path: str, text: str) -> Seal:
-    """A fresh seal for `text`: a random 16-byte salt, so a short text cannot be guessed."""
-    salt = os.urandom(16).hex()
-    return Seal(path, text_digest(salt, text), salt)
-
-
-_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
-_SALT = re.compile(r"[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -380,7 +259,7 @@ def _unseal(values: dict[str, Any]) -> dict[str, Any]:
     for path, digest in places:
         if digest is None:
             continue
-        if not isinstance(digest, str) or not _DIGEST.fullmatch(digest):
+        if not isinstance(digest, str) or not DIGEST.fullmatch(digest):
             raise RecordError(f"{path} is not a text digest (sha256: and 64 hex digits)")
         entry = texts.get(digest)
         if entry is None:
@@ -409,7 +288,7 @@ def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
         not isinstance(entry, dict)
         or set(entry) != {"salt", "text"}
         or not isinstance(entry["salt"], str)
-        or not _SALT.fullmatch(entry["salt"])
+        or not SALT.fullmatch(entry["salt"])
         or not isinstance(entry["text"], str)
     ):
         raise RecordError(f"texts[{clip(digest)}] is not {{salt: 32 hex digits, text}}")
