@@ -7,6 +7,7 @@ from typing import Any
 
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
+from fieldkit.field.roster import partners_present
 from fieldkit.model import Engagement
 
 
@@ -30,16 +31,19 @@ def save_engagement(device: Device, draft: Draft) -> Logged:
 
 def log_engagement(device: Device, changes: dict[str, Any]) -> Logged:
     """`fieldkit log add`: a draft prefilled from the current assignment (or from the visit
-    named in `changes`), with `changes` set, stored."""
+    named in `changes`), with `changes` set, stored. Partners present are the team's roster
+    that day and the officer logging (`partners_present`), unless `changes` names them."""
     draft = device.prefill(changes.get("time"))
     if "visit" in changes:
         chosen = device.loadout.assignment(changes["visit"])
         if chosen is not None:
             venue = device.loadout.venues[chosen.venue]
-            draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
+            draft.update(venue=venue.id, venue_type=venue.type)
     elif changes.get("venue", draft.venue) != draft.venue or "lat" in changes:
-        draft.update(visit=None, venue=None, venue_type=None, partners=[])
+        draft.update(visit=None, venue=None, venue_type=None)
     draft.update(**changes)
+    if "partners" not in changes:
+        draft.partners = partners_present(device.loadout, draft.time, draft.officer)
     if "venue" in changes and "venue_type" not in changes:
         draft.venue_type = None  # taken from the venue
     return save_engagement(device, draft)
