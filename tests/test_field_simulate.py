@@ -17,7 +17,10 @@ from fieldkit.workspace import Workspace
 from tests.support.cli import invoke
 from tests.support.paths import BARNET
 
-CONTENT = ("venue", "visit", "venue_type", "time", "people", "indicators", "outcomes", "lat")
+CONTENT = (
+    "venue", "visit", "venue_type", "time", "people", "indicators", "outcomes", "lat", "persons",
+    "partners", "referral_ref",
+)  # fmt: skip
 
 
 def simulate(ws: Workspace, *extra: str) -> int:

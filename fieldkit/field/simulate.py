@@ -13,6 +13,12 @@ What the engagements look like:
   about 45% of brothel engagements show signs, mostly control by a "boyfriend", online
   adverts and fear; about 8% of church engagements do. Outcomes follow the signs (leaflet,
   helpline, and with two or more signs safeguarding / NRM referrals, intelligence, follow-up).
+- Persons met one to one (format 2), besides the groups counted: at an engagement with signs,
+  as often as the place suggests (`one_to_one` in profiles.py: most brothels, car washes, nail
+  bars and shelters; never a church congregation or an arrivals hall, which stay groups),
+  one to three persons, a few of them children, each with their own signs, consent, the
+  route the referral rules allow with the team's officers, the referrer, a reference and the
+  interpreter (simulate_persons.py). Every record passes the rules (fieldkit/codes/rules.py).
 - PLANTED clusters: at the venues named in `PLANTED` (for the Barnet playbook; for another
   operation, the first venue by id of the same type), each device also logs 8% of its
   engagements as follow-up visits, and every engagement within `radius_m` of a planted
@@ -41,6 +47,7 @@ from fieldkit.field.enroll import DEVICE_DIR, DEVICE_FILE, enroll_loadout
 from fieldkit.field.loadout import Assignment, Loadout, VenueInfo, read_loadout
 from fieldkit.field.profiles import AGE_BANDS, DEFAULT_PROFILE, NATIONALITIES, PROFILES, Profile
 from fieldkit.field.roster import partners_present
+from fieldkit.field.simulate_persons import meet_persons
 from fieldkit.model import PeopleGroup
 
 SIMULATION_FORMAT = "fieldkit-simulation/1"
@@ -267,6 +274,7 @@ def _people_and_signs(
     draft.outcomes = [o for o in _outcomes(rng, signs) if o in codes.outcomes]
     if "nrm_referral" in draft.outcomes:
         draft.referral_ref = f"NRM-{rng.randint(100000, 999999)}"
+    meet_persons(draft, rng, loadout, profile)
     if signs and rng.random() < 0.3:
         draft.notes = rng.choice(
             (
