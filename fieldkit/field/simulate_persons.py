@@ -67,7 +67,7 @@ class Team:
 
 def meet_persons(draft: Draft, rng: random.Random, loadout: Loadout, profile: Profile) -> None:
     """Persons met one to one at an engagement with signs, as often as the place suggests;
-    their routes add their outcomes, and the referrals they need no longer come at random."""
+    the engagement's referral outcomes are then their routes' (no longer drawn at random)."""
     if not draft.indicators or not draft.people or rng.random() >= profile.one_to_one:
         return
     team, codes = Team.of(loadout), loadout.codes
@@ -76,8 +76,7 @@ def meet_persons(draft: Draft, rng: random.Random, loadout: Loadout, profile: Pr
     routed = [ROUTE_OUTCOMES[p.route] for p in draft.persons if p.route in ROUTE_OUTCOMES]
     kept = [o for o in draft.outcomes if o not in ROUTE_OUTCOMES.values()]
     draft.outcomes = sorted({*kept, *(o for o in routed if o in codes.outcomes)})
-    if "nrm_referral" not in draft.outcomes:
-        draft.referral_ref = None
+    draft.referral_ref = None  # each referral's reference is its person's
 
 
 def _person(
