@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from fieldkit.field.device import Device
+from fieldkit.field.roster import partners_present
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement
 from fieldkit.workspace import Workspace
 from tests.support.cli import invoke
 from tests.support.paths import BARNET
 
-CONTENT = ("venue", "visit", "venue_type", "time", "people", "indicators", "outcomes", "lat")
+CONTENT = (
+    "venue", "visit", "venue_type", "time", "people", "indicators", "outcomes", "lat", "persons",
+    "partners", "referral_ref",
+)  # fmt: skip
 
 
 def simulate(ws: Workspace, *extra: str) -> int:
@@ -110,3 +115,18 @@ def _metres(lat1: float, lon1: float | None, lat2: float, lon2: float) -> float:
     dy = (lat1 - lat2) * 111_320
     dx = (lon1 - lon2) * 111_320 * math.cos(math.radians(lat2))
     return math.hypot(dx, dy)
+
+
+def test_partners_present_are_the_teams_roster_wherever_it_went(ws: Workspace) -> None:
+    assert simulate(ws, "--devices", "4", "--engagements", "60", "--seed", "5") == 0
+    devices = ws.ops / "barnet-2023" / "devices"
+    for name, recs in all_records(devices).items():
+        with Device.open(devices / name) as dev:
+            loadout = dev.loadout
+        off_plan = [r for r in recs if r.visit is None]
+        assert off_plan  # street encounters and follow-ups
+        for r in recs:
+            when = datetime.fromisoformat(r.time)
+            assert list(r.partners) == partners_present(loadout, when, r.officer), r
+        if loadout.team == "alpha":  # an ANITP officer is counted wherever alpha went
+            assert all("anitp" in r.partners for r in recs)

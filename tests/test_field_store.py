@@ -69,7 +69,8 @@ def test_tui_api_today_current_prefill(dev: Device) -> None:
     draft = dev.prefill(during)
     venue = dev.loadout.venues[visit.venue]
     assert (draft.visit, draft.venue, draft.venue_type) == (visit.visit, venue.id, venue.type)
-    assert draft.partners == list(visit.partners) and draft.time == during
+    agencies = sorted({m.agency for m in dev.loadout.members})
+    assert draft.partners == agencies and draft.time == during  # the roster, not the visit
     assert draft.officer == dev.officer
     empty = dev.prefill(visit.start - timedelta(days=30))
     assert empty.visit is None and empty.venue is None

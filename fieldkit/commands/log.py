@@ -185,21 +185,46 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
 @log.command("amend")
 @click.argument("record_id", metavar="ID")
 @record_options
+@click.option(
+    "--edit-person",
+    "edits",
+    multiple=True,
+    metavar="N:KEY=VALUE[:KEY=VALUE]",
+    help="Change fields of the record's Nth person (1 = the first), keeping the others, "
+    "repeatable: e.g. 2:consent=yes:route=nrm:by=pc-stan. KEY is one of gender, age_band, "
+    "nationality, language, signs (CODE,CODE), consent, route, by, ref (give it last), "
+    "interpreter; an empty value clears one (by=, signs=).",
+)
 @with_workspace
-def amend(ws: Workspace, record_id: str, as_json: bool, **opts: Any) -> None:
+def amend(
+    ws: Workspace, record_id: str, as_json: bool, edits: tuple[str, ...], **opts: Any
+) -> None:
     """Correct record ID: a new version with the given fields changed; the old one stays.
 
     ID is a record id, the 8 characters `log list` shows, or `last` (the record stored last).
     List options replace the whole list; give "none" to clear one (--indicator none).
+    --person replaces every person; --edit-person changes one person's fields. The referral
+    rules are checked on the result: a broken one exits 2 and nothing is stored.
     """
     from fieldkit.field.device import Device
     from fieldkit.field.service import amend_engagement
+    from fieldkit.model import RecordError
+    from fieldkit.model.people import PersonEdit
 
+    try:
+        person_edits = [PersonEdit.parse(e) for e in edits]
+    except RecordError as exc:
+        raise UserError(f"--edit-person {exc}") from None
+    if person_edits and opts["person"]:
+        raise UserError(
+            "give --person (replacing every person) or --edit-person (changing one person's "
+            "fields), not both"
+        )
     with Device.open(ws.root) as dev:
         changes = _changes(dev, opts)
-        if not changes:
+        if not changes and not person_edits:
             raise UserError("nothing to amend: give the fields to correct, e.g. --outcome ...")
-        logged = amend_engagement(dev, record_id, changes)
+        logged = amend_engagement(dev, record_id, changes, person_edits)
     _show(logged.record, as_json, "amended" if not as_json else "", logged.sync)
 
 

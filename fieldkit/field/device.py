@@ -22,6 +22,7 @@ from fieldkit.field.enroll import (
 )
 from fieldkit.field.keys import DeviceKey, keep_device_key_private
 from fieldkit.field.loadout import Assignment, Loadout
+from fieldkit.field.roster import partners_present
 from fieldkit.field.store import DeviceStore
 from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement
 
@@ -136,18 +137,15 @@ class Device:
         return f"outside the operation's dates ({dates[0].isoformat()} to {dates[1].isoformat()})"
 
     def prefill(self, now: datetime | None = None) -> Draft:
-        """A draft with the current assignment's visit, venue, type and partners, and the time."""
+        """A draft with the time, the current assignment's visit, venue and type, and the
+        partners present: the team's roster on that day (`partners_present`), wherever it is."""
         moment = (now or self.now()).astimezone(self.zone).replace(microsecond=0)
-        draft = Draft(officer=self.officer, time=moment)
+        partners = partners_present(self.loadout, moment, self.officer)
+        draft = Draft(officer=self.officer, time=moment, partners=partners)
         found = self.current(moment)
         if found is not None:
             venue = self.loadout.venues[found.venue]
-            draft.update(
-                visit=found.visit,
-                venue=venue.id,
-                venue_type=venue.type,
-                partners=list(found.partners),
-            )
+            draft.update(visit=found.visit, venue=venue.id, venue_type=venue.type)
         return draft
 
     # -- writing ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +13,8 @@ from fieldkit.errors import UserError, clip, quote
 from fieldkit.json_input import loads, read_capped
 
 LOADOUT_FORMAT = "fieldkit-loadout/1"
+#: Days as a playbook's `available` windows name them, in date.weekday() order.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: The largest loadout a device reads (one team's week is tens of kilobytes).
 MAX_LOADOUT = 16 * 1024 * 1024
 
@@ -51,11 +53,39 @@ class VenueInfo:
 
 
 @dataclass(frozen=True)
+class Window:
+    """When a member can work: from `opens` to `closes` on `days` (mon..sun) or `dates`, or
+    every day when neither is given; a window closing before it opens runs overnight."""
+
+    days: tuple[str, ...] | None
+    dates: tuple[date, ...] | None
+    opens: time
+    closes: time
+
+    def on(self, day: date) -> bool:
+        """Whether the window opens on `day`."""
+        if self.dates is not None and day not in self.dates:
+            return False
+        return self.days is None or WEEKDAYS[day.weekday()] in self.days
+
+    def covers_day(self, day: date) -> bool:
+        """Whether the member works some of `day`: the window opens on it, or opened overnight
+        the day before."""
+        return self.on(day) or (self.closes < self.opens and self.on(day - timedelta(days=1)))
+
+
+@dataclass(frozen=True)
 class Member:
     id: str
     name: str
     agency: str
     skills: tuple[str, ...]
+    #: When the member can work (the playbook's `available`); None: the whole operation.
+    available: tuple[Window, ...] | None = None
+
+    def works_on(self, day: date) -> bool:
+        """Whether the member is on duty some of `day`, as the roster says."""
+        return self.available is None or any(w.covers_day(day) for w in self.available)
 
 
 @dataclass(frozen=True)
@@ -172,9 +202,34 @@ def _read_loadout(data: dict[str, Any], source: str) -> Loadout:
 
 
 def _member(m: dict[str, Any]) -> Member:
+    windows = m.get("available")
+    if windows is not None and not isinstance(windows, list):
+        raise ValueError(f"member {quote(m.get('id'))}: available is a list of windows")
     return Member(
-        str(m["id"]), str(m["name"]), str(m.get("agency") or ""), tuple(m.get("skills") or ())
+        str(m["id"]),
+        str(m["name"]),
+        str(m.get("agency") or ""),
+        tuple(m.get("skills") or ()),
+        None if windows is None else tuple(_window(w, m) for w in windows),
     )
+
+
+def _window(w: dict[str, Any], m: dict[str, Any]) -> Window:
+    """One availability window of member `m` (ValueError naming what is wrong)."""
+    where = f"member {quote(m.get('id'))}: available"
+    if not isinstance(w, dict):
+        raise ValueError(f"{where}: a window is {{days|dates, from, to}}")
+    days, dates = w.get("days"), w.get("dates")
+    if days is not None and (not isinstance(days, list) or any(d not in WEEKDAYS for d in days)):
+        raise ValueError(f"{where}: days are among {', '.join(WEEKDAYS)}, not {clip(str(days))}")
+    try:
+        on = None if dates is None else tuple(date.fromisoformat(str(d)) for d in dates)
+        opens, closes = time.fromisoformat(str(w["from"])), time.fromisoformat(str(w["to"]))
+    except (TypeError, ValueError, KeyError):
+        raise ValueError(
+            f"{where}: a window has dates as YYYY-MM-DD and from, to as HH:MM ({clip(str(w))})"
+        ) from None
+    return Window(None if days is None else tuple(days), on, opens, closes)
 
 
 def _venue(v: dict[str, Any]) -> VenueInfo:

@@ -123,6 +123,7 @@ def _team_entry(playbook: Playbook, team: Team) -> dict[str, Any]:
                 "agency": p.agency,
                 "skills": list(p.skills),
                 "contact": p.contact,
+                "available": p.availability(),
             }
             for p in (playbook.person(m) for m in team.members)
         ],

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fieldkit.field.device import Device
-from fieldkit.field.draft import Draft
-from fieldkit.model import Engagement
+from fieldkit.field.draft import Draft, DraftError
+from fieldkit.field.roster import partners_present
+from fieldkit.model import Engagement, Person, RecordError
+from fieldkit.model.people import PersonEdit
 
 
 @dataclass(frozen=True)
@@ -30,21 +33,56 @@ def save_engagement(device: Device, draft: Draft) -> Logged:
 
 def log_engagement(device: Device, changes: dict[str, Any]) -> Logged:
     """`fieldkit log add`: a draft prefilled from the current assignment (or from the visit
-    named in `changes`), with `changes` set, stored."""
+    named in `changes`), with `changes` set, stored. Partners present are the team's roster
+    that day and the officer logging (`partners_present`), unless `changes` names them."""
     draft = device.prefill(changes.get("time"))
     if "visit" in changes:
         chosen = device.loadout.assignment(changes["visit"])
         if chosen is not None:
             venue = device.loadout.venues[chosen.venue]
-            draft.update(venue=venue.id, venue_type=venue.type, partners=list(chosen.partners))
+            draft.update(venue=venue.id, venue_type=venue.type)
     elif changes.get("venue", draft.venue) != draft.venue or "lat" in changes:
-        draft.update(visit=None, venue=None, venue_type=None, partners=[])
+        draft.update(visit=None, venue=None, venue_type=None)
     draft.update(**changes)
+    if "partners" not in changes:
+        draft.partners = partners_present(device.loadout, draft.time, draft.officer)
     if "venue" in changes and "venue_type" not in changes:
         draft.venue_type = None  # taken from the venue
     return save_engagement(device, draft)
 
 
-def amend_engagement(device: Device, record_id: str, changes: dict[str, Any]) -> Logged:
-    """`fieldkit log amend`: a new version of the record with `changes`; the old one stays."""
-    return Logged(device.amend(record_id, **changes))
+def amend_engagement(
+    device: Device,
+    record_id: str,
+    changes: dict[str, Any],
+    person_edits: Sequence[PersonEdit] = (),
+) -> Logged:
+    """`fieldkit log amend`: a new version of the record with `changes` and each person named
+    in `person_edits` changed in place (the others kept); the old version stays. The rules are
+    checked on the result: DraftError (nothing stored) when it breaks one."""
+    draft = device.draft_of(record_id)
+    if person_edits:
+        draft.persons = edit_persons(draft.persons, person_edits, draft.amends or record_id)
+    return Logged(device.save(draft.update(**changes)))
+
+
+def edit_persons(
+    persons: Sequence[Person], edits: Sequence[PersonEdit], record_id: str
+) -> list[Person]:
+    """The persons with each edit applied in turn; DraftError naming an edit of no person."""
+    out = list(persons)
+    for edit in edits:
+        if not out:
+            raise DraftError(
+                f"person {edit.number}: record {record_id[-8:]} holds no person met one to one"
+            )
+        if edit.number > len(out):
+            raise DraftError(
+                f"person {edit.number}: the record holds {len(out)} "
+                f"person{'s' if len(out) > 1 else ''} met one to one (1 to {len(out)})"
+            )
+        try:
+            out[edit.number - 1] = edit.apply(out[edit.number - 1])
+        except RecordError as exc:
+            raise DraftError(str(exc)) from None
+    return out

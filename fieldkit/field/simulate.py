@@ -6,12 +6,19 @@ round-robin within a team) and gives each M engagements through the ordinary sto
 
 What the engagements look like:
 - 85% happen on an assigned visit: at its venue (GPS within ~25 m, accuracy 5-30 m), at a
-  time inside the visit, with the visit's partners; 15% are off-plan street encounters
-  within ~400 m of a visit's venue (venue type street_or_transport_hub, no venue id).
+  time inside the visit; 15% are off-plan street encounters within ~400 m of a visit's venue
+  (venue type street_or_transport_hub, no venue id). Partners present are always the team's
+  roster on the day (`partners_present`), wherever it went.
 - People, indicators and outcomes follow the venue type (`PROFILES` in profiles.py): e.g.
   about 45% of brothel engagements show signs, mostly control by a "boyfriend", online
   adverts and fear; about 8% of church engagements do. Outcomes follow the signs (leaflet,
   helpline, and with two or more signs safeguarding / NRM referrals, intelligence, follow-up).
+- Persons met one to one (format 2), besides the groups counted: at an engagement with signs,
+  as often as the place suggests (`one_to_one` in profiles.py: most brothels, car washes, nail
+  bars and shelters; never a church congregation or an arrivals hall, which stay groups),
+  one to three persons, a few of them children, each with their own signs, consent, the
+  route the referral rules allow with the team's officers, the referrer, a reference and the
+  interpreter (simulate_persons.py). Every record passes the rules (fieldkit/codes/rules.py).
 - PLANTED clusters: at the venues named in `PLANTED` (for the Barnet playbook; for another
   operation, the first venue by id of the same type), each device also logs 8% of its
   engagements as follow-up visits, and every engagement within `radius_m` of a planted
@@ -39,6 +46,8 @@ from fieldkit.field.draft import Draft
 from fieldkit.field.enroll import DEVICE_DIR, DEVICE_FILE, enroll_loadout
 from fieldkit.field.loadout import Assignment, Loadout, VenueInfo, read_loadout
 from fieldkit.field.profiles import AGE_BANDS, DEFAULT_PROFILE, NATIONALITIES, PROFILES, Profile
+from fieldkit.field.roster import partners_present
+from fieldkit.field.simulate_persons import meet_persons
 from fieldkit.model import PeopleGroup
 
 SIMULATION_FORMAT = "fieldkit-simulation/1"
@@ -175,16 +184,14 @@ def make_draft(dev: Device, rng: random.Random, clusters: list[Cluster]) -> Draf
     else:
         visit = None
         moment = _any_time(rng, loadout, plan)
-    draft = Draft(officer=officer, time=moment)
+    draft = Draft(officer=officer, time=moment, partners=partners_present(loadout, moment, officer))
     if visit is None and clusters:
         venue = rng.choice(clusters).venue
         draft.update(venue=venue.id, venue_type=venue.type)
         _place(draft, rng, venue, 25)
     elif visit is not None and rng.random() >= OFF_PLAN_SHARE:
         venue = loadout.venues[visit.venue]
-        draft.update(
-            visit=visit.visit, venue=venue.id, venue_type=venue.type, partners=list(visit.partners)
-        )
+        draft.update(visit=visit.visit, venue=venue.id, venue_type=venue.type)
         _place(draft, rng, venue, 25)
     else:
         base = loadout.venues[visit.venue] if visit else next(iter(loadout.venues.values()))
@@ -267,6 +274,7 @@ def _people_and_signs(
     draft.outcomes = [o for o in _outcomes(rng, signs) if o in codes.outcomes]
     if "nrm_referral" in draft.outcomes:
         draft.referral_ref = f"NRM-{rng.randint(100000, 999999)}"
+    meet_persons(draft, rng, loadout, profile)
     if signs and rng.random() < 0.3:
         draft.notes = rng.choice(
             (

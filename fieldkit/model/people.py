@@ -3,7 +3,7 @@ Codes only, never a name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fieldkit.errors import quote
@@ -77,21 +77,11 @@ class Person:
         parts = text.split(":")
         if len(parts) < 3 or not all(p.strip() for p in parts[:3]):
             raise RecordError(f"person {quote(text)}: write {PERSON_SPEC}")
-        values: dict[str, Any] = {}
-        key = ""
-        for part in parts[3:]:
-            name, eq, value = part.partition("=")
-            if not eq and key == "ref":  # a reference may hold colons
-                values["ref"] += ":" + part
-                continue
-            key = name.strip()
-            if not eq or key not in PERSON_KEYS or key in values:
-                raise RecordError(
-                    f"person {quote(text)}: {quote(part)} is not one of "
-                    f"{', '.join(k + '=' for k in PERSON_KEYS)} (each once); write {PERSON_SPEC}"
-                )
-            values[key] = value if key == "ref" else value.strip()
-        signs = tuple(s.strip() for s in values.pop("signs", "").split(",") if s.strip())
+        try:
+            values: dict[str, Any] = _key_values(f"person {quote(text)}", parts[3:], PERSON_KEYS)
+        except RecordError as exc:
+            raise RecordError(f"{exc}; write {PERSON_SPEC}") from None
+        signs = _signs(values.pop("signs", ""))
         given = {k: v for k, v in values.items() if v != ""}
         gender, age_band, nationality = (p.strip() for p in parts[:3])
         return cls(gender, age_band, nationality, signs=signs, **given)
@@ -101,3 +91,79 @@ class Person:
         if self.signs:
             text += f", signs {', '.join(self.signs)}"
         return f"{text}, consent {self.consent}, route {self.route}"
+
+
+def _key_values(where: str, parts: list[str], keys: tuple[str, ...]) -> dict[str, str]:
+    """KEY=VALUE parts, each key once; a part with no `=` after `ref=` goes on the reference
+    (a reference may hold colons). RecordError naming `where` and the part otherwise."""
+    values: dict[str, str] = {}
+    key = ""
+    for part in parts:
+        name, eq, value = part.partition("=")
+        if not eq and key == "ref":
+            values["ref"] += ":" + part
+            continue
+        key = name.strip()
+        if not eq or key not in keys or key in values:
+            raise RecordError(
+                f"{where}: {quote(part)} is not one of "
+                f"{', '.join(k + '=' for k in keys)} (each once)"
+            )
+        values[key] = value if key == "ref" else value.strip()
+    return values
+
+
+def _signs(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in text.split(",") if s.strip())
+
+
+#: What `log amend --edit-person N:KEY=VALUE` may change in a person.
+PERSON_FIELDS = ("gender", "age_band", "nationality", "language", *PERSON_KEYS)
+PERSON_EDIT = f"N:KEY=VALUE[:KEY=VALUE...], KEY one of {', '.join(PERSON_FIELDS)}"
+#: An empty value puts these back to what an officer who says nothing gets.
+_CLEARED: dict[str, Any] = {
+    "language": None,
+    "signs": (),
+    "consent": CONSENT_DEFAULT,
+    "route": ROUTE_DEFAULT,
+    "by": None,
+    "ref": None,
+    "interpreter": INTERPRETER_DEFAULT,
+}
+
+
+@dataclass(frozen=True)
+class PersonEdit:
+    """Changes to the `number`th person (1-based) of a record: `N:KEY=VALUE[:KEY=VALUE...]`
+    (`log amend --edit-person`). An empty value clears an optional field; `ref` goes last."""
+
+    number: int
+    changes: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> PersonEdit:
+        """'2:consent=yes:route=nrm:by=pc-stan'."""
+        number, _, rest = text.partition(":")
+        number = number.strip()
+        if not number.isascii() or not number.isdigit() or int(number) < 1 or not rest:
+            raise RecordError(f"edit {quote(text)}: write {PERSON_EDIT}")
+        where = f"edit {quote(text)}"
+        try:
+            values = _key_values(where, rest.split(":"), PERSON_FIELDS)
+        except RecordError as exc:
+            raise RecordError(f"{exc}; write {PERSON_EDIT}") from None
+        return cls(int(number), tuple(values.items()))
+
+    def apply(self, person: Person) -> Person:
+        """The person with these changes (codes are checked where the record is made)."""
+        changes: dict[str, Any] = {}
+        for key, value in self.changes:
+            if value.strip() == "" and key not in _CLEARED:
+                raise RecordError(f"person {self.number}: {key} cannot be empty")
+            if key == "signs":
+                changes[key] = _signs(value)
+            elif value.strip() == "":
+                changes[key] = _CLEARED[key]
+            else:
+                changes[key] = value
+        return replace(person, **changes)

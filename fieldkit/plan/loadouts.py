@@ -17,6 +17,9 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
     pb = plan.playbook
     team = pb.team(team_id)
     clock = Clock(pb)
+    members = member_dicts(plan, team.id)
+    for m in members:  # who is on duty which day: the device counts partners present from it
+        m["available"] = pb.person(m["id"]).availability()
     assignments = []
     for a in plan.of_team(team_id):
         v = plan.visit(a.visit)
@@ -42,7 +45,7 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
             "id": team.id,
             "name": team.name,
             "call_sign": team.call_sign,
-            "members": member_dicts(plan, team.id),
+            "members": members,
         },
         "assignments": assignments,
         "venues": venue_dicts(plan),

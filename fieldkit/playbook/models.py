@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -116,6 +116,15 @@ class Window(Strict):
             )
         return self
 
+    def to_dict(self) -> dict[str, Any]:
+        """The window as a loadout carries it: days, dates, from and to ("HH:MM")."""
+        return {
+            "days": None if self.days is None else list(self.days),
+            "dates": None if self.dates is None else [d.isoformat() for d in self.dates],
+            "from": self.from_.strftime("%H:%M"),
+            "to": self.to.strftime("%H:%M"),
+        }
+
     @property
     def overnight(self) -> bool:
         """Whether the window closes on the next day."""
@@ -144,6 +153,10 @@ class Person(Strict):
     available: list[Window] | None = Field(
         default=None, description="when this person can work; omit for the whole operation"
     )
+
+    def availability(self) -> list[dict[str, Any]] | None:
+        """`available` as a loadout carries it (None: the whole operation)."""
+        return None if self.available is None else [w.to_dict() for w in self.available]
 
 
 class Team(Strict):
