@@ -44,13 +44,13 @@ def followups() -> None:
     """
 
 
-def _open_central(ws: Workspace) -> Any:
+def open_central(ws: Workspace) -> Any:
     from fieldkit.central.store import Central, central_path
 
     return Central(central_path(ws.sync))
 
 
-def _operations(ws: Workspace, store: Any, op: str) -> set[str]:
+def operation_ids(ws: Workspace, store: Any, op: str) -> set[str]:
     """The operation ids OP stands for: itself and its plan's operation id; exit 2 when
     neither the workspace nor central knows it."""
     ids = {op}
@@ -77,8 +77,8 @@ def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
 
     ws = resolve_workspace(workspace)
     now = clock_now()
-    with _open_central(ws) as store:
-        ids = _operations(ws, store, op) if op else None
+    with open_central(ws) as store:
+        ids = operation_ids(ws, store, op) if op else None
         found = follow_ups(store, ids, now=now)
     if as_json:
         doc = {
@@ -121,6 +121,17 @@ def _table(found: list[Any]) -> Any:
     return table
 
 
+def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
+    """The venues OP's open follow-ups ask to revisit, read at central, as the planner's
+    plain data (`plan --follow-ups-from OP`)."""
+    from fieldkit.central.followups import revisits
+    from fieldkit.plan.revisits import Revisit
+
+    with open_central(ws) as store:
+        found = revisits(store, operation_ids(ws, store, op))
+    return tuple(Revisit(r.venue, r.reason, op) for r in found)
+
+
 @followups.command("update")
 @click.argument("person")
 @click.option("--status", "status", required=True, help="The new status (codes.yaml).")
@@ -133,7 +144,7 @@ def update(person: str, status: str, partner: str | None, as_json: bool, workspa
     from fieldkit.codes.followups import allowed_next
 
     ws = resolve_workspace(workspace)
-    with _open_central(ws) as store:
+    with open_central(ws) as store:
         done = add_event(store, person, status, partner, _who(), now=clock_now())
     if as_json:
         click.echo(json.dumps(done.to_dict(), indent=2, ensure_ascii=False))
