@@ -251,6 +251,16 @@ def find(store: Central, typed: str) -> FollowUp:
     return hits[0]
 
 
+def os_user() -> str:
+    """Who enters an event from this machine: the user the command or the app runs as."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def add_event(
     store: Central,
     person: str,

@@ -140,12 +140,12 @@ def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
 @workspace_option
 def update(person: str, status: str, partner: str | None, as_json: bool, workspace: Any) -> None:
     """Append a status event to PERSON (an id `fieldkit followups` lists, e.g. K7M2Q9XD-1)."""
-    from fieldkit.central.followups import add_event
+    from fieldkit.central.followups import add_event, os_user
     from fieldkit.codes.followups import allowed_next
 
     ws = resolve_workspace(workspace)
     with open_central(ws) as store:
-        done = add_event(store, person, status, partner, _who(), now=clock_now())
+        done = add_event(store, person, status, partner, os_user(), now=clock_now())
     if as_json:
         click.echo(json.dumps(done.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -155,16 +155,6 @@ def update(person: str, status: str, partner: str | None, as_json: bool, workspa
         f"{done.id}: {done.status}{' with ' + partner if partner else ''} (was {was}); "
         + (f"next may come: {', '.join(nxt)}" if nxt else "the follow-up is closed")
     )
-
-
-def _who() -> str:
-    """Who enters an event: the user this command runs as."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 COMMANDS = [followups]
