@@ -127,3 +127,23 @@ def create_record_texts(conn: Any) -> None:
         "CREATE TABLE IF NOT EXISTS record_texts (record_id TEXT NOT NULL, digest TEXT NOT NULL,"
         " salt TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (record_id, digest))"
     )
+
+
+def create_followup_events(conn: Any) -> None:
+    """Follow-up status events on persons (schema 3): appended, never updated or deleted."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS followup_events (n INTEGER PRIMARY KEY,"
+        " record_id TEXT NOT NULL, person INTEGER NOT NULL, person_id TEXT NOT NULL,"
+        " operation TEXT NOT NULL, status TEXT NOT NULL, partner TEXT, at TEXT NOT NULL,"
+        " entered_by TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS idx_followup_events_person"
+        " ON followup_events(record_id, person)"
+    )
+    for verb in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER IF NOT EXISTS followup_events_no_{verb.lower()} BEFORE {verb}"
+            " ON followup_events BEGIN"
+            " SELECT RAISE(ABORT, 'follow-up events are appended, never changed'); END"
+        )

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.central.schema import create_record_texts, create_schema
+from fieldkit.central.schema import create_followup_events, create_record_texts, create_schema
 from fieldkit.errors import UserError, quote
 from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
 from fieldkit.private_files import connect_private
@@ -27,7 +27,7 @@ CENTRAL_FILE = "central.db"
 CENTRAL_KEY = "central.key"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -116,6 +116,7 @@ class Central:
             if version < 1:
                 create_schema(self.db)
             create_record_texts(self.conn)  # version 2: format 2's texts beside the records
+            create_followup_events(self.conn)  # version 3: follow-up status events on persons
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 

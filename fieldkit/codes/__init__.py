@@ -28,10 +28,16 @@ LIST_NAMES = (
     "consent",
     "routes",
     "interpreters",
+    "followup_statuses",
 )
 
 #: The lists of format 2's persons: a loadout written before them reads them from the kit.
 PERSON_LISTS = ("consent", "routes", "interpreters")
+#: Lists a loadout written before them reads from the kit (the persons' lists, follow-ups).
+KIT_LISTS = (*PERSON_LISTS, "followup_statuses")
+
+#: The attributes of a follow-up status that name other statuses (codes/followups.py).
+FOLLOWUP_LINKS = ("next", "needs", "not_after")
 
 #: Partner attributes the referral rules read (fieldkit/codes/rules.py): "true" or "false".
 PARTNER_FLAGS = ("first_responder", "specified_authority")
@@ -173,7 +179,7 @@ class CodeBook:
             raise CodeListError(f"{source}: the code lists are not a mapping")
         lists = {}
         for name in LIST_NAMES:
-            if name in PERSON_LISTS and data.get(name) is None:
+            if name in KIT_LISTS and data.get(name) is None:
                 lists[name] = load_codes()[name]
             else:
                 lists[name] = _parse_list(name, data.get(name), source)
@@ -267,10 +273,26 @@ def validate(book: CodeBook, source: str = "<codes>") -> None:
                     f"{source}: partner {partner.code!r}: {flag} is true or false, "
                     f"not {partner.attrs[flag]!r}"
                 )
+    _validate_followups(book, source)
     for cl in book.lists.values():
         for c in cl:
             if c.ro.translate(_CEDILLA) != c.ro:
                 raise CodeListError(
                     f"{source}: {cl.name}.{c.code}: Romanian uses ș and ț (comma below), "
                     f"not cedilla: {c.ro!r}"
+                )
+
+
+def _validate_followups(book: CodeBook, source: str) -> None:
+    """Follow-up statuses name only statuses of their list, and a person starts as referred."""
+    statuses = book["followup_statuses"]
+    if "referred" not in statuses:
+        raise CodeListError(f"{source}: followup_statuses needs `referred` (where each starts)")
+    for status in statuses:
+        for link in FOLLOWUP_LINKS:
+            unknown = [s for s in status.attrs.get(link, "").split() if s not in statuses]
+            if unknown:
+                raise CodeListError(
+                    f"{source}: followup_statuses.{status.code}: {link} names unknown "
+                    f"status(es) {', '.join(unknown)}"
                 )

@@ -19,6 +19,7 @@ ORDER = (
     "sync",
     "map",
     "report",
+    "followups",
     "export",
     "demo",
     "serve-ui",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from rich.console import Console
 
+from fieldkit.errors import UserError
 from fieldkit.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,3 +52,18 @@ def with_workspace(func: F) -> F:
         return func(*args, ws=resolve_workspace(workspace), **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def clock_now() -> datetime:
+    """Now, or FIELDKIT_NOW (ISO 8601, e.g. 2023-10-02T09:00+01:00) when set: tests and demos
+    count days the same on any date."""
+    import os
+
+    text = os.environ.get("FIELDKIT_NOW")
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"FIELDKIT_NOW={text!r} is not an ISO 8601 time") from None
+    return moment if moment.tzinfo is not None else moment.astimezone()

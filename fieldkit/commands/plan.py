@@ -27,7 +27,7 @@ class PlanGroup(click.Group):
         formatter.write_usage(
             "fieldkit plan",
             "PLAYBOOK [--op NAME] [--time-limit S] [--seed N] "
-            "[--lock FILE] [--json]\n       fieldkit plan check PLAN_JSON",
+            "[--lock FILE] [--follow-ups-from OP] [--json]\n       fieldkit plan check PLAN_JSON",
         )
 
 
@@ -51,7 +51,8 @@ def plan() -> None:
     """Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan.
 
     \b
-    fieldkit plan PLAYBOOK [--op NAME] [--time-limit S] [--seed N] [--lock FILE] [--json]
+    fieldkit plan PLAYBOOK [--op NAME] [--time-limit S] [--seed N] [--lock FILE]
+                           [--follow-ups-from OP] [--json]
     fieldkit plan check ops/NAME/plan.json
     """
 
@@ -79,6 +80,13 @@ def plan() -> None:
     help="YAML/JSON list of {visit, team, start} to keep as they are.",
 )
 @click.option(
+    "--follow-ups-from",
+    "follow_ups_from",
+    default=None,
+    metavar="OP",
+    help="Add a visit per venue with open follow-ups in OP (read at central), with its reason.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print a summary as JSON (docs/plan-json.md)."
 )
 @workspace_option
@@ -88,6 +96,7 @@ def run_playbook(
     time_limit: float,
     seed: int,
     lock_file: Path | None,
+    follow_ups_from: str | None,
     as_json: bool,
     workspace: Path | None,
 ) -> None:
@@ -99,7 +108,10 @@ def run_playbook(
     from fieldkit.plan.service import PlanOptions, plan_playbook
 
     ws = resolve_workspace(workspace)
-    options = PlanOptions(op=op_name, time_limit=time_limit, seed=seed, lock_file=lock_file)
+    revisits = _revisits(ws, follow_ups_from) if follow_ups_from else ()
+    options = PlanOptions(
+        op=op_name, time_limit=time_limit, seed=seed, lock_file=lock_file, revisits=revisits
+    )
     with Progress(
         TextColumn("[bold]solving[/]"),
         BarColumn(),
@@ -119,10 +131,22 @@ def run_playbook(
             )
 
         result = plan_playbook(ws, playbook, options, progress=report)
+    for warning in result.session.warnings:
+        click.echo(f"fieldkit: warning: {warning}", err=True)
     if as_json:
         click.echo(json.dumps(summary_dict(result.doc, result.shown, result.files), indent=2))
         return
     _print_summary(result.doc, result.shown)
+
+
+def _revisits(ws: Any, op: str) -> tuple[Any, ...]:
+    """The revisits OP's open follow-ups ask for; a warning when there are none."""
+    from fieldkit.commands.followups import revisits_from
+
+    found = revisits_from(ws, op)
+    if not found:
+        click.echo(f"fieldkit: warning: {op} has no open follow-ups at a venue", err=True)
+    return found
 
 
 def _print_summary(doc: dict[str, Any], folder: str) -> None:
@@ -140,6 +164,8 @@ def _print_summary(doc: dict[str, Any], folder: str) -> None:
             "(earliest deadline first), which keeps every rule; a longer --time-limit may "
             "cover more"
         )
+    for entry in doc.get("revisits", []):
+        console.print(f"  revisit {entry['venue']}: {entry['reason']}")
     for entry in doc["unassigned"]:
         console.print(f"  not planned: {entry['visit']}")
         for reason in entry["reasons"]:

@@ -11,6 +11,7 @@ from fieldkit.codes import CodeBook
 from fieldkit.page_policy import with_policy
 from fieldkit.plan.instructions import special_instructions
 from fieldkit.plan.records import Assignment, Plan
+from fieldkit.plan.revisits import revisits_of
 from fieldkit.plan.visits import Clock
 from fieldkit.playbook.models import Team
 
@@ -37,10 +38,31 @@ def briefing_blocks(plan: Plan) -> list[Block]:
             items = sorted(by_day[day].get(team.id, []), key=lambda a: a.start)
             if items:
                 blocks += _assignment_list(plan, team, items)
+    blocks += _revisits(plan)
     if plan.unassigned:
         blocks.append(("h", 2, "Visits not in the plan"))
         blocks.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
     return blocks
+
+
+def _revisits(plan: Plan) -> list[Block]:
+    """The venues visited again for open follow-ups: each with its reason and when."""
+    activities = {a.id: a for a in revisits_of(plan.playbook)}
+    if not activities:
+        return []
+    placed = {a.visit: a for a in plan.assignments}
+    clock = Clock(plan.playbook)
+    rows = []
+    for v in plan.visits:
+        if v.activity not in activities:
+            continue
+        a = placed.get(v.id)
+        when = f"{a.team}, {clock.moment(a.start):%a %d %b %H:%M}" if a else "not in the plan"
+        rows.append([plan.playbook.venue(v.venue).name, v.id, when, activities[v.activity].reason])
+    return [
+        ("h", 2, "Revisits for open follow-ups"),
+        ("table", ["Venue", "Visit", "Team and time", "Why"], rows),
+    ]
 
 
 def _front_matter(plan: Plan) -> list[Block]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkit.plan.records import Plan
+from fieldkit.plan.revisits import revisit_dicts
 from fieldkit.plan.visits import Clock
 from fieldkit.private_files import write_private
 
@@ -67,8 +68,8 @@ def venue_dicts(plan: Plan) -> list[dict[str, Any]]:
 
 
 def plan_dict(plan: Plan, playbook_path: str, playbook_sha256: str) -> dict[str, Any]:
-    """The whole plan.json document."""
-    return {
+    """The whole plan.json document (`revisits` only when the plan has some)."""
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "operation": operation_dict(plan),
         "teams": team_dicts(plan),
@@ -81,6 +82,10 @@ def plan_dict(plan: Plan, playbook_path: str, playbook_sha256: str) -> dict[str,
         "solver": solver_dict(plan),
         "playbook": {"path": playbook_path, "sha256": playbook_sha256},
     }
+    revisits = revisit_dicts(plan.playbook)
+    if revisits:
+        doc["revisits"] = revisits
+    return doc
 
 
 def team_dicts(plan: Plan) -> list[dict[str, Any]]:
@@ -169,6 +174,7 @@ def summary_dict(doc: dict[str, Any], folder: str, files: list[str]) -> dict[str
         "visits": len(doc["visits"]),
         "assigned": len(doc["assignments"]),
         "unassigned": [u["visit"] for u in doc["unassigned"]],
+        "revisits": doc.get("revisits", []),
         "files": files,
     }
 

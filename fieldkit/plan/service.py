@@ -12,6 +12,7 @@ from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
 from fieldkit.plan.locks import Lock, read_locks
 from fieldkit.plan.progress import ProgressCallback
 from fieldkit.plan.records import Plan
+from fieldkit.plan.revisits import Revisit, add_revisits
 from fieldkit.plan.solve import solve
 from fieldkit.plan.write import write_plan
 from fieldkit.playbook import load_playbook
@@ -32,6 +33,8 @@ class PlanOptions:
     work_limit: float | None = None  # CP-SAT's deterministic time: same seed, same plan
     locks: list[Lock] | None = None
     lock_file: Path | None = None
+    #: Venues to visit again (`--follow-ups-from OP`): one visit each, with its reason.
+    revisits: tuple[Revisit, ...] = ()
 
 
 @dataclass
@@ -87,6 +90,7 @@ def solve_playbook(
         raise UserError(f'--op "{name}" is not a folder name (letters, digits, - _ .)')
     locks = read_locks(options.lock_file) if options.lock_file else options.locks
     book = geocode_playbook(book, ws.ops / CACHE_NAME)
+    book, warnings = add_revisits(book, options.revisits)
     plan = solve(
         book,
         locks=locks,
@@ -95,7 +99,7 @@ def solve_playbook(
         progress=progress,
         work_limit=options.work_limit,
     )
-    return PlanSession(plan, path, name, ws.shown(path))
+    return PlanSession(plan, path, name, ws.shown(path), warnings)
 
 
 def write_operation(ws: Workspace, session: PlanSession) -> PlanResult:

@@ -14,6 +14,7 @@ from fieldkit.plan.calendar import team_calendar
 from fieldkit.plan.export_json import dumps, plan_dict, sha256_file, write_atomic
 from fieldkit.plan.loadouts import loadout_dict
 from fieldkit.plan.records import Plan
+from fieldkit.plan.revisits import add_revisits, revisits_from_doc
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
 from fieldkit.workspace import Workspace
@@ -50,7 +51,8 @@ def write_plan(
 
 
 def load_plan_file(path: Path, root: Path) -> tuple[dict[str, Any], Playbook, list[str]]:
-    """plan.json, its playbook (workspace-relative path) and warnings (playbook changed)."""
+    """plan.json, its playbook (workspace-relative path, with the plan's revisits) and
+    warnings (playbook changed, a revisit's venue gone)."""
     try:
         doc = read_json(path, MAX_PLAN)
     except OSError as exc:
@@ -69,4 +71,5 @@ def load_plan_file(path: Path, root: Path) -> tuple[dict[str, Any], Playbook, li
             f"warning: {ref} has changed since this plan was made; "
             "checking against the playbook as it is now"
         )
-    return doc, load_playbook(source), warnings
+    book, gone = add_revisits(load_playbook(source), revisits_from_doc(doc))
+    return doc, book, warnings + [f"warning: {w}" for w in gone]

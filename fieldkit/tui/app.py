@@ -65,7 +65,7 @@ class FieldkitApp(App[None]):
         self.add_mode("plan", lambda: PlanMode(services))
         self.add_mode("log", lambda: LogMode(services, now=now))
         self.add_mode("sync", lambda: SyncMode(services))
-        self.add_mode("review", lambda: ReviewMode(services))
+        self.add_mode("review", lambda: ReviewMode(services, now=now))
         self.add_mode(COVER, lambda: NeutralScreen(unlock_word))
 
     @property

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldkit.central.followups import FollowUp, add_event, follow_ups, os_user
 from fieldkit.central.store import Central, central_path, central_status
 from fieldkit.field.device import Device
 from fieldkit.field.overview import DeviceOverview, is_device, overview
@@ -74,6 +76,18 @@ class AppServices:
     def open_central(self) -> Central:
         """The workspace's central store, open (the caller closes it)."""
         return Central(central_path(self.workspace.sync))
+
+    def open_follow_ups(self, now: datetime | None = None) -> list[FollowUp]:
+        """Central's open follow-ups, every operation, oldest first."""
+        with self.open_central() as store:
+            return follow_ups(store, now=now)
+
+    def add_follow_up_event(
+        self, person: str, status: str, partner: str | None, now: datetime | None = None
+    ) -> FollowUp:
+        """Append a status event to a person referred, entered by this machine's user."""
+        with self.open_central() as store:
+            return add_event(store, person, status, partner, os_user(), now=now)
 
     # -- the plan folder (ops/) and what is made from it -------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -16,6 +18,7 @@ from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.review.device_review import PURPOSE as DEVICE_PURPOSE
 from fieldkit.tui.review.device_review import DeviceReview
+from fieldkit.tui.review.followups import FollowUpsScreen
 from fieldkit.tui.review.summary_tables import TABLES, table_rows
 from fieldkit.tui.screens.mode import ModeScreen, bullet_list
 from fieldkit.tui.services import AppServices
@@ -33,11 +36,13 @@ class ReviewMode(ModeScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
         Binding("m", "render_map", "Render map"),
+        Binding("f", "follow_ups", "Follow-ups"),
         Binding("r", "reload", "Reload"),
     ]
 
-    def __init__(self, services: AppServices) -> None:
+    def __init__(self, services: AppServices, now: Callable[[], datetime] | None = None) -> None:
         super().__init__(services)
+        self.now = now
         self.summary: dict[str, Any] | None = None
         self.map_path: Path | None = None
         self.device_shown = False
@@ -84,8 +89,8 @@ class ReviewMode(ModeScreen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "render_map" and self.device_shown:
-            return False  # maps are made on central: the key is not shown on a device
+        if action in ("render_map", "follow_ups") and self.device_shown:
+            return False  # maps and follow-ups are central's: the keys are not shown on a device
         return True
 
     def on_mount(self) -> None:
@@ -178,6 +183,15 @@ class ReviewMode(ModeScreen):
             table = self.query_one(f"#{table_id}", DataTable)
             table.clear()
             table.add_rows(row_as_written(row) for row in rows)
+
+    # -- follow-ups ------------------------------------------------------------------
+
+    def action_follow_ups(self) -> None:
+        if not self.services.has_central():
+            self.notify("No central store here (sync/central.db)", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        self.app.push_screen(FollowUpsScreen(self.services, self.now))
 
     # -- the map ---------------------------------------------------------------------
 

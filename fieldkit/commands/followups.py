@@ -1,0 +1,160 @@
+"""`fieldkit followups [OP]` (the open follow-ups at central) and `fieldkit followups update
+PERSON --status S [--partner P]` (a status event appended to a person referred)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from fieldkit.commands.common import clock_now, console, resolve_workspace, workspace_option
+from fieldkit.errors import UserError
+from fieldkit.workspace import Workspace
+
+FORMAT = "fieldkit-followups/1"
+_LIST = "list-open"
+
+
+class FollowupsGroup(click.Group):
+    """`followups update ...` is the subcommand; anything else is `followups [OP] [--json]`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("-h", "--help")):
+            args = [_LIST, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(
+            "fieldkit followups", "[OP] [--json] | update PERSON --status S [--partner P]"
+        )
+
+
+@click.group("followups", cls=FollowupsGroup)
+def followups() -> None:
+    """What became of each referral: the open follow-ups at central, and their updates.
+
+    \b
+    fieldkit followups [OP] [--json]
+    fieldkit followups update PERSON --status S [--partner P]
+
+    A person referred on a device (route nrm, duty_to_notify, safeguarding or partner_support)
+    starts as `referred`; an engagement with the outcome follow_up_needed stays open until its
+    venue is visited again. Days open count from the engagement to now (FIELDKIT_NOW if set).
+    """
+
+
+def open_central(ws: Workspace) -> Any:
+    from fieldkit.central.store import Central, central_path
+
+    return Central(central_path(ws.sync))
+
+
+def operation_ids(ws: Workspace, store: Any, op: str) -> set[str]:
+    """The operation ids OP stands for: itself and its plan's operation id; exit 2 when
+    neither the workspace nor central knows it."""
+    ids = {op}
+    plan = ws.ops / op / "plan.json"
+    if plan.is_file():
+        try:
+            ids.add(str(json.loads(plan.read_text(encoding="utf-8"))["operation"]["id"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # an unreadable plan names nothing more
+    at_central = {str(d["operation"]) for d in store.status()["devices"]}
+    if op not in ws.operations() and not ids & at_central:
+        known = ", ".join(sorted(at_central | set(ws.operations()))) or "none"
+        raise UserError(f"no operation {op!r} in {ws.ops} or at central (operations: {known})")
+    return ids
+
+
+@followups.command(_LIST, hidden=True)
+@click.argument("op", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON (fieldkit-followups/1).")
+@workspace_option
+def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
+    """The open follow-ups of OP (default: every operation at central)."""
+    from fieldkit.central.followups import follow_ups
+
+    ws = resolve_workspace(workspace)
+    now = clock_now()
+    with open_central(ws) as store:
+        ids = operation_ids(ws, store, op) if op else None
+        found = follow_ups(store, ids, now=now)
+    if as_json:
+        doc = {
+            "format": FORMAT,
+            "operation": op,
+            "as_of": now.isoformat(timespec="seconds"),
+            "follow_ups": [f.to_dict() for f in found],
+        }
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    if not found:
+        console.print(f"no open follow-ups{' for ' + op if op else ''}")
+        return
+    console.print(_table(found))
+    people = sum(1 for f in found if f.kind == "person")
+    console.print(
+        f"{people} person(s) referred with a follow-up open, {len(found) - people} "
+        "engagement(s) asking for a visit again"
+    )
+
+
+def _table(found: list[Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(
+        "person", "operation", "venue", "age band", "route", "referring agency", "status",
+        "days open",
+    )  # fmt: skip
+    for f in found:
+        table.add_row(
+            f.id,
+            f.operation,
+            f.venue or "-",
+            f.age_band or "-",
+            f.route or "-",
+            f.agency or "-",
+            f.status,
+            str(f.days_open),
+        )
+    return table
+
+
+def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
+    """The venues OP's open follow-ups ask to revisit, read at central, as the planner's
+    plain data (`plan --follow-ups-from OP`)."""
+    from fieldkit.central.followups import revisits
+    from fieldkit.plan.revisits import Revisit
+
+    with open_central(ws) as store:
+        found = revisits(store, operation_ids(ws, store, op))
+    return tuple(Revisit(r.venue, r.reason, op) for r in found)
+
+
+@followups.command("update")
+@click.argument("person")
+@click.option("--status", "status", required=True, help="The new status (codes.yaml).")
+@click.option("--partner", default=None, help="The partner who helped (a partner code).")
+@click.option("--json", "as_json", is_flag=True, help="Print the person's follow-up as JSON.")
+@workspace_option
+def update(person: str, status: str, partner: str | None, as_json: bool, workspace: Any) -> None:
+    """Append a status event to PERSON (an id `fieldkit followups` lists, e.g. K7M2Q9XD-1)."""
+    from fieldkit.central.followups import add_event, os_user
+    from fieldkit.codes.followups import allowed_next
+
+    ws = resolve_workspace(workspace)
+    with open_central(ws) as store:
+        done = add_event(store, person, status, partner, os_user(), now=clock_now())
+    if as_json:
+        click.echo(json.dumps(done.to_dict(), indent=2, ensure_ascii=False))
+        return
+    was = done.history[-2]
+    nxt = allowed_next(done.history)
+    console.print(
+        f"{done.id}: {done.status}{' with ' + partner if partner else ''} (was {was}); "
+        + (f"next may come: {', '.join(nxt)}" if nxt else "the follow-up is closed")
+    )
+
+
+COMMANDS = [followups]
