@@ -11,18 +11,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-import h3
-
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis
 from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_RULE
+from fieldkit.maps.hot_cells import hot_cells
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
 from fieldkit.maps.source import OperationData
 from fieldkit.model import Engagement
 
 SUMMARY_FORMAT = "fieldkit-summary/1"
-TOP_CELLS = 10
 UNKNOWN_ILO = "unmapped"
 
 
@@ -93,27 +91,6 @@ def _coverage(data: OperationData, analysis: Analysis) -> dict[str, Any]:
             for v in analysis.missed_visits
         ],
     }
-
-
-def _hot_cells(analysis: Analysis) -> list[dict[str, Any]]:
-    if analysis.hotspots is None:
-        return []
-    out = []
-    for cell in analysis.hotspots.hot()[:TOP_CELLS]:
-        lat, lon = h3.cell_to_latlng(cell.cell)
-        out.append(
-            {
-                "cell": cell.cell,
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "count": cell.count,
-                "z": round(cell.z, 4),
-                "p": round(cell.p, 6),
-                "q": None if cell.q is None else round(cell.q, 6),
-                "class": cell.klass,
-            }
-        )
-    return out
 
 
 def _quality(data: OperationData) -> dict[str, Any]:
@@ -211,7 +188,7 @@ def build_summary(
             "by_kind": _rows(codes, "outcomes", referrals),
         },
         "coverage": _coverage(data, analysis),
-        "hot_cells": _hot_cells(analysis),
+        "hot_cells": hot_cells(mi, analysis),
         "analysis": _analysis(analysis),
         "data_quality": _quality(data),
     }

@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from markupsafe import Markup
+
 from fieldkit.codes import CodeBook, load_codes
+from fieldkit.maps.hotspot_words import statistics_note
 from fieldkit.page_policy import with_policy
 
 BAR = "#2b8cbe"
@@ -261,24 +264,55 @@ def _coverage_section(cov: dict[str, Any]) -> list[str]:
     return body
 
 
+def _venue_words(cell: dict[str, Any]) -> Markup:
+    """'Hand car wash' (inside) or 'nearest: Hand car wash, 120 m from the cell's centre'."""
+    inside = [v["name"] for v in cell["venues"] if v["inside"]]
+    if inside:
+        return Markup("{}").format(", ".join(inside))
+    if not cell["venues"]:
+        return Markup("no venue in the plan")
+    near = cell["venues"][0]
+    return Markup("nearest: {}, {:,} m from the cell's centre").format(
+        near["name"], near["distance_m"]
+    )
+
+
+def _cell_statistics(cell: dict[str, Any]) -> Markup:
+    """The cell's H3 id and Gi* statistics, behind a click."""
+    q = "" if cell["q"] is None else f", q {cell['q']:.3g}"
+    return Markup(
+        "<details><summary>Gi* statistics</summary>H3 cell {} at {:.5f}, {:.5f}; "
+        "z {:.2f}, p {:.3g}{}</details>"
+    ).format(cell["cell"], cell["lat"], cell["lon"], cell["z"], cell["p"], q)
+
+
 def _hot_cells_section(s: dict[str, Any]) -> list[str]:
-    """The top hot cells with their counts and statistics, and the analysis' settings."""
+    """The top hot cells named by venue, in plain words; the statistics one click away."""
     a = s["analysis"]
-    rows = [
-        (
-            c["cell"],
-            f"{c['lat']:.5f}, {c['lon']:.5f}",
-            c["count"],
-            f"{c['z']:.2f}",
-            f"{c['p']:.3g}",
-            c["class"].replace("_", " ") + "%",
-        )
+    head = ["venues", "engagements", "with signs", "what it means", ""]
+    rows = "".join(
+        Markup(
+            "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td>{}</td><td>{}</td></tr>"
+        ).format(_venue_words(c), c["engagements"], c["count"], c["meaning"], _cell_statistics(c))
         for c in s["hot_cells"]
-    ]
+    )
+    table = (
+        Markup("<table><tr>{}</tr>{}</table>").format(
+            Markup("").join(Markup("<th>{}</th>").format(h) for h in head), Markup(rows)
+        )
+        if s["hot_cells"]
+        else Markup("<p class='sub'>No hot spot holds an engagement with signs.</p>")
+    )
+    settings = Markup(
+        "<details><summary>How hot spots are found</summary><p>{}</p><p>H3 resolution {}; "
+        "KDE bandwidth {:,.0f} m, cell {:,.0f} m.</p></details>"
+    ).format(statistics_note(a["fdr"]), a["h3_resolution"], a["bandwidth_m"], a["cell_m"])
     return [
-        "<h2>Top hot cells (Getis-Ord Gi*, H3 hexagons)</h2>",
-        f"<p class='sub'>H3 resolution {a['h3_resolution']}; KDE bandwidth "
-        f"{a['bandwidth_m']:,.0f} m, cell {a['cell_m']:,.0f} m"
-        f"{'; false-discovery-rate corrected' if a['fdr'] else ''}.</p>",
-        _table(["cell", "lat, lon", "engagements", "z", "p", "class"], rows),
+        "<h2>Top hot cells: where signs of exploitation concentrated</h2>",
+        "<p>A hot spot has more engagements with signs here (the cell and the six around it) "
+        "than chance would give; the confidence is given for each. Only cells where an "
+        "engagement with signs was recorded are listed, named by the venues in them or the "
+        "nearest one.</p>",
+        str(table),
+        str(settings),
     ]
