@@ -17,7 +17,8 @@ from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESO
 from fieldkit.maps.hot_cells import hot_cells
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
-from fieldkit.maps.source import OperationData
+from fieldkit.maps.people import per_venue, persons_summary
+from fieldkit.maps.source import OperationData, signs_of
 from fieldkit.model import Engagement
 
 SUMMARY_FORMAT = "fieldkit-summary/1"
@@ -178,6 +179,8 @@ def build_summary(
                 sorted(counts.nationality.items(), key=lambda kv: (-kv[1], kv[0]))
             ),
         },
+        "persons": persons_summary(data, codes),
+        "per_venue": per_venue(data),
         "indicators": {
             "engagements_with_indicators": sum(1 for r in recs if r.indicators),
             "by_ilo": _ilo_groups(codes, counts, ilo_of),
@@ -213,6 +216,7 @@ def _totals(recs: tuple[Engagement, ...], referrals: Counter[str]) -> dict[str, 
         "engagements": len(recs),
         "people": sum(r.people_count for r in recs),
         "with_indicators": sum(1 for r in recs if r.indicators),
+        "with_signs": sum(1 for r in recs if signs_of(r)),
         "referrals": sum(referrals.values()),
         "engagements_with_referral": sum(
             1 for r in recs if any(o in REFERRAL_OUTCOMES for o in r.outcomes)

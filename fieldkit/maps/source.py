@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fieldkit.errors import UserError
 from fieldkit.json_input import MAX_PLAN, read_json
+from fieldkit.maps.followups import FollowUp, FollowUpSource, read_follow_ups
 from fieldkit.maps.inputs import EngagementPoint, MapInput, PlannedVisit, VenueInfo
 from fieldkit.model import Engagement, RecordError
 from fieldkit.workspace import Workspace
@@ -57,6 +58,8 @@ class OperationData:
     engagements: tuple[Engagement, ...]
     quality: DataQuality
     conflicted: frozenset[str] = field(default_factory=frozenset)
+    #: The current follow-up of referred persons that central holds (see maps/followups.py).
+    follow_ups: tuple[FollowUp, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -179,12 +182,15 @@ def operation_from(
     central_db: Path,
     folder: str | None = None,
     as_of: datetime | None = None,
+    follow_ups: FollowUpSource = read_follow_ups,
 ) -> OperationData:
-    """Build OperationData from a plan document and a central store path (may not exist)."""
+    """Build OperationData from a plan document and a central store path (may not exist);
+    `follow_ups` reads the referred persons' follow-ups from central."""
     info = doc["operation"]
     op_id = str(info["id"])
     zone = _zone(str(info.get("timezone") or "UTC"))
-    rows, problems, has_central = _central_rows(central_db, {op_id, folder or op_id})
+    op_ids = frozenset({op_id, folder or op_id})
+    rows, problems, has_central = _central_rows(central_db, set(op_ids))
     parsed, unreadable = _parse_records(rows)
     latest, conflicts, n_amended = latest_versions(parsed)
     venues, no_coords = _located_venues(doc)
@@ -221,7 +227,13 @@ def operation_from(
         unassigned_visits=tuple(str(u["visit"]) for u in doc.get("unassigned") or ()),
     )
     conflicted = frozenset(c.counted for c in conflicts)
-    return OperationData(map_input, doc, tuple(latest), quality, conflicted)
+    followed = tuple(follow_ups(central_db, op_ids)) if has_central else ()
+    return OperationData(map_input, doc, tuple(latest), quality, conflicted, followed)
+
+
+def signs_of(rec: Engagement) -> tuple[str, ...]:
+    """The signs seen at an engagement: the group's and every person's (format 2)."""
+    return tuple(sorted(set(rec.indicators).union(*(p.signs for p in rec.persons))))
 
 
 def _parse_records(rows: list[dict[str, Any]]) -> tuple[list[Engagement], list[str]]:
@@ -276,7 +288,7 @@ def _engagement_points(
                 venue_type=rec.venue_type,
                 team=rec.team,
                 people=rec.people_count,
-                indicators=rec.indicators,
+                indicators=signs_of(rec),
                 outcomes=rec.outcomes,
                 partners=rec.partners,
             )
