@@ -4,6 +4,7 @@ format-2 records together (tests/support/people_operation.py has the table)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from fieldkit.maps.report import build_summary
 from fieldkit.maps.report_html import render_report
 from fieldkit.maps.source import OperationData, load_operation, operation_from
 from fieldkit.workspace import Workspace
+from tests.support.hostile_pages import payload
 from tests.support.people_operation import NOTE, OP, REF, make_workspace, record_id
 
 
@@ -100,3 +102,29 @@ def test_report_shows_people_children_first_and_no_text(summary: dict[str, Any])
     assert "Referrals by the referring agency" in html and "Metropolitan Police" in html
     assert "Referred, no decision yet" in html
     assert "67%" in html  # the car wash's sign rate, not only its counts
+
+
+def test_every_text_of_the_people_and_venue_sections_is_escaped(summary: dict[str, Any]) -> None:
+    """Names and labels that reached the summary (a plan's venue, a code list's label) land
+    in report.html as text: no tag of theirs survives."""
+    s = json.loads(json.dumps(summary))
+    p = s["persons"]
+    p["by_route"][0]["label"] = payload("route.label")
+    p["children"]["by_route"][0]["label"] = payload("child.route")
+    p["by_consent"][0]["label"] = payload("consent.label")
+    p["referrals_by_agency"][0]["label"] = payload("agency.label")
+    p["referrals_by_agency"][0]["by_route"] = {payload("agency.route"): 1}
+    p["follow_ups"]["by_status"][0]["label"] = payload("status.label")
+    s["per_venue"][0]["name"] = payload("venue.name")
+    s["hot_cells"] = [
+        {"cell": payload("cell"), "lat": 51.5, "lon": -0.2, "count": 1, "engagements": 1,
+         "venues": [{"id": "v", "name": payload("hot.venue"), "inside": False,
+                     "distance_m": 40}],
+         "z": 3.1, "p": 0.001, "q": None, "class": "hot_99", "meaning": payload("meaning")},
+    ]  # fmt: skip
+    html = render_report(s)
+    for tag in ("route.label", "child.route", "consent.label", "agency.label", "agency.route",
+                "status.label", "venue.name", "cell", "hot.venue", "meaning"):  # fmt: skip
+        assert f"{tag} &#34;&#39;&gt;&lt;/title&gt;" in html or f"{tag} &quot;" in html, tag
+        name = re.sub(r"\W", "_", tag)
+        assert f'id="fk-x-{name}"' not in html and f'id="fk-s-{name}"' not in html, tag
