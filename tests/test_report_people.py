@@ -11,7 +11,7 @@ import pytest
 
 from fieldkit.codes import load_codes
 from fieldkit.maps import analyse
-from fieldkit.maps.followups import FollowUp, person_id
+from fieldkit.maps.followups import FollowUp, status_label
 from fieldkit.maps.people import persons_summary
 from fieldkit.maps.report import build_summary
 from fieldkit.maps.report_html import render_report
@@ -19,6 +19,8 @@ from fieldkit.maps.source import OperationData, load_operation, operation_from
 from fieldkit.workspace import Workspace
 from tests.support.hostile_pages import payload
 from tests.support.people_operation import NOTE, OP, REF, make_workspace, record_id
+
+REFERRED_LABEL = status_label(load_codes(), "referred").en
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,7 @@ def test_people_counts_match_the_hand_count(summary: dict[str, Any]) -> None:
     assert agencies["anitp"]["label"].startswith("ANITP")
     assert p["follow_ups"] == {
         "recorded": 0,
-        "by_status": [{"code": "referred", "label": "Referred, no decision yet", "people": 4}],
+        "by_status": [{"code": "referred", "label": REFERRED_LABEL, "people": 4}],
     }
 
 
@@ -77,9 +79,10 @@ def test_sign_rates_per_venue_match_the_hand_count(summary: dict[str, Any]) -> N
 def test_follow_ups_from_central_replace_referred(ws: Workspace) -> None:
     """The seam: the current statuses central gives are counted; the rest stay `referred`."""
     events = [
-        FollowUp(person_id(record_id(3), 1), "reasonable_grounds_positive"),
-        FollowUp(person_id(record_id(4), 2), "returned_home_assisted", "anitp"),
-        FollowUp("someone-else/1", "support_declined"),  # not a person of this operation
+        FollowUp(record_id(3), 1, "reasonable_grounds_positive"),
+        # record 4 is amended by 7: a person keeps the original record's id
+        FollowUp(record_id(4), 2, "returned_home_assisted", "anitp"),
+        FollowUp(record_id(99), 1, "support_declined"),  # not a person of this operation
     ]
     plan = json.loads((ws.ops / OP / "plan.json").read_text("utf-8"))
     data = operation_from(plan, ws.sync / "central.db", follow_ups=lambda _db, _ops: events)
@@ -100,7 +103,7 @@ def test_report_shows_people_children_first_and_no_text(summary: dict[str, Any])
     assert "2 children (under 18) met one to one, 1 with signs of exploitation" in html
     assert "2 engagements recorded before persons were kept" in html
     assert "Referrals by the referring agency" in html and "Metropolitan Police" in html
-    assert "Referred, no decision yet" in html
+    assert REFERRED_LABEL in html
     assert "67%" in html  # the car wash's sign rate, not only its counts
 
 

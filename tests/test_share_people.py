@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from fieldkit.codes import load_codes
 from fieldkit.maps import analyse
 from fieldkit.maps.exports import partner_share, share_json, write_exports
-from fieldkit.maps.followups import FollowUp, person_id
+from fieldkit.maps.followups import FollowUp
 from fieldkit.maps.source import OperationData, load_operation
 from fieldkit.model import ENGAGEMENT_FORMAT_2, Person
 from tests.support.people_operation import NOTE, OP, REF, make_workspace
@@ -45,7 +45,7 @@ def with_people(base: OperationData, people: People) -> OperationData:
         for route, _, _ in people
     )  # fmt: skip
     events = [
-        FollowUp(person_id(rec.id, n), status, partner)
+        FollowUp(rec.id, n, status, partner)
         for n, (_, status, partner) in enumerate(people, start=1)
         if status is not None
     ]

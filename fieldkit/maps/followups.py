@@ -2,9 +2,17 @@
 
 THE SEAM: `read_follow_ups` is the one place that reads follow-up statuses from central. Until
 central records follow-up events it returns none, and every referred person counts as
-`referred`. When it does, make `read_follow_ups` return each person's current status (one
-`FollowUp` per person, keyed by `person_id`) from central's follow-ups module; nothing else
-here changes.
+`referred`. When central's follow-ups are in (fieldkit/central/followups.py), it becomes:
+
+    with Central(central_db) as store:
+        return [
+            FollowUp(f.record, f.person, f.status, f.events[-1].partner if f.events else None)
+            for f in follow_ups(store, operations, open_only=False)
+            if f.kind == "person" and f.person is not None
+        ]
+
+A person is known by the original id of the record that met them (an amendment keeps its
+original's) and their place in it, from 1; nothing else here changes.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ RETURNED_HOME = "returned_home_assisted"
 #: The routes that make a referral (every route but `none`).
 REFERRAL_ROUTES = ("nrm", "duty_to_notify", "safeguarding", "partner_support")
 #: The code list of follow-up statuses, once central's follow-ups put it in codes.yaml.
-STATUS_LIST = "follow_up_statuses"
+STATUS_LIST = "followup_statuses"
 
 #: Labels of the statuses while codes.yaml has no STATUS_LIST (the list's labels win).
 _STATUS_LABELS = (
@@ -57,22 +65,29 @@ _STATUS_LABELS = (
 )
 
 
+#: A person: the original id of the record that met them and their place in it, from 1.
+PersonKey = tuple[str, int]
+
+
 @dataclass(frozen=True)
 class FollowUp:
-    """A referred person's current follow-up status (and the partner who helped, if any)."""
+    """A referred person's current follow-up status (and the partner who helped, if any).
 
-    person: str
+    `record` is the original id of the record that met the person, `person` their place in
+    it, from 1."""
+
+    record: str
+    person: int
     status: str
     partner: str | None = None
+
+    @property
+    def key(self) -> PersonKey:
+        return (self.record, self.person)
 
 
 #: Reads the current follow-up of each person of the operations named, from central's store.
 FollowUpSource = Callable[[Path, frozenset[str]], Iterable[FollowUp]]
-
-
-def person_id(record_id: str, number: int) -> str:
-    """A person's id: the engagement's record id and the person's place in it, from 1."""
-    return f"{record_id}/{number}"
 
 
 def read_follow_ups(central_db: Path, operations: frozenset[str]) -> list[FollowUp]:
@@ -81,11 +96,11 @@ def read_follow_ups(central_db: Path, operations: frozenset[str]) -> list[Follow
 
 
 def current_follow_ups(
-    referred: Iterable[str], recorded: Iterable[FollowUp]
-) -> dict[str, FollowUp]:
+    referred: Iterable[PersonKey], recorded: Iterable[FollowUp]
+) -> dict[PersonKey, FollowUp]:
     """Each referred person's follow-up: the one recorded, else `referred`."""
-    known: Mapping[str, FollowUp] = {f.person: f for f in recorded}
-    return {p: known.get(p) or FollowUp(p, REFERRED) for p in referred}
+    known: Mapping[PersonKey, FollowUp] = {f.key: f for f in recorded}
+    return {p: known.get(p) or FollowUp(p[0], p[1], REFERRED) for p in referred}
 
 
 def status_label(codes: CodeBook, status: str) -> Code:

@@ -13,8 +13,8 @@ from fieldkit.codes import CodeBook
 from fieldkit.maps.followups import (
     REFERRAL_ROUTES,
     FollowUp,
+    PersonKey,
     current_follow_ups,
-    person_id,
     status_label,
 )
 from fieldkit.maps.source import OperationData, signs_of
@@ -29,7 +29,7 @@ UNKNOWN_AGENCY = "unknown"
 class MetPerson:
     """One person met one to one, as counted: codes, the referring agency, the follow-up."""
 
-    id: str
+    key: PersonKey
     venue: str | None
     age_band: str
     signs: bool
@@ -62,10 +62,11 @@ def met_persons(data: OperationData) -> list[MetPerson]:
     agencies = roster_agencies(data.plan)
     plain = []
     for rec in data.engagements:
+        original = data.originals.get(rec.id, rec.id)
         for n, p in enumerate(rec.persons, start=1):
             referred = p.route in REFERRAL_ROUTES
             agency = agencies.get(p.by or rec.officer, UNKNOWN_AGENCY) if referred else None
-            plain.append((person_id(rec.id, n), rec.venue, p, agency))
+            plain.append(((original, n), rec.venue, p, agency))
     follow = current_follow_ups(
         (pid for pid, _, p, _ in plain if p.route in REFERRAL_ROUTES), data.follow_ups
     )

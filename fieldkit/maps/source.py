@@ -60,6 +60,8 @@ class OperationData:
     conflicted: frozenset[str] = field(default_factory=frozenset)
     #: The current follow-up of referred persons that central holds (see maps/followups.py).
     follow_ups: tuple[FollowUp, ...] = ()
+    #: Each counted engagement's original record id (an amendment's is the record it amends).
+    originals: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -95,6 +97,20 @@ def read_plan(path: Path) -> dict[str, Any]:
     return doc
 
 
+def original_ids(records: list[Engagement]) -> dict[str, str]:
+    """Each record's original: the record its chain of amendments starts from."""
+    by_id = {r.id: r for r in records}
+
+    def root_of(rec: Engagement) -> str:
+        seen = {rec.id}
+        while rec.amends and rec.amends in by_id and rec.amends not in seen:
+            rec = by_id[rec.amends]
+            seen.add(rec.id)
+        return rec.id
+
+    return {r.id: root_of(r) for r in records}
+
+
 def latest_versions(
     records: list[Engagement],
 ) -> tuple[list[Engagement], list[Conflict], int]:
@@ -106,18 +122,11 @@ def latest_versions(
     """
     by_id = {r.id: r for r in records}
     amended = {r.amends for r in records if r.amends and r.amends in by_id}
-
-    def root_of(rec: Engagement) -> str:
-        seen = {rec.id}
-        while rec.amends and rec.amends in by_id and rec.amends not in seen:
-            rec = by_id[rec.amends]
-            seen.add(rec.id)
-        return rec.id
-
+    roots = original_ids(records)
     leaves: dict[str, list[Engagement]] = defaultdict(list)
     for rec in records:
         if rec.id not in amended:
-            leaves[root_of(rec)].append(rec)
+            leaves[roots[rec.id]].append(rec)
     latest: list[Engagement] = []
     conflicts: list[Conflict] = []
     for root, versions in leaves.items():
@@ -228,7 +237,9 @@ def operation_from(
     )
     conflicted = frozenset(c.counted for c in conflicts)
     followed = tuple(follow_ups(central_db, op_ids)) if has_central else ()
-    return OperationData(map_input, doc, tuple(latest), quality, conflicted, followed)
+    roots = original_ids(parsed)
+    originals = {rec.id: roots[rec.id] for rec in latest}
+    return OperationData(map_input, doc, tuple(latest), quality, conflicted, followed, originals)
 
 
 def signs_of(rec: Engagement) -> tuple[str, ...]:

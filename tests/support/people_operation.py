@@ -12,6 +12,7 @@
                                                                                 by anitp-ioana
     5    2       carwash  4      -                   (none)
     6    2       church   -      -                   P6 child  -           not_asked none
+    7    2       amends 4: the outcome leaflet_given added, the same persons (4 is not counted)
 
 By hand: 6 persons, 4 with signs (P1 P2 P4 P5); 2 children (P1 P6), 1 with signs; routes nrm 2,
 none 2, duty_to_notify 1, partner_support 1; consent not_asked 3, yes 2, no 1; 4 referrals, by
@@ -102,7 +103,7 @@ def record_id(n: int) -> str:
 
 
 def build_records(key: DeviceKey) -> list[Engagement]:
-    """The six records of the table above, chained and signed by one device."""
+    """The seven records of the table above, chained and signed by one device."""
     persons = _persons()
     venues = {1: CAR_WASH, 2: CHURCH, 3: CAR_WASH, 4: CHURCH, 5: CAR_WASH, 6: CHURCH}
     groups = {1: 3, 2: 2, 5: 4}
@@ -123,11 +124,15 @@ def build_records(key: DeviceKey) -> list[Engagement]:
         ).sealed(prev, key.sign)  # fmt: skip
         prev = rec.hash
         out.append(rec)
-    return out
+    amended = replace(
+        out[3], id=record_id(7), hlc=out[-1].hlc[:-5] + "00007", amends=record_id(4),
+        outcomes=("leaflet_given",), seals=(),
+    ).sealed(prev, key.sign)  # fmt: skip
+    return [*out, amended]
 
 
 def make_workspace(root: Path) -> Workspace:
-    """ops/peopleop/plan.json and sync/central.db holding the six records."""
+    """ops/peopleop/plan.json and sync/central.db holding the seven records."""
     for name in FOLDERS:
         (root / name).mkdir(parents=True, exist_ok=True)
     (root / "ops" / OP).mkdir()
@@ -139,5 +144,5 @@ def make_workspace(root: Path) -> Workspace:
         assert row is not None
         central.bind(row, DEVICE, key.public_hex)
         result = ingest(central, DEVICE, key.public_hex, [r.to_dict() for r in build_records(key)])
-        assert result.new == 6 and not result.rejected, result
+        assert result.new == 7 and not result.rejected, result
     return Workspace(root)
