@@ -60,6 +60,14 @@ def test_the_files_of_a_whole_operation(demo_run: DemoRun) -> None:
     hot = {c["cell"] for c in summary["hot_cells"]}
     assert hot and all(c["class"].startswith("hot") for c in summary["hot_cells"])
     assert len(hot) == len(summary["hot_cells"])
+    persons = summary["persons"]
+    assert demo["people"] == {
+        "met_one_to_one": persons["total"],
+        "with_signs": persons["with_signs"],
+        "children": persons["children"]["total"],
+        "referred": persons["referrals"],
+        "follow_ups": {r["code"]: r["people"] for r in persons["follow_ups"]["by_status"]},
+    }
 
 
 def test_central_holds_every_record_and_every_one_is_acknowledged(demo_run: DemoRun) -> None:

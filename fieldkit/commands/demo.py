@@ -155,6 +155,13 @@ def _print_summary(r: DemoResult) -> None:
         for k, n in sorted(r.hot_cells.items(), reverse=True)
     )
     table.add_row("hot cells", hot or "none")
+    if r.people:
+        pp = r.people
+        table.add_row(
+            "people met one to one",
+            f"{pp['met_one_to_one']}, {pp['with_signs']} with signs, {pp['children']} children, "
+            f"{pp['referred']} referred",
+        )
     table.add_row("time taken", f"{r.seconds:.1f} s")
     console.print(table)
     for name in ("plan", "briefing", "map", "report"):

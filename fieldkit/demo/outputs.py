@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fieldkit.demo.progress import StepProgress
-from fieldkit.demo.summary import DemoResult
+from fieldkit.demo.summary import DemoResult, people_figures
 from fieldkit.demo.workspace import OPERATION
 from fieldkit.maps.service import MAP_STEPS, build_map_files, build_report_files
 from fieldkit.workspace import Workspace
@@ -26,4 +26,5 @@ def map_and_report(ws: Workspace, result: DemoResult, show: StepProgress) -> Non
     result.coverage = {"planned": cov["planned"], "done": cov["done"], "missed": cov["missed"]}
     cells: dict[str, int] = summary["analysis"].get("cells") or {}
     result.hot_cells = {k: v for k, v in cells.items() if k.startswith("hot")}
+    result.people = people_figures(summary["persons"])
     show.done("report", f"{summary['totals']['engagements']} engagements summarised")

@@ -42,6 +42,8 @@ class DemoResult:
     problems: list[dict[str, Any]] = field(default_factory=list)
     coverage: dict[str, Any] = field(default_factory=dict)
     hot_cells: dict[str, int] = field(default_factory=dict)
+    #: The people met one to one, from the report's summary (see people_figures).
+    people: dict[str, Any] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -61,6 +63,7 @@ class DemoResult:
             "problems": self.problems,
             "coverage": self.coverage,
             "hot_cells": self.hot_cells,
+            "people": self.people,
             "paths": {k: rel(p) for k, p in self.paths.items()},
             "seconds": round(self.seconds, 1),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
@@ -77,6 +80,17 @@ def _device_dict(d: DemoDevice, folder: str) -> dict[str, Any]:
         "synced_by": d.via,
         "acknowledged": d.acknowledged,
         "chain_ok": d.chain_ok,
+    }
+
+
+def people_figures(persons: dict[str, Any]) -> dict[str, Any]:
+    """The report's people met one to one in brief: totals, children, referrals, follow-ups."""
+    return {
+        "met_one_to_one": persons["total"],
+        "with_signs": persons["with_signs"],
+        "children": persons["children"]["total"],
+        "referred": persons["referrals"],
+        "follow_ups": {r["code"]: r["people"] for r in persons["follow_ups"]["by_status"]},
     }
 
 

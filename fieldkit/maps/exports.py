@@ -5,18 +5,21 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import h3
 
+from fieldkit.codes import load_codes
 from fieldkit.maps import csvcells
 from fieldkit.maps.analysis import Analysis
+from fieldkit.maps.people import met_persons
+from fieldkit.maps.share_labels import category_label, table_title
+from fieldkit.maps.share_people import people_share
 from fieldkit.maps.source import OperationData
+from fieldkit.maps.suppression import SUPPRESS_UNDER
 
-#: Counts under this are suppressed in the partner share (small numbers can identify people).
-SUPPRESS_UNDER = 5
 SHARE_FORMAT = "fieldkit-partner-share/1"
 
 #: Engagement CSV columns. Free text (notes, referral_ref) and the chain seal are never written.
@@ -118,6 +121,8 @@ class ShareCell:
     table: str
     category: str
     count: int | None
+    en: str = ""
+    ro: str = ""
 
 
 #: Tables whose counts add up to a published total (so one suppressed cell could be derived).
@@ -160,14 +165,25 @@ def partner_share(data: OperationData, codes_ilo: dict[str, str]) -> list[ShareC
             tables["people_by_nationality"][g.nationality] += g.count
             tables["people_by_gender"][g.gender] += g.count
             tables["people_by_age_band"][g.age_band] += g.count
+    codes = load_codes()
     cells: list[ShareCell] = []
     for name, counts in tables.items():
-        cells.extend(_suppress(name, counts))
+        for c in _suppress(name, counts):
+            en, ro = category_label(codes, name, c.category)
+            cells.append(replace(c, en=en, ro=ro))
+    cells += [
+        ShareCell(c.table, c.category, None if c.hidden else c.count, c.en, c.ro)
+        for c in people_share(met_persons(data), codes)
+    ]
     return cells
 
 
 def share_json(data: OperationData, cells: list[ShareCell]) -> dict[str, Any]:
+    """The partner share as JSON: counts (null when suppressed), titles and labels in English
+    and Romanian."""
     mi = data.map_input
+    codes = load_codes()
+    tables = list(dict.fromkeys(c.table for c in cells))
     return {
         "format": SHARE_FORMAT,
         "operation": {
@@ -177,8 +193,15 @@ def share_json(data: OperationData, cells: list[ShareCell]) -> dict[str, Any]:
         },
         "suppressed_under": SUPPRESS_UNDER,
         "tables": {
-            table: {c.category: c.count for c in cells if c.table == table}
-            for table in dict.fromkeys(c.table for c in cells)
+            table: {c.category: c.count for c in cells if c.table == table} for table in tables
+        },
+        "titles": {
+            table: dict(zip(("en", "ro"), table_title(codes, table), strict=True))
+            for table in tables
+        },
+        "labels": {
+            table: {c.category: {"en": c.en, "ro": c.ro} for c in cells if c.table == table}
+            for table in tables
         },
     }
 
@@ -187,15 +210,18 @@ def share_csv(cells: list[ShareCell]) -> str:
     """The partner share as CSV; a category comes from records' codes, so it is a text cell."""
     out = io.StringIO()
     rows = csvcells.writer(out)
-    rows.writerow(("table", "category", "count", "suppressed"))
+    rows.writerow(("table", "category", "count", "suppressed", "label_en", "label_ro"))
+    t = csvcells.text_cell
     for c in cells:
         suppressed = c.count is None
         rows.writerow(
             (
                 c.table,
-                csvcells.text_cell(c.category),
+                t(c.category),
                 "" if suppressed else c.count,
                 "yes" if suppressed else "",
+                t(c.en),
+                t(c.ro),
             )
         )
     return out.getvalue()

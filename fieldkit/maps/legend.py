@@ -10,9 +10,10 @@ from markupsafe import Markup, escape
 from fieldkit.codes import CodeBook
 from fieldkit.maps.analysis import Analysis
 from fieldkit.maps.gistar import CLASSES, RESOLUTION_RULE, HexHotspots
+from fieldkit.maps.hotspot_words import meaning, statistics_note
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
-from fieldkit.maps.layers import COUNT_COLOURS, GISTAR_COLOURS, GISTAR_LABELS
+from fieldkit.maps.layers import COUNT_COLOURS, GISTAR_COLOURS
 from fieldkit.maps.venues import label, mark_class, mark_css, venue_mark
 
 BACKGROUND = "#eef0eb"
@@ -123,20 +124,23 @@ def _density_legend(analysis: Analysis) -> list[str]:
 
 
 def _hotspot_legend(hs: HexHotspots) -> list[str]:
-    """The Gi* cells: resolution, neighbours, correction, each class with its count; and the
-    colours of the per-day and per-indicator cell layers."""
+    """The hot and cold cells in plain words, each class with its count, the statistics behind
+    a click; and the colours of the per-day and per-indicator cell layers."""
     fdr = "with Benjamini-Hochberg FDR correction" if hs.fdr else "no FDR correction"
-    parts = [
-        "<h2>Getis-Ord Gi* hex cells (engagements with signs)</h2>",
-        f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
-        f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "
-        f"{escape(RESOLUTION_RULE.format(lo=6, hi=10, max_cells='20,000'))}.</div>",
-    ]
+    parts = ["<h2>Hot and cold spots (hex cells)</h2>"]
     counts = hs.by_class()
     for klass in CLASSES:
         if klass == "not_significant":
             continue
-        parts.append(_swatch(f"fk-g-{klass}", f"{GISTAR_LABELS[klass]} ({counts[klass]})"))
+        kind = "Hot spot" if klass.startswith("hot") else "Cold spot"
+        parts.append(_swatch(f"fk-g-{klass}", f"{kind}: {meaning(klass)} ({counts[klass]})"))
+    parts.append(
+        "<details><summary>The statistics</summary>"
+        f"<div class='fk-sub'>{escape(statistics_note(hs.fdr))}</div>"
+        f"<div class='fk-sub'>H3 resolution {hs.resolution} (edge ≈ {hs.edge_m:,.0f} m), "
+        f"neighbours: the cell and its 6 adjacent cells; {fdr}. Resolution rule: "
+        f"{escape(RESOLUTION_RULE.format(lo=6, hi=10, max_cells='20,000'))}.</div></details>"
+    )
     parts.append("<h2>Engagements per cell (day and indicator layers)</h2>")
     parts.append(
         "<div>"

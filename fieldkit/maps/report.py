@@ -11,18 +11,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-import h3
-
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis
 from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_RULE
+from fieldkit.maps.hot_cells import hot_cells
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import BANDWIDTH_RULE
-from fieldkit.maps.source import OperationData
+from fieldkit.maps.people import per_venue, persons_summary
+from fieldkit.maps.source import OperationData, signs_of
 from fieldkit.model import Engagement
 
 SUMMARY_FORMAT = "fieldkit-summary/1"
-TOP_CELLS = 10
 UNKNOWN_ILO = "unmapped"
 
 
@@ -93,27 +92,6 @@ def _coverage(data: OperationData, analysis: Analysis) -> dict[str, Any]:
             for v in analysis.missed_visits
         ],
     }
-
-
-def _hot_cells(analysis: Analysis) -> list[dict[str, Any]]:
-    if analysis.hotspots is None:
-        return []
-    out = []
-    for cell in analysis.hotspots.hot()[:TOP_CELLS]:
-        lat, lon = h3.cell_to_latlng(cell.cell)
-        out.append(
-            {
-                "cell": cell.cell,
-                "lat": round(lat, 6),
-                "lon": round(lon, 6),
-                "count": cell.count,
-                "z": round(cell.z, 4),
-                "p": round(cell.p, 6),
-                "q": None if cell.q is None else round(cell.q, 6),
-                "class": cell.klass,
-            }
-        )
-    return out
 
 
 def _quality(data: OperationData) -> dict[str, Any]:
@@ -201,6 +179,8 @@ def build_summary(
                 sorted(counts.nationality.items(), key=lambda kv: (-kv[1], kv[0]))
             ),
         },
+        "persons": persons_summary(data, codes),
+        "per_venue": per_venue(data),
         "indicators": {
             "engagements_with_indicators": sum(1 for r in recs if r.indicators),
             "by_ilo": _ilo_groups(codes, counts, ilo_of),
@@ -211,7 +191,7 @@ def build_summary(
             "by_kind": _rows(codes, "outcomes", referrals),
         },
         "coverage": _coverage(data, analysis),
-        "hot_cells": _hot_cells(analysis),
+        "hot_cells": hot_cells(mi, analysis),
         "analysis": _analysis(analysis),
         "data_quality": _quality(data),
     }
@@ -236,6 +216,7 @@ def _totals(recs: tuple[Engagement, ...], referrals: Counter[str]) -> dict[str, 
         "engagements": len(recs),
         "people": sum(r.people_count for r in recs),
         "with_indicators": sum(1 for r in recs if r.indicators),
+        "with_signs": sum(1 for r in recs if signs_of(r)),
         "referrals": sum(referrals.values()),
         "engagements_with_referral": sum(
             1 for r in recs if any(o in REFERRAL_OUTCOMES for o in r.outcomes)

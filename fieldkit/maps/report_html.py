@@ -9,11 +9,13 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from fieldkit.codes import CodeBook, load_codes
-from fieldkit.page_policy import with_policy
+from markupsafe import Markup
 
-BAR = "#2b8cbe"
-DONE, MISSED = "#1a9641", "#d7191c"
+from fieldkit.codes import CodeBook, load_codes
+from fieldkit.maps.charts import bar_chart, stacked_chart
+from fieldkit.maps.hotspot_words import statistics_note
+from fieldkit.maps.report_people_html import children_flag, people_sections, venue_rates_section
+from fieldkit.page_policy import with_policy
 
 CSS = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px auto; max-width: 980px; color: #222; }
@@ -24,63 +26,9 @@ td, th { padding: 2px 10px 2px 0; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; } .tiles { display: flex; gap: 12px; flex-wrap: wrap; }
 .tile { border: 1px solid #ccc; border-radius: 6px; padding: 8px 14px; min-width: 110px; }
 .tile b { display: block; font-size: 22px; } .warn { color: #b2182b; }
+.flag { border-left: 5px solid #b2182b; background: #fbeaea; padding: 8px 12px; }
 svg text { font: 12px system-ui, sans-serif; }
 """
-
-
-def bar_chart(
-    rows: Sequence[tuple[str, float]], unit: str = "", colour: str = BAR, width: int = 640
-) -> str:
-    """A horizontal bar chart as inline SVG: one labelled bar per (label, value)."""
-    if not rows:
-        return "<p class='sub'>Nothing to show.</p>"
-    label_w, bar_h, gap = 250, 18, 6
-    top = max((v for _, v in rows), default=0) or 1
-    span = width - label_w - 60
-    height = len(rows) * (bar_h + gap)
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-        f"role='img' viewBox='0 0 {width} {height}'>"
-    ]
-    for i, (name, value) in enumerate(rows):
-        y = i * (bar_h + gap)
-        w = span * value / top
-        short = name if len(name) <= 34 else name[:33] + "…"
-        parts.append(
-            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(short)}</text>"
-            f"<rect x='{label_w}' y='{y}' width='{w:.1f}' height='{bar_h}' fill='{colour}'>"
-            f"<title>{escape(name)}: {value:g}{unit}</title></rect>"
-            f"<text x='{label_w + w + 4:.1f}' y='{y + 13}'>{value:g}{unit}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def stacked_chart(rows: Sequence[tuple[str, int, int]], width: int = 640) -> str:
-    """Done vs not done per row, as inline SVG (green done, red not done)."""
-    if not rows:
-        return "<p class='sub'>No planned visits.</p>"
-    label_w, bar_h, gap = 250, 18, 6
-    top = max(d + m for _, d, m in rows) or 1
-    span = width - label_w - 80
-    height = len(rows) * (bar_h + gap)
-    parts = [
-        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-        f"role='img' viewBox='0 0 {width} {height}'>"
-    ]
-    for i, (name, done, missed) in enumerate(rows):
-        y = i * (bar_h + gap)
-        wd, wm = span * done / top, span * missed / top
-        parts.append(
-            f"<text x='{label_w - 6}' y='{y + 13}' text-anchor='end'>{escape(name[:34])}</text>"
-            f"<rect x='{label_w}' y='{y}' width='{wd:.1f}' height='{bar_h}' fill='{DONE}'>"
-            f"<title>done: {done}</title></rect>"
-            f"<rect x='{label_w + wd:.1f}' y='{y}' width='{wm:.1f}' height='{bar_h}' "
-            f"fill='{MISSED}'><title>not done: {missed}</title></rect>"
-            f"<text x='{label_w + wd + wm + 4:.1f}' y='{y + 13}'>{done} of {done + missed}</text>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _label(codes: CodeBook, list_name: str, code: str) -> str:
@@ -100,13 +48,17 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _tiles(s: dict[str, Any]) -> str:
-    t, cov = s["totals"], s["coverage"]
+    t, cov, p = s["totals"], s["coverage"], s["persons"]
     done = f"{cov['done']} / {cov['planned']}"
     tiles = [
+        ("Children met one to one", p["children"]["total"]),
+        ("People met one to one", p["total"]),
+        ("People with signs of exploitation", p["with_signs"]),
+        ("People referred", p["referrals"]),
         ("Engagements", t["engagements"]),
-        ("People engaged", t["people"]),
-        ("With signs of exploitation", t["with_indicators"]),
-        ("Referrals", t["referrals"]),
+        ("People engaged in groups", t["people"]),
+        ("Engagements with signs", t["with_signs"]),
+        ("Referral outcomes of engagements", t["referrals"]),
         ("Planned visits done", done),
     ]
     return (
@@ -172,8 +124,11 @@ def render_report(s: dict[str, Any]) -> str:
             "<p class='empty'>No engagements recorded for this operation yet: the report shows "
             "the plan only.</p>"
         )
+    body.append(children_flag(s["persons"]))
     body.append(_tiles(s))
+    body += people_sections(s)
     body += _engagement_charts(s)
+    body += venue_rates_section(s)
     body += _people_section(s["people"])
     body += _signs_and_outcomes(s)
     body += _coverage_section(s["coverage"])
@@ -204,7 +159,7 @@ def _engagement_charts(s: dict[str, Any]) -> list[str]:
 
 def _people_section(people: dict[str, Any]) -> list[str]:
     """The people engaged by gender and age band (charts) and nationality (a table)."""
-    body = [f"<h2>People engaged: {people['total']}</h2>"]
+    body = [f"<h2>People engaged in groups: {people['total']}</h2>"]
     codes = load_codes()
     for key, name, code_list in (
         ("by_gender", "Gender", "genders"),
@@ -261,24 +216,55 @@ def _coverage_section(cov: dict[str, Any]) -> list[str]:
     return body
 
 
+def _venue_words(cell: dict[str, Any]) -> Markup:
+    """'Hand car wash' (inside) or 'nearest: Hand car wash, 120 m from the cell's centre'."""
+    inside = [v["name"] for v in cell["venues"] if v["inside"]]
+    if inside:
+        return Markup("{}").format(", ".join(inside))
+    if not cell["venues"]:
+        return Markup("no venue in the plan")
+    near = cell["venues"][0]
+    return Markup("nearest: {}, {:,} m from the cell's centre").format(
+        near["name"], near["distance_m"]
+    )
+
+
+def _cell_statistics(cell: dict[str, Any]) -> Markup:
+    """The cell's H3 id and Gi* statistics, behind a click."""
+    q = "" if cell["q"] is None else f", q {cell['q']:.3g}"
+    return Markup(
+        "<details><summary>Gi* statistics</summary>H3 cell {} at {:.5f}, {:.5f}; "
+        "z {:.2f}, p {:.3g}{}</details>"
+    ).format(cell["cell"], cell["lat"], cell["lon"], cell["z"], cell["p"], q)
+
+
 def _hot_cells_section(s: dict[str, Any]) -> list[str]:
-    """The top hot cells with their counts and statistics, and the analysis' settings."""
+    """The top hot cells named by venue, in plain words; the statistics one click away."""
     a = s["analysis"]
-    rows = [
-        (
-            c["cell"],
-            f"{c['lat']:.5f}, {c['lon']:.5f}",
-            c["count"],
-            f"{c['z']:.2f}",
-            f"{c['p']:.3g}",
-            c["class"].replace("_", " ") + "%",
-        )
+    head = ["venues", "engagements", "with signs", "what it means", ""]
+    rows = "".join(
+        Markup(
+            "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td>{}</td><td>{}</td></tr>"
+        ).format(_venue_words(c), c["engagements"], c["count"], c["meaning"], _cell_statistics(c))
         for c in s["hot_cells"]
-    ]
+    )
+    table = (
+        Markup("<table><tr>{}</tr>{}</table>").format(
+            Markup("").join(Markup("<th>{}</th>").format(h) for h in head), Markup(rows)
+        )
+        if s["hot_cells"]
+        else Markup("<p class='sub'>No hot spot holds an engagement with signs.</p>")
+    )
+    settings = Markup(
+        "<details><summary>How hot spots are found</summary><p>{}</p><p>H3 resolution {}; "
+        "KDE bandwidth {:,.0f} m, cell {:,.0f} m.</p></details>"
+    ).format(statistics_note(a["fdr"]), a["h3_resolution"], a["bandwidth_m"], a["cell_m"])
     return [
-        "<h2>Top hot cells (Getis-Ord Gi*, H3 hexagons)</h2>",
-        f"<p class='sub'>H3 resolution {a['h3_resolution']}; KDE bandwidth "
-        f"{a['bandwidth_m']:,.0f} m, cell {a['cell_m']:,.0f} m"
-        f"{'; false-discovery-rate corrected' if a['fdr'] else ''}.</p>",
-        _table(["cell", "lat, lon", "engagements", "z", "p", "class"], rows),
+        "<h2>Top hot cells: where signs of exploitation concentrated</h2>",
+        "<p>A hot spot has more engagements with signs here (the cell and the six around it) "
+        "than chance would give; the confidence is given for each. Only cells where an "
+        "engagement with signs was recorded are listed, named by the venues in them or the "
+        "nearest one.</p>",
+        str(table),
+        str(settings),
     ]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fieldkit.errors import UserError
 from fieldkit.json_input import MAX_PLAN, read_json
+from fieldkit.maps.followups import FollowUp, FollowUpSource, read_follow_ups
 from fieldkit.maps.inputs import EngagementPoint, MapInput, PlannedVisit, VenueInfo
 from fieldkit.model import Engagement, RecordError
 from fieldkit.workspace import Workspace
@@ -57,6 +58,10 @@ class OperationData:
     engagements: tuple[Engagement, ...]
     quality: DataQuality
     conflicted: frozenset[str] = field(default_factory=frozenset)
+    #: The current follow-up of referred persons that central holds (see maps/followups.py).
+    follow_ups: tuple[FollowUp, ...] = ()
+    #: Each counted engagement's original record id (an amendment's is the record it amends).
+    originals: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -92,6 +97,20 @@ def read_plan(path: Path) -> dict[str, Any]:
     return doc
 
 
+def original_ids(records: list[Engagement]) -> dict[str, str]:
+    """Each record's original: the record its chain of amendments starts from."""
+    by_id = {r.id: r for r in records}
+
+    def root_of(rec: Engagement) -> str:
+        seen = {rec.id}
+        while rec.amends and rec.amends in by_id and rec.amends not in seen:
+            rec = by_id[rec.amends]
+            seen.add(rec.id)
+        return rec.id
+
+    return {r.id: root_of(r) for r in records}
+
+
 def latest_versions(
     records: list[Engagement],
 ) -> tuple[list[Engagement], list[Conflict], int]:
@@ -103,18 +122,11 @@ def latest_versions(
     """
     by_id = {r.id: r for r in records}
     amended = {r.amends for r in records if r.amends and r.amends in by_id}
-
-    def root_of(rec: Engagement) -> str:
-        seen = {rec.id}
-        while rec.amends and rec.amends in by_id and rec.amends not in seen:
-            rec = by_id[rec.amends]
-            seen.add(rec.id)
-        return rec.id
-
+    roots = original_ids(records)
     leaves: dict[str, list[Engagement]] = defaultdict(list)
     for rec in records:
         if rec.id not in amended:
-            leaves[root_of(rec)].append(rec)
+            leaves[roots[rec.id]].append(rec)
     latest: list[Engagement] = []
     conflicts: list[Conflict] = []
     for root, versions in leaves.items():
@@ -179,12 +191,15 @@ def operation_from(
     central_db: Path,
     folder: str | None = None,
     as_of: datetime | None = None,
+    follow_ups: FollowUpSource = read_follow_ups,
 ) -> OperationData:
-    """Build OperationData from a plan document and a central store path (may not exist)."""
+    """Build OperationData from a plan document and a central store path (may not exist);
+    `follow_ups` reads the referred persons' follow-ups from central."""
     info = doc["operation"]
     op_id = str(info["id"])
     zone = _zone(str(info.get("timezone") or "UTC"))
-    rows, problems, has_central = _central_rows(central_db, {op_id, folder or op_id})
+    op_ids = frozenset({op_id, folder or op_id})
+    rows, problems, has_central = _central_rows(central_db, set(op_ids))
     parsed, unreadable = _parse_records(rows)
     latest, conflicts, n_amended = latest_versions(parsed)
     venues, no_coords = _located_venues(doc)
@@ -221,7 +236,15 @@ def operation_from(
         unassigned_visits=tuple(str(u["visit"]) for u in doc.get("unassigned") or ()),
     )
     conflicted = frozenset(c.counted for c in conflicts)
-    return OperationData(map_input, doc, tuple(latest), quality, conflicted)
+    followed = tuple(follow_ups(central_db, op_ids)) if has_central else ()
+    roots = original_ids(parsed)
+    originals = {rec.id: roots[rec.id] for rec in latest}
+    return OperationData(map_input, doc, tuple(latest), quality, conflicted, followed, originals)
+
+
+def signs_of(rec: Engagement) -> tuple[str, ...]:
+    """The signs seen at an engagement: the group's and every person's (format 2)."""
+    return tuple(sorted(set(rec.indicators).union(*(p.signs for p in rec.persons))))
 
 
 def _parse_records(rows: list[dict[str, Any]]) -> tuple[list[Engagement], list[str]]:
@@ -276,7 +299,7 @@ def _engagement_points(
                 venue_type=rec.venue_type,
                 team=rec.team,
                 people=rec.people_count,
-                indicators=rec.indicators,
+                indicators=signs_of(rec),
                 outcomes=rec.outcomes,
                 partners=rec.partners,
             )
