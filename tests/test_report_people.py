@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fieldkit.central.followups import person_id
 from fieldkit.codes import load_codes
 from fieldkit.maps import analyse
 from fieldkit.maps.followups import FollowUp, status_label
@@ -17,6 +19,7 @@ from fieldkit.maps.report import build_summary
 from fieldkit.maps.report_html import render_report
 from fieldkit.maps.source import OperationData, load_operation, operation_from
 from fieldkit.workspace import Workspace
+from tests.support.cli import invoke
 from tests.support.hostile_pages import payload
 from tests.support.people_operation import NOTE, OP, REF, make_workspace, record_id
 
@@ -131,3 +134,21 @@ def test_every_text_of_the_people_and_venue_sections_is_escaped(summary: dict[st
         assert f"{tag} &#34;&#39;&gt;&lt;/title&gt;" in html or f"{tag} &quot;" in html, tag
         name = re.sub(r"\W", "_", tag)
         assert f'id="fk-x-{name}"' not in html and f'id="fk-s-{name}"' not in html, tag
+
+
+def test_statuses_entered_at_central_are_counted_in_report_and_share(tmp_path: Path) -> None:
+    """No seam left open: `fieldkit followups update` at central reaches the people counts and
+    the partner share's returns home (with ANITP's help) through the real central store."""
+    ws = make_workspace(tmp_path / "ws")
+    person = person_id(record_id(4), 2)  # P5, referred to partner support by ANITP
+    for status in ("support_accepted", "returned_home_assisted"):
+        extra = ("--partner", "anitp") if status == "returned_home_assisted" else ()
+        done = invoke(
+            "followups", "update", person, "--status", status, *extra,
+            "--workspace", str(ws.root),
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    data = load_operation(ws, OP)
+    assert data.follow_ups == (FollowUp(record_id(4), 2, "returned_home_assisted", "anitp"),)
+    counts = persons_summary(data, load_codes())["follow_ups"]
+    assert _by(counts["by_status"]) == {"referred": 3, "returned_home_assisted": 1}

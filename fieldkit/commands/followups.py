@@ -101,23 +101,17 @@ def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
 
 
 def _table(found: list[Any]) -> Any:
+    """The follow-ups as a table; every cell plain text (never Rich markup), ids never cut."""
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(
-        "person", "operation", "venue", "age band", "route", "referring agency", "status",
-        "days open",
-    )  # fmt: skip
+    table = Table("person", "operation", "venue", "age band", "route", "referring agency")
+    table.columns[0].no_wrap = True
+    table.add_column("status")
+    table.add_column("days open", justify="right")
     for f in found:
-        table.add_row(
-            f.id,
-            f.operation,
-            f.venue or "-",
-            f.age_band or "-",
-            f.route or "-",
-            f.agency or "-",
-            f.status,
-            str(f.days_open),
-        )
+        cells = (f.id, f.operation, f.venue, f.age_band, f.route, f.agency, f.status)
+        table.add_row(*(Text(str(c or "-")) for c in cells), Text(str(f.days_open)))
     return table
 
 

@@ -1,18 +1,8 @@
 """Where a referred person's follow-up status comes from, for the report and the partner share.
 
-THE SEAM: `read_follow_ups` is the one place that reads follow-up statuses from central. Until
-central records follow-up events it returns none, and every referred person counts as
-`referred`. When central's follow-ups are in (fieldkit/central/followups.py), it becomes:
-
-    with Central(central_db) as store:
-        return [
-            FollowUp(f.record, f.person, f.status, f.events[-1].partner if f.events else None)
-            for f in follow_ups(store, operations, open_only=False)
-            if f.kind == "person" and f.person is not None
-        ]
-
-A person is known by the original id of the record that met them (an amendment keeps its
-original's) and their place in it, from 1; nothing else here changes.
+`read_follow_ups` is the one place that reads follow-up statuses from central
+(fieldkit/central/followups.py). A person is known by the original id of the record that met
+them (an amendment keeps its original's) and their place in it, from 1.
 """
 
 from __future__ import annotations
@@ -21,48 +11,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldkit.central.followups import PERSON, FollowUpEvent, follow_ups
+from fieldkit.central.store import Central
 from fieldkit.codes import Code, CodeBook
+from fieldkit.codes.followups import REFERRED, REFERRING_ROUTES
 
-#: The status of a referral nothing has been recorded about since the day it was made.
-REFERRED = "referred"
 #: A status that names the partner who helped (e.g. ANITP for a return home).
 RETURNED_HOME = "returned_home_assisted"
-#: The routes that make a referral (every route but `none`).
-REFERRAL_ROUTES = ("nrm", "duty_to_notify", "safeguarding", "partner_support")
-#: The code list of follow-up statuses, once central's follow-ups put it in codes.yaml.
+#: The code list of follow-up statuses in codes.yaml.
 STATUS_LIST = "followup_statuses"
-
-#: Labels of the statuses while codes.yaml has no STATUS_LIST (the list's labels win).
-_STATUS_LABELS = (
-    Code(REFERRED, "Referred, no decision yet", "Referit, fără decizie încă"),
-    Code(
-        "reasonable_grounds_positive",
-        "Reasonable grounds: positive",
-        "Motive rezonabile: decizie pozitivă",
-    ),
-    Code(
-        "reasonable_grounds_negative",
-        "Reasonable grounds: negative",
-        "Motive rezonabile: decizie negativă",
-    ),
-    Code(
-        "conclusive_grounds_positive",
-        "Conclusive grounds: positive",
-        "Motive concludente: decizie pozitivă",
-    ),
-    Code(
-        "conclusive_grounds_negative",
-        "Conclusive grounds: negative",
-        "Motive concludente: decizie negativă",
-    ),
-    Code("support_accepted", "Support accepted", "Sprijin acceptat"),
-    Code("support_declined", "Support declined", "Sprijin refuzat"),
-    Code(
-        RETURNED_HOME,
-        "Returned home with a partner's help",
-        "Întors acasă cu ajutorul unui partener",
-    ),
-)
+#: The routes that make a referral (every route but `none`).
+REFERRAL_ROUTES = REFERRING_ROUTES
 
 
 #: A person: the original id of the record that met them and their place in it, from 1.
@@ -91,8 +50,21 @@ FollowUpSource = Callable[[Path, frozenset[str]], Iterable[FollowUp]]
 
 
 def read_follow_ups(central_db: Path, operations: frozenset[str]) -> list[FollowUp]:
-    """THE SEAM (see the module docstring): no follow-up events at central yet, so none."""
-    return []
+    """The current follow-up status of each referred person with a status recorded at central
+    since the referral (none without a store); the others stay `referred`."""
+    if not central_db.exists():
+        return []
+    with Central(central_db) as store:
+        return [
+            FollowUp(f.record, f.person, f.status, _helper(f.events))
+            for f in follow_ups(store, operations, open_only=False)
+            if f.kind == PERSON and f.person is not None and f.events
+        ]
+
+
+def _helper(events: tuple[FollowUpEvent, ...]) -> str | None:
+    """The partner named by the latest event that names one (e.g. ANITP for a return home)."""
+    return next((e.partner for e in reversed(events) if e.partner), None)
 
 
 def current_follow_ups(
@@ -104,9 +76,6 @@ def current_follow_ups(
 
 
 def status_label(codes: CodeBook, status: str) -> Code:
-    """A status with its English and Romanian labels (codes.yaml's once it has them)."""
-    listed = codes.lists.get(STATUS_LIST)
-    found = listed.get(status) if listed is not None else None
-    if found is None:
-        found = next((c for c in _STATUS_LABELS if c.code == status), None)
+    """A status with its English and Romanian labels from codes.yaml's follow-up statuses."""
+    found = codes.lists[STATUS_LIST].get(status) if STATUS_LIST in codes.lists else None
     return found or Code(status, status.replace("_", " "), status.replace("_", " "))
