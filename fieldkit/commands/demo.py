@@ -162,11 +162,18 @@ def _print_summary(r: DemoResult) -> None:
             f"{pp['met_one_to_one']}, {pp['with_signs']} with signs, {pp['children']} children, "
             f"{pp['referred']} referred",
         )
+        table.add_row("follow-ups", _follow_ups(pp["follow_ups"]))
     table.add_row("time taken", f"{r.seconds:.1f} s")
     console.print(table)
     for name in ("plan", "briefing", "map", "report"):
         console.print(f"{name + ':':<10} {shown(r.paths[name])}")
     console.print(f"{'workspace:':<10} {shown(r.workspace)}")
+
+
+def _follow_ups(by_status: dict[str, int]) -> str:
+    """The referred people by their follow-up status now, most first."""
+    shown = sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in shown) or "none"
 
 
 COMMANDS = [demo]

@@ -101,13 +101,15 @@ def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
 
 
 def _table(found: list[Any]) -> Any:
-    """The follow-ups as a table; every cell plain text (never Rich markup), ids never cut."""
+    """The follow-ups as a table; every cell plain text (never Rich markup), folded rather
+    than cut on a narrow terminal, ids never broken."""
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("person", "operation", "venue", "age band", "route", "referring agency")
-    table.columns[0].no_wrap = True
-    table.add_column("status")
+    table = Table()
+    for title in ("person", "operation", "venue", "age band", "route", "referring agency"):
+        table.add_column(title, overflow="fold", no_wrap=title == "person")
+    table.add_column("status", overflow="fold")
     table.add_column("days open", justify="right")
     for f in found:
         cells = (f.id, f.operation, f.venue, f.age_band, f.route, f.agency, f.status)

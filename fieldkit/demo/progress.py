@@ -12,6 +12,7 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("serve", "Start central on a loopback port"),
     ("http", "Sync over HTTP"),
     ("bundle", "Sync by bundle (carried by hand)"),
+    ("follow-ups", "Follow the referrals up at central"),
     ("verify", "Verify chains and central"),
     ("map", "Hotspot map and exports"),
     ("report", "Report and summary"),

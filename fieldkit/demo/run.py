@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fieldkit.demo.central_process import CentralProcess
 from fieldkit.demo.devices import enrol_devices
+from fieldkit.demo.followups_step import follow_up_referrals
 from fieldkit.demo.outputs import map_and_report
 from fieldkit.demo.plan_step import plan_week
 from fieldkit.demo.progress import QuietProgress, StepProgress
@@ -31,7 +32,8 @@ def default_folder(base: Path) -> Path:
 def run_demo(
     root: Path, devices: int = 4, seed: int = 1, progress: StepProgress | None = None
 ) -> DemoResult:
-    """Plan, enrol, log, sync (HTTP and bundle), verify, map and report; returns what it did."""
+    """Plan, enrol, log, sync (HTTP and bundle), follow the referrals up, verify, map and
+    report; returns what it did."""
     show = progress or QuietProgress()
     started = mark = time.perf_counter()
     ws = prepare_workspace(root)
@@ -56,6 +58,8 @@ def run_demo(
         sync_devices(ws, server.url, result, show)
         lap("sync")
     lap("stop")
+    follow_up_referrals(ws, seed, result, show)
+    lap("follow_ups")
     verify_fleet(ws, result, show)
     lap("verify")
     map_and_report(ws, result, show)

@@ -44,6 +44,8 @@ class DemoResult:
     hot_cells: dict[str, int] = field(default_factory=dict)
     #: The people met one to one, from the report's summary (see people_figures).
     people: dict[str, Any] = field(default_factory=dict)
+    #: The follow-up statuses entered at central after the operation (followups_step.py).
+    follow_up_events: int = 0
     paths: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -64,6 +66,7 @@ class DemoResult:
             "coverage": self.coverage,
             "hot_cells": self.hot_cells,
             "people": self.people,
+            "follow_up_events": self.follow_up_events,
             "paths": {k: rel(p) for k, p in self.paths.items()},
             "seconds": round(self.seconds, 1),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
