@@ -351,19 +351,19 @@ def _check_copy(path: Path, target: Path, data_key: bytes, counts: dict[str, int
         )
 
 
-def open_encrypted_store(
+def unlock_store(
     store: Path,
     passphrase: str | bytes,
     create: bool = False,
     seconds: float | None = None,
     notes: dict[str, str] | None = None,
-    **options: Any,
-) -> Any:
-    """The store at `store` opened with `passphrase` through its unlock file beside it.
+) -> bytes:
+    """The data key of the store at `store`, through its unlock file beside it.
 
-    A store with no unlock file is made (with `create`) or, when it is a plain SQLite
-    database, encrypted in place first (migrate_plain). `notes` go into a new unlock file.
-    WrongKeyError for a wrong passphrase; AtRestError for a store that cannot be opened.
+    A store with no unlock file gets one (with `create`, or when it is a plain SQLite
+    database); a plain store is then encrypted in place (migrate_plain). `notes` go into a new
+    unlock file. WrongKeyError for a wrong passphrase; AtRestError for a store that cannot be
+    unlocked.
     """
     store = Path(store)
     keys = unlock_path(store)
@@ -382,4 +382,17 @@ def open_encrypted_store(
         write_unlock(keys, lock_data_key(data_key, passphrase, seconds, notes), exclusive=True)
     if not fresh and is_plain_sqlite(store):
         migrate_plain(store, data_key)
+    return data_key
+
+
+def open_encrypted_store(
+    store: Path,
+    passphrase: str | bytes,
+    create: bool = False,
+    seconds: float | None = None,
+    notes: dict[str, str] | None = None,
+    **options: Any,
+) -> Any:
+    """unlock_store, then connect_encrypted with its data key: the store, open."""
+    data_key = unlock_store(store, passphrase, create, seconds, notes)
     return connect_encrypted(store, data_key, **options)
