@@ -35,10 +35,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 
-from fieldkit.at_rest import connect_encrypted, new_data_key  # noqa: E402
+from fieldkit.at_rest import new_data_key  # noqa: E402
 from fieldkit.central.bundle import import_bundle  # noqa: E402
 from fieldkit.central.ingest import ingest  # noqa: E402
 from fieldkit.central.store import Central, central_path  # noqa: E402
+from fieldkit.encrypted_store import connect_encrypted  # noqa: E402
 from fieldkit.field.device import Device  # noqa: E402
 from fieldkit.sync.bundle import export_bundle  # noqa: E402
 from fieldkit.sync.client import sync_now  # noqa: E402

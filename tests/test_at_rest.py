@@ -1,4 +1,5 @@
-"""Stores encrypted at rest: the passphrase wraps a data key that opens a SQLCipher database."""
+"""Stores encrypted at rest: the passphrase wraps a data key that opens a SQLCipher database
+(fieldkit/at_rest.py, fieldkit/encrypted_store.py)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fieldkit import at_rest
+from fieldkit import at_rest, encrypted_store
 from fieldkit.at_rest import (
     AtRestError,
     KdfParams,
     WrongKeyError,
     change_passphrase,
-    connect_encrypted,
     lock_data_key,
-    migrate_plain,
     new_data_key,
-    open_encrypted_store,
     read_unlock,
     tune_kdf,
     unlock_data_key,
@@ -33,6 +31,7 @@ from fieldkit.at_rest import (
     unwrap_key,
     wrap_key,
 )
+from fieldkit.encrypted_store import connect_encrypted, migrate_plain, open_encrypted_store
 from tests.support.paths import ROOT
 
 keys = st.binary(min_size=32, max_size=32)
@@ -185,7 +184,8 @@ def test_a_wrong_key_prints_nothing_of_sqlcipher(tmp_path: Path) -> None:
         """
         import sys
         from pathlib import Path
-        from fieldkit.at_rest import WrongKeyError, connect_encrypted
+        from fieldkit.at_rest import WrongKeyError
+        from fieldkit.encrypted_store import connect_encrypted
         path = Path(sys.argv[1])
         conn = connect_encrypted(path, b"k" * 32)
         conn.execute("CREATE TABLE t (x)")
@@ -236,7 +236,7 @@ def test_a_copy_that_differs_leaves_the_plain_store(
     _fill(plain, 10)
     plain.close()
     before = store.read_bytes()
-    real = at_rest._table_counts
+    real = encrypted_store._table_counts
     calls: list[int] = []
 
     def short_copy(conn: object) -> dict[str, int]:
@@ -244,7 +244,7 @@ def test_a_copy_that_differs_leaves_the_plain_store(
         counts = real(conn)
         return counts if len(calls) == 1 else {k: v - 1 for k, v in counts.items()}
 
-    monkeypatch.setattr(at_rest, "_table_counts", short_copy)
+    monkeypatch.setattr(encrypted_store, "_table_counts", short_copy)
     with pytest.raises(AtRestError, match="left as it was"):
         migrate_plain(store, new_data_key())
     assert store.read_bytes() == before

@@ -16,9 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.at_rest import DATABASE_ERRORS
 from fieldkit.central.schema import create_record_texts, create_schema
 from fieldkit.central.unlock import open_central_db
+from fieldkit.encrypted_store import DATABASE_ERRORS
 from fieldkit.errors import UserError, quote
 from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
 from fieldkit.wire.keys import SigningKey

@@ -13,14 +13,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from fieldkit.at_rest import (
-    AtRestError,
-    WrongKeyError,
-    connect_encrypted,
-    read_unlock,
-    unlock_path,
-    unlock_store,
-)
+from fieldkit.at_rest import AtRestError, WrongKeyError, read_unlock, unlock_path
+from fieldkit.encrypted_store import connect_encrypted, unlock_store
 from fieldkit.private_files import tighten_key_file, write_private
 
 PASSPHRASE_ENV = "FIELDKIT_CENTRAL_PASSPHRASE"
