@@ -16,6 +16,7 @@ import sqlite_utils
 from fieldkit.at_rest import unlock_path
 from fieldkit.central.schema import create_record_texts, create_schema
 from fieldkit.central.store import APPLICATION_ID, SCHEMA_VERSION, Central, central_path
+from fieldkit.central.unlock import CentralLockedError
 from fieldkit.field.device import Device
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.workspace import Workspace, init_workspace
@@ -25,6 +26,7 @@ from tests.support.sync import central_workspace, free_port, new_device
 
 NOTE = "she said her boyfriend keeps her passport at the flat above the nail bar"
 NO_PASSPHRASE = {"FIELDKIT_CENTRAL_PASSPHRASE": ""}
+PASSPHRASE = os.environ["FIELDKIT_CENTRAL_PASSPHRASE"]  # the tests' (conftest.py)
 
 
 def one_line_refusal(done: subprocess.CompletedProcess[str], *words: str) -> str:
@@ -185,3 +187,28 @@ def test_a_plain_central_db_is_encrypted_on_first_open(tmp_path: Path) -> None:
     assert sorted(p.name for p in ws.sync.glob("central*")) == ["central.db", "central.unlock.json"]
     with Central(path) as store:
         assert store.query("SELECT text FROM record_texts") == [(NOTE,)]
+
+
+def test_the_key_is_derived_once_per_process(
+    synced: tuple[Workspace, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app re-reads central's status often: half a second of scrypt each time would show."""
+    from fieldkit import at_rest
+
+    ws, _, _ = synced
+    calls: list[int] = []
+    real = at_rest.derive_kek
+
+    def counted(passphrase: str | bytes, params: at_rest.KdfParams) -> bytes:
+        calls.append(1)
+        return real(passphrase, params)
+
+    monkeypatch.setattr(at_rest, "derive_kek", counted)
+    monkeypatch.setenv("FIELDKIT_CENTRAL_PASSPHRASE", "a wrong one, first")
+    with pytest.raises(CentralLockedError):
+        Central(central_path(ws.sync))
+    monkeypatch.setenv("FIELDKIT_CENTRAL_PASSPHRASE", PASSPHRASE)
+    for _ in range(3):
+        with Central(central_path(ws.sync)) as store:
+            assert store.record_count() == 1
+    assert len(calls) <= 2  # the wrong one, then the right one once (or none: unlocked before)

@@ -8,6 +8,7 @@ another place). A store made with a passphrase needs FIELDKIT_CENTRAL_PASSPHRASE
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -27,6 +28,10 @@ _ASK = (
 )
 
 
+#: Data keys this process has unlocked, by the sha256 of the unlock file and the secret.
+_UNLOCKED: dict[bytes, bytes] = {}
+
+
 class CentralLockedError(AtRestError):
     """Central's store cannot be unlocked: no passphrase or key file, or the wrong one."""
 
@@ -43,8 +48,13 @@ def open_central_db(
     keys = unlock_path(path)
     notes = read_unlock(keys).notes if keys.exists() else {}
     secret, how, new_notes = _secret(notes, keyfile)
+    # One key derivation per process and key: the app re-reads central's status often.
+    known = hashlib.sha256(keys.read_bytes() + b"\0" + secret.encode()) if keys.exists() else None
     try:
-        data_key = unlock_store(path, secret, create=create, notes=new_notes)
+        if known is not None and known.digest() in _UNLOCKED:
+            data_key = _UNLOCKED[known.digest()]
+        else:
+            data_key = unlock_store(path, secret, create=create, notes=new_notes)
         conn = connect_encrypted(
             path, data_key, isolation_level=None, timeout=30, check_same_thread=False
         )
@@ -52,6 +62,8 @@ def open_central_db(
         raise CentralLockedError(
             f"{path}: {how} does not open central's store (wrong passphrase or key file)"
         ) from None
+    if known is not None:
+        _UNLOCKED[known.digest()] = data_key
     return conn, data_key
 
 

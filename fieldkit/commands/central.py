@@ -140,9 +140,10 @@ def status_cmd(ws: Workspace, as_json: bool) -> None:
     """Devices (last seen, records, unbroken chain), records, open problems, conflicts."""
     from fieldkit.central.store import central_status
 
-    _open(ws).close()  # a clear message when there is no central store
     status = central_status(ws.sync)
-    assert status is not None
+    if status is None:
+        _open(ws).close()  # no central store: this says so clearly
+        return
     problems = status["open_problems"]
     if as_json:
         click.echo(json.dumps(status, indent=2))
