@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,12 @@ from fieldkit.workspace import Workspace, init_workspace
 from tests.support.cli import invoke
 from tests.support.demo import DemoRun, run_demo
 from tests.support.sync import central_workspace, fill, new_device
+
+# Stores encrypted at rest, for every test and every command it starts: the cheapest key
+# derivation (a real one takes half a second per open), and central's passphrase from the
+# environment, as an operator sets it. Never a prompt.
+os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
+os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "central passphrase of the tests")
 
 
 @pytest.fixture

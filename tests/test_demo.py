@@ -166,3 +166,26 @@ def test_the_headless_demo_never_loads_textual() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_demos_central_is_encrypted_and_opens_with_its_key_file_alone(
+    demo_run: DemoRun,
+) -> None:
+    """No passphrase in the environment: every command finds the demo's key file (owner-only)
+    through the unlock file beside central.db, and central.db shows nothing it holds."""
+    import stat
+
+    keyfile = demo_run.workspace / "central-store.key"
+    assert stat.S_IMODE(keyfile.stat().st_mode) == 0o600
+    unlock = json.loads((demo_run.workspace / "sync" / "central.unlock.json").read_text())
+    assert unlock["unlock_with"] == "keyfile" and Path(unlock["keyfile"]) == keyfile.resolve()
+    no_passphrase = {"FIELDKIT_CENTRAL_PASSPHRASE": "", "FIELDKIT_CENTRAL_KEYFILE": ""}
+    done = fieldkit("central", "status", "--json", "--workspace", demo_run.workspace,
+                    env=no_passphrase)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    status = json.loads(done.stdout)
+    assert status["records"] == 320
+    raw = central_path(demo_run.workspace / "sync").read_bytes()
+    loadout = json.loads((demo_run.op / "loadouts" / "alpha.json").read_text())
+    for text in [v["id"] for v in loadout["venues"]] + [d["device"] for d in status["devices"]]:
+        assert text.encode() not in raw, text

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from fieldkit.at_rest import unlock_path
 from fieldkit.central.content import FORM_RULES
 from fieldkit.central.ingest import ingest
 from fieldkit.central.plans import publish
@@ -51,6 +52,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.fixture
 def central(template: dict[str, Any], tmp_path: Path) -> Iterator[Central]:
     shutil.copyfile(template["db"], tmp_path / "central.db")
+    shutil.copyfile(unlock_path(template["db"]), unlock_path(tmp_path / "central.db"))
     with Central(tmp_path / "central.db") as store:
         yield store
 

@@ -28,6 +28,8 @@ from tests.support.bundles import (
     push_body,
     refused,
     resigned,
+    seal_answer,
+    seal_for,
     write_zip,
 )
 from tests.support.cli import fieldkit, invoke, memory_cap
@@ -44,8 +46,8 @@ BOMB_SIZE = 3 * 1024 * MiB
 def bomb(pair: tuple[Workspace, Path, Path]) -> Path:
     """A genuine bundle whose records.jsonl is 3 GiB of zeros: about 3 MB on disk. Written a
     megabyte at a time through ZipFile.open('w'), so the test itself stays small."""
-    _, _, genuine = pair
-    parts = members(genuine)
+    ws, _, genuine = pair
+    parts = members(genuine, ws)
     target = genuine.with_name("bomb.zip")
     zero = bytes(MiB)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -55,7 +57,7 @@ def bomb(pair: tuple[Workspace, Path, Path]) -> Path:
             for _ in range(BOMB_SIZE // MiB):
                 out.write(zero)
     assert target.stat().st_size < 5 * MiB
-    return target
+    return seal_for(ws, target)
 
 
 def test_a_zip_bomb_is_refused_by_the_command_in_one_clear_line(
@@ -115,7 +117,7 @@ def test_members_other_than_a_bundles_are_refused(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, _, genuine = pair
-    parts = [(n, d) for n, d in members(genuine).items() if n != "credential"]
+    parts = [(n, d) for n, d in members(genuine, ws).items() if n != "credential"]
     for extra, words in [
         ("notes.txt", ('holds "notes.txt"', "not a device bundle")),
         ("../manifest.json", ('holds "../manifest.json"',)),
@@ -133,7 +135,7 @@ def test_a_member_over_its_limit_is_refused_unread(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, _, genuine = pair
-    parts = members(genuine)
+    parts = members(genuine, ws)
     parts["manifest.json"] = b" " * (64 * 1024 + 1)
     refused(
         ws,
@@ -147,7 +149,7 @@ def test_a_member_that_expands_like_a_bomb_is_refused_though_small(
 ) -> None:
     """2 MiB of zeros: under every size limit, but it deflates a thousand times."""
     ws, dev, genuine = pair
-    parts = resigned(dev, members(genuine), records=bytes(2 * MiB))
+    parts = resigned(dev, members(genuine, ws), records=bytes(2 * MiB))
     bundle = write_zip(tmp_path / "b.zip", list(parts.items()), zipfile.ZIP_DEFLATED)
     refused(ws, bundle, "records.jsonl expands", "a zip bomb")
 
@@ -156,7 +158,7 @@ def test_a_zip_listing_thousands_of_files_is_refused_before_they_are_listed(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, _, genuine = pair
-    entries = list(members(genuine).items()) + [(f"{n}", b"") for n in range(5000)]
+    entries = list(members(genuine, ws).items()) + [(f"{n}", b"") for n in range(5000)]
     refused(ws, write_zip(tmp_path / "b.zip", entries), "it lists 5,004 files")
 
 
@@ -165,7 +167,7 @@ def test_records_are_read_only_once_the_signature_holds(
 ) -> None:
     """A forged manifest is refused as forged, though its records would not even parse."""
     ws, dev, genuine = pair
-    parts = resigned(dev, members(genuine), records=DEEP + b"\n")
+    parts = resigned(dev, members(genuine, ws), records=DEEP + b"\n")
     parts["manifest.json"] = parts["manifest.json"].replace(b'"count":3', b'"count":1')
     refused(ws, write_zip(tmp_path / "b.zip", list(parts.items())), "is forged")
 
@@ -177,9 +179,9 @@ def test_deeply_nested_records_are_a_clear_error(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, dev, genuine = pair
-    lines = members(genuine)["records.jsonl"].splitlines(keepends=True)
+    lines = members(genuine, ws)["records.jsonl"].splitlines(keepends=True)
     for deep in (DEEP, b"[" * 70 + b"]" * 70, b'{"id":' * 1000 + b"1" + b"}" * 1000):
-        parts = resigned(dev, members(genuine), records=lines[0] + deep + b"\n" + lines[2])
+        parts = resigned(dev, members(genuine, ws), records=lines[0] + deep + b"\n" + lines[2])
         bundle = write_zip(tmp_path / "b.zip", list(parts.items()))
         refused(ws, bundle, "records.jsonl line 2: nested more than 64 levels deep")
 
@@ -188,7 +190,7 @@ def test_a_deeply_nested_manifest_is_a_clear_error(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, _, genuine = pair
-    parts = members(genuine)
+    parts = members(genuine, ws)
     parts["manifest.json"] = b"[" * 60_000
     bundle = write_zip(tmp_path / "b.zip", list(parts.items()))
     refused(ws, bundle, "unreadable manifest", "nested more than 64 levels deep")
@@ -208,7 +210,7 @@ def test_an_answer_file_is_size_checked_before_it_is_read(
     done = invoke("sync", "--import-bundle", str(answer), "--workspace", str(dev))
     assert done.returncode == 2
     assert "41,943,040 bytes, over the 33,554,432 allowed" in done.stderr
-    answer.write_bytes(DEEP)
+    seal_answer(dev, DEEP, answer)
     done = invoke("sync", "--import-bundle", str(answer), "--workspace", str(dev))
     assert done.returncode == 2, done.stderr
     assert "nested more than 64 levels deep" in done.stderr

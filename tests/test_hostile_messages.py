@@ -17,6 +17,7 @@ from tests.support.bundles import (
     quotes_little,
     refused,
     resigned,
+    seal_answer,
     write_zip,
 )
 from tests.support.cli import fieldkit, invoke
@@ -36,7 +37,7 @@ def test_a_bundle_problem_quotes_little_of_a_huge_value(
     pair: tuple[Workspace, Path, Path], tmp_path: Path
 ) -> None:
     ws, dev, genuine = pair
-    parts = resigned(dev, members(genuine), device="Z" * 30_000, credential_id="Z" * 30_000)
+    parts = resigned(dev, members(genuine, ws), device="Z" * 30_000, credential_id="Z" * 30_000)
     line = refused(ws, write_zip(tmp_path / "b.zip", list(parts.items())), "is not a device id")
     assert quotes_little(line)
 
@@ -49,8 +50,7 @@ def test_an_answer_problem_quotes_little_of_a_huge_value(
     _, dev, _ = pair
     answer: dict[str, Any] = {"format": "fieldkit-answer/1", "device": HOSTILE}
     answer["checksum"] = checksum(answer)
-    path = tmp_path / "a.answer.json"
-    path.write_text(json.dumps(answer))
+    path = seal_answer(dev, answer, tmp_path / "a.answer.json")
     done = invoke("sync", "--import-bundle", str(path), "--workspace", str(dev))
     assert done.returncode == 2
     assert "answers device" in done.stderr and quotes_little(done.stderr)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
 from fieldkit.wire.protocol import checksum
 from fieldkit.workspace import Workspace
+from tests.support.bundles import members, open_answer, seal_answer, seal_for, write_zip
 from tests.support.cli import invoke
 from tests.support.sync import central_count, central_workspace, counts, fill, new_device
 
@@ -81,19 +81,17 @@ def test_truncated_bundle_is_refused_whole(
         _refused(ws, bundle, "truncated")
 
 
-def rewrite(bundle: Path, **members: bytes) -> None:
-    """Replace members of a bundle zip, keeping the others as they were."""
-    with zipfile.ZipFile(bundle) as old:
-        kept = {n: old.read(n) for n in old.namelist()}
-    kept.update({name.replace("_", "."): data for name, data in members.items()})
-    with zipfile.ZipFile(bundle, "w") as new:
-        for name, data in kept.items():
-            new.writestr(name, data)
+def rewrite(ws: Workspace, bundle: Path, **changed: bytes) -> None:
+    """Replace members of a bundle, keeping the others as they were, sealed to central again:
+    what someone holding central's public key (every device has it) could make."""
+    kept = members(bundle, ws)
+    kept.update({name.replace("_", "."): data for name, data in changed.items()})
+    write_zip(bundle, list(kept.items()))
+    seal_for(ws, bundle)
 
 
-def read(bundle: Path, name: str) -> bytes:
-    with zipfile.ZipFile(bundle) as z:
-        return z.read(name)
+def read(ws: Workspace, bundle: Path, name: str) -> bytes:
+    return members(bundle, ws)[name]
 
 
 def test_corrupted_bundle_is_refused_whole(
@@ -102,14 +100,16 @@ def test_corrupted_bundle_is_refused_whole(
     ws, dev, _ = pair
     bundle = tmp_path / "b.zip"
     export(dev, bundle)
-    lines = read(bundle, "records.jsonl").splitlines(keepends=True)
+    lines = read(ws, bundle, "records.jsonl").splitlines(keepends=True)
     changed = json.loads(lines[7])
     changed["people"][0]["count"] += 1
     rewrite(
-        bundle, records_jsonl=b"".join(lines[:7] + [canonical_json(changed) + b"\n"] + lines[8:])
+        ws,
+        bundle,
+        records_jsonl=b"".join(lines[:7] + [canonical_json(changed) + b"\n"] + lines[8:]),
     )
     _refused(ws, bundle, "corrupted")
-    rewrite(bundle, records_jsonl=b"".join(lines[:-1]))
+    rewrite(ws, bundle, records_jsonl=b"".join(lines[:-1]))
     _refused(ws, bundle, "corrupted")
     data = bytearray(tmp_path.joinpath("b.zip").read_bytes())
     export_again = tmp_path / "c.zip"
@@ -128,18 +128,19 @@ def test_forged_bundle_is_refused_whole(pair: tuple[Workspace, Path, str], tmp_p
     before = central_count(ws)
     fill(dev, 3)
     export(dev, bundle)
-    lines = read(bundle, "records.jsonl").splitlines(keepends=True)
+    lines = read(ws, bundle, "records.jsonl").splitlines(keepends=True)
     last = json.loads(lines[-1])
     last["notes"] = "changed on the stick"
     records = b"".join(lines[:-1]) + canonical_json(last) + b"\n"
-    manifest = json.loads(read(bundle, "manifest.json"))
+    manifest = json.loads(read(ws, bundle, "manifest.json"))
     manifest["checksums"]["records.jsonl"] = hashlib.sha256(records).hexdigest()
-    rewrite(bundle, records_jsonl=records, manifest_json=canonical_json(manifest))
+    rewrite(ws, bundle, records_jsonl=records, manifest_json=canonical_json(manifest))
     code, message = import_central(ws, bundle)  # checksums fixed up, signature not
     assert code == 2 and "forged" in str(message)
     thief = DeviceKey.generate()
     manifest["public_key"] = thief.public_hex
     rewrite(
+        ws,
         bundle,
         manifest_json=canonical_json(manifest),
         manifest_sig=thief.sign(canonical_json(manifest)).encode(),
@@ -157,16 +158,15 @@ def test_corrupted_answer_and_answer_for_another_device(
     export(dev, bundle)
     code, out = import_central(ws, bundle)
     assert code == 0 and isinstance(out, dict)
-    answer = json.loads(Path(out["answer"]).read_text())
+    answer = open_answer(dev, Path(out["answer"]))
     answer["acknowledged"].append("someone-else")
-    bad = tmp_path / "bad.answer.json"
-    bad.write_text(json.dumps(answer))
+    bad = seal_answer(dev, answer, tmp_path / "bad.answer.json")
     done = invoke("sync", "--import-bundle", str(bad), "--workspace", str(dev))
     assert done.returncode == 2 and "corrupted" in done.stderr
     answer["checksum"] = checksum(
         {k: v for k, v in answer.items() if k not in ("checksum", "signature")}
     )
-    bad.write_text(json.dumps(answer))  # checksum fixed up: the signature still tells
+    seal_answer(dev, answer, bad)  # checksum fixed up: the signature still tells
     done = invoke("sync", "--import-bundle", str(bad), "--workspace", str(dev))
     assert done.returncode == 2 and "not signed by this device's central" in done.stderr
     other = tmp_path / "other"

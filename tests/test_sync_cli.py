@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fieldkit.central.store import Central, central_path
 from fieldkit.workspace import init_workspace
 from tests.support.cli import fieldkit, invoke
 from tests.support.sync import (
@@ -40,6 +41,8 @@ def test_init_enroll_status_revoke(tmp_path: Path) -> None:
     assert loadout["central"] is None  # the planner's file holds no credential
     written = json.loads(Path(issued["credential_file"]).read_text())
     assert written.pop("central_key") and written.pop("issued")
+    with Central(central_path(ws.sync)) as store:
+        assert written.pop("central_seal_key") == store.sealing_key().public_hex
     assert written == {
         "format": "fieldkit-credential/1",
         "operation": issued["operation"],

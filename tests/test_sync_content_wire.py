@@ -21,9 +21,11 @@ from fieldkit.central.known import device_context
 from fieldkit.central.server import create_app
 from fieldkit.central.store import Central, ForbiddenError, central_path
 from fieldkit.field.keys import DeviceKey
+from fieldkit.wire.seal import open_sealed
 from fieldkit.workspace import Workspace
 from tests.support import operation
 from tests.support import records as hostile
+from tests.support.bundles import seal_for
 from tests.support.cli import WIDE, fieldkit, fieldkit_ok
 from tests.support.sync import live
 
@@ -127,6 +129,7 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
     bundle = tmp_path / "hostile.bundle"
     lines = [good_line, nan_line, surrogate_line, odd_line]
     hostile.write_bundle(bundle, DEVICE, cred, secret, key, lines)
+    seal_for(ws, bundle)
     root = str(ws.root)
     done = json.loads(
         fieldkit_ok(
@@ -134,7 +137,8 @@ def test_a_bundle_of_hostile_records_is_imported_and_they_are_named(tmp_path: Pa
         ).stdout
     )
     assert (done["new"], done["rejected"]) == (1, 3)
-    answer = json.loads(Path(done["answer"]).read_text(encoding="utf-8"))
+    sealed = Path(done["answer"]).read_bytes()
+    answer = json.loads(open_sealed(sealed, hostile.ANSWER_KEY, "answer", done["answer"]))
     assert answer["acknowledged"] == [good["id"]]
     assert {(r["id"], r["kind"]) for r in answer["rejected"]} == {
         (nan["id"], "content"),
@@ -163,6 +167,7 @@ def test_a_bundle_whose_manifest_ids_are_not_ids_is_refused_whole(
     key = DeviceKey.generate()
     bundle = tmp_path / "odd.bundle"
     hostile.write_bundle(bundle, DEVICE, cred, secret, key, [mine(key)[1]], change)
+    seal_for(ws, bundle)
     done = fieldkit("central", "import-bundle", str(bundle), "--workspace", str(ws.root), env=WIDE)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr == f"fieldkit: {bundle}: {words}; nothing was imported\n"

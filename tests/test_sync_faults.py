@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,9 +42,8 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def distinct_ids(ws: Workspace) -> tuple[int, int]:
-    conn = sqlite3.connect(central_path(ws.sync))
-    total, distinct = conn.execute("SELECT count(*), count(DISTINCT id) FROM records").fetchone()
-    conn.close()
+    with Central(central_path(ws.sync)) as store:
+        [(total, distinct)] = store.query("SELECT count(*), count(DISTINCT id) FROM records")
     return int(total), int(distinct)
 
 

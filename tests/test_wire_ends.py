@@ -63,5 +63,6 @@ def test_the_probe_sees_central() -> None:
             "fieldkit.central",
             "fieldkit.central.schema",
             "fieldkit.central.store",
+            "fieldkit.central.unlock",
         ]
     }

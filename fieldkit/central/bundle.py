@@ -1,13 +1,17 @@
 """A device's push bundle on central: checked whole, ingested, and answered with a signed file.
 
-Central checks all of a push bundle before ingesting anything (sizes first: see
-bundle_file.py), then ingests every record in one transaction through the same code as HTTP
-pushes. The answer bundle is one JSON file with a sha256 checksum, signed with central's key:
-acknowledgements, central's high-water mark and the plan change.
+A push bundle comes sealed to central's X25519 key: its size is checked, then it is opened
+with central's key (a bundle sealed to another central, or changed after sealing, is refused
+whole). Central checks all of it before ingesting anything (sizes first: see bundle_file.py),
+then ingests every record in one transaction through the same code as HTTP pushes. The
+answer bundle is one JSON file with a sha256 checksum, signed with central's key
+(acknowledgements, central's high-water mark and the plan change), sealed to the key the
+device's signed manifest names.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +20,7 @@ from typing import Any
 
 from fieldkit.central import plans
 from fieldkit.central.bulk import paused_gc
-from fieldkit.central.bundle_file import BundleFile
+from fieldkit.central.bundle_file import MAX_ZIP, BundleFile
 from fieldkit.central.ingest import ForeignRecordError, IngestResult, ingest
 from fieldkit.central.store import ACTIVE, Central, CentralError, central_path
 from fieldkit.errors import quote
@@ -24,6 +28,8 @@ from fieldkit.model import canonical_json
 from fieldkit.private_files import write_private
 from fieldkit.wire.keys import verify_signature
 from fieldkit.wire.protocol import ANSWER_FORMAT, BundleError, checksum, now_iso
+from fieldkit.wire.seal import NotForThisKeyError, SealError, looks_sealed, open_sealed, read_sealed
+from fieldkit.wire.seal import seal as seal_to
 from fieldkit.workspace import Workspace
 
 #: progress(step): one of RECEIVE_STEPS, as each begins.
@@ -109,7 +115,7 @@ def _read_bundle(
 ) -> tuple[dict[str, Any], dict[str, Any], str | None, list[Any], list[bytes]]:
     """(manifest, device row, credential secret, records, lines) of a bundle signed by an
     active device; BundleError for anything else."""
-    with BundleFile(source) as bundle:
+    with BundleFile(source, io.BytesIO(_unsealed(central, source))) as bundle:
         manifest, head, signature = bundle.manifest()
         device = str(manifest["device"])
         row = central.device_row(manifest["credential_id"])
@@ -120,6 +126,25 @@ def _read_bundle(
         secret = bundle.credential(manifest)
         records, lines = bundle.records(manifest)
     return manifest, row, secret, records, lines
+
+
+def _unsealed(central: Central, source: Path) -> bytes:
+    """The bundle's zip, opened with central's key (its size checked before it is read)."""
+    try:
+        sealed = read_sealed(source, MAX_ZIP, "bundle")
+        if not looks_sealed(sealed[:16]):
+            raise BundleError(
+                f"bundle {source} is not sealed to central (a bundle from an older fieldkit, "
+                "or not a bundle): export it again on the device; nothing was imported"
+            )
+        return open_sealed(sealed, central.sealing_key(), "bundle", f"bundle {source}")
+    except NotForThisKeyError:
+        raise BundleError(
+            f"bundle {source} is sealed to another central, not this one: import it where its "
+            "device was enrolled; nothing was imported"
+        ) from None
+    except SealError as exc:
+        raise BundleError(f"{exc}; nothing was imported") from None
 
 
 def _admit_sender(
@@ -173,6 +198,7 @@ def _answer(
         "format": ANSWER_FORMAT,
         "bundle": manifest["bundle"],
         "device": str(manifest["device"]),
+        "answer_key": str(manifest["answer_key"]),
         "created": now_iso(),
         "acknowledged": result.acknowledged,
         "rejected": result.rejected,
@@ -185,4 +211,6 @@ def _answer(
 
 
 def write_answer(answer: dict[str, Any], target: Path) -> None:
-    write_private(target, json.dumps(answer, indent=1, ensure_ascii=False))
+    """The answer, sealed to the device's key it names (`answer_key`), owner-only."""
+    text = json.dumps(answer, indent=1, ensure_ascii=False).encode("utf-8")
+    write_private(target, seal_to(text, str(answer["answer_key"]), "answer"))

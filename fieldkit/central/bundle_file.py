@@ -1,6 +1,8 @@
 """A device's push bundle read within limits: its directory, then its manifest, then records.
 
-Nothing is decompressed before the zip's own directory says it is small: the directory's size
+The file on disk is sealed to central's key (wire/seal.py): its size is checked before it is
+read, then it is opened with central's key and what it held, a zip, is checked here. Nothing
+is decompressed before the zip's own directory says it is small: the directory's size
 (from the end record, before zipfile parses it), the exact set of member names, each member's
 size, the total and the compression ratio. Then the manifest and its signature are read (a
 few hundred bytes); the records are read only after central has checked who signed them.
@@ -38,6 +40,8 @@ MAX_CONTENT = 64 * 1024 * 1024
 LIMITS = {MANIFEST: 64 * 1024, SIGNATURE: 1024, RECORDS: MAX_CONTENT, CREDENTIAL: 1024}
 #: Bytes of the zip's central directory (a bundle's four entries take a few hundred).
 MAX_DIRECTORY = 64 * 1024
+#: The largest zip a bundle may be (its members, their headers and its directory).
+MAX_ZIP = MAX_CONTENT + 2 * MAX_DIRECTORY
 #: Uncompressed bytes per compressed byte (bundles are written uncompressed; JSON deflates
 #: about 10 to 1; a zip bomb, about 1,000 to 1).
 MAX_RATIO = 100
@@ -50,11 +54,12 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError)
 class BundleFile:
     """An open push bundle whose zip directory passed every size and name check."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, content: IO[bytes] | None = None) -> None:
+        """The bundle zip `content` (opened from a sealed file) or, without it, `source`."""
         self.source = source
         self.damaged = f"bundle {source} is truncated or corrupted"
         try:
-            self._file: IO[bytes] = source.open("rb")
+            self._file: IO[bytes] = content if content is not None else source.open("rb")
         except FileNotFoundError:
             raise BundleError(f"bundle {source}: no such file") from None
         except OSError as exc:
@@ -83,7 +88,7 @@ class BundleFile:
     def _check_end_record(self) -> None:
         """The central directory's size and entry count, from the zip's end record."""
         size = self._file.seek(0, 2)
-        if size > MAX_CONTENT + 2 * MAX_DIRECTORY:
+        if size > MAX_ZIP:
             raise self._refused(f"bundle {self.source} is {size:,} bytes, over the bundle limit")
         self._file.seek(max(0, size - _END_SIZE - 0xFFFF))
         tail = self._file.read()
@@ -163,6 +168,8 @@ class BundleFile:
             or manifest.get("format") != BUNDLE_FORMAT
             or any(k not in manifest for k in ("bundle", "device", "credential_id"))
             or not isinstance(manifest.get("public_key"), str)
+            or not isinstance(manifest.get("answer_key"), str)
+            or not re.fullmatch("[0-9a-f]{64}", manifest["answer_key"])
             or type(manifest.get("count")) is not int
             or not isinstance(manifest.get("checksums"), dict)
         ):

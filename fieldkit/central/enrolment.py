@@ -70,6 +70,7 @@ def enroll_device(
         publish(store, ws.ops)
         device_id, secret = store.enroll_device(team, op, officer)
         central_key = store.signing_key().public_hex
+        seal_key = store.sealing_key().public_hex
     issued = Credential(
         operation=op,
         team=team,
@@ -80,6 +81,7 @@ def enroll_device(
         url=url,
         certificate=certificate,
         issued=now_iso(),
+        central_seal_key=seal_key,
     )
     saved = save_issued(path.parent.parent, issued)
     return {

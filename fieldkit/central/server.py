@@ -132,9 +132,10 @@ def current_device(
 Device = Annotated[dict[str, Any], Depends(current_device)]
 
 
-def create_app(central_path: Path, ops: Path | None = None) -> FastAPI:
-    """The API over the central store at `central_path`; plans are published from `ops`."""
-    central = Central(central_path)
+def create_app(central_path: Path | Central, ops: Path | None = None) -> FastAPI:
+    """The API over the central store at `central_path` (or open already); plans are
+    published from `ops`."""
+    central = central_path if isinstance(central_path, Central) else Central(central_path)
     refresh_plans = plan_refresher(central, ops)
     app = FastAPI(
         title="fieldkit central",
@@ -253,7 +254,7 @@ def add_error_answers(app: FastAPI) -> None:
 
 
 def serve(
-    central_path: Path,
+    central_path: Path | Central,
     ops: Path | None,
     sock: socket.socket,
     certfile: Path | None = None,

@@ -17,14 +17,18 @@ from typing import Any
 import sqlite_utils
 
 from fieldkit.central.schema import create_followup_events, create_record_texts, create_schema
+from fieldkit.central.unlock import open_central_db
+from fieldkit.encrypted_store import DATABASE_ERRORS
 from fieldkit.errors import UserError, quote
 from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
-from fieldkit.private_files import connect_private
 from fieldkit.wire.keys import SigningKey
 from fieldkit.wire.protocol import now_iso
+from fieldkit.wire.seal import SealKey
 
 CENTRAL_FILE = "central.db"
 CENTRAL_KEY = "central.key"
+#: Central's X25519 key (encrypted with a key of the store's): devices seal bundles to it.
+CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
 SCHEMA_VERSION = 3
@@ -61,15 +65,16 @@ def central_path(sync_folder: Path) -> Path:
 class Central:
     """One central store. Thread-safe: every use of the connection holds `lock`."""
 
-    def __init__(self, path: Path, create: bool = False) -> None:
+    def __init__(self, path: Path, create: bool = False, keyfile: Path | None = None) -> None:
+        """Open (with `create`, make) the store, unlocked as central/unlock.py says; `keyfile`
+        is `central init --store-keyfile`."""
         self.path = Path(path)
         if not self.path.exists() and not create:
             raise CentralError(
                 f"no central store at {self.path}: make one with `fieldkit central init`"
             )
-        self.conn = connect_private(
-            self.path, isolation_level=None, timeout=30, check_same_thread=False
-        )
+        self.conn, data_key = open_central_db(self.path, create, keyfile)
+        self._seal_password = hmac.new(data_key, b"central sealing key", "sha256").hexdigest()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
         self.lock = threading.RLock()
         self._verified: dict[str, bytes] = {}
@@ -84,7 +89,7 @@ class Central:
             # Room for the hash indexes' pages (random keys): big batches stay in memory.
             self.conn.execute("PRAGMA cache_size=-65536")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except DATABASE_ERRORS as exc:
             raise CentralError(f"{self.path}: not a usable central store ({exc})") from None
 
     def close(self) -> None:
@@ -96,6 +101,18 @@ class Central:
         if not private.exists():
             SigningKey.generate().save(private, private.with_suffix(".pub"))
         return SigningKey.load(private, "central's signing key", CENTRAL_KEY_ADVICE)
+
+    def sealing_key(self) -> SealKey:
+        """Central's X25519 key (sync/central.seal, encrypted with a key of the store's), made
+        on first use: devices seal their bundles to its public half."""
+        private = self.path.with_name(CENTRAL_SEAL_KEY)
+        password = self._seal_password.encode()
+        if not private.exists():
+            try:
+                SealKey.generate().save(private, password)
+            except FileExistsError:
+                pass  # made meanwhile by another process: that one is the key
+        return SealKey.load(private, "central's sealing key", password)
 
     def __enter__(self) -> Central:
         return self

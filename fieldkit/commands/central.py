@@ -18,20 +18,28 @@ def central() -> None:
     """Run central: the store every device syncs to (sync/central.db)."""
 
 
-def _open(ws: Workspace, create: bool = False) -> Any:
+def _open(ws: Workspace, create: bool = False, keyfile: Path | None = None) -> Any:
     from fieldkit.central.store import Central, central_path
 
-    return Central(central_path(ws.sync), create=create)
+    return Central(central_path(ws.sync), create=create, keyfile=keyfile)
 
 
 @central.command("init")
+@click.option(
+    "--store-keyfile",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A key file (readable by you only; made when missing) that unlocks central.db, "
+    "instead of FIELDKIT_CENTRAL_PASSPHRASE. Keep it off the machine's backups of sync/.",
+)
 @with_workspace
-def init_cmd(ws: Workspace) -> None:
-    """Create sync/central.db and publish the team loadouts of ops/ as plan versions."""
+def init_cmd(ws: Workspace, store_keyfile: Path | None) -> None:
+    """Create sync/central.db (encrypted) and its keys, and publish the team loadouts of ops/."""
     from fieldkit.central.plans import publish
 
-    with _open(ws, create=True) as store:
+    with _open(ws, create=True, keyfile=store_keyfile) as store:
         added = publish(store, ws.ops)
+        store.signing_key()
+        store.sealing_key()
         console.print(f"central store ready: {store.path} ({added} new plan version(s))")
 
 
@@ -54,11 +62,12 @@ def serve_cmd(
     path = central_path(ws.sync)
     if not path.exists():
         raise UserError(f"no central store at {path}: run `fieldkit central init` first")
+    store = _open(ws)  # a store it cannot open (locked, wrong key) stops it here, in one line
     sock = listening_socket(host, port)
     scheme = "https" if certfile else "http"
     where = f"[{host}]" if ":" in host else host
     console.print(f"central serving {path} on {scheme}://{where}:{port} (API docs at /docs)")
-    serve(path, ws.ops, sock, certfile, keyfile)
+    serve(store, ws.ops, sock, certfile, keyfile)
 
 
 @central.command("enroll-device")
@@ -131,9 +140,10 @@ def status_cmd(ws: Workspace, as_json: bool) -> None:
     """Devices (last seen, records, unbroken chain), records, open problems, conflicts."""
     from fieldkit.central.store import central_status
 
-    _open(ws).close()  # a clear message when there is no central store
     status = central_status(ws.sync)
-    assert status is not None
+    if status is None:
+        _open(ws).close()  # no central store: this says so clearly
+        return
     problems = status["open_problems"]
     if as_json:
         click.echo(json.dumps(status, indent=2))

@@ -10,14 +10,21 @@ from fieldkit.demo.summary import DemoDevice, DemoResult
 from fieldkit.demo.workspace import DemoFailed
 from fieldkit.workspace import Workspace
 
+#: The key file that unlocks the demo's central store (owner-only, beside sync/, not in it):
+#: every command run in the demo's workspace finds it, so none asks for a passphrase.
+DEMO_KEYFILE = "central-store.key"
+
 
 def open_central(ws: Workspace) -> None:
-    """Make the central store (sync/central.db) and publish the workspace's plans to it."""
+    """Make the central store (sync/central.db, encrypted, unlocked by the demo's key file)
+    and publish the workspace's plans to it."""
     from fieldkit.central.plans import publish
     from fieldkit.central.store import Central, central_path
 
-    with Central(central_path(ws.sync), create=True) as store:
+    keyfile = ws.root / DEMO_KEYFILE
+    with Central(central_path(ws.sync), create=True, keyfile=keyfile) as store:
         publish(store, ws.ops)
+        store.sealing_key()
 
 
 def issue_credential(ws: Workspace, team: str, officer: str, operation: str) -> dict[str, Any]:

@@ -1,15 +1,18 @@
 """A device's bundle files carried by hand: its signed push bundle out, central's answer in.
 
-A push bundle is one zip file: `manifest.json` (the device, its key, the record count and the
+A push bundle is one zip file: `manifest.json` (the device, its keys, the record count and the
 sha256 of every other member), `records.jsonl` (one record per line), `manifest.sig` (the
-device's Ed25519 signature of the manifest's bytes) and, on first contact only, `credential`.
-The answer bundle is one JSON file with a sha256 checksum, signed by central:
-acknowledgements, central's high-water mark and the plan change.
+device's Ed25519 signature of the manifest's bytes) and, on first contact only, `credential`;
+the whole zip is then sealed to central's X25519 key (wire/seal.py), so the file on the stick
+shows nothing of what it carries. The answer bundle is one JSON file with a sha256 checksum,
+signed by central (acknowledgements, central's high-water mark and the plan change), sealed
+to the device's own X25519 key, whose public half the push bundle's manifest carries.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,7 @@ import fieldkit.field.outbox as outbox
 from fieldkit.errors import quote
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
-from fieldkit.json_input import read_json
+from fieldkit.json_input import JSONInputError, loads
 from fieldkit.model import canonical_json
 from fieldkit.private_files import private_output
 from fieldkit.sync import device_side as side
@@ -33,6 +36,14 @@ from fieldkit.wire.protocol import (
     BundleError,
     checksum,
     now_iso,
+)
+from fieldkit.wire.seal import (
+    NotForThisKeyError,
+    SealError,
+    SealKey,
+    open_sealed,
+    read_sealed,
+    seal,
 )
 
 #: The largest answer file a device reads (acknowledgements and one team's loadout).
@@ -51,6 +62,12 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
     """Write the device's unacknowledged records as a signed bundle; returns its manifest."""
     with Device.open(root) as dev:
         link = side.central_link(dev)
+        if not link.seal_key:
+            raise BundleError(
+                "this device's credential was issued before bundles were sealed to central: "
+                "ask central for a new one (fieldkit central enroll-device), or sync over HTTP"
+            )
+        answer_key = side.device_seal_key(dev).public_hex
         state = side.read_state(dev)
         records = outbox.to_send(dev.store)
         lines = b"".join(r.canonical() + b"\n" for r in records)
@@ -64,6 +81,7 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
             "device": dev.id,
             "credential_id": link.credential_id,
             "public_key": dev.public_key,
+            "answer_key": answer_key,
             "created": now_iso(),
             "count": len(records),
             "checksums": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},
@@ -73,10 +91,13 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
         head = canonical_json(manifest)
         members[MANIFEST] = head
         members[SIGNATURE] = dev.key.sign(head).encode()
-        with private_output(target) as file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED) as out:
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as out:
             for name in (MANIFEST, SIGNATURE, RECORDS, CREDENTIAL):
                 if name in members:
                     out.writestr(name, members[name])
+        with private_output(target) as file:
+            file.write(seal(packed.getvalue(), link.seal_key, "bundle"))
         outbox.mark(dev.store, [r.id for r in records], outbox.SENT)
         side.write_state(dev, last_bundle=manifest["bundle"])
         return manifest
@@ -84,31 +105,9 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
 
 def import_answer(root: Path, source: Path) -> dict[str, Any]:
     """Apply central's answer bundle on the device: acknowledgements and the plan change."""
-    answer = _read_answer(source)
-    if not isinstance(answer, dict) or answer.get("format") != ANSWER_FORMAT:
-        raise BundleError(
-            f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
-            "a device imports the file `fieldkit central import-bundle` wrote"
-        )
-    signed = {k: v for k, v in answer.items() if k != "signature"}
-    body = {k: v for k, v in signed.items() if k != "checksum"}
-    if answer.get("checksum") != _checksum_or_none(body):
-        raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
     with Device.open(root) as dev:
-        if answer.get("device") != dev.id:
-            raise BundleError(
-                f"{source} answers device {quote(answer.get('device'))}, not this device "
-                f"({dev.id}); "
-                "nothing applied"
-            )
-        central_key = side.central_link(dev).central_key
-        if not central_key or not verify_signature(
-            str(central_key), canonical_json(signed), str(answer.get("signature"))
-        ):
-            raise BundleError(
-                f"{source} is not signed by this device's central (forged, or from another "
-                "central); nothing applied"
-            )
+        answer = _read_answer(source, side.device_seal_key(dev))
+        _check_answer(source, answer, dev)
         acked = side.acknowledge(dev, [str(i) for i in answer.get("acknowledged") or []])
         side.acknowledge_through(dev, (answer.get("head") or {}).get("hash"))
         changed = False
@@ -119,13 +118,45 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
         return {"acknowledged": acked, "plan_changed": changed, "counts": outbox.counts(dev.store)}
 
 
-def _read_answer(source: Path) -> Any:
-    """The answer file's JSON, refused unread when it is over MAX_ANSWER bytes."""
+def _check_answer(source: Path, answer: Any, dev: Device) -> None:
+    """BundleError unless `answer` is an answer for this device, whole and signed by its central."""
+    if not isinstance(answer, dict) or answer.get("format") != ANSWER_FORMAT:
+        raise BundleError(
+            f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
+            "a device imports the file `fieldkit central import-bundle` wrote"
+        )
+    signed = {k: v for k, v in answer.items() if k != "signature"}
+    body = {k: v for k, v in signed.items() if k != "checksum"}
+    if answer.get("checksum") != _checksum_or_none(body):
+        raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
+    if answer.get("device") != dev.id:
+        raise BundleError(
+            f"{source} answers device {quote(answer.get('device'))}, not this device "
+            f"({dev.id}); nothing applied"
+        )
+    central_key = side.central_link(dev).central_key
+    if not central_key or not verify_signature(
+        str(central_key), canonical_json(signed), str(answer.get("signature"))
+    ):
+        raise BundleError(
+            f"{source} is not signed by this device's central (forged, or from another "
+            "central); nothing applied"
+        )
+
+
+def _read_answer(source: Path, key: SealKey) -> Any:
+    """The answer file opened with the device's key, refused unread when over MAX_ANSWER."""
     try:
-        return read_json(source, MAX_ANSWER)
-    except OSError as exc:
-        raise BundleError(f"answer bundle {source}: cannot read it ({exc.strerror})") from None
-    except ValueError as exc:
+        sealed = read_sealed(source, MAX_ANSWER, "answer bundle")
+        return loads(open_sealed(sealed, key, "answer", f"answer bundle {source}"), MAX_ANSWER)
+    except NotForThisKeyError:
+        raise BundleError(
+            f"answer bundle {source} is sealed to another device, not this device: import it "
+            "on the device whose bundle central imported; nothing applied"
+        ) from None
+    except SealError as exc:
+        raise BundleError(f"{exc}; nothing applied") from None
+    except (JSONInputError, ValueError) as exc:
         raise BundleError(
             f"answer bundle {source} is truncated or corrupted (not whole JSON: {exc}); "
             "nothing was imported"

@@ -62,6 +62,7 @@ def _held(dev: Device) -> Credential | None:
         device_id=link.credential_id,
         credential=link.secret,
         central_key=link.central_key or "",
+        central_seal_key=link.seal_key,
         url=link.url,
     )
 

@@ -15,8 +15,11 @@ from fieldkit.field.loadout import parse_loadout
 from fieldkit.private_files import write_private
 from fieldkit.sync.credential import Credential, device_credential
 from fieldkit.wire.protocol import content_sha256, now_iso
+from fieldkit.wire.seal import SealKey
 
 SYNC_FILE = "sync.json"
+#: The device's X25519 key, that central's answers are sealed to.
+SEAL_FILE = "seal.key"
 
 
 class SyncError(UserError):
@@ -32,6 +35,8 @@ class CentralLink:
     secret: str
     certificate: str | None
     central_key: str | None = None
+    #: Central's X25519 public key, that bundles are sealed to.
+    seal_key: str | None = None
 
     @property
     def token(self) -> str:
@@ -56,7 +61,12 @@ def central_link(dev: Device) -> CentralLink:
     cred = held_credential(dev)
     if cred is not None:
         return CentralLink(
-            cred.url, cred.device_id, cred.credential, cred.certificate, cred.central_key
+            cred.url,
+            cred.device_id,
+            cred.credential,
+            cred.certificate,
+            cred.central_key,
+            cred.central_seal_key,
         )
     block = dev.loadout.data.get("central")
     if not isinstance(block, dict) or not block.get("credential") or not block.get("device_id"):
@@ -67,7 +77,20 @@ def central_link(dev: Device) -> CentralLink:
         secret=str(block["credential"]),
         certificate=block.get("certificate"),
         central_key=block.get("central_key"),
+        seal_key=block.get("central_seal_key"),
     )
+
+
+def device_seal_key(dev: Device) -> SealKey:
+    """The device's X25519 key (device/seal.key, owner-only), made on first use: central
+    seals its answers to the public half, which the device's signed bundle carries."""
+    path = dev.folder / SEAL_FILE
+    if not path.exists():
+        try:
+            SealKey.generate().save(path)
+        except FileExistsError:
+            pass  # made meanwhile: that one is the key
+    return SealKey.load(path, "the device's sealing key")
 
 
 def read_state(dev: Device) -> dict[str, Any]:

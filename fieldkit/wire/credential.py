@@ -42,6 +42,9 @@ class Credential:
     url: str | None = None
     certificate: str | None = None
     issued: str | None = None
+    #: Central's X25519 public key: bundles are sealed to it (None in credentials issued
+    #: before bundles were sealed).
+    central_seal_key: str | None = None
 
     @property
     def token(self) -> str:
@@ -86,6 +89,9 @@ def parse_credential(data: Any, source: str) -> Credential:
     ):
         raise CredentialError(f"{source}: certificate is not a PEM certificate")
     issued = data.get("issued")
+    seal_key = data.get("central_seal_key")
+    if seal_key is not None and (not isinstance(seal_key, str) or not _KEY.fullmatch(seal_key)):
+        raise CredentialError(f"{source}: central_seal_key is not a valid X25519 public key")
     return Credential(
         operation=text("operation", _ID),
         team=text("team", _ID),
@@ -96,6 +102,7 @@ def parse_credential(data: Any, source: str) -> Credential:
         url=url,
         certificate=certificate,
         issued=issued if isinstance(issued, str) and len(issued) <= 40 else None,
+        central_seal_key=seal_key,
     )
 
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from fieldkit.at_rest import unlock_path
 from fieldkit.central.store import Central
 from fieldkit.field.clock import HybridClock
 from fieldkit.field.keys import DeviceKey
@@ -59,4 +60,5 @@ def store(tmp: Path, key: DeviceKey, device: str = DEVICE) -> Central:
             central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _TEMPLATES[key.public_hex] = folder / "central.db"
     shutil.copyfile(_TEMPLATES[key.public_hex], tmp / "central.db")
+    shutil.copyfile(unlock_path(_TEMPLATES[key.public_hex]), unlock_path(tmp / "central.db"))
     return Central(tmp / "central.db")

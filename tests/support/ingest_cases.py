@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from fieldkit.at_rest import unlock_path
 from fieldkit.central.ingest import ingest
 from fieldkit.central.store import Central
 from fieldkit.field.clock import HybridClock
@@ -78,6 +79,7 @@ def fresh(tmp: Path) -> Central:
             central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         _TEMPLATE["db"] = folder / "central.db"
     shutil.copyfile(_TEMPLATE["db"], tmp / "central.db")
+    shutil.copyfile(unlock_path(_TEMPLATE["db"]), unlock_path(tmp / "central.db"))
     return Central(tmp / "central.db")
 
 

@@ -17,6 +17,10 @@ from fieldkit.field.ids import uuid7
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import ENGAGEMENT_FORMAT, GENESIS_HASH, SEAL_FIELDS
 from fieldkit.wire.protocol import BUNDLE_FORMAT
+from fieldkit.wire.seal import SealKey
+
+#: The key the answers to write_bundle's bundles are sealed to (as a device's device/seal.key).
+ANSWER_KEY = SealKey.generate()
 
 
 def line_of(data: dict[str, Any]) -> bytes:
@@ -84,8 +88,9 @@ def write_bundle(
     lines: list[bytes],
     changes: dict[str, Any] | None = None,
 ) -> None:
-    """A push bundle as `fieldkit sync --export-bundle` writes one, around the given lines;
-    `changes` replace fields of its manifest."""
+    """A push bundle as `fieldkit sync --export-bundle` writes one, around the given lines, but
+    not yet sealed to central (tests.support.bundles.seal_for does that); `changes` replace
+    fields of its manifest. Central's answer is sealed to ANSWER_KEY."""
     members = {"records.jsonl": b"".join(line + b"\n" for line in lines)}
     if secret is not None:
         members["credential"] = secret.encode()
@@ -95,6 +100,7 @@ def write_bundle(
         "device": device,
         "credential_id": credential_id,
         "public_key": key.public_hex,
+        "answer_key": ANSWER_KEY.public_hex,
         "created": "2023-09-26T20:00:00+01:00",
         "count": len(lines),
         "checksums": {name: hashlib.sha256(data).hexdigest() for name, data in members.items()},

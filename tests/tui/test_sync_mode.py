@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +77,7 @@ def central(tmp_path: Path) -> Workspace:
         fixed_device(ws, root, team, device_id)
         fill(root, n)
         carry_bundle(ws, root, tmp_path)
-    with sqlite3.connect(central_path(ws.sync)) as db:  # fixed times and credential ids
+    with Central(central_path(ws.sync)) as store, store.transaction() as db:  # fixed times, ids
         db.execute(
             "UPDATE devices SET id = device || '-key', last_seen = ?, registered_at = ?",
             (FIXED, FIXED),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import sqlcipher3
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
@@ -55,7 +56,7 @@ class CentralPanel(Vertical):
         try:
             status = self.services.central_status()
             conflicts = read_conflicts(self.services) if status is not None else []
-        except (UserError, sqlite3.Error) as exc:
+        except (UserError, sqlite3.Error, sqlcipher3.Error) as exc:
             facts.update(
                 "sync/central.db is here, but it cannot be read as a central store:\n"
                 + plain_error(str(exc), self.root)
