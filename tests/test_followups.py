@@ -5,7 +5,6 @@ what may follow) when not; events are never changed; the store migrates to schem
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 from fieldkit.central.followups import events, follow_ups, short_id
 from fieldkit.central.ingest import ingest
 from fieldkit.central.store import SCHEMA_VERSION, Central, central_path
+from fieldkit.encrypted_store import DATABASE_ERRORS
 from fieldkit.model import Engagement
 from fieldkit.workspace import Workspace
 from tests.support.cli import WIDE, fieldkit, invoke
@@ -185,7 +185,7 @@ def test_events_are_never_changed_or_deleted(ws: Workspace) -> None:
             "UPDATE followup_events SET status = 'support_accepted'",
             "DELETE FROM followup_events",
         ):
-            with pytest.raises(sqlite3.IntegrityError, match="appended, never changed"):
+            with pytest.raises(DATABASE_ERRORS, match="appended, never changed"):
                 store.conn.execute(sql)
         assert [e.status for e in events(store)] == ["support_declined"]
 
@@ -211,12 +211,11 @@ def test_an_amended_record_keeps_its_people_ids_and_their_events(ws: Workspace) 
 
 def test_a_schema_2_store_is_migrated_with_its_records(ws: Workspace) -> None:
     path = central_path(ws.sync)
-    conn = sqlite3.connect(path)
-    conn.executescript(
-        "DROP TRIGGER followup_events_no_update; DROP TRIGGER followup_events_no_delete;"
-        "DROP TABLE followup_events; PRAGMA user_version=2;"
-    )
-    conn.close()
+    with Central(path) as old:  # made a schema 2 store again, through its key
+        old.conn.executescript(
+            "DROP TRIGGER followup_events_no_update; DROP TRIGGER followup_events_no_delete;"
+            "DROP TABLE followup_events; PRAGMA user_version=2;"
+        )
     with Central(path) as store:
         assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
         assert store.record_count() == 5
