@@ -358,3 +358,23 @@ async def test_a_digit_ticks_the_same_sign_whatever_has_focus(device_ws: Workspa
         await pilot.press("1")
         assert signs.chosen == ["under_control"]
         assert form.query_one(PeoplePicker).groups == people
+
+
+async def test_o_makes_the_next_digit_an_outcome_and_only_the_next(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "o", "2")
+        form = app.screen
+        assert isinstance(form, EngagementForm)
+        signs = form.query_one("#indicators", CodeChecklist)
+        outcomes = form.query_one("#outcomes", CodeChecklist)
+        assert (signs.chosen, outcomes.chosen) == ([], ["leaflet_given"])
+        await pilot.press("o", "f", "3")  # another key between: 3 is a sign
+        assert (signs.chosen, outcomes.chosen) == (["malnourished"], ["leaflet_given"])
+        await pilot.press("o", "escape", "1")  # escape drops the o, and discards nothing
+        assert (signs.chosen, outcomes.chosen) == (
+            ["long_hours", "malnourished"],
+            ["leaflet_given"],
+        )
+        assert isinstance(app.screen, EngagementForm) and not form.cancel_armed

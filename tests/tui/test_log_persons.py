@@ -387,3 +387,20 @@ async def test_amending_keeps_the_persons_and_changes_one(
     assert second.amends == old
     assert second.persons == (replace(person, interpreter="independent"),)
     assert content(second) == {**content(first), "persons": second.persons, "amends": old}
+
+
+async def test_help_lists_the_forms_keys(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=(120, 90)) as pilot:  # tall enough for every key at once
+        await to_log(pilot)
+        await pilot.press("n", "question_mark")
+        await settle(pilot)
+        text = " ".join(visible_text(app).split())
+        for words in (
+            "1 … 9, 0 Log form tick sign 1 … 10",
+            "o then 1 … 0 Log form tick outcome 1 … 10",
+            "f m x Log form one more woman, man, other or not said in the crowd",
+            "p Log form a person met one to one",
+            "y r b i (Y R B I) Person form next (previous) consent, route, referral by,",
+        ):
+            assert words in text

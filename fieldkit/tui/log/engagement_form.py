@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from functools import wraps
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
@@ -40,6 +42,21 @@ BLOCKED_APP_KEYS = HOME.key
 here they do nothing."""
 
 
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def drops_outcome(action: Action) -> Action:
+    """A key of the form other than a digit: an `o` pressed before it no longer applies.
+    (Not in check_action: the footer calls that too, to draw itself.)"""
+
+    @wraps(action)
+    def run(self: EngagementForm, *args: Any) -> None:
+        self.outcome_next = False
+        action(self, *args)
+
+    return cast(Action, run)
+
+
 def plain(message: str) -> str:
     """A UserError's text without the command-line prefix."""
     return "\n".join(line.removeprefix("fieldkit: ") for line in message.splitlines())
@@ -64,6 +81,8 @@ class EngagementForm(Screen[Engagement | None]):
         self.saving = False
         self.cancel_armed = False
         self.outcome_next = False
+        """`o` was the form's last key: a digit now ticks an outcome (any other key of the
+        form's drops it)."""
         self.referral = Referral.of(device.loadout, draft.officer)
         # A recorded person's route and referrer are as the officer chose them.
         self.persons = [PersonEdit(p, True, True) for p in draft.persons]
@@ -136,37 +155,44 @@ class EngagementForm(Screen[Engagement | None]):
 
     # -- keys (one meaning each, whatever has focus) -------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action not in ("sign", "nothing"):
-            self.outcome_next = False
-        return True
+    def outcome_pending(self) -> bool:
+        """Was the form's key before this one `o`? (It applies once.)"""
+        pending, self.outcome_next = self.outcome_next, False
+        return pending
 
+    @drops_outcome
     def action_nothing(self) -> None:
         """Swallow a mode key so a stray press never leaves the form."""
 
     def action_sign(self, index: int) -> None:
         """A digit: sign N, or outcome N right after `o`."""
-        which = "#outcomes" if self.outcome_next else "#indicators"
-        self.outcome_next = False
-        self.query_one(which, CodeChecklist).action_toggle_nth(index)
+        if self.outcome_pending():
+            self.show_error("")
+            self.query_one("#outcomes", CodeChecklist).action_toggle_nth(index)
+        else:
+            self.query_one("#indicators", CodeChecklist).action_toggle_nth(index)
 
     def action_outcome_next(self) -> None:
         self.outcome_next = True
         self.show_error(f"{OUTCOME_KEY}: now the outcome's number (o1 … o0 in What was done).")
 
+    @drops_outcome
     def action_tally(self, gender: str) -> None:
         self.query_one(PeoplePicker).tally(gender)
         self.show_count()
 
+    @drops_outcome
     def action_another_group(self) -> None:
         self.query_one(PeoplePicker).another_group()
         self.show_count()
 
+    @drops_outcome
     def action_count(self, step: int) -> None:
         picker = self.query_one(PeoplePicker)
         picker.set_count(picker.last_count + step)
         self.show_count()
 
+    @drops_outcome
     def action_cycle(self, field: str, step: int) -> None:
         if field != "language":
             self.query_one(PeoplePicker).cycle(field, step)
@@ -175,9 +201,11 @@ class EngagementForm(Screen[Engagement | None]):
         codes = self.device.loadout.codes["languages"]
         select.value = cycled(codes, self.language(), step, None)
 
+    @drops_outcome
     def action_interpreter(self) -> None:
         self.query_one("#interpreter", Checkbox).toggle()
 
+    @drops_outcome
     def action_how_many(self) -> None:
         self.query_one("#count", Input).focus()
 
@@ -205,10 +233,12 @@ class EngagementForm(Screen[Engagement | None]):
 
     # -- persons -------------------------------------------------------------------------
 
+    @drops_outcome
     def action_add_person(self) -> None:
         blank = Person(gender="other", age_band="unknown", nationality="unknown")
         self.open_person(len(self.persons) + 1, PersonEdit(blank))
 
+    @drops_outcome
     def action_edit_person(self) -> None:
         at = self.query_one(PersonsList).highlighted
         if at is not None and at < len(self.persons):
@@ -218,6 +248,7 @@ class EngagementForm(Screen[Engagement | None]):
         if isinstance(event.option_list, PersonsList):
             self.action_edit_person()
 
+    @drops_outcome
     def action_remove_person(self) -> None:
         at = self.query_one(PersonsList).highlighted
         if at is not None and at < len(self.persons):
@@ -254,6 +285,9 @@ class EngagementForm(Screen[Engagement | None]):
             self.action_save()
 
     def action_cancel(self) -> None:
+        if self.outcome_pending():  # o, then escape: no outcome after all
+            self.show_error("")
+            return
         if self.saving:
             return
         if not self.cancel_armed:
@@ -322,6 +356,7 @@ class EngagementForm(Screen[Engagement | None]):
             notes=self.query_one("#notes", Input).value.strip() or None,
         )
 
+    @drops_outcome
     def action_save(self) -> None:
         if self.saving:
             return
