@@ -23,8 +23,13 @@ from fieldkit.field.service import save_engagement
 from fieldkit.model import Engagement, Person
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
-from fieldkit.tui.log.describe import draft_context
-from fieldkit.tui.log.form_parts import compose_checklists, compose_details, compose_people
+from fieldkit.tui.log.describe import draft_context, plain
+from fieldkit.tui.log.form_parts import (
+    compose_checklists,
+    compose_details,
+    compose_people,
+    compose_status,
+)
 from fieldkit.tui.log.keymap import OUTCOME_KEY, form_bindings
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.tui.log.person_form import PersonDone, PersonForm
@@ -57,11 +62,6 @@ def drops_outcome(action: Action) -> Action:
     return cast(Action, run)
 
 
-def plain(message: str) -> str:
-    """A UserError's text without the command-line prefix."""
-    return "\n".join(line.removeprefix("fieldkit: ") for line in message.splitlines())
-
-
 class EngagementForm(Screen[Engagement | None]):
     """One engagement: the crowd, the persons met one to one, signs seen and what was done;
     ctrl+s saves it on the device. Keys: fieldkit/tui/log/keymap.py."""
@@ -90,7 +90,7 @@ class EngagementForm(Screen[Engagement | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from self.compose_status()
+        yield from compose_status(self.device, self.amending)
         with VerticalScroll(id="form"):
             yield Static(draft_context(self.draft, self.device.loadout), id="context", markup=False)
             yield from compose_people(self.device, self.draft)
@@ -100,17 +100,6 @@ class EngagementForm(Screen[Engagement | None]):
                 yield Static("", id="error", markup=False)
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
         yield Footer(show_command_palette=False)  # room for the form's keys (ctrl+p works)
-
-    def compose_status(self) -> ComposeResult:
-        """New or amended, and the outbox counter."""
-        with Horizontal(classes="log-status"):
-            title = (
-                "Amend an engagement (saved as a new version)"
-                if self.amending
-                else ("Log an engagement")
-            )
-            yield Static(title, id="form-title", classes="status")
-            yield Static(pending_text(self.device), id="pending", classes="pending", markup=False)
 
     def on_mount(self) -> None:
         self.show_persons()
@@ -420,12 +409,3 @@ class EngagementForm(Screen[Engagement | None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)
-
-
-def pending_text(device: Device) -> str:
-    """The always-visible outbox counter."""
-    try:
-        pending = device.pending_count()
-    except UserError:
-        return "Pending sync: ?"
-    return f"Pending sync: {pending}"

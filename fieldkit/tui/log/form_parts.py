@@ -1,5 +1,5 @@
-"""The engagement form's parts, top to bottom: the crowd, the persons, the signs and outcomes,
-language, references and notes, time and venue, partners."""
+"""The engagement form's parts, top to bottom: the status line, the crowd, the persons, the
+signs and outcomes, language, references and notes, time and venue, partners."""
 
 from __future__ import annotations
 
@@ -11,12 +11,20 @@ from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.log.checklist import CodeChecklist
-from fieldkit.tui.log.describe import hhmm
+from fieldkit.tui.log.describe import hhmm, pending_text
 from fieldkit.tui.log.keymap import OUTCOME_KEY
 from fieldkit.tui.log.people import HINT, PeoplePicker
 from fieldkit.tui.log.persons import PersonsList
 
 NO_PERSONS = "none yet: p adds a person met one to one (signs, consent, referral)"
+
+
+def compose_status(device: Device, amending: bool) -> ComposeResult:
+    """New or amended, and the outbox counter."""
+    with Horizontal(classes="log-status"):
+        title = "Amend an engagement (saved as a new version)" if amending else "Log an engagement"
+        yield Static(title, id="form-title", classes="status")
+        yield Static(pending_text(device), id="pending", classes="pending", markup=False)
 
 
 def compose_people(device: Device, draft: Draft) -> ComposeResult:
