@@ -14,6 +14,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
+from fieldkit.tui.log.keymap import form_keys
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.plan.mode import PlanMode
 from fieldkit.tui.registry import mode_bindings
@@ -105,7 +106,7 @@ class FieldkitApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.unlock_word))
+            self.push_screen(HelpScreen(self.unlock_word, form_keys()))
 
     def open_playbook(self, path: Path) -> None:
         """Show a playbook's text and problems over the current screen."""

@@ -4,10 +4,14 @@ operation) and the app on it."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fieldkit.field import Device
+from fieldkit.field.enroll import enroll
+from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.workspace import FOLDERS, Workspace
@@ -42,3 +46,17 @@ def ws(tmp_path: Path) -> Workspace:
 @pytest.fixture
 def app(ws: Workspace) -> FieldkitApp:
     return make_app(ws)
+
+
+@pytest.fixture
+def device_ws(ws: Workspace, tmp_path: Path) -> Workspace:
+    """The test workspace enrolled as team alpha's device, with a fixed device id."""
+    op = write_sample_loadouts(BARNET, tmp_path / "issued")
+    enroll(op / "loadouts" / "alpha.json", ws.root, device_id="alpha-0001")
+    return ws
+
+
+@pytest.fixture
+def device(device_ws: Workspace) -> Iterator[Device]:
+    with Device.open(device_ws.root) as dev:
+        yield dev

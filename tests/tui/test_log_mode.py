@@ -3,55 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
 from fieldkit.field import Device
-from fieldkit.field.enroll import enroll
-from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import PeopleGroup
-from fieldkit.tui import make_app
-from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.workspace import Workspace
-from tests.support.paths import BARNET
+from tests.support.log_form import LONDON, NOW, VISIT, log_app, to_log
 from tests.support.tui import SIZE, assert_covered, settle, visible_text
-
-LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2023, 9, 25, 10, 20, tzinfo=LONDON)
-"""Monday of the Barnet week: team alpha's shelter visit (10:00-11:00) is under way."""
-
-VISIT = "shelter-visits-mon-0-shelter-finchley"
-
-
-@pytest.fixture
-def device_ws(ws: Workspace, tmp_path: Path) -> Workspace:
-    """The test workspace enrolled as team alpha's device, with a fixed device id."""
-    op = write_sample_loadouts(BARNET, tmp_path / "issued")
-    enroll(op / "loadouts" / "alpha.json", ws.root, device_id="alpha-0001")
-    return ws
-
-
-@pytest.fixture
-def device(device_ws: Workspace) -> Iterator[Device]:
-    with Device.open(device_ws.root) as dev:
-        yield dev
-
-
-def log_app(ws: Workspace, now: datetime = NOW) -> FieldkitApp:
-    return make_app(ws, now=lambda: now)
 
 
 def seed(device: Device) -> str:
@@ -65,15 +33,7 @@ def seed(device: Device) -> str:
     return device.save(draft).id
 
 
-async def to_log(pilot: Pilot[None]) -> LogMode:
-    await settle(pilot)
-    await pilot.press("2")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, LogMode)
-    return pilot.app.screen
-
-
-async def type_ahead(pilot: Pilot[None], people: tuple[str, str], *keys: str) -> None:
+async def type_ahead(pilot: Pilot[None], people: tuple[str, ...], *keys: str) -> None:
     """Open the form, set the people, then post `keys` at once as a terminal driver does for a
     quick typist (Pilot.press would wait for each key to be handled)."""
     await to_log(pilot)
@@ -87,7 +47,7 @@ async def test_keys_typed_ahead_land_in_order_before_the_save(device_ws: Workspa
     """A terminal delivers a quick officer's keys in one burst: the save must come last."""
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
-        await type_ahead(pilot, ("2", "f"), "tab", "1", "tab", "2", "ctrl+s")
+        await type_ahead(pilot, ("f", "f"), "1", "o", "2", "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, LogMode)
     with Device.open(device_ws.root) as dev:
@@ -100,7 +60,7 @@ async def test_save_then_quit_typed_ahead_stores_the_engagement(device_ws: Works
     """ctrl+s then ctrl+q at once: the app quits only after the engagement is stored."""
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
-        await type_ahead(pilot, ("3", "m"), "tab", "2", "ctrl+s", "ctrl+q")
+        await type_ahead(pilot, ("m", "m", "m"), "2", "ctrl+s", "ctrl+q")
         for _ in range(200):  # until the app has exited (never a blind sleep)
             if app.return_code is not None:
                 break
@@ -129,7 +89,9 @@ async def test_todays_visits_with_the_current_one_marked(device_ws: Workspace) -
         assert "device alpha-0001 · Mon 25 Sep 2023 10:20" in visible_text(app)
 
 
-async def test_the_common_engagement_takes_at_most_ten_keys(device_ws: Workspace) -> None:
+async def test_a_group_with_signs_and_an_outcome_takes_at_most_ten_keys(
+    device_ws: Workspace,
+) -> None:
     app = log_app(device_ws)
     pressed: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
@@ -140,9 +102,9 @@ async def test_the_common_engagement_takes_at_most_ten_keys(device_ws: Workspace
 
         await to_log(pilot)
         await press("n")  # the form, prefilled from the shelter visit
-        await press("2", "f")  # two women
-        await press("tab", "1", "2")  # signs: long hours, under someone's control
-        await press("tab", "2")  # outcome: information or leaflet given
+        await press("f", "f")  # two women
+        await press("1", "2")  # signs: long hours, under someone's control
+        await press("o", "2")  # outcome: information or leaflet given
         await press("ctrl+s")
         await settle(pilot)
         assert len(pressed) <= 10, pressed
@@ -175,7 +137,7 @@ async def test_indicators_are_a_checklist_in_english_and_romanian(device_ws: Wor
         text = visible_text(app)
         assert "Long hours and rarely a day off / Program lung și rareori o zi liberă" in text
         checklist = app.screen.query_one("#indicators", CodeChecklist)
-        await pilot.press("tab", "space", "down", "down", "space", "1")
+        await pilot.press("space", "down", "down", "space", "1")
         assert checklist.chosen == ["malnourished"]  # space toggles, and 1 toggled long_hours off
         outcomes = app.screen.query_one("#outcomes", CodeChecklist)
         assert outcomes.chosen == []
@@ -185,15 +147,16 @@ async def test_people_keys_count_gender_age_nationality_and_groups(device_ws: Wo
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
         await to_log(pilot)
-        await pilot.press("n", "1", "2", "m", "a", "a", "c")
+        await pilot.press("n", "m", "number_sign", "1", "2", "enter", "a", "a", "c")
         picker = app.screen.query_one(PeoplePicker)
         assert picker.groups == [PeopleGroup("male", "age_18_24", "romanian", 12)]
-        await pilot.press("plus", "f", "plus", "backspace")
+        await pilot.press("f", "f", "g", "A", "minus", "f", "plus")
         assert picker.groups == [
             PeopleGroup("male", "age_18_24", "romanian", 12),
-            PeopleGroup("female", "unknown", "unknown", 1),
+            PeopleGroup("female", "unknown", "unknown", 4),
         ]
         assert "12 × Male · age 18 to 24 · nationality Romanian" in visible_text(app)
+        assert app.screen.query_one("#count", Input).value == "4"
 
 
 async def test_amend_opens_the_record_and_saves_a_new_version(
@@ -218,7 +181,7 @@ async def test_amend_opens_the_record_and_saves_a_new_version(
         assert form.query_one("#indicators", CodeChecklist).chosen == ["owes_debt"]
         assert form.query_one("#outcomes", CodeChecklist).chosen == ["leaflet_given"]
         assert form.query_one("#time", Input).value == "10:05"
-        await pilot.press("tab", "tab", "3", "ctrl+s")  # add: helpline signposted
+        await pilot.press("o", "3", "ctrl+s")  # add: helpline signposted
         await settle(pilot)
         assert isinstance(app.screen, LogMode)
         assert "amended" in visible_text(app)
@@ -366,7 +329,52 @@ def test_log_mode_snapshot(device_ws: Workspace, device: Device, snap_compare: A
 def test_engagement_form_snapshot(device_ws: Workspace, snap_compare: Any) -> None:
     async def open_form(pilot: Pilot[None]) -> None:
         await to_log(pilot)
-        await pilot.press("n", "2", "f", "tab", "1")
+        await pilot.press("n", "f", "f", "1")
         await settle(pilot)
 
     assert snap_compare(log_app(device_ws), terminal_size=SIZE, run_before=open_form)
+
+
+async def test_a_digit_ticks_the_same_sign_whatever_has_focus(device_ws: Workspace) -> None:
+    """1 ticks sign 1 with the form just opened, from the outcomes list and from the people:
+    never a count here and an outcome there."""
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, EngagementForm)
+        signs = form.query_one("#indicators", CodeChecklist)
+        outcomes = form.query_one("#outcomes", CodeChecklist)
+        people = list(form.query_one(PeoplePicker).groups)
+        await pilot.press("1")
+        assert signs.chosen == ["long_hours"]
+        outcomes.focus()
+        await pilot.press("2")
+        assert signs.chosen == ["long_hours", "under_control"]
+        assert outcomes.chosen == []
+        form.query_one(PeoplePicker).focus()
+        await pilot.press("1")
+        assert signs.chosen == ["under_control"]
+        assert form.query_one(PeoplePicker).groups == people
+
+
+async def test_o_makes_the_next_digit_an_outcome_and_only_the_next(device_ws: Workspace) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "o", "2")
+        form = app.screen
+        assert isinstance(form, EngagementForm)
+        signs = form.query_one("#indicators", CodeChecklist)
+        outcomes = form.query_one("#outcomes", CodeChecklist)
+        assert (signs.chosen, outcomes.chosen) == ([], ["leaflet_given"])
+        await pilot.press("o", "f", "3")  # another key between: 3 is a sign
+        assert (signs.chosen, outcomes.chosen) == (["malnourished"], ["leaflet_given"])
+        await pilot.press("o", "escape", "1")  # escape drops the o, and discards nothing
+        assert (signs.chosen, outcomes.chosen) == (
+            ["long_hours", "malnourished"],
+            ["leaflet_given"],
+        )
+        assert isinstance(app.screen, EngagementForm) and not form.cancel_armed

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from fieldkit.codes import CodeList
+from fieldkit.errors import UserError
+from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.model import Engagement, PeopleGroup
@@ -60,3 +62,17 @@ def draft_context(draft: Draft, loadout: Loadout) -> str:
 
 def record_time(rec: Engagement, loadout: Loadout) -> str:
     return datetime.fromisoformat(rec.time).astimezone(loadout.zone).strftime("%a %H:%M")
+
+
+def plain(message: str) -> str:
+    """A UserError's text without the command-line prefix."""
+    return "\n".join(line.removeprefix("fieldkit: ") for line in message.splitlines())
+
+
+def pending_text(device: Device) -> str:
+    """The always-visible outbox counter."""
+    try:
+        pending = device.pending_count()
+    except UserError:
+        return "Pending sync: ?"
+    return f"Pending sync: {pending}"

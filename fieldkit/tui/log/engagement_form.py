@@ -3,56 +3,73 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from functools import wraps
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Select, Static
 
+from fieldkit.codes.rules import BrokenRule
 from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.service import save_engagement
-from fieldkit.model import Engagement
-from fieldkit.tui.as_written import as_written
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.model import Engagement, Person
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
-from fieldkit.tui.log.describe import draft_context, hhmm
-from fieldkit.tui.log.people import HINT, PeoplePicker
-from fieldkit.tui.registry import MODE_KEYS
+from fieldkit.tui.log.describe import draft_context, plain
+from fieldkit.tui.log.form_parts import (
+    compose_checklists,
+    compose_details,
+    compose_people,
+    compose_status,
+)
+from fieldkit.tui.log.keymap import OUTCOME_KEY, form_bindings
+from fieldkit.tui.log.people import PeoplePicker
+from fieldkit.tui.log.person_form import PersonDone, PersonForm
+from fieldkit.tui.log.persons import PersonsList, rules_refusal, rules_shown
+from fieldkit.tui.log.referral import ROUTE_OUTCOMES, PersonEdit, Referral, broken_for, cycled
+from fieldkit.tui.registry import HOME
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
 SAVE_GROUP = "save"
 """The workers that store an engagement; quitting waits for them."""
 
-BLOCKED_APP_KEYS = MODE_KEYS
-"""Mode keys that would leave the form when no field takes them: here they do nothing."""
+BLOCKED_APP_KEYS = HOME.key
+"""Mode keys that would leave the form when no field takes them (the digits tick signs here):
+here they do nothing."""
 
 
-def plain(message: str) -> str:
-    """A UserError's text without the command-line prefix."""
-    return "\n".join(line.removeprefix("fieldkit: ") for line in message.splitlines())
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def drops_outcome(action: Action) -> Action:
+    """A key of the form other than a digit: an `o` pressed before it no longer applies.
+    (Not in check_action: the footer calls that too, to draw itself.)"""
+
+    @wraps(action)
+    def run(self: EngagementForm, *args: Any) -> None:
+        self.outcome_next = False
+        action(self, *args)
+
+    return cast(Action, run)
 
 
 class EngagementForm(Screen[Engagement | None]):
-    """One engagement: people, signs seen, what was done; ctrl+s saves it on the device."""
+    """One engagement: the crowd, the persons met one to one, signs seen and what was done;
+    ctrl+s saves it on the device. Keys: fieldkit/tui/log/keymap.py."""
 
     CSS_PATH = "log.tcss"
-    AUTO_FOCUS = "#people"
+    AUTO_FOCUS = "#indicators"
     BINDINGS: ClassVar[list[BindingType]] = [
-        QUICK_EXIT,
-        # Not a priority binding: priority keys are acted on as they arrive, ahead of keys
-        # typed before them that are still on their way to the focused widget, so a quick
-        # "tab 1 ctrl+s" would save before the sign was ticked. As a screen binding the save
-        # comes in turn, after everything typed before it (no widget here takes ctrl+s).
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        *form_bindings(),
         Binding(BLOCKED_APP_KEYS, "nothing", show=False),
     ]
 
@@ -63,118 +80,203 @@ class EngagementForm(Screen[Engagement | None]):
         self.amending = amending
         self.saving = False
         self.cancel_armed = False
+        self.outcome_next = False
+        """`o` was the form's last key: a digit now ticks an outcome (any other key of the
+        form's drops it)."""
+        self.referral = Referral.of(device.loadout, draft.officer)
+        # A recorded person's route and referrer are as the officer chose them.
+        self.persons = [PersonEdit(p, True, True) for p in draft.persons]
         self.sub_title = "Log · amend engagement" if amending else "Log · new engagement"
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield from self.compose_status()
-        with Vertical(id="form"):
+        yield from compose_status(self.device, self.amending)
+        with VerticalScroll(id="form"):
             yield Static(draft_context(self.draft, self.device.loadout), id="context", markup=False)
-            yield from self.compose_people()
-            yield from self.compose_checklists()
-            yield from self.compose_language()
-            yield from self.compose_referral_and_notes()
-            yield from self.compose_time_and_venue()
-            yield from self.compose_partners()
+            yield from compose_people(self.device, self.draft)
+            yield from compose_checklists(self.device, self.draft)
+            yield from compose_details(self.device, self.draft)
             with Horizontal(classes="row"):
                 yield Static("", id="error", markup=False)
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # room for the form's keys (ctrl+p works)
 
-    # -- the form's parts, top to bottom ---------------------------------------------
+    def on_mount(self) -> None:
+        self.show_persons()
 
-    def compose_status(self) -> ComposeResult:
-        """New or amended, and the outbox counter."""
-        with Horizontal(classes="log-status"):
-            title = (
-                "Amend an engagement (saved as a new version)"
-                if self.amending
-                else ("Log an engagement")
-            )
-            yield Static(title, id="form-title", classes="status")
-            yield Static(pending_text(self.device), id="pending", classes="pending", markup=False)
+    # -- the referral rules, as the officer goes -----------------------------------------
 
-    def compose_people(self) -> ComposeResult:
-        """The people engaged, in numbers (never names), and the keys that edit them."""
-        codes = self.device.loadout.codes
-        yield Static("People engaged (numbers only, never names)", classes="section-title")
-        yield PeoplePicker(codes, self.draft.people, id="people", as_recorded=self.amending)
-        yield Static(HINT, classes="hint", markup=False)
+    def broken(self) -> list[BrokenRule]:
+        return broken_for(
+            self.current_persons(),
+            self.query_one("#indicators", CodeChecklist).chosen,
+            self.query_one("#outcomes", CodeChecklist).chosen,
+            self.referral,
+            self.device.loadout.codes,
+        )
 
-    def compose_checklists(self) -> ComposeResult:
-        """Signs seen and what was done, side by side."""
-        codes, draft = self.device.loadout.codes, self.draft
-        with Horizontal(id="checklists"):
-            with Vertical(id="indicators-box"):
-                yield Static("Signs seen (digit or space toggles)", classes="section-title")
-                yield CodeChecklist(codes.indicators, draft.indicators, id="indicators")
-            with Vertical(id="outcomes-box"):
-                yield Static("What was done", classes="section-title")
-                yield CodeChecklist(codes.outcomes, draft.outcomes, id="outcomes")
+    def show_persons(self) -> list[BrokenRule]:
+        """The persons with the rules each breaks, and the engagement's own; returns them all."""
+        broken = self.broken()
+        self.query_one(PersonsList).show(self.current_persons(), broken)
+        self.query_one("#no-persons").display = not self.persons
+        own = [b for b in broken if b.person is None]
+        rules = self.query_one("#rules", Static)
+        rules.update(rules_shown(own) if own else "")
+        rules.display = bool(own)
+        return broken
 
-    def compose_language(self) -> ComposeResult:
-        """The language spoken and whether an interpreter was used."""
-        languages, draft = self.device.loadout.codes["languages"], self.draft
-        with Horizontal(classes="row first"):
-            yield Static("Language", classes="label")
-            yield Select(
-                [(as_written(c.both()), c.code) for c in languages],
-                prompt="not recorded",
-                value=draft.language if draft.language in languages else Select.NULL,
-                id="language",
-                compact=True,
-            )
-            yield Checkbox("Interpreter used", draft.interpreter, id="interpreter", compact=True)
+    def on_code_checklist_selected_changed(self) -> None:
+        self.show_persons()
 
-    def compose_referral_and_notes(self) -> ComposeResult:
-        """A referral's reference and the notes (sensitive: never on maps or in exports)."""
-        with Horizontal(classes="row"):
-            yield Static("Referral ref.", classes="label")
-            yield Input(
-                self.draft.referral_ref or "",
-                placeholder="e.g. an NRM number",
-                id="referral",
-                max_length=64,
-                compact=True,
-            )
-        with Horizontal(classes="row"):
-            yield Static("Notes (sensitive)", classes="label")
-            yield Input(
-                self.draft.notes or "",
-                placeholder="never on maps or in exports; no names",
-                id="notes",
-                compact=True,
-            )
+    def current_persons(self) -> list[Person]:
+        """The persons as they will be saved: each speaks the engagement's language unless
+        their form says otherwise."""
+        language = self.language()
+        return [
+            e.person if e.person.language else replace(e.person, language=language)
+            for e in self.persons
+        ]
 
-    def compose_time_and_venue(self) -> ComposeResult:
-        """When (HH:MM on the device's clock) and where."""
-        venues, draft = self.device.loadout.venues, self.draft
-        with Horizontal(classes="row"):
-            yield Static("Time · venue", classes="label")
-            yield Input(hhmm(draft.time.astimezone(self.device.zone)), id="time", compact=True)
-            yield Select(
-                [(as_written(v.name), v.id) for v in venues.values()],
-                prompt="Venue",
-                value=draft.venue if draft.venue in venues else Select.NULL,
-                id="venue",
-                compact=True,
-            )
+    def language(self) -> str | None:
+        chosen = self.query_one("#language", Select).value
+        return chosen if isinstance(chosen, str) else None
 
-    def compose_partners(self) -> ComposeResult:
-        """The partner agencies present."""
-        partners = self.device.loadout.codes.partners
-        with Horizontal(classes="row"):
-            yield Static("Partners present", classes="label")
-            yield CodeChecklist(
-                partners, self.draft.partners, id="partners", numbered=False, compact=True
-            )
+    # -- keys (one meaning each, whatever has focus) -------------------------------------
 
-    # -- keys ------------------------------------------------------------------------
+    def outcome_pending(self) -> bool:
+        """Was the form's key before this one `o`? (It applies once.)"""
+        pending, self.outcome_next = self.outcome_next, False
+        return pending
 
+    @drops_outcome
     def action_nothing(self) -> None:
         """Swallow a mode key so a stray press never leaves the form."""
 
+    def action_sign(self, index: int) -> None:
+        """A digit: sign N, or outcome N right after `o`."""
+        if self.outcome_pending():
+            self.show_error("")
+            self.query_one("#outcomes", CodeChecklist).action_toggle_nth(index)
+        else:
+            self.query_one("#indicators", CodeChecklist).action_toggle_nth(index)
+
+    def action_outcome_next(self) -> None:
+        self.outcome_next = True
+        self.show_error(f"{OUTCOME_KEY}: now the outcome's number (o1 … o0 in What was done).")
+
+    @drops_outcome
+    def action_tally(self, gender: str) -> None:
+        self.query_one(PeoplePicker).tally(gender)
+        self.show_count()
+
+    @drops_outcome
+    def action_another_group(self) -> None:
+        self.query_one(PeoplePicker).another_group()
+        self.show_count()
+
+    @drops_outcome
+    def action_count(self, step: int) -> None:
+        picker = self.query_one(PeoplePicker)
+        picker.set_count(picker.last_count + step)
+        self.show_count()
+
+    @drops_outcome
+    def action_cycle(self, field: str, step: int) -> None:
+        if field != "language":
+            self.query_one(PeoplePicker).cycle(field, step)
+            return
+        select = self.query_one("#language", Select)
+        codes = self.device.loadout.codes["languages"]
+        select.value = cycled(codes, self.language(), step, None)
+
+    @drops_outcome
+    def action_interpreter(self) -> None:
+        self.query_one("#interpreter", Checkbox).toggle()
+
+    @drops_outcome
+    def action_how_many(self) -> None:
+        self.query_one("#count", Input).focus()
+
+    def show_count(self) -> None:
+        """The last group's count in the how-many field (at once: keys typed ahead follow)."""
+        count = self.query_one("#count", Input)
+        last = self.query_one(PeoplePicker).last_count
+        count.value = str(last) if last else ""
+
+    def typed_count(self) -> None:
+        """A count typed in the how-many field sets the last group's (while it is typed in:
+        a change made by the keys has already set both)."""
+        count = self.query_one("#count", Input)
+        if count.has_focus and count.value.isdigit():
+            self.query_one(PeoplePicker).set_count(int(count.value))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "count":
+            self.typed_count()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "count":
+            self.typed_count()
+            self.query_one("#indicators").focus()
+
+    # -- persons -------------------------------------------------------------------------
+
+    @drops_outcome
+    def action_add_person(self) -> None:
+        blank = Person(gender="other", age_band="unknown", nationality="unknown")
+        self.open_person(len(self.persons) + 1, PersonEdit(blank))
+
+    @drops_outcome
+    def action_edit_person(self) -> None:
+        at = self.query_one(PersonsList).highlighted
+        if at is not None and at < len(self.persons):
+            self.open_person(at + 1, self.persons[at])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if isinstance(event.option_list, PersonsList):
+            self.action_edit_person()
+
+    @drops_outcome
+    def action_remove_person(self) -> None:
+        at = self.query_one(PersonsList).highlighted
+        if at is not None and at < len(self.persons):
+            del self.persons[at]
+            self.show_persons()
+
+    def open_person(self, number: int, edit: PersonEdit) -> None:
+        names = {m.id: m.name for m in self.device.loadout.members}
+        form = PersonForm(
+            number,
+            edit,
+            self.device.loadout.codes,
+            self.referral,
+            language=self.language(),
+            names=names,
+        )
+        self.app.push_screen(form, lambda done: self.person_done(number, done))
+
+    def person_done(self, number: int, done: PersonDone | None) -> None:
+        """Keep the person as written; their route's outcome is ticked in What was done."""
+        if done is None:
+            return
+        if number > len(self.persons):
+            self.persons.append(done.edit)
+        else:
+            self.persons[number - 1] = done.edit
+        outcome = ROUTE_OUTCOMES.get(done.edit.person.route)
+        outcomes = self.query_one("#outcomes", CodeChecklist)
+        if outcome is not None and outcome in self.device.loadout.codes.outcomes:
+            outcomes.select(outcome)
+        self.show_persons()
+        self.query_one(PersonsList).highlighted = number - 1
+        if done.save:
+            self.action_save()
+
     def action_cancel(self) -> None:
+        if self.outcome_pending():  # o, then escape: no outcome after all
+            self.show_error("")
+            return
         if self.saving:
             return
         if not self.cancel_armed:
@@ -192,6 +294,8 @@ class EngagementForm(Screen[Engagement | None]):
             self.query_one("#context", Static).update(
                 draft_context(self.place(self.draft), self.device.loadout)
             )
+        if event.select.id == "language":
+            self.show_persons()
 
     # -- saving ----------------------------------------------------------------------
 
@@ -212,6 +316,7 @@ class EngagementForm(Screen[Engagement | None]):
 
     def collect(self) -> Draft:
         """The draft as the form shows it now; raises UserError for what cannot be saved."""
+        self.typed_count()
         draft = self.place(self.draft)
         if draft.venue is None and (draft.lat is None or draft.lon is None):
             raise UserError("Choose the venue before saving.")
@@ -230,6 +335,7 @@ class EngagementForm(Screen[Engagement | None]):
             draft,
             time=when,
             people=list(self.query_one(PeoplePicker).groups),
+            persons=self.current_persons(),
             indicators=self.query_one("#indicators", CodeChecklist).chosen,
             outcomes=self.query_one("#outcomes", CodeChecklist).chosen,
             partners=self.query_one("#partners", CodeChecklist).chosen,
@@ -239,6 +345,7 @@ class EngagementForm(Screen[Engagement | None]):
             notes=self.query_one("#notes", Input).value.strip() or None,
         )
 
+    @drops_outcome
     def action_save(self) -> None:
         if self.saving:
             return
@@ -247,6 +354,15 @@ class EngagementForm(Screen[Engagement | None]):
             draft = self.collect()
         except UserError as exc:
             self.refused(plain(str(exc)))
+            return
+        broken = self.show_persons()
+        if broken:
+            self.refused(rules_refusal(broken))
+            first = broken[0].person
+            if first is not None:
+                listing = self.query_one(PersonsList)
+                listing.highlighted = first - 1
+                listing.focus()
             return
         why = self.device.outside_operation(draft.time)
         if why is not None and not (self.amending and draft.time == self.draft.time):
@@ -293,12 +409,3 @@ class EngagementForm(Screen[Engagement | None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)
-
-
-def pending_text(device: Device) -> str:
-    """The always-visible outbox counter."""
-    try:
-        pending = device.pending_count()
-    except UserError:
-        return "Pending sync: ?"
-    return f"Pending sync: {pending}"

@@ -16,7 +16,8 @@ from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.model import Engagement
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.log.engagement_form import EngagementForm, pending_text, plain
+from fieldkit.tui.log.describe import pending_text, plain
+from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
 from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.tui.services import AppServices

@@ -1,81 +1,48 @@
-"""The people engaged, in a few keys: a count, a gender, and optionally age band and nationality."""
+"""The crowd, counted (never names): groups of one gender, age band and nationality.
+
+The form's keys edit it (fieldkit/tui/log/keymap.py): f/m/x count one more of a gender, a and c
+change the last group's age band and nationality, + and - its count, g starts another group.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import ClassVar
 
-from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.widget import Widget
 
-from fieldkit.codes import CodeBook, CodeList
+from fieldkit.codes import CodeBook
 from fieldkit.model import PeopleGroup
+from fieldkit.tui.log.referral import cycled
 
 MAX_COUNT = 1000
-GENDER_KEYS = {"f": "female", "m": "male", "x": "other"}
+UNKNOWN = "unknown"
 
-HINT = "digits: how many · f/m/x: gender · a: age · c: nationality · +: another group"
+HINT = "f/m/x: one more woman/man/other · a/c: age, nationality · +/-, #: how many · g: group"
 
 
-def default_code(codes: CodeList, preferred: str) -> str:
+def default_code(codes: CodeBook, kind: str, preferred: str) -> str:
     """`preferred` if the list holds it, else the list's first code."""
-    return preferred if preferred in codes else codes.ids[0]
+    found = codes[kind]
+    return preferred if preferred in found else found.ids[0]
 
 
-class PeoplePicker(Widget, can_focus=True):
-    """Groups of people engaged (never names); keys edit the last group."""
+class PeoplePicker(Widget):
+    """Groups of people engaged in numbers; it shows them, the screen's keys change them."""
 
     DEFAULT_CSS = """
-    PeoplePicker { height: auto; min-height: 1; padding: 0 1; }
-    PeoplePicker:focus { background: $boost; }
+    PeoplePicker { height: auto; min-height: 1; width: 1fr; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(d), f"digit({d})", show=False) for d in range(10)),
-        *(Binding(k, f"gender('{k}')", show=False) for k in GENDER_KEYS),
-        Binding("a", "cycle('age_bands', 1)", "Age", show=False),
-        Binding("A", "cycle('age_bands', -1)", show=False),
-        Binding("c", "cycle('nationalities', 1)", "Nationality", show=False),
-        Binding("C", "cycle('nationalities', -1)", show=False),
-        Binding("plus", "add_group", "Another group", show=False),
-        Binding("backspace,minus", "remove_group", "Remove group", show=False),
-        Binding("enter", "app.focus_next", show=False),
-    ]
 
-    class Changed(Message):
-        """The groups changed."""
-
-    def __init__(
-        self,
-        codes: CodeBook,
-        groups: list[PeopleGroup],
-        *,
-        id: str | None = None,
-        as_recorded: bool = False,
-    ):
-        """A new engagement starts with one group to edit; an amended one (`as_recorded`)
-        shows its groups as they were, none if none were recorded."""
+    def __init__(self, codes: CodeBook, groups: list[PeopleGroup], *, id: str | None = None):
         super().__init__(id=id)
         self.codes = codes
         self.groups: list[PeopleGroup] = list(groups)
-        if not self.groups and not as_recorded:
-            self.groups.append(self.new_group())
-        self._typing_digits = False
-
-    def new_group(self) -> PeopleGroup:
-        return PeopleGroup(
-            gender=default_code(self.codes["genders"], "other"),
-            age_band=default_code(self.codes["age_bands"], "unknown"),
-            nationality=default_code(self.codes["nationalities"], "unknown"),
-            count=1,
-        )
 
     def render(self) -> Content:
         if not self.groups:
-            return Content("(nobody recorded: type a number to add people)")
-        lines = [self._line(g) for g in self.groups]
-        return Content("\n").join(lines)
+            return Content.styled("nobody counted yet (f, m or x counts one)", "dim")
+        return Content("\n").join([self._line(g) for g in self.groups])
 
     def _line(self, group: PeopleGroup) -> Content:
         def label(kind: str, code: str) -> str:
@@ -92,45 +59,58 @@ class PeoplePicker(Widget, can_focus=True):
             label("nationalities", group.nationality),
         )
 
-    def on_blur(self) -> None:
-        self._typing_digits = False
+    @property
+    def last_count(self) -> int:
+        return self.groups[-1].count if self.groups else 0
 
-    def _set_last(self, **changes: object) -> None:
-        if not self.groups:
-            self.groups.append(self.new_group())
-        self.groups[-1] = replace(self.groups[-1], **changes)  # type: ignore[arg-type]
+    def _changed(self) -> None:
         self.refresh(layout=True)
-        self.post_message(self.Changed())
 
-    def action_digit(self, digit: int) -> None:
-        count = self.groups[-1].count if self.groups else 0
-        value = count * 10 + digit if self._typing_digits else digit
-        self._set_last(count=min(value, MAX_COUNT))
-        self._typing_digits = True
+    def _group(self, gender: str) -> PeopleGroup:
+        return PeopleGroup(
+            gender=default_code(self.codes, "genders", gender),
+            age_band=default_code(self.codes, "age_bands", UNKNOWN),
+            nationality=default_code(self.codes, "nationalities", UNKNOWN),
+            count=1,
+        )
 
-    def action_gender(self, key: str) -> None:
-        self._typing_digits = False
-        self._set_last(gender=default_code(self.codes["genders"], GENDER_KEYS[key]))
+    def tally(self, gender: str) -> None:
+        """One more person of `gender`: in the last group if it is of that gender, else in a
+        new group."""
+        gender = default_code(self.codes, "genders", gender)
+        if self.groups and self.groups[-1].gender == gender:
+            self.set_count(self.last_count + 1)
+            return
+        self.groups.append(self._group(gender))
+        self._changed()
 
-    def action_cycle(self, kind: str, step: int) -> None:
-        self._typing_digits = False
-        ids = self.codes[kind].ids
-        field = "age_band" if kind == "age_bands" else "nationality"
+    def another_group(self) -> None:
+        """A new group of one, of the last group's gender (other when there is none)."""
+        self.groups.append(self._group(self.groups[-1].gender if self.groups else "other"))
+        self._changed()
+
+    def set_count(self, count: int) -> None:
+        """The last group's count (a group counted down to 0 goes)."""
+        count = max(0, min(count, MAX_COUNT))
         if not self.groups:
-            self.groups.append(self.new_group())
-        current = getattr(self.groups[-1], field)
-        at = ids.index(current) if current in ids else -1
-        self._set_last(**{field: ids[(at + step) % len(ids)]})
-
-    def action_add_group(self) -> None:
-        self._typing_digits = False
-        self.groups.append(self.new_group())
-        self.refresh(layout=True)
-        self.post_message(self.Changed())
-
-    def action_remove_group(self) -> None:
-        self._typing_digits = False
-        if self.groups:
+            if count:
+                self.groups.append(replace(self._group("other"), count=count))
+                self._changed()
+            return
+        if count == 0:
             self.groups.pop()
-            self.refresh(layout=True)
-            self.post_message(self.Changed())
+        elif count != self.groups[-1].count:
+            self.groups[-1] = replace(self.groups[-1], count=count)
+        else:
+            return
+        self._changed()
+
+    def cycle(self, field: str, step: int) -> None:
+        """The last group's next (or previous) age band or nationality."""
+        if not self.groups:
+            return
+        kind = "age_bands" if field == "age_band" else "nationalities"
+        current = getattr(self.groups[-1], field)
+        chosen = cycled(self.codes[kind], current, step, UNKNOWN)
+        self.groups[-1] = replace(self.groups[-1], **{field: chosen})  # type: ignore[arg-type]
+        self._changed()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.table import Table
@@ -33,14 +34,15 @@ KEYS: list[tuple[str, str, str]] = [
     ("e", "Plan", "export the plan to ops/OP/ (plan.json, briefing, calendars, loadouts)"),
     ("n", "Log", "log an engagement, prefilled from the visit under way"),
     ("a", "Log", "amend the selected engagement (a new version naming the old)"),
-    ("ctrl+s", "Log form", "save the engagement; escape twice discards it"),
     ("s", "Sync", "sync now with central"),
     ("m", "Review", "render the hotspot map and open it in the browser"),
     ("r", "Review", "reload the summary"),
 ]
 
 
-def keys_table(unlock_word: str) -> Table:
+def keys_table(unlock_word: str, more: Iterable[tuple[str, str, str]] = ()) -> Table:
+    """Every key: the quick exit and how to come back first, then `KEYS`, then `more` (the
+    keys of screens this one cannot import, e.g. the Log form's)."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("Key", style="bold")
     table.add_column("Where / what")
@@ -52,7 +54,7 @@ def keys_table(unlock_word: str) -> Table:
         "Neutral page",
         f"type {unlock_word} in its search box, then enter, to come back",
     )
-    for row in (quick_exit, come_back, *rest):
+    for row in (quick_exit, come_back, *rest, *more):
         table.add_row(*map(Text, row))  # Text: a cell is never read as markup
     return table
 
@@ -66,12 +68,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,f1", "app.pop_screen", "Close", key_display="esc"),
     ]
 
-    def __init__(self, unlock_word: str) -> None:
+    def __init__(self, unlock_word: str, more: Iterable[tuple[str, str, str]] = ()) -> None:
         super().__init__()
         self.unlock_word = unlock_word
+        self.more = list(more)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static("Keys", classes="section-title")
-            yield Static(keys_table(self.unlock_word), id="keys")
+            yield Static(keys_table(self.unlock_word, self.more), id="keys")
         yield Footer()
