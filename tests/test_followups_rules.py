@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldkit.at_rest import unlock_path
 from fieldkit.central.followups import add_event, events, find
 from fieldkit.central.store import Central, central_path
 from fieldkit.codes import Code, CodeBook, CodeListError, load_codes, validate
@@ -75,6 +76,7 @@ def _fresh_store() -> Path:
         _TEMPLATE.append(central_path(ws.sync))
     target = Path(tempfile.mkdtemp()) / "central.db"
     shutil.copyfile(_TEMPLATE[0], target)
+    shutil.copyfile(unlock_path(_TEMPLATE[0]), unlock_path(target))  # its key, beside it
     return target
 
 
