@@ -22,6 +22,8 @@ from tests.support.sync import central_workspace, fill, new_device
 # environment, as an operator sets it. Never a prompt.
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "central passphrase of the tests")
+# The devices' passphrase: the demo's and the simulator's, so their devices open too.
+os.environ.setdefault("FIELDKIT_PASSPHRASE", "demo-passphrase")
 
 
 @pytest.fixture
