@@ -17,3 +17,14 @@ def raw_connect(store: Path, passphrase: str | None = None, **options: Any) -> A
     secret = passphrase or os.environ[PASSPHRASE_ENV]
     data_key = unlock_data_key(read_unlock(unlock_path(Path(store))), secret)
     return connect_encrypted(Path(store), data_key, **options)
+
+
+def kept_json(root: Path, name: str = "credential.json") -> Any:
+    """The JSON file `name` the device at `root` keeps in its store (its credential...)."""
+    import json
+
+    from fieldkit.field.device import Device
+    from fieldkit.field.kept import read_kept
+
+    with Device.open(root) as dev:
+        return json.loads(read_kept(dev.store, name) or b"null")
