@@ -51,6 +51,11 @@ def give_passphrase(passphrase: str) -> None:
     _given["passphrase"] = passphrase
 
 
+def passphrase_given() -> bool:
+    """Has this process been given the passphrase (the app's screen, a prompt)?"""
+    return bool(_given.get("passphrase"))
+
+
 def forget_passphrase() -> None:
     """Forget the given passphrase and every data key unwrapped (the app locks itself)."""
     _given.clear()

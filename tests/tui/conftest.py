@@ -3,11 +3,14 @@ operation) and the app on it."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from fieldkit.field.unlock import PASSPHRASE_ENV, forget_passphrase, give_passphrase
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.workspace import FOLDERS, Workspace
@@ -25,6 +28,15 @@ operation:
 partners: [met_police]
 """
 """Fixed text: an unknown key on line 8 and missing sections; its problems come from the core."""
+
+
+@pytest.fixture(autouse=True)
+def unlocked() -> Iterator[None]:
+    """The device's passphrase given to the app's process, as the passphrase screen gives it
+    (tests/tui/test_passphrase.py takes it away to see the screen)."""
+    give_passphrase(os.environ[PASSPHRASE_ENV])
+    yield
+    forget_passphrase()
 
 
 @pytest.fixture
