@@ -76,7 +76,7 @@ def on_the_visit(**changes: Any) -> dict[str, Any]:
         "people": (),
         "language": None,
         "interpreter": False,
-        "partners": ("justice_and_care",),
+        "partners": ("anitp", "met_police"),  # team alpha on duty that day: its roster
         "indicators": (),
         "outcomes": (),
         "referral_ref": None,
