@@ -18,14 +18,8 @@ class DeviceKey(SigningKey):
     """A device's signing key: signs its records' digests."""
 
     @classmethod
-    def load(
-        cls,
-        path: Path,
-        what: str = "device key",
-        advice: str = DEVICE_KEY_ADVICE,
-        password: bytes | None = None,
-    ) -> Self:
-        return super().load(path, what, advice, password)
+    def load(cls, path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE) -> Self:
+        return super().load(path, what, advice)
 
 
 def keep_device_key_private(path: Path) -> None:
