@@ -71,9 +71,20 @@ def _show_warnings() -> None:
         logger.addHandler(_Warnings(logging.WARNING))
 
 
+def _type_passphrase() -> str | None:
+    """The officer's passphrase typed without echo, on a terminal only (None elsewhere: a
+    command started by a script never waits on a prompt)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    return str(click.prompt("Device passphrase", hide_input=True, err=True))
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: user errors become a message and exit 2, never a traceback."""
+    from fieldkit.field.unlock import set_prompter
+
     _show_warnings()
+    set_prompter(_type_passphrase)
     try:
         cli.main(args=argv, prog_name="fieldkit", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -29,6 +29,11 @@ from fieldkit.private_files import FILE_MODE, create_private
 
 #: The errors of either database driver (SQLCipher's do not derive from sqlite3's).
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
+#: Their operational errors (a full disk, a locked database...).
+OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.OperationalError,
+    sqlcipher3.OperationalError,
+)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

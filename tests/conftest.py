@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from fieldkit.central.store import central_path
 from fieldkit.workspace import Workspace, init_workspace
 from tests.support.cli import invoke
 from tests.support.demo import DemoRun, run_demo
+from tests.support.device_db import kept_json
 from tests.support.sync import central_workspace, fill, new_device
 
 # Stores encrypted at rest, for every test and every command it starts: the cheapest key
@@ -22,6 +22,8 @@ from tests.support.sync import central_workspace, fill, new_device
 # environment, as an operator sets it. Never a prompt.
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "central passphrase of the tests")
+# The devices' passphrase: the demo's and the simulator's, so their devices open too.
+os.environ.setdefault("FIELDKIT_PASSPHRASE", "demo-passphrase")
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Workspace, Path, Pat
 def client(pair: tuple[Workspace, Path, Path]) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """Central's API in process, and the `pair` device's authorisation headers."""
     ws, dev, _ = pair
-    block = json.loads((dev / "device" / "credential.json").read_text())
+    block = kept_json(dev)
     auth = {
         "Authorization": f"Bearer {block['device_id']}:{block['credential']}",
         "Content-Type": "application/json",

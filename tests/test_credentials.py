@@ -67,9 +67,10 @@ def test_a_credential_survives_re_planning_and_the_device_syncs(
            "--workspace", phone, cwd=ws.root)  # fmt: skip
         report = json.loads(ok("sync", "--json", "--workspace", phone, cwd=ws.root))
         assert (report["sent"], report["acknowledged"]) == (1, 1)
-    on_device = phone / "device" / "credential.json"
-    assert mode(on_device) == 0o600
-    assert issued["credential"] not in (phone / "device" / "loadout.json").read_text()
+    # Kept inside the device's encrypted store: no file of the device holds the secret.
+    assert not (phone / "device" / "credential.json").exists()
+    for kept in (phone / "device").iterdir():
+        assert issued["credential"].encode() not in kept.read_bytes(), kept.name
 
 
 def test_a_device_enrolled_before_its_credential_takes_one_later(

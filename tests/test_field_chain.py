@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
@@ -15,6 +16,7 @@ from fieldkit.field.keys import DeviceKey
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
 from tests.support.cli import fieldkit
+from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET
 
 
@@ -44,7 +46,7 @@ def filled(tmp_path: Path, loadout: Path) -> tuple[Path, list[Engagement]]:
 
 def raw(root: Path) -> sqlite3.Connection:
     """A plain sqlite3 connection with the kit's guards taken away, as a tamperer would."""
-    conn = sqlite3.connect(root / "device" / "store.db", isolation_level=None)
+    conn = raw_connect(root / "device" / "store.db", isolation_level=None)
     for name in ("engagements_no_update", "engagements_no_delete", "outbox_no_delete"):
         conn.execute(f"DROP TRIGGER {name}")
     return conn
@@ -56,12 +58,12 @@ def verify(root: Path) -> subprocess.CompletedProcess[str]:
 
 def test_triggers_refuse_update_and_delete(filled: tuple[Path, list[Engagement]]) -> None:
     root, _ = filled
-    conn = sqlite3.connect(root / "device" / "store.db")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    conn = raw_connect(root / "device" / "store.db")
+    with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
         conn.execute("UPDATE engagements SET record = '{}' WHERE seq = 2")
-    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+    with pytest.raises(sqlcipher3.IntegrityError, match="never deleted"):
         conn.execute("DELETE FROM engagements WHERE seq = 2")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlcipher3.IntegrityError):
         conn.execute("DELETE FROM outbox")
     conn.close()
 

@@ -12,6 +12,7 @@ import pytest
 
 from fieldkit.field.sample import write_sample_loadouts
 from tests.support.cli import invoke
+from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET
 
 Run = Callable[..., tuple[int, str, str]]
@@ -55,8 +56,10 @@ def add(run: Run, dev: Path, *extra: str) -> dict[str, object]:
 
 def test_enroll_makes_documented_layout(dev: Path) -> None:
     folder = dev / "device"
-    for name in ("device.json", "device.key", "device.pub", "loadout.json", "store.db"):
+    for name in ("device.json", "device.key", "device.pub", "store.db", "store.unlock.json"):
         assert (folder / name).is_file(), name
+    assert not (folder / "loadout.json").exists()  # kept inside the encrypted store
+    assert b"ENCRYPTED PRIVATE KEY" in (folder / "device.key").read_bytes()
     for name in ("playbooks", "ops", "sync", "maps"):
         assert (dev / name).is_dir()
     assert stat.S_IMODE(os.stat(folder / "device.key").st_mode) == 0o600
@@ -210,7 +213,8 @@ def test_missing_key_file_stops_saving_but_keeps_records(dev: Path, run: Run) ->
 
 def test_wrong_loadout_is_refused(dev: Path, op_folder: Path, run: Run) -> None:
     add(run, dev, "--outcome", "leaflet_given")
-    mine = (dev / "device" / "loadout.json").read_bytes()
+    # The loadout is kept in the store; a plain loadout.json beside it (from before) is taken
+    # in only when it is the device's team's.
     (dev / "device" / "loadout.json").write_bytes((op_folder / "loadouts/alpha.json").read_bytes())
     code, _, err = run("log", "list", "-w", dev)
     assert code == 2 and "wrong loadout" in err
@@ -219,7 +223,7 @@ def test_wrong_loadout_is_refused(dev: Path, op_folder: Path, run: Run) -> None:
     assert code == 2 and "not a device loadout" in err
     code, _, err = run("device", "enroll", dev / "device" / "device.json", "-w", dev.parent / "x")
     assert code == 2 and "not a device loadout" in err
-    (dev / "device" / "loadout.json").write_bytes(mine)
+    (dev / "device" / "loadout.json").unlink()
     code, out, _ = run("log", "verify", "-w", dev)
     assert code == 0 and "ok: 1 record(s)" in out  # what was stored is intact
 
@@ -278,8 +282,6 @@ def test_corrupt_and_foreign_store_files(dev: Path, run: Run) -> None:
 
 
 def test_damaged_store_pages(dev: Path, run: Run) -> None:
-    import sqlite3
-
     from fieldkit.field.device import Device
 
     with Device.open(dev) as device:
@@ -289,7 +291,7 @@ def test_damaged_store_pages(dev: Path, run: Run) -> None:
             d.update(outcomes=["leaflet_given"], notes="n" * 200)
         device.save_many(drafts)
     store = dev / "device" / "store.db"
-    conn = sqlite3.connect(store)
+    conn = raw_connect(store)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     size = store.stat().st_size

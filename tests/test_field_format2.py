@@ -23,6 +23,7 @@ from fieldkit.model import (
     Person,
     RecordError,
 )
+from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET, ROOT
 
 CHILD = Person("female", "under_18", "romanian", signs=("owes_debt",), route="nrm", ref="NRM-77")
@@ -71,7 +72,7 @@ def verify(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def raw(root: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(root / "device" / "store.db", isolation_level=None)
+    conn = raw_connect(root / "device" / "store.db", isolation_level=None)
     conn.execute("DROP TRIGGER engagements_no_update")
     return conn
 

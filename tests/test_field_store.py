@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from fieldkit.field import outbox
 from fieldkit.field.device import Device
@@ -16,8 +16,10 @@ from fieldkit.field.draft import Draft, DraftError
 from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.store import SCHEMA_VERSION, DeviceStore, StoreError, StoreFullError
+from fieldkit.field.unlock import open_device_store
 from fieldkit.model import NOTES_MAX, PeopleGroup
 from tests.support.cli import invoke
+from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET
 
 
@@ -51,11 +53,11 @@ def test_store_pragmas_and_schema(dev: Device) -> None:
 def test_newer_schema_is_refused(dev: Device) -> None:
     path = dev.store.path
     dev.close()
-    conn = sqlite3.connect(path)
+    conn = raw_connect(path)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(StoreError, match="newer fieldkit"):
-        DeviceStore(path)
+        open_device_store(path)
 
 
 def test_tui_api_today_current_prefill(dev: Device) -> None:
@@ -126,7 +128,7 @@ def test_outbox_states_never_remove_records(dev: Device) -> None:
     assert dev.sync_counts() == {"pending": 3, "sent": 0, "acknowledged": 2}
     assert [r.id for r in outbox.to_send(dev.store)] == ids[2:]
     assert dev.store.count() == 5 and dev.pending_count() == 3
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(sqlcipher3.IntegrityError):
         dev.store.conn.execute("UPDATE outbox SET state = 'pending' WHERE id = ?", (ids[0],))
     states = {r.id: s for r, s in dev.records()}
     assert states[ids[0]] == "acknowledged" and states[ids[4]] == "pending"

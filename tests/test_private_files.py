@@ -75,7 +75,7 @@ SECRET_FILES = [
     "dev/device/store.db",
     "dev/device/store.db-wal",
     "dev/device/store.db-shm",
-    "dev/device/loadout.json",
+    "dev/device/store.unlock.json",
     "dev/device/device.key",
     "dev/device/sync.json",
     "central/ops/barnet-2023/loadouts/alpha.json",

@@ -121,7 +121,7 @@ def test_every_readme_command_runs_as_written(
     # What the journeys did, seen from outside.
     credential = ws / "ops" / "barnet-2023" / "credentials" / "alpha-pc-hughes.json"
     assert stat.S_IMODE(credential.stat().st_mode) == 0o600
-    with Device.open(home / "alpha-phone") as dev:
+    with Device.open(home / "alpha-phone", "alpha-phone-pass") as dev:  # the README's
         assert dev.verify().ok
         assert dev.sync_counts() == {"pending": 0, "sent": 0, "acknowledged": 3}
         device_id = dev.id

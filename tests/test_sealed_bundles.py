@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
+from fieldkit.field.kept import read_kept
 from fieldkit.wire.seal import (
     OVERHEAD,
     NotForThisKeyError,
@@ -24,6 +25,7 @@ from fieldkit.wire.seal import (
 from fieldkit.workspace import Workspace
 from tests.support.bundles import members, refused, write_zip
 from tests.support.cli import invoke
+from tests.support.device_db import kept_json
 from tests.support.sync import central_count, central_workspace, new_device
 
 KEY, OTHER = SealKey.generate(), SealKey.generate()
@@ -88,7 +90,7 @@ def test_a_bundle_and_its_answer_show_nothing_of_what_they_carry(
     ws, dev, bundle, venue = carried
     with Device.open(dev) as d:
         device, record = d.id, next(iter(d.store.records()))[0].id
-    secret = json.loads((dev / "device" / "credential.json").read_text())["credential"]
+    secret = kept_json(dev)["credential"]
     texts = (NOTE[:20], "car wash", venue, device, record, "nrm_referral", secret, "records")
     assert readable(bundle, *texts) == []
     assert b"records.jsonl" in members(bundle, ws)["manifest.json"]  # there, once opened
@@ -149,8 +151,10 @@ def test_the_keys_central_and_the_device_seal_with(
     private = ws.sync / "central.seal"
     assert private.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
-    credential = json.loads((dev / "device" / "credential.json").read_text())
+    with Device.open(dev) as device:
+        credential = json.loads(read_kept(device.store, "credential.json") or b"{}")
     assert credential["central_seal_key"] == public
     device_key = dev / "device" / "seal.key"
     assert stat.S_IMODE(device_key.stat().st_mode) == 0o600
+    assert device_key.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     assert central_count(ws) == 0

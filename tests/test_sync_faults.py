@@ -17,6 +17,7 @@ from fieldkit.central.store import Central, central_path
 from fieldkit.central.tls import self_signed
 from fieldkit.field.clock import HybridClock, Stamp, wall_ms
 from fieldkit.field.device import Device
+from fieldkit.field.kept import keep, read_kept
 from fieldkit.model import PeopleGroup
 from fieldkit.sync.bundle import export_bundle
 from fieldkit.sync.client import sync_now
@@ -235,8 +236,9 @@ def test_wiped_and_reenrolled_device_does_not_duplicate(
     dev = tmp_path / "dev"
     old = new_device(ws, dev)
     stale_loadout, stale_credential = tmp_path / "stale.json", tmp_path / "stale-credential.json"
-    shutil.copy(dev / "device" / "loadout.json", stale_loadout)
-    shutil.copy(dev / "device" / "credential.json", stale_credential)
+    with Device.open(dev) as device:  # the loadout and credential it keeps, copied out
+        stale_loadout.write_bytes(read_kept(device.store, "loadout.json") or b"")
+        stale_credential.write_bytes(read_kept(device.store, "credential.json") or b"")
     fill(dev, 30)
     bundle = tmp_path / "old.bundle.json"
     export_bundle(dev, bundle)  # an old bundle still lying around
@@ -276,9 +278,10 @@ def test_https_with_a_self_signed_certificate(tmp_path: Path) -> None:
         report = sync_now(dev)  # URL and certificate both from the credential
         assert report.acknowledged == 7
         assert central_count(ws) == 7
-        data = json.loads((dev / "device" / "credential.json").read_text())
-        data["certificate"] = None
-        (dev / "device" / "credential.json").write_text(json.dumps(data))
+        with Device.open(dev) as device:
+            data = json.loads(read_kept(device.store, "credential.json") or b"{}")
+            data["certificate"] = None
+            keep(device.store, "credential.json", json.dumps(data).encode())
         fill(dev, 1)
         with pytest.raises(SyncError, match="not reachable"):
             sync_now(dev, retries=0)  # an untrusted certificate is not talked to

@@ -126,6 +126,8 @@ def demo(workspace: Path | None, devices: int, seed: int) -> None:
 def _print_summary(r: DemoResult) -> None:
     from rich.table import Table
 
+    from fieldkit.field.unlock import DEMO_PASSPHRASE
+
     def shown(p: Path) -> str:
         try:
             return str(p.relative_to(Path.cwd()))
@@ -163,6 +165,11 @@ def _print_summary(r: DemoResult) -> None:
             f"{pp['referred']} referred",
         )
         table.add_row("follow-ups", _follow_ups(pp["follow_ups"]))
+    table.add_row(
+        "device passphrase",
+        f"{DEMO_PASSPHRASE} (e.g. FIELDKIT_PASSPHRASE={DEMO_PASSPHRASE} fieldkit log list "
+        f"-w {shown(r.devices[0].root) if r.devices else 'DEVICE'})",
+    )
     table.add_row("time taken", f"{r.seconds:.1f} s")
     console.print(table)
     for name in ("plan", "briefing", "map", "report"):

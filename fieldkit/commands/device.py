@@ -46,8 +46,10 @@ def enroll_cmd(
 ) -> None:
     """Make a device workspace from LOADOUT (ops/OP/loadouts/TEAM.json).
 
-    Writes DIR/device/: device.json, the key pair (device.key, mode 0600; device.pub),
-    loadout.json, the empty store (store.db) and, with --credential, credential.json (0600).
+    Writes DIR/device/: device.json, the key pair (device.key, mode 0600, encrypted;
+    device.pub) and the store (store.db, encrypted with the officer's passphrase: from
+    FIELDKIT_PASSPHRASE, or typed when asked; store.unlock.json beside it), which keeps the
+    loadout and, with --credential, the central credential.
     """
     from fieldkit.sync.enrol import enrol_device
 
@@ -124,6 +126,46 @@ def _credential_id(dev: Any) -> str | None:
         return central_link(dev).credential_id
     except SyncError:
         return None
+
+
+@device.command("passphrase")
+@with_workspace
+def passphrase_cmd(ws: Workspace) -> None:
+    """Change the passphrase that unlocks this device.
+
+    Asks for the current passphrase (or takes FIELDKIT_PASSPHRASE) and the new one twice
+    (or FIELDKIT_NEW_PASSPHRASE). Only the store's key is wrapped again: nothing else is
+    rewritten.
+    """
+    from fieldkit.field.device import Device
+    from fieldkit.field.unlock import change_device_passphrase, device_passphrase
+
+    old = device_passphrase()
+    with Device.open(ws.root, old) as dev:  # a store from before encryption is encrypted first
+        store, device_id = dev.store.path, dev.id
+    new = _new_passphrase()
+    change_device_passphrase(store, old, new)
+    click.echo(f"device {device_id}: passphrase changed; the records and keys are as they were")
+
+
+NEW_PASSPHRASE_ENV = "FIELDKIT_NEW_PASSPHRASE"
+
+
+def _new_passphrase() -> str:
+    import os
+    import sys
+
+    from fieldkit.errors import UserError
+
+    given = os.environ.get(NEW_PASSPHRASE_ENV)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"no new passphrase: set {NEW_PASSPHRASE_ENV}, or run the command in a terminal "
+            "to type it"
+        )
+    return str(click.prompt("New passphrase", hide_input=True, confirmation_prompt=True, err=True))
 
 
 COMMANDS = [device]

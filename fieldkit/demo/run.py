@@ -16,6 +16,7 @@ from fieldkit.demo.summary import DemoResult, output_paths, write_summary
 from fieldkit.demo.sync_step import sync_devices
 from fieldkit.demo.verify import verify_fleet
 from fieldkit.demo.workspace import prepare_workspace
+from fieldkit.field.unlock import DEMO_PASSPHRASE, forget_passphrase, give_passphrase
 
 
 def default_folder(base: Path) -> Path:
@@ -33,7 +34,16 @@ def run_demo(
     root: Path, devices: int = 4, seed: int = 1, progress: StepProgress | None = None
 ) -> DemoResult:
     """Plan, enrol, log, sync (HTTP and bundle), follow the referrals up, verify, map and
-    report; returns what it did."""
+    report; returns what it did. Its devices are locked with DEMO_PASSPHRASE, which every
+    step of this process opens them with: the demo never asks for a passphrase."""
+    give_passphrase(DEMO_PASSPHRASE)
+    try:
+        return _run(root, devices, seed, progress)
+    finally:
+        forget_passphrase()
+
+
+def _run(root: Path, devices: int, seed: int, progress: StepProgress | None) -> DemoResult:
     show = progress or QuietProgress()
     started = mark = time.perf_counter()
     ws = prepare_workspace(root)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkit.demo.workspace import OPERATION
+from fieldkit.field.unlock import DEMO_PASSPHRASE
 from fieldkit.workspace import Workspace
 
 DEMO_FORMAT = "fieldkit-demo/1"
@@ -59,6 +60,7 @@ class DemoResult:
             "seed": self.seed,
             "plan": self.plan,
             "devices": [_device_dict(d, rel(d.root)) for d in self.devices],
+            "device_passphrase": DEMO_PASSPHRASE,
             "synced": dict(Counter(d.via for d in self.devices)),
             "server": self.server,
             "central_records": self.central_records,

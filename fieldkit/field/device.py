@@ -16,14 +16,17 @@ from fieldkit.field.draft import Draft, check_draft
 from fieldkit.field.enroll import (
     DEVICE_DIR,
     PRIVATE_KEY,
+    SEAL_FILE,
     STORE_FILE,
     load_device_file,
     load_device_loadout,
 )
+from fieldkit.field.kept import SEALING, SIGNING, encrypt_plain_key, password
 from fieldkit.field.keys import DeviceKey, keep_device_key_private
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.roster import partners_present
 from fieldkit.field.store import DeviceStore
+from fieldkit.field.unlock import open_device_store
 from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement
 
 #: After a visit ends, its engagements are still prefilled from it for this long.
@@ -59,14 +62,25 @@ class Device:
         self._key: DeviceKey | None = None
 
     @classmethod
-    def open(cls, root: Path) -> Device:
-        """The device of the workspace at `root` (or `root` itself if it is the device folder)."""
+    def open(cls, root: Path, passphrase: str | None = None) -> Device:
+        """The device of the workspace at `root` (or `root` itself if it is the device folder),
+        unlocked with the officer's passphrase (given, else as field/unlock.py finds it).
+
+        On the first unlock of a device from before encryption, its store is encrypted and its
+        plain loadout and key files are taken into the store or encrypted.
+        """
         folder = root if (root / "device.json").exists() else root / DEVICE_DIR
         info = load_device_file(folder)
         if (folder / PRIVATE_KEY).is_file():
             keep_device_key_private(folder / PRIVATE_KEY)
-        loadout = load_device_loadout(folder, info)
-        store = DeviceStore(folder / STORE_FILE)
+        store = open_device_store(folder / STORE_FILE, passphrase)
+        try:
+            loadout = load_device_loadout(folder, info, store)
+            encrypt_plain_key(store, folder / PRIVATE_KEY, SIGNING)
+            encrypt_plain_key(store, folder / SEAL_FILE, SEALING)
+        except BaseException:
+            store.close()
+            raise
         return cls(folder, info, loadout, store)
 
     def close(self) -> None:
@@ -102,7 +116,9 @@ class Device:
     @property
     def key(self) -> DeviceKey:
         if self._key is None:
-            self._key = DeviceKey.load(self.folder / PRIVATE_KEY)
+            self._key = DeviceKey.load(
+                self.folder / PRIVATE_KEY, password=password(self.store, SIGNING)
+            )
         return self._key
 
     # -- the plan --------------------------------------------------------------------

@@ -13,9 +13,11 @@ from typing import Any
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import UserError
+from fieldkit.field.kept import SIGNING, keep, password, read_kept, take_in
 from fieldkit.field.keys import DeviceKey
-from fieldkit.field.loadout import Loadout, parse_loadout, read_loadout, read_loadout_file
+from fieldkit.field.loadout import Loadout, LoadoutError, parse_loadout, read_loadout_file
 from fieldkit.field.store import DeviceStore
+from fieldkit.field.unlock import open_device_store
 from fieldkit.json_input import loads
 from fieldkit.private_files import FOLDER_MODE, private_folder, write_private
 from fieldkit.workspace import FOLDERS, make_folder
@@ -27,6 +29,8 @@ PRIVATE_KEY = "device.key"
 PUBLIC_KEY = "device.pub"
 LOADOUT_FILE = "loadout.json"
 STORE_FILE = "store.db"
+#: The device's X25519 key (answers are sealed to it), encrypted like device.key.
+SEAL_FILE = "seal.key"
 
 
 class EnrolError(UserError):
@@ -34,11 +38,16 @@ class EnrolError(UserError):
 
 
 def enroll(
-    loadout_path: Path, root: Path, officer: str | None = None, device_id: str | None = None
+    loadout_path: Path,
+    root: Path,
+    officer: str | None = None,
+    device_id: str | None = None,
+    passphrase: str | None = None,
 ) -> dict[str, Any]:
-    """Make `root` a device workspace for the loadout's team; returns device.json's data."""
+    """Make `root` a device workspace for the loadout's team, locked with the officer's
+    passphrase (field/unlock.py says where it comes from); returns device.json's data."""
     loadout, raw = read_loadout_file(loadout_path)
-    return enroll_loadout(loadout, raw, root, officer, device_id)
+    return enroll_loadout(loadout, raw, root, officer, device_id, passphrase)
 
 
 def enroll_loadout(
@@ -47,6 +56,7 @@ def enroll_loadout(
     root: Path,
     officer: str | None = None,
     device_id: str | None = None,
+    passphrase: str | None = None,
 ) -> dict[str, Any]:
     """Make `root` a device workspace for the loadout (`raw` its bytes); returns device.json."""
     folder = root / DEVICE_DIR
@@ -57,7 +67,7 @@ def enroll_loadout(
     private_folder(folder)
     os.chmod(folder, FOLDER_MODE)  # left over from an enrolment that did not finish
     try:
-        return _write_device(folder, loadout, raw, device_id, officer)
+        return _write_device(folder, loadout, raw, (device_id, officer), passphrase)
     except BaseException:
         if made_folder:
             shutil.rmtree(folder, ignore_errors=True)
@@ -108,15 +118,21 @@ def _make_workspace(root: Path) -> None:
 
 
 def _write_device(
-    folder: Path, loadout: Loadout, raw: bytes, device_id: str, officer: str
+    folder: Path, loadout: Loadout, raw: bytes, who: tuple[str, str], passphrase: str | None
 ) -> dict[str, Any]:
-    """The device's key pair, loadout, empty store and device.json (written last)."""
+    """The encrypted store (the loadout kept in it), the key pair (the private half encrypted)
+    and device.json (written last)."""
+    device_id, officer = who
     key = DeviceKey.generate()
-    if (folder / PRIVATE_KEY).exists():
-        (folder / PRIVATE_KEY).unlink()  # left over from an enrolment that did not finish
-    key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY)
-    write_private(folder / LOADOUT_FILE, raw)
-    DeviceStore(folder / STORE_FILE, create=True).close()
+    for leftover in (PRIVATE_KEY, STORE_FILE, "store.unlock.json"):
+        # left over from an enrolment that did not finish
+        (folder / leftover).unlink(missing_ok=True)
+    store = open_device_store(folder / STORE_FILE, passphrase, create=True)
+    try:
+        keep(store, LOADOUT_FILE, raw)
+        key.save(folder / PRIVATE_KEY, folder / PUBLIC_KEY, password(store, SIGNING))
+    finally:
+        store.close()
     info = {
         "format": DEVICE_FORMAT,
         "device_id": device_id,
@@ -151,16 +167,34 @@ def load_device_file(folder: Path) -> dict[str, Any]:
     return info
 
 
-def load_device_loadout(folder: Path, info: dict[str, Any]) -> Loadout:
-    """The loadout the device was enrolled with, checked to be the same team and file."""
-    path = folder / LOADOUT_FILE
-    loadout = read_loadout(path)
+def load_device_loadout(folder: Path, info: dict[str, Any], store: DeviceStore) -> Loadout:
+    """The loadout kept in the device's store, checked to be for the device's team. A plain
+    loadout.json beside it (from before the store kept it) is checked, then taken in."""
+    plain = folder / LOADOUT_FILE
+    if plain.exists():
+        loadout, _ = read_loadout_file(plain)
+        _check_team(loadout, info, str(plain))
+        take_in(store, plain)
+        return loadout
+    raw = read_kept(store, LOADOUT_FILE)
+    source = f"{folder / STORE_FILE} (its loadout)"
+    if raw is None:
+        raise EnrolError(f"{source}: the device holds no loadout; enrol the device again")
+    try:
+        data = loads(raw)
+    except ValueError as exc:
+        raise LoadoutError(f"loadout {source}: not JSON ({exc})") from None
+    loadout = parse_loadout(data, source)
+    _check_team(loadout, info, source)
+    return loadout
+
+
+def _check_team(loadout: Loadout, info: dict[str, Any], source: str) -> None:
     if loadout.team != info["team"] or loadout.operation != info["operation"]:
         raise EnrolError(
-            f"{path}: wrong loadout: it is for team {loadout.team} of {loadout.operation}, "
+            f"{source}: wrong loadout: it is for team {loadout.team} of {loadout.operation}, "
             f"but this device is enrolled for team {info['team']} of {info['operation']}"
         )
-    return loadout
 
 
 def loadout_from_data(data: dict[str, Any]) -> tuple[Loadout, bytes]:

@@ -18,8 +18,14 @@ class DeviceKey(SigningKey):
     """A device's signing key: signs its records' digests."""
 
     @classmethod
-    def load(cls, path: Path, what: str = "device key", advice: str = DEVICE_KEY_ADVICE) -> Self:
-        return super().load(path, what, advice)
+    def load(
+        cls,
+        path: Path,
+        what: str = "device key",
+        advice: str = DEVICE_KEY_ADVICE,
+        password: bytes | None = None,
+    ) -> Self:
+        return super().load(path, what, advice, password)
 
 
 def keep_device_key_private(path: Path) -> None:

@@ -48,6 +48,7 @@ from fieldkit.field.loadout import Assignment, Loadout, VenueInfo, read_loadout
 from fieldkit.field.profiles import AGE_BANDS, DEFAULT_PROFILE, NATIONALITIES, PROFILES, Profile
 from fieldkit.field.roster import partners_present
 from fieldkit.field.simulate_persons import meet_persons
+from fieldkit.field.unlock import DEMO_PASSPHRASE
 from fieldkit.model import PeopleGroup
 
 SIMULATION_FORMAT = "fieldkit-simulation/1"
@@ -134,7 +135,7 @@ def _cluster_entry(c: Cluster) -> dict[str, Any]:
 
 def _enrol_simulated(loadout: Loadout, raw: bytes, root: Path, officer: str) -> None:
     """Enrol a device at `root` (named by its folder) and mark it simulated."""
-    enroll_loadout(loadout, raw, root, officer=officer, device_id=root.name)
+    enroll_loadout(loadout, raw, root, officer, root.name, DEMO_PASSPHRASE)
     info_path = root / DEVICE_DIR / DEVICE_FILE
     info = json.loads(info_path.read_text(encoding="utf-8"))
     info_path.write_text(json.dumps({**info, "simulated": True}, indent=2) + "\n", encoding="utf-8")
@@ -142,7 +143,7 @@ def _enrol_simulated(loadout: Loadout, raw: bytes, root: Path, officer: str) -> 
 
 def _fill(root: Path, rng: random.Random, clusters: list[Cluster], engagements: int) -> None:
     """Save `engagements` made-up engagements on the device, in time order, in batches."""
-    with Device.open(root) as dev:
+    with Device.open(root, DEMO_PASSPHRASE) as dev:
         drafts = [make_draft(dev, rng, clusters) for _ in range(engagements)]
         drafts.sort(key=lambda d: d.time)
         for start in range(0, len(drafts), 5000):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,6 +10,8 @@ from typing import Any
 
 import sqlite_utils
 
+from fieldkit.at_rest import WrongKeyError
+from fieldkit.encrypted_store import DATABASE_ERRORS, OPERATIONAL_ERRORS, connect_encrypted
 from fieldkit.errors import UserError
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.ids import uuid7
@@ -76,20 +77,31 @@ class StoreFullError(StoreError):
 
 
 class DeviceStore:
-    """One device's records. Open with `DeviceStore(path)`; `create=True` makes a new one."""
+    """One device's records. Devices open theirs with `field.unlock.open_device_store`, which
+    gives the SQLCipher data key; without one the store is plain SQLite (the benches' baseline,
+    and a store from before encryption, until its first unlock). `create=True` makes one."""
 
-    def __init__(self, path: Path, create: bool = False) -> None:
+    def __init__(self, path: Path, create: bool = False, data_key: bytes | None = None) -> None:
         self.path = Path(path)
+        self.data_key = data_key
         if not self.path.exists() and not create:
             raise StoreError(f"device store {self.path}: no such file (is the device enrolled?)")
-        if self.path.exists():
+        if self.path.exists() and data_key is None:
             _check_header(self.path)
+        # Shared with worker threads (the app saves off the UI thread); self.lock serialises.
+        options: dict[str, Any] = {"isolation_level": None, "timeout": 10}
+        options["check_same_thread"] = False
         try:
-            # Shared with worker threads (the app saves off the UI thread); self.lock serialises.
-            self.conn = connect_private(
-                self.path, isolation_level=None, timeout=10, check_same_thread=False
-            )
-        except (sqlite3.Error, OSError) as exc:
+            if data_key is None:
+                self.conn = connect_private(self.path, **options)
+            else:
+                self.conn = connect_encrypted(self.path, data_key, **options)
+        except WrongKeyError:
+            raise StoreError(
+                f"device store {self.path}: not a SQLite database this device's key opens (the "
+                "file is corrupt, or another one); nothing was changed in it"
+            ) from None
+        except (*DATABASE_ERRORS, OSError) as exc:  # type: ignore[misc]
             raise StoreError(f"device store {self.path}: cannot open it ({exc})") from None
         self.lock = threading.RLock()
         self.db = sqlite_utils.Database(self.conn, execute_plugins=False)
@@ -140,7 +152,7 @@ class DeviceStore:
                 yield
         except StoreError:
             raise
-        except sqlite3.OperationalError as exc:
+        except OPERATIONAL_ERRORS as exc:
             if "full" in str(exc).lower():
                 raise StoreFullError(
                     f"device store {self.path}: the disk is full ({exc}) while trying to "
@@ -148,7 +160,7 @@ class DeviceStore:
                     "intact. Free some space (or sync) and try again"
                 ) from None
             raise StoreError(f"device store {self.path}: cannot {doing}: {exc}") from None
-        except sqlite3.DatabaseError as exc:
+        except DATABASE_ERRORS as exc:
             raise StoreError(
                 f"device store {self.path}: the database is damaged or not a device store "
                 f"({exc}) while trying to {doing}; keep a copy of the file and report it"

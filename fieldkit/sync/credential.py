@@ -1,25 +1,29 @@
-"""The credential a device holds (device/credential.json), readable by its owner only."""
+"""The credential a device holds, kept inside its encrypted store (a plain credential.json from
+before is taken in on the first unlock)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fieldkit.private_files import write_private
-from fieldkit.wire.credential import Credential, read_credential
+from fieldkit.field.kept import keep, read_kept, take_in
+from fieldkit.field.store import DeviceStore
+from fieldkit.json_input import loads
+from fieldkit.wire.credential import Credential, CredentialError, parse_credential
 
 DEVICE_FILE = "credential.json"
 
 
-def device_credential(device_folder: Path) -> Credential | None:
-    """The credential a device holds (device/credential.json), None when it has none."""
-    path = device_folder / DEVICE_FILE
-    if not path.exists():
+def device_credential(store: DeviceStore) -> Credential | None:
+    """The credential the device holds, None when it has none."""
+    raw = take_in(store, store.path.with_name(DEVICE_FILE)) or read_kept(store, DEVICE_FILE)
+    if raw is None:
         return None
-    return read_credential(path)
+    source = f"credential kept in {store.path}"
+    try:
+        data = loads(raw)
+    except ValueError:
+        raise CredentialError(f"{source}: not JSON (damaged)") from None
+    return parse_credential(data, source)
 
 
-def keep_on_device(device_folder: Path, cred: Credential) -> Path:
-    """Store the credential in the device's folder, readable by its owner only."""
-    path = device_folder / DEVICE_FILE
-    write_private(path, cred.to_json())
-    return path
+def keep_on_device(store: DeviceStore, cred: Credential) -> None:
+    """Keep the credential inside the device's encrypted store."""
+    keep(store, DEVICE_FILE, cred.to_json().encode("utf-8"))

@@ -15,15 +15,20 @@ from fieldkit.wire.credential import Credential, CredentialError, read_credentia
 
 
 def enroll_with_credential(
-    loadout_path: Path, root: Path, credential_path: Path, officer: str | None = None
+    loadout_path: Path,
+    root: Path,
+    credential_path: Path,
+    officer: str | None = None,
+    passphrase: str | None = None,
 ) -> dict[str, Any]:
     """Enrol a device from a loadout with the credential central issued for it; the device
     takes the credential's device id and officer. Nothing is made if they do not fit."""
     cred = read_credential(credential_path)
     loadout = read_loadout(loadout_path)
     check_fits(cred, loadout.operation, loadout.team, officer)
-    info = enroll(loadout_path, root, officer=cred.officer, device_id=cred.device_id)
-    keep_on_device(root / "device", cred)
+    info = enroll(loadout_path, root, cred.officer, cred.device_id, passphrase)
+    with Device.open(root, passphrase) as dev:
+        keep_on_device(dev.store, cred)
     return info
 
 
@@ -46,7 +51,7 @@ def take_credential(root: Path, credential_path: Path) -> dict[str, Any]:
                 "credential it registered with central. A lost or wiped device is enrolled "
                 "anew with a new credential"
             )
-        keep_on_device(dev.folder, cred)
+        keep_on_device(dev.store, cred)
         return {**outcome, "changed": True}
 
 

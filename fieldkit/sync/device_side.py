@@ -10,7 +10,8 @@ from typing import Any
 import fieldkit.field.outbox as outbox
 from fieldkit.errors import UserError
 from fieldkit.field.device import Device
-from fieldkit.field.enroll import LOADOUT_FILE
+from fieldkit.field.enroll import LOADOUT_FILE, SEAL_FILE
+from fieldkit.field.kept import SEALING, keep, password
 from fieldkit.field.loadout import parse_loadout
 from fieldkit.private_files import write_private
 from fieldkit.sync.credential import Credential, device_credential
@@ -18,8 +19,6 @@ from fieldkit.wire.protocol import content_sha256, now_iso
 from fieldkit.wire.seal import SealKey
 
 SYNC_FILE = "sync.json"
-#: The device's X25519 key, that central's answers are sealed to.
-SEAL_FILE = "seal.key"
 
 
 class SyncError(UserError):
@@ -52,7 +51,7 @@ NO_CREDENTIAL = (
 
 def held_credential(dev: Device) -> Credential | None:
     """The credential the device holds (device/credential.json), None when it has none."""
-    return device_credential(dev.folder)
+    return device_credential(dev.store)
 
 
 def central_link(dev: Device) -> CentralLink:
@@ -82,15 +81,17 @@ def central_link(dev: Device) -> CentralLink:
 
 
 def device_seal_key(dev: Device) -> SealKey:
-    """The device's X25519 key (device/seal.key, owner-only), made on first use: central
-    seals its answers to the public half, which the device's signed bundle carries."""
+    """The device's X25519 key (device/seal.key, owner-only, encrypted with a password from
+    the store's data key), made on first use: central seals its answers to the public half,
+    which the device's signed bundle carries."""
     path = dev.folder / SEAL_FILE
+    secret = password(dev.store, SEALING)
     if not path.exists():
         try:
-            SealKey.generate().save(path)
+            SealKey.generate().save(path, secret)
         except FileExistsError:
             pass  # made meanwhile: that one is the key
-    return SealKey.load(path, "the device's sealing key")
+    return SealKey.load(path, "the device's sealing key", secret)
 
 
 def read_state(dev: Device) -> dict[str, Any]:
@@ -150,7 +151,7 @@ def apply_plan(dev: Device, loadout: dict[str, Any], version: int) -> bool:
     changed = content_sha256(data) != content_sha256(dev.loadout.data)
     if changed:
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        write_private(dev.folder / LOADOUT_FILE, text)
+        keep(dev.store, LOADOUT_FILE, text.encode("utf-8"))
         dev.loadout = parsed
     write_state(dev, plan_cursor=version)
     return changed

@@ -33,12 +33,16 @@ class Enrolment:
 
 
 def enrol_device(
-    loadout: Path, root: Path, officer: str | None = None, credential: Path | None = None
+    loadout: Path,
+    root: Path,
+    officer: str | None = None,
+    credential: Path | None = None,
+    passphrase: str | None = None,
 ) -> Enrolment:
     """`fieldkit device enroll`: make `root` a device of the loadout's team; with the credential
     central issued for it, the device takes its id and officer from that credential."""
     if credential is not None:
-        info = enroll_with_credential(loadout, root, credential, officer=officer)
+        info = enroll_with_credential(loadout, root, credential, officer, passphrase)
     else:
-        info = enroll(loadout, root, officer=officer)
+        info = enroll(loadout, root, officer=officer, passphrase=passphrase)
     return Enrolment(info, root.resolve(), credential is not None)

@@ -22,6 +22,7 @@ from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
+from fieldkit.tui.screens.passphrase import FIRST_WAIT, PassphraseScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.tui.services import AppServices
 from fieldkit.tui.sync.mode import SyncMode
@@ -29,6 +30,10 @@ from fieldkit.workspace import Workspace
 
 COVER = "cover"
 """The mode that holds only the neutral screen, so nothing of fieldkit is under it."""
+
+LOCKED = "locked"
+"""The mode that holds only the passphrase screen: a device's app starts there, and comes back
+there from the quick exit."""
 
 ALLOWED_UNDER_COVER = frozenset({"quick_exit", "quit", "focus_next", "focus_previous"})
 """App actions that still work on the neutral screen: nothing there may lead back by accident."""
@@ -56,7 +61,12 @@ class FieldkitApp(App[None]):
         *,
         unlock_word: str = UNLOCK_WORD,
         now: Callable[[], datetime] | None = None,
+        first_wait: float = FIRST_WAIT,
     ) -> None:
+        self.on_device = services.has_device()
+        if self.on_device and not services.device_unlocked():
+            # Nothing of the device is composed before its passphrase has opened it.
+            setattr(self, "DEFAULT_MODE", LOCKED)  # noqa: B010 (read by App.__init__)
         super().__init__()
         self.services = services
         self.workspace: Workspace = services.workspace
@@ -68,6 +78,8 @@ class FieldkitApp(App[None]):
         self.add_mode("sync", lambda: SyncMode(services))
         self.add_mode("review", lambda: ReviewMode(services, now=now))
         self.add_mode(COVER, lambda: NeutralScreen(unlock_word))
+        self.add_mode(LOCKED, lambda: PassphraseScreen(services.unlock_device, first_wait))
+        self.mode_after_unlock: str | None = None
 
     @property
     def covered(self) -> bool:
@@ -75,7 +87,8 @@ class FieldkitApp(App[None]):
         return self.current_mode == COVER
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.covered and action not in ALLOWED_UNDER_COVER:
+        hidden = self.covered or self.current_mode == LOCKED
+        if hidden and action not in ALLOWED_UNDER_COVER:
             return False
         return True
 
@@ -92,6 +105,8 @@ class FieldkitApp(App[None]):
         """Replace whatever is showing with the neutral screen, in one key press."""
         if self.covered:
             return
+        if self.on_device:
+            self.services.lock_device()  # coming back needs the passphrase
         self.mode_before_cover = self.current_mode
         self.clear_notifications()
         self.title, self.sub_title = NEUTRAL_TITLE, ""
@@ -101,8 +116,19 @@ class FieldkitApp(App[None]):
         if not self.covered:
             return
         self.title, self.sub_title = self.TITLE, ""
-        self.switch_mode(self.mode_before_cover or "home")
+        back = self.mode_before_cover or "home"
         self.mode_before_cover = None
+        if self.on_device:
+            self.mode_after_unlock = back if back != LOCKED else self.mode_after_unlock
+            self.switch_mode(LOCKED)
+            return
+        self.switch_mode(back)
+
+    def on_passphrase_screen_unlocked(self, _message: PassphraseScreen.Unlocked) -> None:
+        if self.current_mode != LOCKED:
+            return
+        self.switch_mode(self.mode_after_unlock or "home")
+        self.mode_after_unlock = None
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

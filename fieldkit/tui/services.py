@@ -12,6 +12,7 @@ from fieldkit.central.followups import FollowUp, add_event, follow_ups, os_user
 from fieldkit.central.store import Central, central_path, central_status
 from fieldkit.field.device import Device
 from fieldkit.field.overview import DeviceOverview, is_device, overview
+from fieldkit.field.unlock import forget_passphrase, give_passphrase, passphrase_given
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import ProgressCallback
 from fieldkit.plan.service import PlanOptions, PlanSession, solve_playbook, write_operation
@@ -44,6 +45,20 @@ class AppServices:
     def has_device(self) -> bool:
         """Has this workspace been enrolled as a field device (it has a device/ folder)?"""
         return is_device(self.root)
+
+    def unlock_device(self, passphrase: str) -> None:
+        """Open the device with `passphrase` (a UserError when it is not its) and keep the
+        passphrase for this process, so the app's screens open the device with it."""
+        Device.open(self.root, passphrase).close()
+        give_passphrase(passphrase)
+
+    def device_unlocked(self) -> bool:
+        """Has this process the device's passphrase already (typed on the passphrase screen)?"""
+        return passphrase_given()
+
+    def lock_device(self) -> None:
+        """Forget the passphrase and the keys it unwrapped: the device needs it again."""
+        forget_passphrase()
 
     def open_device(self) -> Device:
         """The workspace's device, open (the caller closes it); UserError if it cannot be."""

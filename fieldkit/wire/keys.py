@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from fieldkit.errors import UserError
-from fieldkit.private_files import tighten_key_file
+from fieldkit.private_files import tighten_key_file, write_private
 
 
 class KeyFileError(UserError):
@@ -32,12 +32,11 @@ class SigningKey:
     def sign(self, message: bytes) -> str:
         return self._private.sign(message).hex()
 
-    def save(self, private_path: Path, public_path: Path) -> None:
-        """Private key as PKCS#8 PEM, created with mode 0600; public key as PEM beside it."""
+    def save(self, private_path: Path, public_path: Path, password: bytes | None = None) -> None:
+        """Private key as PKCS#8 PEM (ENCRYPTED PRIVATE KEY with `password`), created with mode
+        0600; public key as PEM beside it."""
         pem = self._private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(password)
         )
         fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -52,8 +51,9 @@ class SigningKey:
         )
 
     @classmethod
-    def load(cls, path: Path, what: str, advice: str) -> Self:
-        """The key at `path`; a key file open to others is made owner-only, with a warning."""
+    def load(cls, path: Path, what: str, advice: str, password: bytes | None = None) -> Self:
+        """The key at `path` (encrypted with `password` when given); a key file open to others
+        is made owner-only, with a warning."""
         if not path.is_file():
             raise KeyFileError(
                 f"device key {path} is missing: this device cannot sign records. Records "
@@ -61,7 +61,7 @@ class SigningKey:
             )
         keep_private(path, what, advice)
         try:
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            key = serialization.load_pem_private_key(path.read_bytes(), password=password)
         except (ValueError, TypeError, OSError) as exc:
             raise KeyFileError(
                 f"device key {path} is not readable as a private key: {exc}"
@@ -69,6 +69,35 @@ class SigningKey:
         if not isinstance(key, Ed25519PrivateKey):
             raise KeyFileError(f"device key {path} is not an Ed25519 key")
         return cls(key)
+
+
+def _encryption(password: bytes | None) -> serialization.KeySerializationEncryption:
+    if password:
+        return serialization.BestAvailableEncryption(password)
+    return serialization.NoEncryption()
+
+
+PLAIN_PEM = b"-----BEGIN PRIVATE KEY-----"
+
+
+def encrypt_key_file(path: Path, password: bytes) -> bool:
+    """A plain PKCS#8 key file at `path` rewritten encrypted with `password` (whole or not at
+    all); False when there is none, or it is encrypted already."""
+    try:
+        pem = path.read_bytes()
+    except FileNotFoundError:
+        return False
+    if not pem.lstrip().startswith(PLAIN_PEM):
+        return False
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise KeyFileError(f"{path} is not readable as a private key: {exc}") from None
+    encrypted = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(password)
+    )
+    write_private(path, encrypted)
+    return True
 
 
 def keep_private(path: Path, what: str, advice: str) -> None:

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from fieldkit.central.store import Central, central_path
+from fieldkit.field.device import Device
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
+from fieldkit.sync.device_side import device_seal_key
 from fieldkit.wire.seal import SealKey, looks_sealed, open_sealed, seal
 from fieldkit.workspace import Workspace
 from tests.support.cli import GiB, invoke
@@ -62,13 +64,15 @@ def write_zip(
 
 def open_answer(dev: Path, answer: Path) -> dict[str, Any]:
     """An answer bundle opened with the device's key, as the device opens it."""
-    key = SealKey.load(dev / "device" / "seal.key", "the device's sealing key")
+    with Device.open(dev) as device:
+        key = device_seal_key(device)
     return dict(json.loads(open_sealed(answer.read_bytes(), key, "answer", str(answer))))
 
 
 def seal_answer(dev: Path, answer: dict[str, Any] | bytes, target: Path) -> Path:
     """`answer` (JSON, or bytes as they are) sealed to the device at `dev`, as central does."""
-    key = SealKey.load(dev / "device" / "seal.key", "the device's sealing key")
+    with Device.open(dev) as device:
+        key = device_seal_key(device)
     data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
     target.write_bytes(seal(data, key.public_hex, "answer"))
     return target

@@ -3,6 +3,7 @@ operation) and the app on it."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from fieldkit.field import Device
 from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
+from fieldkit.field.unlock import PASSPHRASE_ENV, forget_passphrase, give_passphrase
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.workspace import FOLDERS, Workspace
@@ -29,6 +31,15 @@ operation:
 partners: [met_police]
 """
 """Fixed text: an unknown key on line 8 and missing sections; its problems come from the core."""
+
+
+@pytest.fixture(autouse=True)
+def unlocked() -> Iterator[None]:
+    """The device's passphrase given to the app's process, as the passphrase screen gives it
+    (tests/tui/test_passphrase.py takes it away to see the screen)."""
+    give_passphrase(os.environ[PASSPHRASE_ENV])
+    yield
+    forget_passphrase()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 from fieldkit.central.bundle import import_bundle, write_answer
 from fieldkit.central.enrolment import enroll_device
 from fieldkit.central.store import Central, central_path
+from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
 from fieldkit.sync.bundle import export_bundle, import_answer
 from fieldkit.sync.credential import keep_on_device
@@ -55,7 +56,8 @@ def fixed_device(central: Workspace, root: Path, team: str, device_id: str) -> N
     """Enrol a device with a fixed id and a fixed central address (nothing random in view)."""
     issued = enroll_device(central, team, first_officer(central, team), url="http://10.0.0.2:8765")
     enroll(Path(issued["loadout"]), root, device_id=device_id)
-    keep_on_device(root / "device", read_credential(Path(issued["credential_file"])))
+    with Device.open(root) as dev:
+        keep_on_device(dev.store, read_credential(Path(issued["credential_file"])))
 
 
 def carry_bundle(central: Workspace, root: Path, tmp: Path) -> None:
