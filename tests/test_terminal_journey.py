@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from fieldkit.field import Device
+from fieldkit.field.unlock import DEMO_PASSPHRASE
 from fieldkit.model import PeopleGroup
 from tests.support.cli import ENTRY, fieldkit
 from tests.support.demo import DemoRun
@@ -101,6 +102,9 @@ def test_an_officer_logs_an_engagement_by_keystrokes(
         f"echo $? > {shlex.quote(str(exit_file))}",
         cwd=device,
     )
+    terminal.wait_for("This device is locked", "Passphrase")
+    terminal.keys("-l", DEMO_PASSPHRASE)  # the demo prints it in its summary
+    terminal.keys("Enter")
     terminal.wait_for("fieldkit — Home", "Workspace alpha-phone")
     terminal.keys("2")
     screen = terminal.wait_for("Today's visits", "▶ now", "Pending sync: 0")

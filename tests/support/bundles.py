@@ -13,7 +13,6 @@ from typing import Any
 
 from fieldkit.central.store import Central, central_path
 from fieldkit.field.device import Device
-from fieldkit.field.keys import DeviceKey
 from fieldkit.model import canonical_json
 from fieldkit.sync.device_side import device_seal_key
 from fieldkit.wire.seal import SealKey, looks_sealed, open_sealed, seal
@@ -88,8 +87,8 @@ def resigned(dev: Path, parts: dict[str, bytes], **changes: Any) -> dict[str, by
         manifest["checksums"]["records.jsonl"] = hashlib.sha256(parts["records.jsonl"]).hexdigest()
     manifest.update(changes)
     parts["manifest.json"] = canonical_json(manifest)
-    key = DeviceKey.load(dev / "device" / "device.key")
-    parts["manifest.sig"] = key.sign(parts["manifest.json"]).encode()
+    with Device.open(dev) as device:
+        parts["manifest.sig"] = device.key.sign(parts["manifest.json"]).encode()
     return parts
 
 

@@ -30,6 +30,8 @@ from typing import IO, Any
 import httpx
 
 COLUMNS, LINES = 120, 40
+#: What the app's first screen says on a locked device.
+LOCKED = "This device is locked"
 LINE_TIMEOUT = 600.0
 OPERATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")", ">", "<", ">>"}
 
@@ -113,6 +115,8 @@ class Runner:
         self.scratch = scratch
         self.cwd = workspace
         self.block = 0
+        #: The passphrase the README's lines last gave a device (`FIELDKIT_PASSPHRASE=...`).
+        self.passphrase = ""
         self.servers: list[tuple[subprocess.Popen[bytes], IO[bytes], Path]] = []
         self.tmux_socket = f"fieldkit-readme-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
@@ -138,6 +142,9 @@ class Runner:
     def step(self, command: Command) -> Step:
         step = Step(command.section, command.block, command.number, command.text, command.kind,
                     ok=False)  # fmt: skip
+        given = re.match(r"FIELDKIT_PASSPHRASE=(\S+) ", command.text)
+        if given:
+            self.passphrase = given.group(1)
         problem = one_command_a_line(command)
         if problem:
             step.detail = problem
@@ -200,7 +207,7 @@ class Runner:
         if started.returncode != 0:
             step.detail = f"tmux: {started.stderr.strip()}"
             return
-        screen = self.wait_for_screen(name, "fieldkit — Home", wait)
+        screen = self.unlock(name, wait)
         step.output = screen
         if "fieldkit — Home" not in screen:
             step.detail = "the app never drew its first screen (fieldkit — Home)"
@@ -215,11 +222,21 @@ class Runner:
         step.ok = code == "0"
         step.detail = f"drew its first screen; quit with ctrl+q, exit {code or 'never'}"
 
-    def wait_for_screen(self, name: str, text: str, wait: float) -> str:
+    def unlock(self, name: str, wait: float) -> str:
+        """The app's first screen: on a locked device, the passphrase the README's lines gave
+        (their `FIELDKIT_PASSPHRASE=`) typed as an officer would, then Enter."""
+        screen = self.wait_for_screen(name, ("fieldkit — Home", LOCKED), wait)
+        if LOCKED in screen and self.passphrase:
+            self.tmux("send-keys", "-t", name, "-l", self.passphrase)
+            self.tmux("send-keys", "-t", name, "Enter")
+            screen = self.wait_for_screen(name, ("fieldkit — Home",), wait)
+        return screen
+
+    def wait_for_screen(self, name: str, texts: tuple[str, ...], wait: float) -> str:
         deadline, screen = time.monotonic() + wait, ""
         while time.monotonic() < deadline:
             screen = self.tmux("capture-pane", "-p", "-t", name).stdout
-            if text in screen:
+            if any(text in screen for text in texts):
                 break
             time.sleep(0.2)
         return screen
