@@ -186,3 +186,42 @@ def test_a_bad_days_value_is_exit_2(synced: tuple[Workspace, Path, list[str]]) -
     _, dev, _ = synced
     done = invoke("device", "retention", "--days", "-1", "--workspace", dev)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_a_store_from_before_device_retention_is_migrated(
+    synced: tuple[Workspace, Path, list[str]],
+) -> None:
+    from fieldkit.field.store import MIGRATIONS, SCHEMA_VERSION
+
+    _, dev, acked = synced
+    conn = raw_connect(dev / "device" / STORE_FILE, isolation_level=None)
+    try:  # back to schema 1: the trigger that refused every update
+        conn.execute("DROP TRIGGER engagements_no_update")
+        conn.execute(next(s for s in MIGRATIONS[0] if "engagements_no_update" in s))
+        conn.execute("PRAGMA user_version=1")
+    finally:
+        conn.close()
+    done = invoke("device", "retention", "--days", "0", "--apply", "--json", "--workspace", dev)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["records"] == sorted(acked)
+    conn = raw_connect(dev / "device" / STORE_FILE, isolation_level=None)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    finally:
+        conn.close()
+    assert verify(dev)["ok"] is True
+
+
+def test_an_http_sync_drops_the_texts_by_the_loadout_s_days(tmp_path: Path) -> None:
+    from tests.support.sync import live
+
+    ws = central_with(tmp_path, {"device_text_days": 0})
+    dev = tmp_path / "dev"
+    with live(ws) as server:
+        new_device(ws, dev, url=server.url)
+        log_sensitive(dev, 2)
+        done = invoke("sync", "--json", "--workspace", dev)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["texts_dropped"] == 4
+    assert set(texts_on(dev).values()) == {(None, None)}
+    assert verify(dev)["ok"] is True
