@@ -268,3 +268,28 @@ def test_nothing_younger_than_its_review_period_is_ever_touched(
         )
         past = policy.text_period(outcomes).after(made) <= as_of
         assert (rec.notes is None) == past
+
+
+def test_a_fault_found_after_removing_stops_it_all(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fieldkit.central.retention as core
+    from fieldkit.central.chain_verify import ChainVerification
+    from fieldkit.central.store import CentralError
+
+    calls: list[int] = []
+
+    def checked(central: Central) -> ChainVerification:
+        calls.append(1)
+        found = verify_chains(central)
+        if len(calls) == 2:  # after the removals, inside the transaction
+            found.faults.append("alpha-dev: record X: a fault retention made")
+        return found
+
+    monkeypatch.setattr(core, "verify_chains", checked)
+    before = held(ws)
+    with Central(central_path(ws.sync)) as central:
+        with pytest.raises(CentralError, match="nothing was removed: .*a fault retention made"):
+            core.apply(central, date.fromisoformat(AS_OF))
+        assert central.query("SELECT count(*) FROM removed_records") == [(0,)]
+    assert held(ws) == before

@@ -15,7 +15,6 @@ from fieldkit.codes.retention import NO_CONCERNS, RetentionPolicy, retention_pol
 from fieldkit.errors import quote
 from fieldkit.wire.protocol import now_iso
 
-TEXT_PAST = "sensitive text past its review date"
 NO_CONCERN_PAST = "engagement of no concern past its review date"
 
 
