@@ -14,7 +14,12 @@ import pytest
 import sqlite_utils
 
 from fieldkit.at_rest import unlock_path
-from fieldkit.central.schema import create_record_texts, create_schema
+from fieldkit.central.schema import (
+    create_followup_events,
+    create_record_texts,
+    create_retention,
+    create_schema,
+)
 from fieldkit.central.store import APPLICATION_ID, SCHEMA_VERSION, Central, central_path
 from fieldkit.central.unlock import CentralLockedError
 from fieldkit.field.device import Device
@@ -161,6 +166,8 @@ def plain_central(path: Path) -> None:
     db = sqlite_utils.Database(conn)
     create_schema(db)
     create_record_texts(conn)
+    create_followup_events(conn)
+    create_retention(conn)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
     conn.execute(

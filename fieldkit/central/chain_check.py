@@ -73,6 +73,11 @@ def _held(
         # By hash alone (its unique index); the device is checked here, not by the planner.
         rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
         held.update(h for h, d in rows if d == device)
+        # A record removed at retention keeps its place in the chain by its trace.
+        rows = conn.execute(
+            f"SELECT hash, device FROM removed_records WHERE hash IN ({marks})", part
+        )
+        held.update(h for h, d in rows if d == device)
     return held
 
 

@@ -52,10 +52,13 @@ def advance_head(conn: Any, device: str, links: Mapping[str, str] | None = None)
         at = head or GENESIS_HASH
         nxt = child.get(at)  # pragma: no mutate
         if nxt is None:
+            # A record removed at retention still links the chain by its trace.
             found = conn.execute(
-                "SELECT hash FROM records WHERE device = ? AND prev_hash = ? "  # pragma: no mutate
-                "ORDER BY hlc, id LIMIT 1",  # pragma: no mutate
-                (device, at),
+                "SELECT hash, hlc, id FROM records "  # pragma: no mutate
+                "WHERE device = ? AND prev_hash = ? "  # pragma: no mutate
+                "UNION ALL SELECT hash, hlc, id FROM removed_records "  # pragma: no mutate
+                "WHERE device = ? AND prev_hash = ? ORDER BY 2, 3 LIMIT 1",  # pragma: no mutate
+                (device, at, device, at),
             ).fetchone()
             if found is None:
                 break

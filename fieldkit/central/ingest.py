@@ -319,6 +319,11 @@ def _drop_known(
             f"SELECT id, hash, device FROM records WHERE id IN ({marks})", part
         ):
             known[rid] = (digest, dev)
+        # A record removed at retention and sent again is acknowledged, never stored again.
+        for rid, digest, dev in conn.execute(
+            f"SELECT id, hash, device FROM removed_records WHERE id IN ({marks})", part
+        ):
+            known[rid] = (digest, dev)
     fresh = []
     for c in candidates:
         found = known.get(c.rec_id)

@@ -147,3 +147,37 @@ def create_followup_events(conn: Any) -> None:
             " ON followup_events BEGIN"
             " SELECT RAISE(ABORT, 'follow-up events are appended, never changed'); END"
         )
+
+
+#: The message of the guard on stored records (schema 4).
+RECORDS_KEPT = "stored records are never changed; only retention removes one, leaving its trace"
+
+
+def create_retention(conn: Any) -> None:
+    """Schema 4: the traces of records removed at retention, and the guards that keep records
+    append-only except by that one path (a record goes only once its trace is written)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS removed_records (id TEXT PRIMARY KEY, device TEXT NOT NULL,"
+        " hlc TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,"
+        " signature TEXT NOT NULL, amends TEXT, operation TEXT NOT NULL,"
+        " removed_at TEXT NOT NULL, reason TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE INDEX IF NOT EXISTS idx_removed_records_prev ON removed_records(device, prev_hash)"
+    )
+    for verb in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER IF NOT EXISTS removed_records_no_{verb.lower()} BEFORE {verb}"
+            " ON removed_records BEGIN"
+            " SELECT RAISE(ABORT, 'the traces of removed records are kept'); END"
+        )
+    conn.execute(
+        "CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records BEGIN"
+        f" SELECT RAISE(ABORT, '{RECORDS_KEPT}'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records"
+        " WHEN NOT EXISTS (SELECT 1 FROM removed_records r"
+        " WHERE r.id = OLD.id AND r.hash = OLD.hash AND r.signature = OLD.signature)"
+        f" BEGIN SELECT RAISE(ABORT, '{RECORDS_KEPT}'); END"
+    )

@@ -128,6 +128,39 @@ def _credential_id(dev: Any) -> str | None:
         return None
 
 
+@device.command("retention")
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3650),
+    default=None,
+    help="Days after central acknowledged a record that its texts go (default: the loadout's "
+    "retention.device_text_days, else 30).",
+)
+@click.option("--apply", "apply_", is_flag=True, help="Drop them (default: list them).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@with_workspace
+def retention_cmd(ws: Workspace, days: int | None, apply_: bool, as_json: bool) -> None:
+    """List (with --apply, drop) the notes and referral references of records central
+    acknowledged long enough ago; every sync drops them too. `log verify` still passes."""
+    from fieldkit.commands.common import clock_now
+    from fieldkit.field.device import Device
+    from fieldkit.field.retention import drop_texts, loadout_days
+
+    with Device.open(ws.root) as dev:
+        wait = loadout_days(dev.loadout) if days is None else days
+        done = drop_texts(dev.store, wait, clock_now(), apply=apply_)
+    if as_json:
+        click.echo(json.dumps(done.to_dict(), indent=2))
+        return
+    verb = "dropped" if apply_ else "to drop (--apply drops them)"
+    console.print(
+        f"{done.texts} text(s) of {len(done.records)} record(s) acknowledged by central "
+        f"{done.days} or more day(s) ago (by {done.acknowledged_by}) {verb}"
+    )
+    for rid in sorted(done.records):
+        console.print(f"  {rid}")
+
+
 @device.command("passphrase")
 @with_workspace
 def passphrase_cmd(ws: Workspace) -> None:

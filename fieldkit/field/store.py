@@ -15,7 +15,7 @@ from fieldkit.encrypted_store import DATABASE_ERRORS, OPERATIONAL_ERRORS, connec
 from fieldkit.errors import UserError
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.ids import uuid7
-from fieldkit.model import GENESIS_HASH, Engagement, RecordError
+from fieldkit.model import ENGAGEMENT_FORMAT_2, GENESIS_HASH, Engagement, RecordError
 from fieldkit.private_files import connect_private
 
 #: PRAGMA application_id of a fieldkit device store ("FKDV"): tells ours from other databases.
@@ -63,6 +63,22 @@ MIGRATIONS: list[list[str]] = [
             BEGIN SELECT RAISE(ABORT, 'an acknowledged record stays acknowledged'); END""",
         """CREATE TRIGGER outbox_keeps_id BEFORE UPDATE OF id ON outbox
             BEGIN SELECT RAISE(ABORT, 'sync state belongs to one record'); END""",
+    ],
+    # 2: the one update a record may have - retention empties the sensitive texts beside a
+    # format 2 record central acknowledged; the signed body, its hash and chain stay as they are.
+    [
+        "DROP TRIGGER engagements_no_update",
+        f"""CREATE TRIGGER engagements_no_update BEFORE UPDATE ON engagements
+            WHEN NOT (NEW.seq IS OLD.seq AND NEW.id IS OLD.id AND NEW.hlc IS OLD.hlc
+                AND NEW.time IS OLD.time AND NEW.day IS OLD.day AND NEW.amends IS OLD.amends
+                AND NEW.root IS OLD.root AND NEW.visit IS OLD.visit
+                AND NEW.prev_hash IS OLD.prev_hash AND NEW.hash IS OLD.hash
+                AND json_valid(NEW.record)
+                AND json_extract(OLD.record, '$.format') = '{ENGAGEMENT_FORMAT_2}'
+                AND json(NEW.record) = json_set(json(OLD.record), '$.texts', json('{{}}'))
+                AND EXISTS (SELECT 1 FROM outbox o
+                            WHERE o.id = OLD.id AND o.state = 'acknowledged'))
+            BEGIN SELECT RAISE(ABORT, '{NO_UPDATE}'); END""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

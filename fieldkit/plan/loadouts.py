@@ -38,7 +38,7 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
                 "priority": v.priority,
             }
         )
-    return {
+    data = {
         "format": FORMAT,
         "operation": operation_dict(plan),
         "team": {
@@ -56,3 +56,6 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
         "issued": datetime.now(UTC).isoformat(timespec="seconds"),
         "central": None,
     }
+    if pb.retention is not None:  # review periods (codes/retention.py), if the playbook sets any
+        data["retention"] = pb.retention.to_dict()
+    return data

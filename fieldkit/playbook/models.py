@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from fieldkit.codes import Code, CodeBook, did_you_mean, load_codes
+from fieldkit.codes.retention import DEVICE_TEXT_DAYS, Period, device_days
 from fieldkit.errors import quote
 from fieldkit.playbook.values import (
     WEEKDAYS,
@@ -288,6 +289,43 @@ class Leaflet(Strict):
     ro: str
 
 
+class Retention(Strict):
+    """Review periods (MoPI-style): when the operation's sensitive text and its no-concern
+    engagements are deleted at central, and how long devices keep text central holds."""
+
+    sensitive_text: str | None = Field(
+        default=None,
+        description='notes and referral references, counted from the engagement, e.g. "6 years" '
+        "(default: the longest review period of the record's outcomes in the code lists)",
+    )
+    no_concern_engagements: str | None = Field(
+        default=None,
+        description='whole engagements of no concern, e.g. "12 months" (default: the review '
+        "period of the no_concerns outcome)",
+    )
+    device_text_days: int | None = Field(
+        default=None,
+        description="days a device keeps the sensitive text of a record central acknowledged "
+        f"(default {DEVICE_TEXT_DAYS})",
+    )
+
+    @field_validator("sensitive_text", "no_concern_engagements")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        if value is not None:
+            Period.parse(value)
+        return value
+
+    @field_validator("device_text_days")
+    @classmethod
+    def _days(cls, value: int | None) -> int | None:
+        return None if value is None else device_days(value)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The section as a loadout carries it (the keys given only)."""
+        return self.model_dump(exclude_none=True)
+
+
 DEFAULT_HELPLINES = [
     Helpline(name="Modern Slavery & Exploitation Helpline", phone="08000 121 700", hours="24/7"),
 ]
@@ -307,6 +345,7 @@ class Playbook(Strict):
     codes: CodeChoices = CodeChoices()
     helplines: list[Helpline] = DEFAULT_HELPLINES
     leaflet: Leaflet | None = None
+    retention: Retention | None = None
 
     _codebook: CodeBook | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<playbook>")

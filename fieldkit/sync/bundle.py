@@ -115,7 +115,12 @@ def import_answer(root: Path, source: Path) -> dict[str, Any]:
         if plan.get("change"):
             changed = side.apply_plan(dev, plan["change"]["loadout"], int(plan["cursor"]))
         side.write_state(dev, registered=True, last_sync=now_iso(), last_error=None)
-        return {"acknowledged": acked, "plan_changed": changed, "counts": outbox.counts(dev.store)}
+        return {
+            "acknowledged": acked,
+            "plan_changed": changed,
+            "counts": outbox.counts(dev.store),
+            "texts_dropped": side.drop_old_texts(dev),
+        }
 
 
 def _check_answer(source: Path, answer: Any, dev: Device) -> None:

@@ -36,6 +36,8 @@ class SyncReport:
     plan_version: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     registered: bool = False
+    #: sensitive texts dropped on the device after the sync (its retention, in days).
+    texts_dropped: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -183,4 +185,5 @@ def _run(
         side.write_state(dev, plan_cursor=pulled.cursor)
     report.plan_version = pulled.cursor
     progress("pull", 1, 1)
+    report.texts_dropped = side.drop_old_texts(dev)
     return report

@@ -13,6 +13,7 @@ from fieldkit.field.device import Device
 from fieldkit.field.enroll import LOADOUT_FILE, SEAL_FILE
 from fieldkit.field.kept import SEALING, keep, password
 from fieldkit.field.loadout import parse_loadout
+from fieldkit.field.retention import drop_texts, loadout_days
 from fieldkit.private_files import write_private
 from fieldkit.sync.credential import Credential, device_credential
 from fieldkit.wire.protocol import content_sha256, now_iso
@@ -177,3 +178,9 @@ def summary(root: Path) -> dict[str, Any]:
 
 
 __all__ = ["CentralLink", "SyncError", "central_link", "now_iso", "summary"]
+
+
+def drop_old_texts(dev: Device) -> int:
+    """After a sync: drop the texts of records central acknowledged the loadout's number of
+    days ago or more (field/retention.py); returns how many went."""
+    return drop_texts(dev.store, loadout_days(dev.loadout), dev.now()).texts
