@@ -29,8 +29,8 @@ def _show(result: Any, as_json: bool) -> None:
             f"{result.held} already held, {len(result.refused)} refused, "
             f"{result.flagged} referral rule(s) flagged"
         )
-        for reason in result.refused:
-            click.echo(f"refused: {reason}", err=True)
+    for reason in result.refused:  # on stderr with --json too: the JSON lists them as well
+        click.echo(f"refused: {reason}", err=True)
     if result.refused:
         raise SystemExit(2)
 

@@ -191,3 +191,93 @@ def holds(form: XForm, instance: ET.Element, nodeset: str, index: int = 0) -> bo
     token = parser.parse(_translated(constraint))
     context = XPathContext(tree, item=node, variables={"current": _text(node.text)})
     return bool(token.boolean_value(token.evaluate(context)))
+
+
+# -- submissions as Collect, Briefcase and ODK Central hand them over -----------------------
+
+#: A complete engagement as a phone answers it (team alpha of the Barnet sample loadouts).
+ANSWERS = {
+    "team": "alpha",
+    "officer": "pc-hughes",
+    "venue_type": "church",
+    "interpreter": "no",
+    "outcomes": "leaflet_given",
+    "start": "2023-09-24T11:55:00.000+01:00",
+    "end": "2023-09-24T12:10:00.000+01:00",
+    "location": "51.5893 -0.2257 80.0 6.5",
+}
+GROUP = {
+    "group_gender": "male",
+    "group_age_band": "age_25_34",
+    "group_nationality": "romanian",
+    "group_count": "3",
+}
+CHILD_WITH_SIGNS = {
+    "person_gender": "female",
+    "person_age_band": "under_18",
+    "person_nationality": "romanian",
+    "person_signs": "owes_debt",
+    "person_consent": "no",
+    "person_route": "none",
+    "person_interpreter": "none",
+}
+
+
+def write_instance(folder: Path, instance: ET.Element, media: bool = True) -> Path:
+    """Collect's layout: instances/NAME/NAME.xml with its media (a photo) beside it."""
+    name = (instance.findtext("meta/instanceID") or "x").removeprefix("uuid:")
+    here = folder / f"engagement_{name}"
+    here.mkdir(parents=True)
+    path = here / f"engagement_{name}.xml"
+    path.write_bytes(instance_bytes(instance))
+    if media:
+        (here / "1695552000000.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a photo")
+    return path
+
+
+def central_csv_zip(path: Path, form_id: str, instances: Sequence[ET.Element]) -> Path:
+    """ODK Central's CSV export of `instances`: FORM.csv and FORM-REPEAT.csv in a ZIP."""
+    import csv
+    import io
+    import zipfile
+
+    main_rows, repeats = [], {"people": [], "persons": []}
+    for n, inst in enumerate(instances):
+        key = inst.findtext("meta/instanceID") or ""
+        row: dict[str, str] = {"SubmissionDate": f"2023-09-24T12:{n:02d}:00.000Z"}
+        for child in inst:
+            name = _local(child.tag)
+            if name in repeats:
+                entry = {_local(e.tag): e.text or "" for e in child}
+                repeats[name].append({**entry, "PARENT_KEY": key, "KEY": f"{key}/{name}[1]"})
+            elif name == "location" and child.text:
+                lat, lon, alt, acc = child.text.split()
+                row |= {
+                    "location-Latitude": lat,
+                    "location-Longitude": lon,
+                    "location-Altitude": alt,
+                    "location-Accuracy": acc,
+                }
+            elif name != "meta":
+                row[name] = child.text or ""
+        row |= {
+            "meta-instanceID": key,
+            "KEY": key,
+            "SubmitterName": "collect-alpha",
+            "FormVersion": inst.get("version") or "",
+        }
+        main_rows.append(row)
+
+    def text(rows: list[dict[str, str]]) -> str:
+        out = io.StringIO()
+        names = list(dict.fromkeys(k for r in rows for k in r)) or ["KEY"]
+        writer = csv.DictWriter(out, names)
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue()
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(f"{form_id}.csv", text(main_rows))
+        for name, rows in repeats.items():
+            archive.writestr(f"{form_id}-{name}.csv", text(rows))
+    return path
