@@ -12,6 +12,7 @@ import pytest
 
 from fieldkit.central.odk_receipts import receipt_problems
 from fieldkit.central.store import Central, central_path
+from fieldkit.maps.report import by_source
 from fieldkit.model import Engagement
 from fieldkit.wire.keys import verify_signature
 from fieldkit.workspace import Workspace
@@ -216,3 +217,13 @@ def test_a_mix_of_files_and_export_is_one_set(ws: Workspace, form: XForm, tmp_pa
         "flagged": 0,
     }
     assert uuid.UUID(_records(ws)[0]["id"])
+
+
+def test_the_report_counts_engagements_by_source(
+    ws: Workspace, form: XForm, tmp_path: Path
+) -> None:
+    write_instance(tmp_path / "in", fill(form, ANSWERS))
+    assert _import(ws, tmp_path / "in")[0] == 0
+    recs = tuple(Engagement.from_dict(r) for r in _records(ws))
+    device = Engagement.from_dict({**_records(ws)[0], "device": "alpha-1234"})
+    assert by_source((*recs, device)) == {"device": 1, "odk": 1}
