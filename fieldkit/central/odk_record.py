@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from fieldkit.central.content import is_uuid
@@ -60,7 +61,7 @@ def _position(sub: Submission) -> tuple[float | None, float | None, float | None
         values = [float(p) for p in parts]
     except ValueError:
         values = []
-    if len(values) != 4:
+    if len(values) != 4 or not all(map(math.isfinite, values)):
         raise SubmissionError(f"{sub.where}: location {quote(text)} is not a geopoint")
     return values[0], values[1], values[3]
 

@@ -55,7 +55,12 @@ def read_submission(raw: bytes, where: str) -> Submission:
         raise SubmissionError(f"{where}: larger than {SUBMISSION_MAX} bytes, not a submission")
     try:
         root = fromstring(raw, forbid_dtd=True)
-    except (ParseError, DefusedXmlException, ValueError) as exc:
+    except DefusedXmlException:
+        raise SubmissionError(
+            f"{where}: not well-formed submission XML (a DTD or entities, refused: a "
+            "submission has neither)"
+        ) from None
+    except (ParseError, ValueError) as exc:
         raise SubmissionError(f"{where}: not well-formed submission XML ({exc})") from None
     form_id = root.get("id")
     if not form_id:
