@@ -97,9 +97,12 @@ def test_records_are_sealed_by_central(ws: Workspace, form: XForm, tmp_path: Pat
         key = store.signing_key().public_hex
         assert verify_signature(key, bytes.fromhex(record["hash"]), record["signature"])
         assert receipt_problems(store.conn, key) == []
-        (receipt,) = store.query("SELECT submission_sha256, source, stored FROM odk_receipts")
+        (receipt,) = store.query(
+            "SELECT submission_sha256, source, stored, media FROM odk_receipts"
+        )
         status = {d["device"]: d for d in store.status()["devices"]}
-    assert receipt == (hashlib.sha256(path.read_bytes()).hexdigest(), str(path.parent.parent), 1)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert receipt == (digest, str(path.parent.parent), 1, '["1695552000000.jpg"]')
     assert status[DEVICE]["unbroken"] == 1
 
 

@@ -232,6 +232,7 @@ def _receipt(
         submission_sha256=sub.digest,
         record_hash=record.hash if stored else None,
         stored=int(stored),
+        media=json.dumps(sub.media),
     )
 
 

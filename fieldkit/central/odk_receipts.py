@@ -24,6 +24,7 @@ _COLUMNS = (
     "submission_sha256",
     "record_hash",
     "stored",
+    "media",
 )
 
 
@@ -35,7 +36,7 @@ def create_receipts(conn: Any) -> None:
         " device TEXT, submitter TEXT, submitted_at TEXT, received_at TEXT NOT NULL,"
         " received_by TEXT NOT NULL, source TEXT NOT NULL, submission_sha256 TEXT NOT NULL,"
         " record_hash TEXT, stored INTEGER NOT NULL, prev_hash TEXT NOT NULL,"
-        " hash TEXT NOT NULL, signature TEXT NOT NULL)"
+        " hash TEXT NOT NULL, signature TEXT NOT NULL, media TEXT NOT NULL DEFAULT '[]')"
     )
     for verb in ("UPDATE", "DELETE"):
         conn.execute(
@@ -47,7 +48,8 @@ def create_receipts(conn: Any) -> None:
 
 @dataclass(frozen=True)
 class Receipt:
-    """One submission received: `stored` 1 when its record is held, 0 when it was refused."""
+    """One submission received: `stored` 1 when its record is held, 0 when it was refused;
+    `media` the names of the files that came with it (JSON list; the files are not kept)."""
 
     record_id: str
     instance_id: str
@@ -62,6 +64,7 @@ class Receipt:
     submission_sha256: str
     record_hash: str | None
     stored: int
+    media: str = "[]"
 
 
 def _digest(fields: dict[str, Any], prev: str) -> str:
