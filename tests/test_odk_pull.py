@@ -76,10 +76,11 @@ def test_pull_fetches_only_new_submissions(form: XForm, tmp_path: Path) -> None:
     assert "2023-09-24T12%3A02%3A00.000Z" in feeds[-1] or "2023-09-24T12:02:00.000Z" in feeds[-1]
     assert _count(ws) == 5
     with Central(central_path(ws.sync)) as store:
-        rows = store.query("SELECT submitter, received_by, source FROM odk_receipts")
+        rows = store.query("SELECT submitter, received_by, source, media FROM odk_receipts")
     assert {r[0] for r in rows} == {"collect-alpha"}
     assert all("pull-odk as lead@example.org" in r[1] for r in rows)
     assert {r[2] for r in rows} == {f"{server.url}/projects/1/forms/{FORM}"}
+    assert {r[3] for r in rows} == {'["1695552000000.jpg"]'}
 
 
 def test_pull_again_adds_nothing(form: XForm, tmp_path: Path) -> None:

@@ -107,9 +107,18 @@ def _one(client: Any, server: OdkServer, row: dict[str, Any]) -> Submission:
     )
     response = client.session.response_or_error("GET", path, logger=_LOG)
     sub = read_submission(response.content, f"{server.source} submission {iid}")
+    sub.media = _attachments(client, server, iid)
     sub.submitter = str(system.get("submitterName") or system.get("submitterId") or "") or None
     sub.submitted_at = str(system.get("submissionDate") or "") or None
     return sub
+
+
+def _attachments(client: Any, server: OdkServer, iid: str) -> list[str]:
+    """The names of the files that came with a submission (the files stay on the server)."""
+    from pyodk._endpoints.submission_attachments import SubmissionAttachmentService
+
+    service = SubmissionAttachmentService(client.session, server.project, server.form, iid)
+    return sorted(a.name for a in service.list() if a.exists)
 
 
 def pull(central: Central, server: OdkServer) -> OdkResult:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 _FEED = re.compile(r"/v1/projects/(\d+)/forms/([^/]+)\.svc/Submissions")
 _XML = re.compile(r"/v1/projects/(\d+)/forms/([^/]+)/submissions/([^/]+)\.xml")
+_MEDIA = re.compile(r"/v1/projects/(\d+)/forms/([^/]+)/submissions/([^/]+)/attachments")
 _SINCE = re.compile(r"__system/submissionDate gt (\S+)")
 
 
@@ -81,6 +82,10 @@ def _handler(central: FakeCentral) -> type[BaseHTTPRequestHandler]:
             path, query = unquote(parts.path), parse_qs(parts.query)
             if feed := _FEED.fullmatch(path):
                 return self._feed((int(feed[1]), feed[2]), query)
+            if _MEDIA.fullmatch(path):
+                photo = {"name": "1695552000000.jpg", "exists": True}
+                missing = {"name": "signature.png", "exists": False}
+                return self._json(200, [photo, missing])
             if one := _XML.fullmatch(path):
                 for _, _, xml in central.submissions.get((int(one[1]), one[2]), []):
                     if _instance_id(xml) == one[3]:
