@@ -20,6 +20,7 @@ ORDER = (
     "map",
     "report",
     "followups",
+    "forms",
     "export",
     "demo",
     "serve-ui",

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from fieldkit.central.odk_record import is_odk_device
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.maps.analysis import REFERRAL_OUTCOMES, Analysis
 from fieldkit.maps.gistar import MAX_CELLS, MAX_RESOLUTION, MIN_RESOLUTION, RESOLUTION_RULE
@@ -110,7 +111,14 @@ def _quality(data: OperationData) -> dict[str, Any]:
         "unreadable": list(q.unreadable),
         "unlocated": list(q.unlocated),
         "venues_without_coordinates": list(q.venues_without_coordinates),
+        "by_source": by_source(data.engagements),
     }
+
+
+def by_source(recs: tuple[Engagement, ...]) -> dict[str, int]:
+    """Engagements counted by where they came from: fieldkit devices, or phone forms (ODK)."""
+    odk = sum(1 for r in recs if is_odk_device(r.device))
+    return {"device": len(recs) - odk, "odk": odk}
 
 
 @dataclass

@@ -78,6 +78,8 @@ def _quality(q: dict[str, Any]) -> str:
             [
                 ("Records received (all versions)", q["records"]),
                 ("Engagements counted (latest versions)", q["engagements"]),
+                ("... logged on fieldkit devices", q["by_source"]["device"]),
+                ("... from phone forms (ODK Collect, KoboCollect)", q["by_source"]["odk"]),
                 ("Engagements amended", q["amended"]),
                 ("Conflicting amendments (counted once)", len(q["conflicts"])),
                 ("Records failing verification (open problems)", len(q["problems"])),

@@ -1,0 +1,1 @@
+"""The engagement form for phones (ODK Collect, KoboCollect): an XLSForm made from the plan."""
