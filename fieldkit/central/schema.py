@@ -147,3 +147,17 @@ def create_followup_events(conn: Any) -> None:
             " ON followup_events BEGIN"
             " SELECT RAISE(ABORT, 'follow-up events are appended, never changed'); END"
         )
+
+
+def create_users(conn: Any) -> None:
+    """Central's users (a role, an Argon2id password hash) and their API tokens (schema 4)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+        " password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL, disabled_at TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS api_tokens (id TEXT PRIMARY KEY,"
+        " user TEXT NOT NULL REFERENCES users(name), token_hash TEXT NOT NULL,"
+        " created_at TEXT NOT NULL)"
+    )
