@@ -75,6 +75,21 @@ def test_a_follow_up_update_is_logged(tmp_path: Path) -> None:
     assert (last["what"], last["count"], last["purpose"]) == ("followups update", 1, "call")
 
 
+def test_the_apps_reads_are_logged_too(ws: Workspace) -> None:
+    from fieldkit.tui.services import AppServices
+
+    services = AppServices(ws)
+    before = audit(ws)
+    summary = services.operation_summary(OP)
+    found = services.open_follow_ups()
+    logged = audit(ws)[len(before) :]
+    assert [(e["what"], e["count"], e["via"]) for e in logged] == [
+        ("report", summary["totals"]["engagements"], "app"),
+        ("followups", len(found), "app"),
+    ]
+    assert {e["who"] for e in logged} == {getpass.getuser()}
+
+
 def _tamper(ws: Workspace, sql: str) -> None:
     """Change the log behind fieldkit's back, through central's own opener (its triggers off)."""
     with Central(central_path(ws.sync)) as store:

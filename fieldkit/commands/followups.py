@@ -135,6 +135,7 @@ def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
 
     with open_central(ws) as store:
         found = revisits(store, operation_ids(ws, store, op))
+        record_local_read(store, "followups", op, len(found), "plan --follow-ups-from: revisits")
     return tuple(Revisit(r.venue, r.reason, op) for r in found)
 
 
