@@ -1,5 +1,5 @@
-"""The people at central: users with a role, an Argon2id password, and API tokens for the read
-endpoints; which role may read what is said here, in one place."""
+"""The people at central: users with a role (roles.py says what each may read), an Argon2id
+password, and API tokens for the read endpoints."""
 
 from __future__ import annotations
 
@@ -12,19 +12,11 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
+from fieldkit.central.roles import ROLE_READS, ROLES, may_read
 from fieldkit.central.store import AuthError, Central, CentralError, ForbiddenError
 from fieldkit.errors import quote
 from fieldkit.wire.protocol import now_iso
 
-#: What each role may read at central (HTTP and the local commands name the same things).
-ROLE_READS: dict[str, frozenset[str]] = {
-    "commander": frozenset({"report", "map", "followups", "partner-share", "exports"}),
-    "analyst": frozenset({"report", "map", "partner-share", "exports"}),
-    "case_officer": frozenset({"followups", "followups update"}),
-    "partner_liaison": frozenset({"partner-share"}),
-    "admin": frozenset({"audit", "users"}),
-}
-ROLES = tuple(ROLE_READS)
 #: A user's name: a short login name, shown in the access log.
 NAME = re.compile(r"[a-z][a-z0-9._-]{0,39}")
 TOKEN_PREFIX = "fku"
@@ -38,10 +30,6 @@ class User:
     role: str
     disabled: bool
     created_at: str
-
-
-def may_read(role: str, what: str) -> bool:
-    return what in ROLE_READS.get(role, frozenset())
 
 
 def check_may_read(user: User, what: str) -> None:

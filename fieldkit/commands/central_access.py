@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from fieldkit.central.roles import ROLES
 from fieldkit.commands.common import console, with_workspace
 from fieldkit.errors import UserError
 from fieldkit.workspace import Workspace
@@ -37,7 +38,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["commander", "analyst", "case_officer", "partner_liaison", "admin"]),
+    type=click.Choice(ROLES),
     help="What the user may read.",
 )
 @click.option("--token", "token_only", is_flag=True, help="Print only the API token.")
