@@ -5,11 +5,13 @@ Argon2id hashes; a store made before the log gets it on open."""
 from __future__ import annotations
 
 import getpass
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +23,8 @@ from fieldkit.central.access_log import (
     verify,
 )
 from fieldkit.central.store import SCHEMA_VERSION, Central, central_path
+from fieldkit.central.users import check_password
+from fieldkit.cli import cli
 from fieldkit.workspace import Workspace
 from tests.support.access import PASSWORD, add_user, audit
 from tests.support.cli import invoke
@@ -67,8 +71,6 @@ def test_a_read_without_purpose_says_it_was_not_given(ws: Workspace) -> None:
 def test_a_follow_up_update_is_logged(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
     listed = run(ws, "followups", OP, "--json").stdout
-    import json
-
     person = next(f["id"] for f in json.loads(listed)["follow_ups"] if f["kind"] == "person")
     run(ws, "followups", "update", person, "--status", "support_accepted", "--purpose", "call")
     last = audit(ws)[-1]
@@ -124,8 +126,6 @@ def test_verify_names_a_removed_entry_and_one_cut_off_the_end(tmp_path: Path) ->
 
 
 def test_verify_json_says_where_it_broke(tmp_path: Path) -> None:
-    import json
-
     ws = _logged(tmp_path, 2)
     _tamper(ws, "UPDATE access_log SET count = 99 WHERE n = 1;")
     done = run(ws, "central", "audit", "--verify", "--json", code=2)
@@ -252,3 +252,15 @@ def test_a_schema_3_store_gets_the_log_and_users_on_open(tmp_path: Path) -> None
         assert store.record_count() == 7
         with store.lock:
             assert [e.what for e in entries(store.conn)] == ["conflicts"]
+
+
+def test_without_the_variable_the_password_is_asked_twice_without_echo(ws: Workspace) -> None:
+    args = ["central", "users", "add", "asked", "--role", "analyst", "--workspace", str(ws.root)]
+    typed = "typed password\ntyped password\n"
+    done = CliRunner().invoke(cli, args, input=typed, env={"FIELDKIT_USER_PASSWORD": None})
+    assert done.exit_code == 0, done.output
+    assert "typed password" not in done.output
+    assert "API token (shown once" in done.output
+    with Central(central_path(ws.sync)) as store:
+        assert check_password(store, "asked", "typed password")
+        assert not check_password(store, "asked", "another password")
