@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from fieldkit.central.roles import ROLES, may_read
 from fieldkit.workspace import Workspace
 from tests.support.access import add_user, audit, bearer
 from tests.support.cli import invoke
@@ -146,3 +147,14 @@ def test_the_api_docs_name_the_read_endpoints(central: tuple[Workspace, str]) ->
     _, url = central
     paths = httpx.get(url + "/openapi.json", timeout=30).json()["paths"]
     assert {"/v1/report", "/v1/followups", "/v1/partner-share"} <= set(paths)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_exactly_what_the_roles_table_says(
+    central: tuple[Workspace, str], role: str
+) -> None:
+    ws, url = central
+    token = add_user(ws, f"every-{role.replace('_', '-')}", role)
+    for what in ("report", "followups", "partner-share"):
+        answer = get(url, f"/v1/{what}", token, op=OP)
+        assert answer.status_code == (200 if may_read(role, what) else 403), (role, what)
