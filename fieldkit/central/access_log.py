@@ -12,7 +12,10 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from fieldkit.central.schema import create_access_log
 from fieldkit.wire.protocol import now_iso
+
+__all__ = ["create_access_log", "record_access", "entries", "verify"]
 
 #: The hash an empty log's first entry follows.
 LOG_GENESIS = "0" * 64
@@ -49,26 +52,6 @@ class BrokenEntry:
 
     n: int
     reason: str
-
-
-def create_access_log(conn: Any) -> None:
-    """The log and its head (schema 4): appended, never updated or deleted."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS access_log (n INTEGER PRIMARY KEY, at TEXT NOT NULL,"
-        " who TEXT NOT NULL, role TEXT NOT NULL, what TEXT NOT NULL, operation TEXT,"
-        " count INTEGER NOT NULL, purpose TEXT NOT NULL, via TEXT NOT NULL,"
-        " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
-    )
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS access_log_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
-        " count INTEGER NOT NULL, hash TEXT NOT NULL)"
-    )
-    for verb in ("UPDATE", "DELETE"):
-        conn.execute(
-            f"CREATE TRIGGER IF NOT EXISTS access_log_no_{verb.lower()} BEFORE {verb}"
-            " ON access_log BEGIN"
-            " SELECT RAISE(ABORT, 'the access log is appended, never changed'); END"
-        )
 
 
 def entry_hash(fields: dict[str, Any]) -> str:

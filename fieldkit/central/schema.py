@@ -161,3 +161,24 @@ def create_users(conn: Any) -> None:
         " user TEXT NOT NULL REFERENCES users(name), token_hash TEXT NOT NULL,"
         " created_at TEXT NOT NULL)"
     )
+
+
+def create_access_log(conn: Any) -> None:
+    """The access log and its head (schema 4; access_log.py): appended, never updated or
+    deleted."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS access_log (n INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " who TEXT NOT NULL, role TEXT NOT NULL, what TEXT NOT NULL, operation TEXT,"
+        " count INTEGER NOT NULL, purpose TEXT NOT NULL, via TEXT NOT NULL,"
+        " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS access_log_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
+        " count INTEGER NOT NULL, hash TEXT NOT NULL)"
+    )
+    for verb in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER IF NOT EXISTS access_log_no_{verb.lower()} BEFORE {verb}"
+            " ON access_log BEGIN"
+            " SELECT RAISE(ABORT, 'the access log is appended, never changed'); END"
+        )

@@ -16,8 +16,8 @@ from typing import Any
 
 import sqlite_utils
 
-from fieldkit.central.access_log import create_access_log
 from fieldkit.central.schema import (
+    create_access_log,
     create_followup_events,
     create_record_texts,
     create_schema,
