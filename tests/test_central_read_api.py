@@ -158,3 +158,14 @@ def test_each_role_reads_exactly_what_the_roles_table_says(
     for what in ("report", "followups", "partner-share"):
         answer = get(url, f"/v1/{what}", token, op=OP)
         assert answer.status_code == (200 if may_read(role, what) else 403), (role, what)
+
+
+def test_an_unreadable_plan_is_400_saying_so(tmp_path_factory: pytest.TempPathFactory) -> None:
+    ws = make_workspace(tmp_path_factory.mktemp("broken") / "ws")
+    (ws.ops / OP / "plan.json").write_text("{not json", encoding="utf-8")
+    token = add_user(ws, "cmdr", "commander")
+    with live(ws) as server:
+        answer = get(server.url, "/v1/report", token, op=OP)
+    assert answer.status_code == 400
+    assert "not a readable plan" in answer.json()["detail"]
+    assert audit(ws) == []

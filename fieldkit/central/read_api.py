@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fieldkit.central.access_log import record_access
 from fieldkit.central.followups import follow_ups
 from fieldkit.central.store import AuthError, Central, CentralError
 from fieldkit.central.users import User, check_may_read, user_for_token
-from fieldkit.errors import quote
+from fieldkit.errors import UserError, quote
 from fieldkit.wire.protocol import API, ErrorMessage, now_iso
 from fieldkit.workspace import Workspace
 
@@ -124,10 +125,13 @@ def add_read_routes(
         }
 
     @app.exception_handler(NoOperationError)
-    def _no_operation(request: Request, exc: NoOperationError) -> Any:
-        from fastapi.responses import JSONResponse
-
+    def _no_operation(request: Request, exc: NoOperationError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(UserError)
+    def _unreadable(request: Request, exc: UserError) -> JSONResponse:
+        """An operation central cannot read (its plan.json unreadable): said, never a 500."""
+        return JSONResponse({"detail": str(exc)}, status_code=400)
 
 
 def _operation(ops: Path | None, op: str | None) -> str:
