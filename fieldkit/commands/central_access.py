@@ -129,7 +129,9 @@ def _show(found: list[Any]) -> None:
     if not found:
         console.print("the access log is empty")
         return
-    table = Table("n", "when", "who", "role", "what", "operation", "records", "purpose", "via")
+    table = Table()
+    for title in ("n", "when", "who", "role", "what", "operation", "records", "purpose", "via"):
+        table.add_column(title, overflow="fold")  # folded, never cut, on a narrow terminal
     for e in found:
         cells = (e.n, e.at, e.who, e.role, e.what, e.operation or "-", e.count, e.purpose, e.via)
         table.add_row(*(Text(str(c)) for c in cells))
