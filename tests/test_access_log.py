@@ -264,3 +264,12 @@ def test_without_the_variable_the_password_is_asked_twice_without_echo(ws: Works
     with Central(central_path(ws.sync)) as store:
         assert check_password(store, "asked", "typed password")
         assert not check_password(store, "asked", "another password")
+
+
+def test_the_log_is_shown_as_a_table_of_plain_text(tmp_path: Path) -> None:
+    ws = _logged(tmp_path, 1)
+    run(ws, "report", OP, "--purpose", "[red]audit[/red] check")
+    shown = invoke("central", "audit", "--workspace", ws.root, env={"COLUMNS": "250"}).stdout
+    assert "[red]audit[/red] check" in shown  # printed as typed, never as markup
+    for text in ("conflicts", "look 0", "report", getpass.getuser(), "local", "cli"):
+        assert text in shown
