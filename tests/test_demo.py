@@ -189,3 +189,13 @@ def test_the_demos_central_is_encrypted_and_opens_with_its_key_file_alone(
     loadout = json.loads((demo_run.op / "loadouts" / "alpha.json").read_text())
     for text in [v["id"] for v in loadout["venues"]] + [d["device"] for d in status["devices"]]:
         assert text.encode() not in raw, text
+
+
+def test_the_demos_reads_of_central_are_in_its_access_log_unbroken(demo_run: DemoRun) -> None:
+    done = fieldkit("central", "audit", "--json", "--verify", "--workspace", demo_run.workspace)
+    assert done.returncode == 0, done.stderr
+    log = json.loads(done.stdout)
+    assert log["verified"] is True
+    reads = [(e["what"], e["purpose"], e["via"]) for e in log["entries"]]
+    assert reads == [(what, "demo", "cli") for what in ("followups", "map", "report")]
+    assert all(e["count"] > 0 for e in log["entries"])

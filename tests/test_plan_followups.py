@@ -12,6 +12,7 @@ import pytest
 from fieldkit.plan.revisits import Revisit, add_revisits
 from fieldkit.playbook import load_playbook
 from fieldkit.workspace import Workspace
+from tests.support.access import audit
 from tests.support.cli import fieldkit, invoke
 from tests.support.followups import NOW_ENV, OP, WOMAN_NRM, referrals_workspace
 from tests.support.paths import BARNET, PLAYBOOKS
@@ -42,7 +43,10 @@ def plan(ws: Workspace, playbook: Path, op: str, *more: str) -> tuple[dict[str, 
 
 
 def test_a_visit_per_venue_to_revisit_with_its_reason(ws: Workspace) -> None:
+    before = audit(ws)
     summary, _ = plan(ws, BARNET, "week2")
+    [read] = audit(ws)[len(before) :]  # the follow-ups read at central, in its access log
+    assert (read["what"], read["operation"], read["via"]) == ("followups", OP, "cli")
     revisits = summary["revisits"]
     assert isinstance(revisits, list)
     assert [r["venue"] for r in revisits] == REVISITED

@@ -181,3 +181,38 @@ def create_retention(conn: Any) -> None:
         " WHERE r.id = OLD.id AND r.hash = OLD.hash AND r.signature = OLD.signature)"
         f" BEGIN SELECT RAISE(ABORT, '{RECORDS_KEPT}'); END"
     )
+
+
+def create_users(conn: Any) -> None:
+    """Central's users (a role, an Argon2id password hash) and their API tokens (schema 5)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+        " password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+        " created_at TEXT NOT NULL, disabled_at TEXT)"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS api_tokens (id TEXT PRIMARY KEY,"
+        " user TEXT NOT NULL REFERENCES users(name), token_hash TEXT NOT NULL,"
+        " created_at TEXT NOT NULL)"
+    )
+
+
+def create_access_log(conn: Any) -> None:
+    """The access log and its head (schema 5; access_log.py): appended, never updated or
+    deleted."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS access_log (n INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+        " who TEXT NOT NULL, role TEXT NOT NULL, what TEXT NOT NULL, operation TEXT,"
+        " count INTEGER NOT NULL, purpose TEXT NOT NULL, via TEXT NOT NULL,"
+        " prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
+    )
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS access_log_head (one INTEGER PRIMARY KEY CHECK (one = 1),"
+        " count INTEGER NOT NULL, hash TEXT NOT NULL)"
+    )
+    for verb in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER IF NOT EXISTS access_log_no_{verb.lower()} BEFORE {verb}"
+            " ON access_log BEGIN"
+            " SELECT RAISE(ABORT, 'the access log is appended, never changed'); END"
+        )

@@ -16,6 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from fieldkit.central import plans
 from fieldkit.central.ingest import ingest
+from fieldkit.central.read_api import Readers, add_read_routes
 from fieldkit.central.store import AuthError, Central, CentralError, ForbiddenError
 from fieldkit.json_input import JSONInputError, loads
 from fieldkit.wire.protocol import (
@@ -132,19 +133,23 @@ def current_device(
 Device = Annotated[dict[str, Any], Depends(current_device)]
 
 
-def create_app(central_path: Path | Central, ops: Path | None = None) -> FastAPI:
+def create_app(
+    central_path: Path | Central, ops: Path | None = None, readers: Readers | None = None
+) -> FastAPI:
     """The API over the central store at `central_path` (or open already); plans are
-    published from `ops`."""
+    published from `ops`; `readers` make the reports its users read (read_api.py)."""
     central = central_path if isinstance(central_path, Central) else Central(central_path)
     refresh_plans = plan_refresher(central, ops)
     app = FastAPI(
         title="fieldkit central",
         version="1",
-        description="Devices push their signed engagement records and pull plan changes.",
+        description="Devices push their signed engagement records and pull plan changes; "
+        "central's users read reports, follow-ups and the partner share with an API token.",
     )
     app.state.central = central
     app.router.route_class = _Route
     add_sync_routes(app, central, refresh_plans)
+    add_read_routes(app, central, ops, readers)
     add_error_answers(app)
     app.add_middleware(BodyLimit, limit=MAX_BODY)  # type: ignore[arg-type]
     refresh_plans()
@@ -259,11 +264,12 @@ def serve(
     sock: socket.socket,
     certfile: Path | None = None,
     keyfile: Path | None = None,
+    readers: Readers | None = None,
 ) -> None:
     """Run the API under uvicorn on a bound socket (HTTPS when given a certificate and key)."""
     import uvicorn
 
-    app = create_app(central_path, ops)
+    app = create_app(central_path, ops, readers)
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
         app,

@@ -17,10 +17,12 @@ from typing import Any
 import sqlite_utils
 
 from fieldkit.central.schema import (
+    create_access_log,
     create_followup_events,
     create_record_texts,
     create_retention,
     create_schema,
+    create_users,
 )
 from fieldkit.central.unlock import open_central_db
 from fieldkit.encrypted_store import DATABASE_ERRORS
@@ -36,7 +38,7 @@ CENTRAL_KEY = "central.key"
 CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -140,6 +142,8 @@ class Central:
             create_record_texts(self.conn)  # version 2: format 2's texts beside the records
             create_followup_events(self.conn)  # version 3: follow-up status events on persons
             create_retention(self.conn)  # version 4: removed records' traces, records guarded
+            create_users(self.conn)  # version 5: users, roles, API tokens and the access log
+            create_access_log(self.conn)
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.central_access import audit_cmd, users
+from fieldkit.commands.common import console, purpose_option, record_local_read, with_workspace
 from fieldkit.errors import UserError
 from fieldkit.workspace import Workspace
 
@@ -54,8 +55,10 @@ def serve_cmd(
 ) -> None:
     """Serve the sync API (HTTPS when given --certfile and --keyfile)."""
     from fieldkit.central.listen import listening_socket
+    from fieldkit.central.read_api import Readers
     from fieldkit.central.server import serve
     from fieldkit.central.store import central_path
+    from fieldkit.maps.service import partner_share_for, report_for
 
     if (certfile is None) != (keyfile is None):
         raise UserError("give both --certfile and --keyfile for HTTPS, or neither")
@@ -67,7 +70,7 @@ def serve_cmd(
     scheme = "https" if certfile else "http"
     where = f"[{host}]" if ":" in host else host
     console.print(f"central serving {path} on {scheme}://{where}:{port} (API docs at /docs)")
-    serve(store, ws.ops, sock, certfile, keyfile)
+    serve(store, ws.ops, sock, certfile, keyfile, Readers(report_for, partner_share_for))
 
 
 @central.command("enroll-device")
@@ -172,11 +175,13 @@ def status_cmd(ws: Workspace, as_json: bool) -> None:
 
 @central.command("conflicts")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@purpose_option
 @with_workspace
-def conflicts_cmd(ws: Workspace, as_json: bool) -> None:
+def conflicts_cmd(ws: Workspace, as_json: bool, purpose: str | None) -> None:
     """Records amended by two devices: both amendments are kept, for review."""
     with _open(ws) as store:
         found = store.conflicts()
+        record_local_read(store, "conflicts", None, len(found), purpose)
     if as_json:
         click.echo(json.dumps(found, indent=2))
         return
@@ -213,5 +218,8 @@ def import_cmd(ws: Workspace, file: Path, answer: Path | None, as_json: bool) ->
     )
     console.print(f"answer bundle for the device: {done.answer}")
 
+
+central.add_command(users)
+central.add_command(audit_cmd)
 
 COMMANDS = [central]

@@ -67,3 +67,48 @@ def clock_now() -> datetime:
     except ValueError:
         raise UserError(f"FIELDKIT_NOW={text!r} is not an ISO 8601 time") from None
     return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def purpose_option(func: F) -> F:
+    """--purpose TEXT: why central's data is read, kept in its access log."""
+    return click.option(
+        "--purpose",
+        default=None,
+        metavar="TEXT",
+        help="Why you read central's data (kept in its access log with your OS user; "
+        "default: 'not given').",
+    )(func)
+
+
+def log_local_read(
+    ws: Workspace, what: str, operation: str | None, count: int, purpose: str | None
+) -> None:
+    """Append a read of central's data by this machine's OS user to central's access log
+    (nothing when this workspace holds no central store)."""
+    from fieldkit.central.store import Central, central_path
+
+    path = central_path(ws.sync)
+    if not path.exists():
+        return
+    with Central(path) as store:
+        record_local_read(store, what, operation, count, purpose)
+
+
+def record_local_read(
+    store: Any, what: str, operation: str | None, count: int, purpose: str | None
+) -> None:
+    """One access-log entry for a local command reading `store`, naming the OS user."""
+    from fieldkit.central.access_log import LOCAL_ROLE, record_access
+    from fieldkit.central.followups import os_user
+
+    with store.lock:
+        record_access(
+            store.conn,
+            who=os_user(),
+            role=LOCAL_ROLE,
+            what=what,
+            operation=operation,
+            count=count,
+            purpose=purpose,
+            via="cli",
+        )

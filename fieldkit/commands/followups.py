@@ -8,7 +8,14 @@ from typing import Any
 
 import click
 
-from fieldkit.commands.common import clock_now, console, resolve_workspace, workspace_option
+from fieldkit.commands.common import (
+    clock_now,
+    console,
+    purpose_option,
+    record_local_read,
+    resolve_workspace,
+    workspace_option,
+)
 from fieldkit.errors import UserError
 from fieldkit.workspace import Workspace
 
@@ -26,7 +33,8 @@ class FollowupsGroup(click.Group):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(
-            "fieldkit followups", "[OP] [--json] | update PERSON --status S [--partner P]"
+            "fieldkit followups",
+            "[OP] [--json] [--purpose TEXT] | update PERSON --status S [--partner P]",
         )
 
 
@@ -70,8 +78,9 @@ def operation_ids(ws: Workspace, store: Any, op: str) -> set[str]:
 @followups.command(_LIST, hidden=True)
 @click.argument("op", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON (fieldkit-followups/1).")
+@purpose_option
 @workspace_option
-def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
+def list_open(op: str | None, as_json: bool, purpose: str | None, workspace: Any) -> None:
     """The open follow-ups of OP (default: every operation at central)."""
     from fieldkit.central.followups import follow_ups
 
@@ -80,6 +89,7 @@ def list_open(op: str | None, as_json: bool, workspace: Any) -> None:
     with open_central(ws) as store:
         ids = operation_ids(ws, store, op) if op else None
         found = follow_ups(store, ids, now=now)
+        record_local_read(store, "followups", op, len(found), purpose)
     if as_json:
         doc = {
             "format": FORMAT,
@@ -125,6 +135,7 @@ def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
 
     with open_central(ws) as store:
         found = revisits(store, operation_ids(ws, store, op))
+        record_local_read(store, "followups", op, len(found), "plan --follow-ups-from: revisits")
     return tuple(Revisit(r.venue, r.reason, op) for r in found)
 
 
@@ -133,8 +144,16 @@ def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
 @click.option("--status", "status", required=True, help="The new status (codes.yaml).")
 @click.option("--partner", default=None, help="The partner who helped (a partner code).")
 @click.option("--json", "as_json", is_flag=True, help="Print the person's follow-up as JSON.")
+@purpose_option
 @workspace_option
-def update(person: str, status: str, partner: str | None, as_json: bool, workspace: Any) -> None:
+def update(
+    person: str,
+    status: str,
+    partner: str | None,
+    as_json: bool,
+    purpose: str | None,
+    workspace: Any,
+) -> None:
     """Append a status event to PERSON (an id `fieldkit followups` lists, e.g. K7M2Q9XD-1)."""
     from fieldkit.central.followups import add_event, os_user
     from fieldkit.codes.followups import allowed_next
@@ -142,6 +161,7 @@ def update(person: str, status: str, partner: str | None, as_json: bool, workspa
     ws = resolve_workspace(workspace)
     with open_central(ws) as store:
         done = add_event(store, person, status, partner, os_user(), now=clock_now())
+        record_local_read(store, "followups update", done.operation, 1, purpose)
     if as_json:
         click.echo(json.dumps(done.to_dict(), indent=2, ensure_ascii=False))
         return

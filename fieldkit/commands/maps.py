@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from fieldkit.commands.common import console, err_console, with_workspace
+from fieldkit.commands.common import (
+    console,
+    err_console,
+    log_local_read,
+    purpose_option,
+    with_workspace,
+)
 from fieldkit.workspace import Workspace
 
 
@@ -27,9 +33,16 @@ from fieldkit.workspace import Workspace
 )
 @click.option("--points", is_flag=True, help="Show individual engagement points too.")
 @click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
+@purpose_option
 @with_workspace
 def map_cmd(
-    ws: Workspace, op: str | None, out: Path | None, tiles: str | None, points: bool, fdr: bool
+    ws: Workspace,
+    op: str | None,
+    out: Path | None,
+    tiles: str | None,
+    points: bool,
+    fdr: bool,
+    purpose: str | None,
 ) -> None:
     """Write the offline hotspot map of OP to maps/OP/hotspots.html, with its exports.
 
@@ -37,8 +50,14 @@ def map_cmd(
     partner-share.csv and partner-share.json (every count under 5 suppressed).
     """
     from fieldkit.maps.service import build_map_files
+    from fieldkit.maps.source import resolve_operation
 
-    paths = build_map_files(ws, op, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say)
+    name = resolve_operation(ws, op)
+    read: list[int] = []
+    paths = build_map_files(
+        ws, name, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say, counted=read.append
+    )
+    log_local_read(ws, "map", name, sum(read), purpose)
     console.print(f"map: {paths[0]}")
     console.print(f"exports: {', '.join(p.name for p in paths[1:])} in {paths[1].parent}")
 
@@ -47,12 +66,18 @@ def map_cmd(
 @click.argument("op", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print summary.json (docs/report.md).")
 @click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
+@purpose_option
 @with_workspace
-def report_cmd(ws: Workspace, op: str | None, as_json: bool, fdr: bool) -> None:
+def report_cmd(
+    ws: Workspace, op: str | None, as_json: bool, fdr: bool, purpose: str | None
+) -> None:
     """Write maps/OP/report.html and maps/OP/summary.json: the operation's summary."""
     from fieldkit.maps.service import build_report_files
+    from fieldkit.maps.source import resolve_operation
 
-    summary, paths = build_report_files(ws, op, fdr=fdr, progress=_say)
+    name = resolve_operation(ws, op)
+    summary, paths = build_report_files(ws, name, fdr=fdr, progress=_say)
+    log_local_read(ws, "report", name, summary["totals"]["engagements"], purpose)
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return

@@ -34,12 +34,18 @@ WEIGHTS: dict[str | None, float] = {
 
 def follow_up_referrals(ws: Workspace, seed: int, result: DemoResult, show: StepProgress) -> None:
     """Enter the later statuses of the operation's referrals at central; counts in `result`."""
-    from fieldkit.central.followups import PERSON, add_event, follow_ups
+    from fieldkit.central.access_log import LOCAL_ROLE, record_access
+    from fieldkit.central.followups import PERSON, add_event, follow_ups, os_user
     from fieldkit.central.store import Central, central_path
 
     rng = random.Random(f"followups-{seed}")
     with Central(central_path(ws.sync)) as store:
         people = [f for f in follow_ups(store) if f.kind == PERSON]
+        with store.lock:
+            record_access(
+                store.conn, who=os_user(), role=LOCAL_ROLE, what="followups", operation=None,
+                count=len(people), purpose="demo", via="cli",
+            )  # fmt: skip
         entered = 0
         for n, person in enumerate(people, start=1):
             show.step("follow-ups", n, len(people))

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldkit.central.access_log import LOCAL_ROLE, record_access
 from fieldkit.central.followups import FollowUp, add_event, follow_ups, os_user
 from fieldkit.central.store import Central, central_path, central_status
 from fieldkit.field.device import Device
@@ -92,17 +93,35 @@ class AppServices:
         """The workspace's central store, open (the caller closes it)."""
         return Central(central_path(self.workspace.sync))
 
+    def log_read(self, what: str, op: str | None, count: int, store: Central | None = None) -> None:
+        """An access-log entry for a look at central's data from the app, naming the OS user."""
+        if store is None:
+            if not self.has_central():
+                return
+            with self.open_central() as opened:
+                self.log_read(what, op, count, opened)
+            return
+        with store.lock:
+            record_access(
+                store.conn, who=os_user(), role=LOCAL_ROLE, what=what, operation=op,
+                count=count, purpose=None, via="app",
+            )  # fmt: skip
+
     def open_follow_ups(self, now: datetime | None = None) -> list[FollowUp]:
         """Central's open follow-ups, every operation, oldest first."""
         with self.open_central() as store:
-            return follow_ups(store, now=now)
+            found = follow_ups(store, now=now)
+            self.log_read("followups", None, len(found), store)
+            return found
 
     def add_follow_up_event(
         self, person: str, status: str, partner: str | None, now: datetime | None = None
     ) -> FollowUp:
         """Append a status event to a person referred, entered by this machine's user."""
         with self.open_central() as store:
-            return add_event(store, person, status, partner, os_user(), now=now)
+            done = add_event(store, person, status, partner, os_user(), now=now)
+            self.log_read("followups update", done.operation, 1, store)
+            return done
 
     # -- the plan folder (ops/) and what is made from it -------------------------------
 
@@ -133,10 +152,15 @@ class AppServices:
         """An operation's summary from its plan and central's records, writing nothing."""
         from fieldkit.maps.service import build_summary_for
 
-        return build_summary_for(self.workspace, op)
+        summary = build_summary_for(self.workspace, op)
+        self.log_read("report", op, int(summary["totals"]["engagements"]))
+        return summary
 
     def render_map(self, op: str, progress: MapProgress) -> list[Path]:
         """Write maps/OP/hotspots.html and its exports; the map first."""
         from fieldkit.maps.service import build_map_files
 
-        return build_map_files(self.workspace, op, progress=progress)
+        read: list[int] = []
+        paths = build_map_files(self.workspace, op, progress=progress, counted=read.append)
+        self.log_read("map", op, sum(read))
+        return paths
