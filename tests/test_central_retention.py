@@ -18,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fieldkit.central.access_log import entries as access_entries
+from fieldkit.central.access_log import verify as access_verify
 from fieldkit.central.chain_verify import verify_chains
 from fieldkit.central.store import Central, central_path
 from fieldkit.encrypted_store import DATABASE_ERRORS
@@ -293,3 +295,19 @@ def test_a_fault_found_after_removing_stops_it_all(
             core.apply(central, date.fromisoformat(AS_OF))
         assert central.query("SELECT count(*) FROM removed_records") == [(0,)]
     assert held(ws) == before
+
+
+def test_each_removal_is_an_entry_of_the_access_log(ws: Workspace) -> None:
+    retention(ws, "--as-of", AS_OF)
+    retention(ws, "--as-of", AS_OF, "--apply", "--purpose", "MoPI review")
+    with Central(central_path(ws.sync)) as central:
+        logged = [e for e in access_entries(central.conn) if e.what.startswith("retention")]
+        assert access_verify(central.conn) is None
+    got = [(e.what, e.operation, e.count, e.purpose, e.via) for e in logged]
+    texts, whole = len(TEXT_REMOVED), len(WHOLE_REMOVED)
+    assert got == [
+        ("retention review: sensitive text", "peopleop", texts, "not given", "cli"),
+        ("retention review: engagements of no concern", "peopleop", whole, "not given", "cli"),
+        ("retention removal: sensitive text", "peopleop", texts, "MoPI review", "cli"),
+        ("retention removal: engagements of no concern", "peopleop", whole, "MoPI review", "cli"),
+    ]

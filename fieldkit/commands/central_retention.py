@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from fieldkit.commands.central import _open, central
-from fieldkit.commands.common import clock_now, console, with_workspace
+from fieldkit.commands.common import (
+    clock_now,
+    console,
+    purpose_option,
+    record_local_read,
+    with_workspace,
+)
 from fieldkit.errors import UserError, quote
 from fieldkit.workspace import Workspace
 
@@ -28,8 +34,11 @@ def _as_of(text: str | None) -> date:
 @click.option("--as-of", "as_of", default=None, help="The day to review as of (YYYY-MM-DD).")
 @click.option("--apply", "apply_", is_flag=True, help="Delete what is listed (default: list).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@purpose_option
 @with_workspace
-def retention_cmd(ws: Workspace, as_of: str | None, apply_: bool, as_json: bool) -> None:
+def retention_cmd(
+    ws: Workspace, as_of: str | None, apply_: bool, as_json: bool, purpose: str | None
+) -> None:
     """List (with --apply, delete) the sensitive text and the no-concern engagements past the
     operation's review periods; every chain still verifies afterwards."""
     from fieldkit.central.retention import apply, review
@@ -40,7 +49,7 @@ def retention_cmd(ws: Workspace, as_of: str | None, apply_: bool, as_json: bool)
             result, verified = review(store, day), None
         else:
             result, verified = apply(store, day)
-            _log_removals(store, result)
+        _log_retention(store, result, purpose)
     data = result.to_dict()
     if verified is not None:
         data["verification"] = verified.to_dict()
@@ -50,10 +59,16 @@ def retention_cmd(ws: Workspace, as_of: str | None, apply_: bool, as_json: bool)
     _show(data)
 
 
-def _log_removals(store: Any, result: Any) -> None:
-    """Each operation's removals as an entry of central's access log (who, what, how many).
-
-    The access log is not in this store yet: this is the one place to record them."""
+def _log_retention(store: Any, result: Any, purpose: str | None) -> None:
+    """Central's access log: per operation, one entry for the records whose text was listed
+    (or removed) and one for the engagement records listed (or removed), naming the OS user."""
+    verb = "removal" if result.applied else "review"
+    for op in result.operations:
+        records = sum(len(engagement) for engagement in op.engagements)
+        for what, count in ((f"retention {verb}: sensitive text", len(op.texts)),
+                            (f"retention {verb}: engagements of no concern", records)):  # fmt: skip
+            if count:
+                record_local_read(store, what, op.operation, count, purpose)
 
 
 def _show(data: dict[str, Any]) -> None:
