@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -12,9 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from fieldkit.errors import UserError
+from fieldkit.field.aids import aids_of, choose_language
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.model import Engagement
+from fieldkit.tui.aids.screen import AidsScreen
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.describe import pending_text, plain
 from fieldkit.tui.log.engagement_form import EngagementForm
@@ -41,6 +44,7 @@ class LogMode(ModeScreen):
         QUICK_EXIT,
         Binding("n", "log_engagement", "Log engagement"),
         Binding("a", "amend", "Amend selected"),
+        Binding("h", "aids", "Helplines"),
     ]
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
@@ -101,7 +105,7 @@ class LogMode(ModeScreen):
             yield DataTable(id="recent", cursor_type="row")
             yield Static(
                 "n: log an engagement (prefilled from the visit under way) · "
-                "a: amend the selected one",
+                "a: amend the selected one · h: helplines and leaflet",
                 classes="hint",
             )
         yield Footer()
@@ -145,7 +149,7 @@ class LogMode(ModeScreen):
         counter.set_class(not text.endswith(": 0"), "waiting")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("log_engagement", "amend") and self.device is None:
+        if action in ("log_engagement", "amend", "aids") and self.device is None:
             return False
         return True
 
@@ -155,6 +159,13 @@ class LogMode(ModeScreen):
         assert self.device is not None
         draft = self.device.prefill(self.moment())
         self.app.push_screen(EngagementForm(self.device, draft), self.saved)
+
+    def action_aids(self) -> None:
+        """The helplines and the leaflet full screen, in the language FIELDKIT_LANG says (e and
+        r switch it there)."""
+        assert self.device is not None
+        language = choose_language(os.environ.get("FIELDKIT_LANG"))
+        self.app.push_screen(AidsScreen(aids_of(self.device.loadout), language))
 
     def action_amend(self) -> None:
         assert self.device is not None

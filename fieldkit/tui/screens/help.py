@@ -34,6 +34,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("e", "Plan", "export the plan to ops/OP/ (plan.json, briefing, calendars, loadouts)"),
     ("n", "Log", "log an engagement, prefilled from the visit under way"),
     ("a", "Log", "amend the selected engagement (a new version naming the old)"),
+    ("h", "Log", "helplines and the leaflet full screen, to show the person (e/r: English/Română)"),
     ("s", "Sync", "sync now with central"),
     ("m", "Review", "render the hotspot map and open it in the browser"),
     ("r", "Review", "reload the summary"),
