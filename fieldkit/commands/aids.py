@@ -10,6 +10,10 @@ import click
 from fieldkit.commands.common import console, with_workspace
 from fieldkit.workspace import Workspace
 
+FULL_SCREEN = "show_aids"
+"""The key of the root context's object under which the shell puts its full-screen view of
+the aids (the app's; commands do not import the app)."""
+
 
 @click.command("aids")
 @click.option(
@@ -38,12 +42,11 @@ def aids(ws: Workspace, language: str | None, as_text: bool) -> None:
     chosen = language or choose_language(os.environ.get("FIELDKIT_LANG"))
     with Device.open(ws.root) as dev:
         found = aids_of(dev.loadout)
-    if as_text or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    full_screen = (click.get_current_context().find_root().obj or {}).get(FULL_SCREEN)
+    if as_text or full_screen is None or not (sys.stdin.isatty() and sys.stdout.isatty()):
         console.print(aids_text(found, chosen))
         return
-    from fieldkit.tui.aids.app import AidsApp
-
-    AidsApp(found, chosen).run()
+    full_screen(found, chosen)
 
 
 COMMANDS = [aids]
