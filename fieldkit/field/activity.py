@@ -224,3 +224,16 @@ def day_log_text(log: DayLog, width: int = 80) -> str:
         f"{engagements} engagement(s), {referrals} referral(s)",
     ]
     return "\n".join(lines)
+
+
+def visits_under_way(device: Device, day: date) -> set[str]:
+    """The visits of `day` logged as started and not (yet) as ended, on this device."""
+    under_way: set[str] = set()
+    for rec, _ in device.store.records(day.isoformat(), kind=ACTIVITY):
+        if rec.visit is None:
+            continue
+        if rec.activity == "visit_started":
+            under_way.add(rec.visit)
+        elif rec.activity == "visit_ended":
+            under_way.discard(rec.visit)
+    return under_way
