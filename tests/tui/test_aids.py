@@ -14,13 +14,13 @@ from tests.support.log_form import log_app, to_log
 from tests.support.tui import SIZE, settle, visible_text
 
 
-async def test_h_in_log_mode_shows_helplines_and_leaflet_then_romanian(
+async def test_l_in_log_mode_shows_helplines_and_leaflet_then_romanian(
     device_ws: Workspace,
 ) -> None:
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
         await to_log(pilot)
-        await pilot.press("h")
+        await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, AidsScreen)
         phones = [d.value for d in app.screen.query(Digits)]
@@ -50,7 +50,7 @@ async def test_fieldkit_lang_ro_opens_the_aids_in_romanian(
     app = log_app(device_ws)
     async with app.run_test(size=SIZE) as pilot:
         await to_log(pilot)
-        await pilot.press("h")
+        await pilot.press("l")
         await settle(pilot)
         leaflet = app.screen.query_one("#leaflet", Static)
         assert leaflet.border_title == "Pliant"
@@ -66,3 +66,15 @@ async def test_the_aids_app_on_its_own_leaves_on_escape(device: Device) -> None:
         await pilot.press("escape")
         await settle(pilot)
     assert app.return_code == 0
+
+
+async def test_h_in_log_mode_still_goes_home(device_ws: Workspace) -> None:
+    """The aids' key is not the app's Home key."""
+    from fieldkit.tui.screens.home import HomeScreen
+
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)

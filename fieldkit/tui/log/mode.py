@@ -49,12 +49,13 @@ class LogMode(ModeScreen):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("n", "log_engagement", "Log engagement"),
-        Binding("a", "amend", "Amend selected"),
-        Binding("s", "visit_started_or_ended", "Start/end visit"),
-        Binding("t", "handover", "Handover note"),
-        Binding("d", "day_log", "Day log"),
-        Binding("h", "aids", "Helplines"),
+        Binding("n", "log_engagement", "Log"),
+        Binding("a", "amend", "Amend"),
+        # One footer entry for the activity log's three keys (the hint line names each).
+        Binding("s", "visit_started_or_ended", "Activity", key_display="s/t/d"),
+        Binding("t", "handover", "Handover note", show=False),
+        Binding("d", "day_log", "Day log", show=False),
+        Binding("l", "aids", "Leaflet"),
     ]
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
@@ -116,7 +117,7 @@ class LogMode(ModeScreen):
             yield Static(
                 "n: log an engagement (prefilled from the visit under way) · "
                 "a: amend the selected one · s: start/end the selected visit · "
-                "t: handover note · d: the day's log · h: helplines and leaflet",
+                "t: handover note · d: the day's log · l: leaflet and helplines",
                 classes="hint",
             )
         yield Footer()

@@ -37,7 +37,7 @@ KEYS: list[tuple[str, str, str]] = [
     ("s", "Log", "the selected visit started (or ended, when started): the activity log"),
     ("t", "Log", "a handover note for the next shift (ctrl+s saves it in the activity log)"),
     ("d", "Log", "the day's activity log in order: visits, engagements, referrals, notes"),
-    ("h", "Log", "helplines and the leaflet full screen, to show the person (e/r: English/Română)"),
+    ("l", "Log", "the leaflet and helplines full screen, to show the person (e/r: English/Română)"),
     ("s", "Sync", "sync now with central"),
     ("m", "Review", "render the hotspot map and open it in the browser"),
     ("r", "Review", "reload the summary"),
