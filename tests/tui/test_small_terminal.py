@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Footer
+from textual.widgets import Checkbox, DataTable, Footer, Static
 
 from fieldkit.field import Device
 from fieldkit.tui import make_app
@@ -48,6 +48,8 @@ async def test_log_mode_at_80x24_keeps_its_footer_and_shows_dates_and_full_label
     async with app.run_test(size=SMALL) as pilot:
         await to_log(pilot)
         assert footer_fits(app) == []
+        status = " ".join(visible_text(app).split())
+        assert "Mon 25 Sep 2023" in status and "10:20" in status  # wrapped, not cut
         recent = app.screen.query_one("#recent", DataTable)
         assert str(recent.get_row_at(0)[0]) == "Mon 25 Sep 10:05"  # a date, not only a weekday
         words = [w.strip(",") for w in visible_text(app).split()]
@@ -90,6 +92,9 @@ async def test_plan_at_80x24_shows_the_grid_and_scrolls_to_the_last_day(
         await settle(pilot)
         last = grid.row_days[-1]
         assert f"{last:%a %d}" in visible_text(app)
+        words = visible_text(app).split()
+        legend = str(screen.query_one("#legend", Static).content)
+        assert all(word in words for word in legend.split()), legend  # wrapped, not cut
 
 
 def test_home_snapshot_80x24(app: FieldkitApp, snap_compare: Any) -> None:
