@@ -4,23 +4,40 @@ colour. SVG snapshots of Home, Plan, Log and the form at that size."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Footer, Static
 
 from fieldkit.field import Device
+from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.plan.grid import WeekGrid
 from fieldkit.workspace import Workspace
-from tests.support.log_form import log_app, to_log
+from tests.support.log_form import NOW, log_app, to_log
+from tests.support.plan_screen import OP, choose, make_ws, planned
 from tests.support.tui import settle, visible_text
-from tests.tui.test_log_mode import seed
-from tests.tui.test_plan_mode import OP, choose, plan_ws, planned_ws  # noqa: F401 (fixtures)
 
 SMALL = (80, 24)
+
+
+@pytest.fixture
+def planned_ws(tmp_path: Path) -> Workspace:
+    return planned(make_ws(tmp_path / "ws"))
+
+
+def seed(device: Device) -> None:
+    """One engagement logged earlier on the visit under way."""
+    draft = device.prefill(NOW.replace(minute=5)).update(
+        people=[PeopleGroup("male", "age_25_34", "romanian", 1)],
+        indicators=["owes_debt"],
+        outcomes=["leaflet_given"],
+    )
+    device.save(draft)
 
 
 def footer_fits(app: App[None]) -> list[str]:
@@ -79,7 +96,7 @@ async def test_the_form_at_80x24_keeps_its_footer_and_a_tick_shows_without_colou
 
 
 async def test_plan_at_80x24_shows_the_grid_and_scrolls_to_the_last_day(
-    planned_ws: Workspace,  # noqa: F811
+    planned_ws: Workspace,
 ) -> None:
     app = make_app(planned_ws)
     async with app.run_test(size=SMALL) as pilot:
@@ -101,7 +118,7 @@ def test_home_snapshot_80x24(app: FieldkitApp, snap_compare: Any) -> None:
     assert snap_compare(app, terminal_size=SMALL, run_before=settle)
 
 
-def test_plan_snapshot_80x24(planned_ws: Workspace, snap_compare: Any) -> None:  # noqa: F811
+def test_plan_snapshot_80x24(planned_ws: Workspace, snap_compare: Any) -> None:
     async def show(pilot: Pilot[None]) -> None:
         await choose(pilot, f"ops/{OP}/plan.json")
 
