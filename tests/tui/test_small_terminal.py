@@ -137,3 +137,22 @@ def test_form_snapshot_80x24(device_ws: Workspace, snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(log_app(device_ws), terminal_size=SMALL, run_before=open_form)
+
+
+async def test_a_devices_home_sync_and_review_at_80x24_keep_their_footers(
+    device_ws: Workspace,
+) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert footer_fits(app) == []
+        for key in ("3", "4", "2"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert footer_fits(app) == [], key
+        await pilot.press("d")  # the day log
+        await settle(pilot)
+        assert footer_fits(app) == []
+        await pilot.press("escape", "l")  # the aids
+        await settle(pilot)
+        assert footer_fits(app) == []
