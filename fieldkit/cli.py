@@ -8,14 +8,18 @@ import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from fieldkit import __version__
 from fieldkit.commands import register
+from fieldkit.commands.aids import FULL_SCREEN
 from fieldkit.commands.common import FieldkitGroup, workspace_option
 from fieldkit.errors import UserError
+
+if TYPE_CHECKING:
+    from fieldkit.field.aids import Aids
 
 
 @click.group(
@@ -31,11 +35,19 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
 
     With no command, opens the app on the workspace you are in.
     """
+    ctx.ensure_object(dict)[FULL_SCREEN] = _show_aids
     if ctx.invoked_subcommand is None:
         from fieldkit.commands.common import resolve_workspace
         from fieldkit.tui import make_app
 
         make_app(resolve_workspace(workspace), now=_clock_from_env()).run()
+
+
+def _show_aids(aids: Aids, language: str) -> None:
+    """`fieldkit aids` on a terminal: the app's aids screen, on its own."""
+    from fieldkit.tui.aids.app import AidsApp
+
+    AidsApp(aids, language).run()
 
 
 def _clock_from_env() -> Callable[[], datetime] | None:

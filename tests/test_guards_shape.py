@@ -60,6 +60,9 @@ ROWS: list[tuple[str, dict[str, Any], str]] = [
     ("another format", {"format": "fieldkit-engagement/9"},
      'format "fieldkit-engagement/9" is not one of fieldkit-engagement/1, '
      'fieldkit-engagement/2'),
+    ("a kind that is a number", {"kind": 1}, 'field "kind" has the wrong type (int)'),
+    ("an activity in a format 1 record", {"kind": "activity", "activity": "note"},
+     "a format 1 record has no activity"),
     ("a partner that is a number", {"partners": ["anitp", 1]}, "partners must be a list of codes"),
     ("an indicator that is null", {"indicators": [None]}, "indicators must be a list of codes"),
     ("an outcome that is a list", {"outcomes": [["x"]]}, "outcomes must be a list of codes"),
@@ -101,7 +104,8 @@ FIELD_TYPES = {
     **dict.fromkeys(["people", "partners", "indicators", "outcomes", "persons"], (list,)),
     "texts": (dict,),
     "interpreter": (bool,),
-    **dict.fromkeys(["prev_hash", "hash", "signature", "format"], TEXT),
+    **dict.fromkeys(["prev_hash", "hash", "signature", "format", "kind"], TEXT),
+    "activity": MAYBE_TEXT,
 }  # fmt: skip
 REQUIRED = {"id", "device", "officer", "operation", "team", "hlc", "recorded_at", "timezone",
             "time", "venue_type"}  # fmt: skip

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fieldkit.model import ENGAGEMENT_FORMAT, NOTES_MAX, REFERRAL_REF_MAX
+from fieldkit.model import ACTIVITY, ENGAGEMENT_FORMAT, NOTES_MAX, REFERRAL_REF_MAX
 
 #: The longest text each field may hold, in characters; any other text field: TEXT_MAX.
 TEXT_LIMITS = {"notes": NOTES_MAX, "referral_ref": REFERRAL_REF_MAX}
@@ -328,7 +328,10 @@ def _unknown(kind: str, value: str, listing: str, ctx: Context) -> str | None:
 
 
 def venue_type_code(data: dict[str, Any], ctx: Context) -> str | None:
-    """The venue type is one of the operation's venue types."""
+    """The venue type is one of the operation's venue types (an activity away from any venue,
+    a handover note say, has none)."""
+    if data.get("kind") == ACTIVITY and data["venue_type"] == "":
+        return None
     return _unknown("venue_type", data["venue_type"], "venue_types", ctx)
 
 

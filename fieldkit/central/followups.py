@@ -30,7 +30,7 @@ from fieldkit.codes.followups import (
     statuses,
 )
 from fieldkit.errors import UserError, quote
-from fieldkit.model import Engagement, RecordError
+from fieldkit.model import ACTIVITY, Engagement, RecordError
 
 #: Crockford's base32: no I, L, O or U, so an id read aloud or copied by hand stays right.
 ID_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -188,6 +188,8 @@ def _latest_records(store: Central, operations: Collection[str] | None) -> dict[
     for row in store.records():
         if operations is not None and row.get("operation") not in operations:
             continue
+        if row.get("kind") == ACTIVITY:
+            continue  # the team's activity log met no one
         try:
             rec = Engagement.from_dict(row)
             datetime.fromisoformat(rec.time).utcoffset()

@@ -7,7 +7,14 @@ import typing
 from typing import Any
 
 from fieldkit.errors import quote
-from fieldkit.model import ENGAGEMENT_FORMAT, FORMATS, NOTES_MAX, TEXTS_FIELD, Engagement
+from fieldkit.model import (
+    ENGAGEMENT_FORMAT,
+    FORMATS,
+    KIND_FIELDS,
+    NOTES_MAX,
+    TEXTS_FIELD,
+    Engagement,
+)
 
 _PEOPLE_KEYS = {"gender", "age_band", "nationality", "count"}
 
@@ -85,7 +92,7 @@ def _content_problem(data: dict[str, Any]) -> str | None:
     if form not in FORMATS:
         return f"format {quote(form)} is not one of {', '.join(FORMATS)}"
     if form == ENGAGEMENT_FORMAT:
-        extra = sorted({"persons", TEXTS_FIELD} & data.keys())
+        extra = sorted({"persons", TEXTS_FIELD, *KIND_FIELDS} & data.keys())
         if extra:
             return f"a format 1 record has no {extra[0]}"
     else:

@@ -14,6 +14,7 @@ ORDER = (
     "plan",
     "device",
     "log",
+    "aids",
     "simulate",
     "central",
     "sync",

@@ -239,6 +239,7 @@ def list_cmd(
 ) -> None:
     """List the engagements on this device with their sync state."""
     from fieldkit.field.device import Device
+    from fieldkit.model import ENGAGEMENT
 
     with Device.open(ws.root) as dev:
         wanted: date | None = None
@@ -251,7 +252,11 @@ def list_cmd(
                 raise UserError(f'--day {quote(day)}: write YYYY-MM-DD or "today"') from None
         if limit is not None:
             newest = dev.store.records(
-                wanted.isoformat() if wanted else None, history, limit=limit, newest_first=True
+                wanted.isoformat() if wanted else None,
+                history,
+                limit=limit,
+                newest_first=True,
+                kind=ENGAGEMENT,
             )
             rows = newest[::-1]
         else:

@@ -27,7 +27,7 @@ from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.roster import partners_present
 from fieldkit.field.store import DeviceStore
 from fieldkit.field.unlock import open_device_store
-from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement
+from fieldkit.model import ENGAGEMENT, ENGAGEMENT_FORMAT_2, Engagement
 
 #: After a visit ends, its engagements are still prefilled from it for this long.
 GRACE = timedelta(hours=2)
@@ -35,6 +35,10 @@ GRACE = timedelta(hours=2)
 
 class RecordNotFound(UserError):
     """No record with that id (or id prefix) on this device."""
+
+
+class NotAnEngagement(UserError):
+    """An activity log entry where an engagement is meant (amend)."""
 
 
 class NothingChanged(UserError):
@@ -254,7 +258,8 @@ class Device:
     def _stored_last(self) -> str:
         with self.store.guard("find the last record"):
             row = self.store.conn.execute(
-                "SELECT id FROM engagements ORDER BY seq DESC LIMIT 1"
+                "SELECT id FROM engagements WHERE json_extract(record, '$.kind') IS NULL "
+                "ORDER BY seq DESC LIMIT 1"
             ).fetchone()
         if row is None:
             raise RecordNotFound("no record on this device yet (see `fieldkit log list`)")
@@ -264,6 +269,11 @@ class Device:
         """A draft of the newest version of a record, to change and save as an amendment."""
         latest = self.store.latest_of(self.resolve(record_id))
         assert latest is not None
+        if latest.kind != ENGAGEMENT:
+            raise NotAnEngagement(
+                f"record {latest.id[-8:]} ({latest.id}) is an entry of the activity log "
+                f"({latest.activity}), not an engagement: it is not amended; log a note instead"
+            )
         draft = Draft(officer=latest.officer, time=datetime.fromisoformat(latest.time))
         for f in fields(Draft):
             if f.name not in ("officer", "time", "amends"):
@@ -282,12 +292,14 @@ class Device:
     def records(
         self, day: date | None = None, history: bool = False
     ) -> list[tuple[Engagement, str]]:
-        """(record, sync state): latest versions (or every version) of one day or of all days."""
-        return self.store.records(day.isoformat() if day else None, history=history)
+        """(record, sync state): the engagements' latest versions (or every version) of one day
+        or of all days (the activity log is `field.activity`'s)."""
+        day_text = day.isoformat() if day else None
+        return self.store.records(day_text, history=history, kind=ENGAGEMENT)
 
     def recent(self, limit: int = 10) -> list[tuple[Engagement, str]]:
         """The newest engagements (latest versions), newest first."""
-        return self.store.records(history=False, limit=limit, newest_first=True)
+        return self.store.records(limit=limit, newest_first=True, kind=ENGAGEMENT)
 
     def history(self, record_id: str) -> list[Engagement]:
         return self.store.versions(self.resolve(record_id))

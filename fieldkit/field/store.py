@@ -15,7 +15,7 @@ from fieldkit.encrypted_store import DATABASE_ERRORS, OPERATIONAL_ERRORS, connec
 from fieldkit.errors import UserError
 from fieldkit.field.clock import HybridClock, Stamp
 from fieldkit.field.ids import uuid7
-from fieldkit.model import ENGAGEMENT_FORMAT_2, GENESIS_HASH, Engagement, RecordError
+from fieldkit.model import ENGAGEMENT, ENGAGEMENT_FORMAT_2, GENESIS_HASH, Engagement, RecordError
 from fieldkit.private_files import connect_private
 
 #: PRAGMA application_id of a fieldkit device store ("FKDV"): tells ours from other databases.
@@ -293,9 +293,15 @@ class DeviceStore:
         history: bool = False,
         limit: int | None = None,
         newest_first: bool = False,
+        kind: str | None = None,
     ) -> list[tuple[Engagement, str]]:
-        """(record, sync state) pairs: latest versions only unless `history`; of one day or all."""
+        """(record, sync state) pairs: latest versions only unless `history`; of one day or all;
+        of one kind (engagement, activity) or both."""
         where, args = [], []
+        if kind is not None:
+            # An engagement's record does not write its kind (model: KIND_FIELDS).
+            where.append("coalesce(json_extract(e.record, '$.kind'), ?) = ?")
+            args += [ENGAGEMENT, kind]
         if day is not None:
             where.append("e.day = ?")
             args.append(day)

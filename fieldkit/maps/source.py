@@ -13,7 +13,7 @@ from fieldkit.errors import UserError
 from fieldkit.json_input import MAX_PLAN, read_json
 from fieldkit.maps.followups import FollowUp, FollowUpSource, read_follow_ups
 from fieldkit.maps.inputs import EngagementPoint, MapInput, PlannedVisit, VenueInfo
-from fieldkit.model import Engagement, RecordError
+from fieldkit.model import ENGAGEMENT, Engagement, RecordError
 from fieldkit.workspace import Workspace
 
 PLAN_FORMAT = "fieldkit-plan/1"
@@ -171,8 +171,10 @@ def _central_rows(
     from fieldkit.central.store import Central
 
     with Central(central_db) as central:
-        rows = [r for r in central.records() if r.get("operation") in op_ids]
-        devices = {str(r.get("device")) for r in rows}
+        records = [r for r in central.records() if r.get("operation") in op_ids]
+        devices = {str(r.get("device")) for r in records}
+        # The activity log (visits started and ended, handover notes) is not engagements.
+        rows = [r for r in records if r.get("kind", ENGAGEMENT) == ENGAGEMENT]
         for d in central.status()["devices"]:
             if d["operation"] in op_ids:
                 devices.update(str(x) for x in (d["id"], d["device"]) if x)

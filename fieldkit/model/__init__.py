@@ -15,13 +15,33 @@ from fieldkit.model.people import PeopleGroup, Person
 from fieldkit.model.record_error import RecordError
 from fieldkit.model.sealing import DIGEST, SALT, Seal, seal_text, text_digest
 
-__all__ = ["Engagement", "PeopleGroup", "Person", "RecordError", "canonical_json"]
+__all__ = [
+    "ACTIVITIES",
+    "ACTIVITY",
+    "ENGAGEMENT",
+    "Engagement",
+    "PeopleGroup",
+    "Person",
+    "RecordError",
+    "canonical_json",
+]
 
 #: The `format` of format 1 records (signed history: read and verified forever).
 ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
 #: Format 2: `persons` met one to one; sensitive text sealed by a salted digest (texts.py).
 ENGAGEMENT_FORMAT_2 = "fieldkit-engagement/2"
 FORMATS = (ENGAGEMENT_FORMAT, ENGAGEMENT_FORMAT_2)
+
+#: What a record is: an engagement, or (format 2) an entry of the team's activity log.
+ENGAGEMENT = "engagement"
+ACTIVITY = "activity"
+KINDS = (ENGAGEMENT, ACTIVITY)
+#: The entries of the activity log (ICS 214): a visit started or ended, a handover note between
+#: shifts, any other note of what the team did.
+ACTIVITIES = ("visit_started", "visit_ended", "handover", "note")
+#: Fields written only when a record is not an engagement (so an engagement's bytes, and the
+#: hashes of every record ever signed, stay as they were).
+KIND_FIELDS = ("kind", "activity")
 
 #: prev_hash of a device's first record.
 GENESIS_HASH = "0" * 64
@@ -82,6 +102,8 @@ class Engagement:
     format: str = field(default=ENGAGEMENT_FORMAT)
     persons: tuple[Person, ...] = ()
     seals: tuple[Seal, ...] = ()
+    kind: str = ENGAGEMENT
+    activity: str | None = None
 
     def __post_init__(self) -> None:
         # Sets, not sequences: a canonical order so the same content always hashes the same.
@@ -103,6 +125,7 @@ class Engagement:
             have = {seal.path for seal in self.seals}
             fresh = [seal_text(p, t) for p, t in self.text_paths() if p not in have and t]
             object.__setattr__(self, "seals", tuple(self.seals) + tuple(fresh))
+        _check_kind(self)
 
     # -- format 2: sensitive text beside the signed body ------------------------------
 
@@ -146,6 +169,8 @@ class Engagement:
         for name in ("partners", "indicators", "outcomes"):
             data[name] = list(data[name])
         del data["persons"], data["seals"]
+        if self.kind == ENGAGEMENT:
+            del data["kind"], data["activity"]
         if self.format == ENGAGEMENT_FORMAT:
             return data
         seals = {seal.path: seal for seal in self.seals}
@@ -210,12 +235,14 @@ class Engagement:
         form = data.get("format", ENGAGEMENT_FORMAT)
         if form not in FORMATS:
             raise RecordError(f"engagement format {quote(form)} is not one of {', '.join(FORMATS)}")
-        known = {f.name for f in fields(cls)} - {"persons", "seals"}
+        known = {f.name for f in fields(cls)} - {"persons", "seals", *KIND_FIELDS}
         if form != ENGAGEMENT_FORMAT:
-            known |= {"persons", TEXTS_FIELD}
+            known |= {"persons", TEXTS_FIELD, *KIND_FIELDS}
         unknown = sorted(set(data) - known)
         if unknown:
             raise RecordError(f"unknown field(s) in engagement record: {clip(', '.join(unknown))}")
+        if data.get("kind", ACTIVITY) == ENGAGEMENT:
+            raise RecordError("an engagement record does not write its kind (only an activity)")
         values = dict(data)
         if form != ENGAGEMENT_FORMAT:
             values.update(_unseal(values))
@@ -239,6 +266,26 @@ class Engagement:
         except ValueError as exc:
             raise RecordError(f"an engagement record is not JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _check_kind(rec: Engagement) -> None:
+    """An activity is a format 2 record of one of ACTIVITIES, with no one engaged and nothing
+    done (its words are in `notes`); an engagement names no activity."""
+    if rec.kind not in KINDS:
+        raise ValueError(f"kind {quote(rec.kind)} is not one of {', '.join(KINDS)}")
+    if rec.kind == ENGAGEMENT:
+        if rec.activity is not None:
+            raise ValueError("an engagement record names no activity")
+        return
+    if rec.activity not in ACTIVITIES:
+        raise ValueError(f"activity {quote(rec.activity)} is not one of {', '.join(ACTIVITIES)}")
+    if rec.format == ENGAGEMENT_FORMAT:
+        raise ValueError("an activity is a format 2 record")
+    if rec.people or rec.persons or rec.indicators or rec.outcomes or rec.referral_ref:
+        raise ValueError(
+            "an activity record holds no people, persons, signs, outcomes or referral "
+            "(log those as an engagement)"
+        )
 
 
 def _unseal(values: dict[str, Any]) -> dict[str, Any]:

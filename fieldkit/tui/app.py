@@ -45,6 +45,10 @@ class FieldkitApp(App[None]):
     TITLE = "fieldkit"
     CSS_PATH = "app.tcss"
     DEFAULT_MODE = "home"
+    # A field device's terminal (80×24) gets Screen.-narrow and Screen.-short: the styles that
+    # keep every mode usable there (app.tcss, plan.tcss, log.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 (Textual's)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     COMMANDS = App.COMMANDS | {FieldkitCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", key_display="F12", priority=True),

@@ -84,6 +84,8 @@ def on_the_visit(**changes: Any) -> dict[str, Any]:
         "amends": None,
         "format": ENGAGEMENT_FORMAT_2,
         "persons": (),
+        "kind": "engagement",
+        "activity": None,
     }
     assert set(changes) <= set(expected)
     return {**expected, **changes}

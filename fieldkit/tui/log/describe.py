@@ -61,7 +61,7 @@ def draft_context(draft: Draft, loadout: Loadout) -> str:
 
 
 def record_time(rec: Engagement, loadout: Loadout) -> str:
-    return datetime.fromisoformat(rec.time).astimezone(loadout.zone).strftime("%a %H:%M")
+    return datetime.fromisoformat(rec.time).astimezone(loadout.zone).strftime("%a %d %b %H:%M")
 
 
 def plain(message: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Checkbox, Input, Select, Static
 
 from fieldkit.field.device import Device
@@ -17,6 +18,18 @@ from fieldkit.tui.log.people import HINT, PeoplePicker
 from fieldkit.tui.log.persons import PersonsList
 
 NO_PERSONS = "none yet: p adds a person met one to one (signs, consent, referral)"
+
+
+class TickBox(Checkbox):
+    """A checkbox whose tick shows without colour, as the checklists' do: ☒ ticked, ☐ not."""
+
+    BUTTON_LEFT = ""
+    BUTTON_RIGHT = ""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "☒" if self.value else "☐"
+        return super()._button
 
 
 def compose_status(device: Device, amending: bool) -> ComposeResult:
@@ -78,7 +91,7 @@ def compose_details(device: Device, draft: Draft) -> ComposeResult:
             id="language",
             compact=True,
         )
-        yield Checkbox("Interpreter used (i)", draft.interpreter, id="interpreter", compact=True)
+        yield TickBox("Interpreter used (i)", draft.interpreter, id="interpreter", compact=True)
     with Horizontal(classes="row"):
         yield Static("Referral ref.", classes="label")
         yield Input(

@@ -55,7 +55,8 @@ def form_bindings() -> list[Binding]:
         Binding("minus", "count(-1)", "One fewer in the crowd", show=False),
         Binding("g", "another_group", "Another group", show=False),
         Binding("number_sign", "how_many", "Type how many", show=False),
-        Binding("p", "add_person", "Person"),
+        # Not in the footer (80 columns): the Persons title says p, e and ctrl+d.
+        Binding("p", "add_person", "Person", show=False),
         Binding("e", "edit_person", "Edit person", show=False),
         Binding("ctrl+d", "remove_person", "Remove person", show=False),
         *cycle_bindings("l", "language", "Language"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -12,11 +13,15 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
 from fieldkit.errors import UserError
+from fieldkit.field.activity import WHAT, day_log, log_activity, visits_under_way
+from fieldkit.field.aids import aids_of, choose_language
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.model import Engagement
+from fieldkit.tui.aids.screen import AidsScreen
 from fieldkit.tui.keys import QUICK_EXIT
-from fieldkit.tui.log.describe import pending_text, plain
+from fieldkit.tui.log.activity import DayLogScreen, HandoverNote
+from fieldkit.tui.log.describe import pending_text, plain, venue_name
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
 from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
@@ -26,6 +31,11 @@ DEVICE_FOLDER = DEVICE_DIR
 """The folder an enrolled device keeps its team's plan and its own store in (docs/device.md)."""
 
 Clock = Callable[[], datetime]
+
+DEVICE_ACTIONS = frozenset(
+    {"log_engagement", "amend", "aids", "visit_started_or_ended", "handover", "day_log"}
+)
+"""The actions that need an enrolled, open device."""
 
 
 class LogMode(ModeScreen):
@@ -39,8 +49,13 @@ class LogMode(ModeScreen):
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("n", "log_engagement", "Log engagement"),
-        Binding("a", "amend", "Amend selected"),
+        Binding("n", "log_engagement", "Log"),
+        Binding("a", "amend", "Amend"),
+        # One footer entry for the activity log's three keys (the hint line names each).
+        Binding("s", "visit_started_or_ended", "Activity", key_display="s/t/d"),
+        Binding("t", "handover", "Handover note", show=False),
+        Binding("d", "day_log", "Day log", show=False),
+        Binding("l", "aids", "Leaflet"),
     ]
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
@@ -101,7 +116,8 @@ class LogMode(ModeScreen):
             yield DataTable(id="recent", cursor_type="row")
             yield Static(
                 "n: log an engagement (prefilled from the visit under way) · "
-                "a: amend the selected one",
+                "a: amend the selected one · s: start/end the selected visit · "
+                "t: handover note · d: the day's log · l: leaflet and helplines",
                 classes="hint",
             )
         yield Footer()
@@ -145,7 +161,7 @@ class LogMode(ModeScreen):
         counter.set_class(not text.endswith(": 0"), "waiting")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("log_engagement", "amend") and self.device is None:
+        if action in DEVICE_ACTIONS and self.device is None:
             return False
         return True
 
@@ -155,6 +171,53 @@ class LogMode(ModeScreen):
         assert self.device is not None
         draft = self.device.prefill(self.moment())
         self.app.push_screen(EngagementForm(self.device, draft), self.saved)
+
+    def action_aids(self) -> None:
+        """The helplines and the leaflet full screen, in the language FIELDKIT_LANG says (e and
+        r switch it there)."""
+        assert self.device is not None
+        language = choose_language(os.environ.get("FIELDKIT_LANG"))
+        self.app.push_screen(AidsScreen(aids_of(self.device.loadout), language))
+
+    def action_visit_started_or_ended(self) -> None:
+        """The selected visit logged as started, or as ended when it is under way."""
+        assert self.device is not None
+        table = self.query_one("#assignments", DataTable)
+        if not table.row_count:
+            return
+        visit = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if visit is None or self.device.loadout.assignment(visit) is None:
+            self.notify("No visit selected.", title="Visit", markup=False)
+            return
+        now = self.moment()
+        started = visit in visits_under_way(self.device, now.date())
+        activity = "visit_ended" if started else "visit_started"
+        self._log_activity(activity, visit=visit)
+
+    def action_handover(self) -> None:
+        def saved(text: str | None) -> None:
+            if text:
+                self._log_activity("handover", notes=text)
+
+        self.app.push_screen(HandoverNote(), saved)
+
+    def action_day_log(self) -> None:
+        assert self.device is not None
+        self.app.push_screen(DayLogScreen(day_log(self.device, self.moment().date())))
+
+    def _log_activity(self, activity: str, **given: str) -> None:
+        assert self.device is not None
+        try:
+            rec = log_activity(self.device, activity, time=self.moment(), **given)
+        except UserError as exc:
+            self.notify(plain(str(exc)), title="Not saved", severity="error", markup=False)
+            return
+        self.show_device()
+        what = WHAT[activity].capitalize()
+        where = venue_name(self.device.loadout, rec.venue) if rec.venue else ""
+        at = f"{what}: {where}" if where else what
+        done = f"{at}, {rec.time[11:16]}. {pending_text(self.device)}."
+        self.notify(done, title="Activity log", markup=False)
 
     def action_amend(self) -> None:
         assert self.device is not None

@@ -12,14 +12,14 @@ from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.log.describe import labels, people_short, record_time, venue_name, window
 
 RECENT_COLUMNS = (
-    ("When", 9),
-    ("Venue", 16),
-    ("People", 10),
-    ("Signs", 18),
-    ("Outcomes", 14),
-    ("Sync", 7),
-    ("", 7),
+    ("When", 10),
+    ("Venue", 13),
+    ("People", 8),
+    ("Signs", 13),
+    ("Outcomes", 12),
+    ("Sync", 8),
 )
+"""Columns that fit 80 columns (labels wrap in them); Sync also says when a record was amended."""
 SYNC_WORDS = {"acknowledged": "synced"}
 """Short words for the sync states where the full one does not fit."""
 
@@ -31,7 +31,7 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
     """Today's assignments of this team; returns the row of the current one, if any."""
     loadout = device.loadout
     if not table.columns:
-        for label, width in (("", 5), ("Time", 11), ("Activity", 30), ("Venue", 22), ("With", 12)):
+        for label, width in (("", 5), ("Time", 11), ("Activity", 22), ("Venue", 18), ("With", 8)):
             table.add_column(label, width=width)
     table.clear()
     current = device.current(now)
@@ -47,7 +47,8 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
             venue_name(loadout, a.venue),
             ", ".join(a.partners) or "—",
         ]
-        table.add_row(*(as_written(c, style) for c in cells), key=a.visit)
+        # Full labels, wrapped in their column (height=None): never "Nail bar, Chippi…".
+        table.add_row(*(as_written(c, style) for c in cells), key=a.visit, height=None)
         if a == current:
             at = row
     if not today:
@@ -80,11 +81,16 @@ def fill_recent(
                     labels(loadout.codes.outcomes, rec.outcomes),
                 )
             ),
-            as_written(SYNC_WORDS.get(state, state), "yellow" if state == "pending" else ""),
-            as_written("amended" if rec.amends else ""),
+            as_written(_sync_word(state, rec.amends), "yellow" if state == "pending" else ""),
             key=rec.id,
+            height=None,
         )
     if select is not None and select in table.rows:
         table.move_cursor(row=table.get_row_index(select))
     elif table.row_count:
         table.move_cursor(row=min(keep, table.row_count - 1))
+
+
+def _sync_word(state: str, amends: str | None) -> str:
+    word = SYNC_WORDS.get(state, state)
+    return f"{word} amended" if amends else word

@@ -43,9 +43,9 @@ class PlanMode(ModeScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
         Binding("o", "pick_source", "Open"),
-        Binding("l", "lock", "Lock/unlock"),
+        Binding("l", "lock", "Lock"),
         Binding("m", "move", "Move"),
-        Binding("r", "resolve", "Re-solve"),
+        Binding("r", "resolve", "Solve"),
         Binding("e", "export", "Export"),
     ]
     TIME_LIMIT: ClassVar[float] = 10.0

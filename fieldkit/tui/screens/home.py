@@ -61,14 +61,18 @@ class HomeScreen(Screen[None]):
             yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
             if self.device_shown:
                 yield DeviceHome(self.services)
-                return
-            yield Static("Playbooks", classes="section-title")
-            yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
-            yield DataTable(id="playbooks", cursor_type="row")
-            yield ProgressBar(id="checking", show_eta=False)
-            yield Static("Planned operations", classes="section-title")
-            yield Static(id="operations")
+            else:
+                yield from self.compose_office()
+        # On a device too: the footer names the quick exit and the modes.
         yield Footer()
+
+    def compose_office(self) -> ComposeResult:
+        yield Static("Playbooks", classes="section-title")
+        yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
+        yield DataTable(id="playbooks", cursor_type="row")
+        yield ProgressBar(id="checking", show_eta=False)
+        yield Static("Planned operations", classes="section-title")
+        yield Static(id="operations")
 
     def on_mount(self) -> None:
         self.set_up()
