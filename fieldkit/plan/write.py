@@ -10,6 +10,7 @@ from typing import Any
 from fieldkit.errors import UserError
 from fieldkit.json_input import MAX_PLAN, read_json
 from fieldkit.plan.briefing import briefing_html, briefing_markdown
+from fieldkit.plan.briefing_pdf import briefing_pdf
 from fieldkit.plan.calendar import team_calendar
 from fieldkit.plan.export_json import dumps, plan_dict, sha256_file, write_atomic
 from fieldkit.plan.loadouts import loadout_dict
@@ -40,6 +41,7 @@ def write_plan(
 
     put("briefing.md", briefing_markdown(plan))
     put("briefing.html", briefing_html(plan))
+    put("briefing.pdf", briefing_pdf(plan))
     for team in plan.playbook.teams:
         put(f"teams/{team.id}.ics", team_calendar(plan, team.id))
         put(
