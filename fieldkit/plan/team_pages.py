@@ -51,7 +51,7 @@ def team_day(plan: Plan, team: Team, day: date, items: list[Assignment]) -> list
     blocks += [
         ("table", ["Time", "Venue", "Activity", "Travel before"], _visit_rows(plan, items)),
         ("h", 3, "Risk controls"),
-        ("ul", _risk_controls(plan, items) or ["No venue risk assessment for these venues."]),
+        *_risk_controls(plan, items),
         ("h", 3, "Special instructions"),
         ("ul", _instructions(plan, items) or ["none"]),
         ("h", 3, "Partners and interpreters"),
@@ -74,7 +74,12 @@ def _reporting(pb: Playbook, team: Team, day: date) -> list[str]:
 
 def _member_rows(pb: Playbook, team: Team) -> list[list[str]]:
     return [
-        [p.name, label(pb.codebook, "partners", p.agency), ", ".join(p.skills), p.contact or ""]
+        [
+            p.name,
+            label(pb.codebook, "partners", p.agency),
+            ", ".join(label(pb.codebook, "skills", s) for s in p.skills),
+            p.contact or "",
+        ]
         for p in (pb.person(m) for m in team.members)
     ]
 
@@ -89,15 +94,22 @@ def _visit_rows(plan: Plan, items: list[Assignment]) -> list[list[str]]:
     return rows
 
 
-def _risk_controls(plan: Plan, items: list[Assignment]) -> list[str]:
-    """Each venue of the day with its risk assessment, once."""
+def _risk_controls(plan: Plan, items: list[Assignment]) -> list[Block]:
+    """Each venue of the day with its risk assessment, once: level, hazards, controls."""
     pb = plan.playbook
-    out = []
+    rows = []
     for venue_id in dict.fromkeys(plan.visit(a.visit).venue for a in items):
         risk = pb.venue_risk(venue_id)
         if risk is not None:
-            out.append(f"{pb.venue(venue_id).name}: " + "; ".join(risk_lines(risk)))
-    return out
+            rules = [line.removeprefix("Planned rule: ") for line in risk_lines(risk)
+                     if line.startswith("Planned rule: ")]  # fmt: skip
+            rows.append(
+                [pb.venue(venue_id).name, risk.level or "", "; ".join(risk.hazards),
+                 "; ".join([*risk.controls, *rules])]
+            )  # fmt: skip
+    if not rows:
+        return [("p", "No risk assessment for these venues.")]
+    return [("table", ["Venue", "Level", "Hazards", "Control measures"], rows)]
 
 
 def _instructions(plan: Plan, items: list[Assignment]) -> list[str]:

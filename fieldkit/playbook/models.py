@@ -325,7 +325,7 @@ class Playbook(Strict):
     leaflet: Leaflet | None = None
     marking: str = Field(
         default=DEFAULT_MARKING,
-        max_length=80,
+        max_length=400,
         description="protective marking on everything generated, e.g. OFFICIAL-SENSITIVE",
     )
     intent: Intent | None = None

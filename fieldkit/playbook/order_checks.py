@@ -54,7 +54,9 @@ def _leader(checker: _Checker, team: dict[str, Any], here: Path_) -> None:
     leader, members = team.get("leader"), [m for _, m in strings(team.get("members"))]
     if isinstance(leader, str) and members and leader not in members:
         hint = did_you_mean(leader, members)
-        checker.add(here + ("leader",), f"the leader {quote(leader)} is not a member{hint}")
+        team_id = quote(str(team.get("id", "")))
+        message = f"the leader {quote(leader)} is not a member of team {team_id}{hint}"
+        checker.add(here + ("leader",), message)
 
 
 def _meeting_place(checker: _Checker, meeting: Any, here: Path_, venues: list[str]) -> None:
