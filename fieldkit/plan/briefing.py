@@ -27,11 +27,6 @@ def briefing_pages(plan: Plan) -> list[Page]:
     return pages + annex_pages(plan.playbook)
 
 
-def briefing_blocks(plan: Plan) -> list[Block]:
-    """Every block of the pack, pages run together."""
-    return [block for page in briefing_pages(plan) for block in page.blocks]
-
-
 def _revisits(plan: Plan) -> list[Block]:
     """The venues visited again for open follow-ups: each with its reason and when."""
     activities = {a.id: a for a in revisits_of(plan.playbook)}
