@@ -7,8 +7,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     field_validator,
@@ -29,6 +27,7 @@ from fieldkit.playbook.order import (
     Support,
     merged,
 )
+from fieldkit.playbook.strict import Strict
 from fieldkit.playbook.values import (
     WEEKDAYS,
     Clock,
@@ -43,12 +42,6 @@ from fieldkit.playbook.values import (
 
 NOON = time(12, 0)
 """An overnight window opens at or after noon and closes at or before noon the next day."""
-
-
-class Strict(BaseModel):
-    """Every playbook section: unknown keys are mistakes, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class Area(Strict):

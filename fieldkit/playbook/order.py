@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from fieldkit.playbook.strict import Strict
 from fieldkit.playbook.values import WEEKDAYS, Clock, CodeRef, Ident, Minutes, Weekday
 
 Level = Literal["low", "medium", "high"]
@@ -14,18 +15,14 @@ LEVELS: tuple[Level, ...] = ("low", "medium", "high")
 DEFAULT_MARKING = "OFFICIAL"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
-
-
-class Intent(_Strict):
+class Intent(Strict):
     """Why the operation runs: its aim and what it must achieve."""
 
     aim: str | None = Field(default=None, description="the operation's aim in a sentence")
     objectives: list[str] = Field(default=[], description="what the operation must achieve")
 
 
-class Contact(_Strict):
+class Contact(Strict):
     """Someone to call: a name, a role and a phone or call sign."""
 
     name: str
@@ -33,7 +30,7 @@ class Contact(_Strict):
     contact: str | None = Field(default=None, description="phone, email or call sign")
 
 
-class Command(_Strict):
+class Command(Strict):
     """Who commands: the strategic (gold), tactical (silver) and operational (bronze) leads."""
 
     strategic: Contact | None = None
@@ -41,7 +38,7 @@ class Command(_Strict):
     operational: list[Contact] = []
 
 
-class Meeting(_Strict):
+class Meeting(Strict):
     """A daily briefing or debrief: a fixed time and place in every team's working day."""
 
     at: Clock = Field(description='when it starts, "HH:MM"')
@@ -54,7 +51,7 @@ class Meeting(_Strict):
         return self.days is None or WEEKDAYS[day.weekday()] in self.days
 
 
-class Planning(_Strict):
+class Planning(Strict):
     """What a risk assessment makes a planning rule: who must go and who leads."""
 
     min_team_size: int | None = Field(
@@ -66,7 +63,7 @@ class Planning(_Strict):
     skills: list[CodeRef] = Field(default=[], description="skills the team must have")
 
 
-class RiskAssessment(_Strict):
+class RiskAssessment(Strict):
     """Hazards, control measures and a level; `planning` turns it into rules the plan keeps."""
 
     level: Level | None = None
@@ -75,7 +72,7 @@ class RiskAssessment(_Strict):
     planning: Planning | None = None
 
 
-class Risk(_Strict):
+class Risk(Strict):
     """The risk assessment of the operation, of each venue type and of single venues."""
 
     general: RiskAssessment | None = None
@@ -83,7 +80,7 @@ class Risk(_Strict):
     venues: dict[Ident, RiskAssessment] = {}
 
 
-class Communications(_Strict):
+class Communications(Strict):
     """The radio plan: the operation's talk group, the control room, and notes."""
 
     talk_group: str | None = Field(default=None, description="the operation's radio talk group")
@@ -91,7 +88,7 @@ class Communications(_Strict):
     notes: list[str] = []
 
 
-class InterpreterBooking(_Strict):
+class InterpreterBooking(Strict):
     """An interpreter booked for a day (optionally for one team)."""
 
     date: date
@@ -103,7 +100,7 @@ class InterpreterBooking(_Strict):
     team: Ident | None = None
 
 
-class Support(_Strict):
+class Support(Strict):
     """Safeguarding and interpreter contacts, and the interpreters booked."""
 
     safeguarding: list[Contact] = []
@@ -111,7 +108,7 @@ class Support(_Strict):
     interpreter_bookings: list[InterpreterBooking] = []
 
 
-class Humanitarian(_Strict):
+class Humanitarian(Strict):
     """Where people go when they accept help, and the words agreed with partners."""
 
     reception_centre: str | None = None
