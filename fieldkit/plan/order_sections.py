@@ -86,7 +86,7 @@ def _method(plan: Plan) -> list[Block]:
         out.append(("table", ["Command", "Who", "Role", "Contact"], rows))
     rows = []
     for act in pb.activities:
-        places = ", ".join(v.name for v in pb.activity_venues(act))
+        places = "; ".join(v.name for v in pb.activity_venues(act))
         needs = [label(pb.codebook, "skills", s) for s in act.requires.skills]
         needs += [label(pb.codebook, "partners", p) for p in act.requires.partners]
         rows.append([act.name, places, ", ".join(needs) or "any team"])
