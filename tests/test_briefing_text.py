@@ -6,6 +6,7 @@ import html
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,11 +14,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from fieldkit.plan import briefing_pdf
 from fieldkit.plan.briefing import briefing_markdown, md_text
 from fieldkit.plan.briefing_pdf import pdf_from_html
 from fieldkit.plan.solve import solve
-from fieldkit.playbook import load_text
+from fieldkit.plan.write import write_plan
+from fieldkit.playbook import load_playbook, load_text
+from fieldkit.workspace import init_workspace
 from tests.support.hostile_pages import hostile_playbook, payload
+from tests.support.playbooks import small_barnet, write_playbook
 
 MARKDOWN = MarkdownIt("commonmark")
 
@@ -84,3 +89,19 @@ def test_the_pdf_fetches_nothing_a_page_names(server: str) -> None:
     pdf = pdf_from_html(page)
     assert pdf.startswith(b"%PDF")
     assert _Counter.hits == []
+
+
+def test_without_weasyprint_the_plan_is_written_and_the_missing_pdf_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> None:
+        raise briefing_pdf.PdfUnavailable("briefing.pdf not written: WeasyPrint cannot start")
+
+    monkeypatch.setattr(briefing_pdf, "_weasyprint_html", broken)
+    ws, _ = init_workspace(tmp_path / "ws")
+    path = write_playbook(ws.root, "small", small_barnet(drop=("labour-checks", "luton-flights",
+                          "shelter-visits", "brothel-evenings")))  # fmt: skip
+    plan = solve(load_playbook(path), time_limit=5, work_limit=1.0, seed=1)
+    _, files = write_plan(plan, ws.ops / "small", path, ws.root)
+    assert "briefing.html" in files and "plan.json" in files and "briefing.pdf" not in files
+    assert "warning: briefing.pdf not written" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from fieldkit.errors import UserError
 from fieldkit.plan.briefing import briefing_html
 from fieldkit.plan.records import Plan
 
@@ -24,13 +25,28 @@ def _refusing_fetcher() -> Any:
     return Refuse()
 
 
+class PdfUnavailable(UserError):
+    """WeasyPrint or the system libraries it draws with (Pango) cannot be loaded."""
+
+
+def _weasyprint_html() -> Any:
+    """WeasyPrint's HTML class; PdfUnavailable when it or Pango cannot be loaded."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise PdfUnavailable(
+            f"briefing.pdf not written: WeasyPrint cannot start ({str(exc)[:120]}); install "
+            "it and Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+        ) from None
+    return HTML
+
+
 def pdf_from_html(html: str) -> bytes:
     """A PDF of a self-contained page (no URL it names is fetched)."""
-    from weasyprint import HTML
-
+    page = _weasyprint_html()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    pdf: bytes = HTML(string=html, base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()
+    pdf: bytes = page(string=html, base_url=None, url_fetcher=_refusing_fetcher()).write_pdf()
     return pdf
 
 
