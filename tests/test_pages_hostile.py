@@ -154,6 +154,11 @@ def test_briefing_runs_nothing_from_the_playbook(
         "operation.name", "operation.lead", "area.name", "helpline.phone", "indicator.en",
         "partner.en", "team3.name", "team3.call_sign", "person9.name", "person9.contact",
         "venue2.name", "venue2.notes", "activity0.name", "activity0.instructions",
+        "marking", "intent.aim", "intent.objective", "command.strategic.name",
+        "command.operational.role", "briefing.room", "risk.hazard", "risk.control",
+        "comms.talk_group", "comms.control_room.contact", "support.safeguarding.name",
+        "booking.interpreter", "humanitarian.reception_centre", "humanitarian.safe_word",
+        "team3.radio",
     ):  # fmt: skip
         assert f"{tag} \"'></title></textarea>" in found.text, tag
 

@@ -41,7 +41,7 @@ def plan_doc(ws: Workspace) -> dict[str, Any]:
 
 def test_every_file_is_written(planned: Workspace) -> None:
     folder = planned.ops / "barnet-2023"
-    for name in ("plan.json", "briefing.md", "briefing.html"):
+    for name in ("plan.json", "briefing.md", "briefing.html", "briefing.pdf"):
         assert (folder / name).stat().st_size > 0
     for team in ("alpha", "bravo", "charlie", "delta"):
         assert (folder / "teams" / f"{team}.ics").is_file()

@@ -128,6 +128,17 @@ EXPECTED: dict[str, list[str]] = {
     "venue_without_place": [
         "47:5: a venue needs a location [lat, lon] or an address to geocode",
     ],
+    "order_mistakes": [
+        '34:13: the leader "pc-c" is not a member of team "alpha" (did you mean "pc-b"?)',
+        '67:32: no venue with id "church-z" (did you mean "church-a"?)',
+        '68:15: at: "25:00" is not a time of day (00:00 to 23:59)',
+        '71:13: unknown venue type "brothl" (did you mean "brothel"?)',
+        "73:14: level: Input should be 'low', 'medium' or 'high'",
+        '74:42: unknown skill "female_oficer" (did you mean "female_officer"?)',
+        '76:16: no venue with id "carwash-z" (did you mean "carwash-b"?)',
+        "79:14: 2024-11-01 is outside the operation (2024-10-21 to 2024-10-27)",
+        '79:82: no team with id "charlie"',
+    ],
     "window_end_before_start": [
         "56:42: the window ends (14:00) before it starts (15:00); a window may only run past "
         'midnight overnight, from noon or later to noon or earlier (e.g. "22:00" to "03:00")',

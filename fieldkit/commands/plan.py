@@ -170,7 +170,10 @@ def _print_summary(doc: dict[str, Any], folder: str) -> None:
         console.print(f"  not planned: {entry['visit']}")
         for reason in entry["reasons"]:
             console.print(f"    - {reason}")
-    console.print(f"written: {folder}/ (plan.json, briefing.md, briefing.html, teams/, loadouts/)")
+    console.print(
+        f"written: {folder}/ (plan.json, briefing.md, briefing.html, briefing.pdf, "
+        "teams/, loadouts/)"
+    )
 
 
 @plan.command("check")

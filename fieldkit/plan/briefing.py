@@ -1,48 +1,30 @@
-"""The briefing pack (md, html): per day and per team, shaped like an ICS 204 assignment list."""
+"""The briefing pack (md, html): an IIMARCH operation order, a page per team per day, annexes."""
 
 from __future__ import annotations
 
-import html
-from collections import defaultdict
-from datetime import date
-from typing import Any
+import re
 
-from fieldkit.codes import CodeBook
+from markupsafe import Markup, escape
+
 from fieldkit.page_policy import with_policy
-from fieldkit.plan.instructions import special_instructions
-from fieldkit.plan.records import Assignment, Plan
+from fieldkit.plan.briefing_blocks import Block, Page
+from fieldkit.plan.order_sections import order_blocks
+from fieldkit.plan.records import Plan
 from fieldkit.plan.revisits import revisits_of
+from fieldkit.plan.team_pages import annex_pages, team_day_pages
 from fieldkit.plan.visits import Clock
-from fieldkit.playbook.models import Team
-
-Block = tuple[
-    Any, ...
-]  # ("h", level, text) | ("p", text) | ("ul", [items]) | ("table", head, rows)
 
 
-def _agency(book: CodeBook, code: str) -> str:
-    entry = book.partners.get(code)
-    return entry.en if entry else code
-
-
-def briefing_blocks(plan: Plan) -> list[Block]:
-    """The briefing pack as blocks: the operation, then each day's assignment lists per team,
-    then the visits left out."""
-    blocks = _front_matter(plan)
-    by_day = _assignments_by_day(plan)
-    for day in plan.playbook.operation.days:
-        if day not in by_day:
-            continue
-        blocks.append(("h", 2, f"{day:%A %d %B %Y}"))
-        for team in plan.playbook.teams:
-            items = sorted(by_day[day].get(team.id, []), key=lambda a: a.start)
-            if items:
-                blocks += _assignment_list(plan, team, items)
-    blocks += _revisits(plan)
+def briefing_pages(plan: Plan) -> list[Page]:
+    """The pack's pages: the operation order, each team's day, the visits left out, annexes."""
+    pages = [Page("order", order_blocks(plan)), *team_day_pages(plan)]
+    left = _revisits(plan)
     if plan.unassigned:
-        blocks.append(("h", 2, "Visits not in the plan"))
-        blocks.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
-    return blocks
+        left.append(("h", 2, "Visits not in the plan"))
+        left.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
+    if left:
+        pages.append(Page("order", left))
+    return pages + annex_pages(plan.playbook)
 
 
 def _revisits(plan: Plan) -> list[Block]:
@@ -65,142 +47,123 @@ def _revisits(plan: Plan) -> list[Block]:
     ]
 
 
-def _front_matter(plan: Plan) -> list[Block]:
-    """The operation in a line, its helplines and the indicator checklist in two languages."""
-    pb = plan.playbook
-    op = pb.operation
-    return [
-        ("h", 1, f"Briefing: {op.name}"),
-        (
-            "p",
-            f"Operation {op.id}, {op.start:%a %d %b %Y} to {op.end:%a %d %b %Y} "
-            f"({op.timezone}), {op.area.name}." + (f" Lead: {op.lead}." if op.lead else ""),
-        ),
-        ("h", 2, "Helplines"),
-        (
-            "ul",
-            [f"{h.name}: {h.phone}" + (f" ({h.hours})" if h.hours else "") for h in pb.helplines],
-        ),
-        ("h", 2, "Indicator checklist / Lista de indicatori"),
-        (
-            "table",
-            ["Sign (English)", "Semn (română)"],
-            [[i.en, i.ro] for i in pb.codebook.indicators],
-        ),
-    ]
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&!#])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
 
 
-def _assignments_by_day(plan: Plan) -> dict[date, dict[str, list[Assignment]]]:
-    """day -> team id -> that team's assignments of the day."""
-    by_day: dict[date, dict[str, list[Assignment]]] = defaultdict(lambda: defaultdict(list))
-    for a in plan.assignments:
-        by_day[plan.visit(a.visit).day][a.team].append(a)
-    return by_day
+def md_text(text: str) -> str:
+    """Playbook text as literal Markdown on one line: every special character escaped, so
+    no link, image, HTML, emphasis, table cell or list is made from it."""
+    flat = " ".join(text.split())
+    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", flat))
 
 
-def _assignment_list(plan: Plan, team: Team, items: list[Assignment]) -> list[Block]:
-    """One team's day (ICS 204): its members, where it reports, its visits and instructions."""
-    pb = plan.playbook
-    base = pb.venue(team.base).name if team.base else "first venue"
-    call_sign = f" ({team.call_sign})" if team.call_sign else ""
-    return [
-        ("h", 3, f"Assignment list: {team.name}{call_sign}"),
-        ("table", ["Member", "Agency", "Skills", "Contact"], _member_rows(plan, team)),
-        ("p", f"Reporting location: {base}."),
-        ("table", ["Time", "Venue", "Activity", "Travel before"], _visit_rows(plan, items)),
-        ("h", 4, "Special instructions"),
-        ("ul", _instructions(plan, items) or ["none"]),
-    ]
-
-
-def _member_rows(plan: Plan, team: Team) -> list[list[str]]:
-    """Each member's name, agency, skills and contact."""
-    pb = plan.playbook
-    return [
-        [p.name, _agency(pb.codebook, p.agency), ", ".join(p.skills), p.contact or ""]
-        for p in (pb.person(m) for m in team.members)
-    ]
-
-
-def _visit_rows(plan: Plan, items: list[Assignment]) -> list[list[str]]:
-    """Each visit's time, venue, activity and the travel before it."""
-    clock, pb = Clock(plan.playbook), plan.playbook
-    rows = []
-    for a in items:
-        v = plan.visit(a.visit)
-        rows.append(
-            [
-                f"{clock.moment(a.start):%H:%M}-{clock.moment(a.end):%H:%M}",
-                pb.venue(v.venue).name,
-                v.activity_name,
-                f"{a.travel_min} min",
-            ]
-        )
-    return rows
-
-
-def _instructions(plan: Plan, items: list[Assignment]) -> list[str]:
-    """The special instructions of the team's visits, each with its time and venue."""
-    clock, pb = Clock(plan.playbook), plan.playbook
-    notes = []
-    for a in items:
-        for line in special_instructions(plan, a):
-            notes.append(
-                f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}"
-            )
-    return notes
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md_block(block: Block) -> str:
+    kind = block[0]
+    if kind == "h":
+        return f"{'#' * block[1]} {md_text(block[2])}\n"
+    if kind == "p":
+        return f"{md_text(block[1])}\n"
+    if kind == "ul":
+        return "\n".join(f"- {md_text(i)}" for i in block[1]) + "\n"
+    if kind == "card":
+        lines = [f"> **{md_text(block[1])}**", ">"]
+        for text in [*block[2], *block[3]]:
+            lines += [f"> {md_text(text)}", ">"]
+        return "\n".join(lines[:-1]) + "\n"
+    head, rows = block[1], block[2]
+    lines = ["| " + " | ".join(md_text(h) or " " for h in head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(md_text(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
 
 
 def briefing_markdown(plan: Plan) -> str:
+    marking = md_text(plan.playbook.marking)
     out: list[str] = []
-    for block in briefing_blocks(plan):
-        kind = block[0]
-        if kind == "h":
-            out.append(f"{'#' * block[1]} {block[2]}\n")
-        elif kind == "p":
-            out.append(f"{block[1]}\n")
-        elif kind == "ul":
-            out.append("\n".join(f"- {_md_cell(i)}" for i in block[1]) + "\n")
-        else:
-            head, rows = block[1], block[2]
-            lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-            lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
-            out.append("\n".join(lines) + "\n")
+    for page in briefing_pages(plan):
+        out.append(f"**{marking}**\n")
+        out += [_md_block(b) for b in page.blocks]
+        out.append(f"**{marking}**\n\n---\n")
     return "\n".join(out)
 
 
-STYLE = (
-    "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}"
-    "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #999;"
-    "padding:.2em .5em;text-align:left}h2{border-bottom:2px solid #333;margin-top:2em}"
-    "@media print{h2{page-break-before:always}}"
-)
+def css_string(text: str) -> str:
+    """Text as a CSS string literal (quotes, backslashes and line breaks escaped)."""
+    return (
+        '"'
+        + "".join(c if c.isalnum() or c in " -_:/().," else f"\\{ord(c):x} " for c in text)
+        + '"'
+    )
+
+
+def page_style(marking: str) -> str:
+    """The pack's styles: A4 pages with the marking top and bottom and page numbers."""
+    mark = css_string(marking)
+    return (
+        "@page{size:A4;margin:22mm 16mm 22mm 16mm;"
+        f"@top-center{{content:{mark};font:bold 10pt sans-serif}}"
+        f"@bottom-center{{content:{mark};font:bold 10pt sans-serif}}"
+        '@bottom-right{content:"Page " counter(page) " of " counter(pages);font:9pt sans-serif}}'
+        "body{font-family:'DejaVu Sans',sans-serif;font-size:10pt;max-width:60em;margin:0 auto}"
+        "table{border-collapse:collapse;margin:.5em 0;width:100%}"
+        "td,th{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}"
+        "h1{font-size:16pt}h2{font-size:13pt;border-bottom:2px solid #333}h3{font-size:11pt}"
+        ".page{break-before:page}.page:first-of-type{break-before:auto}"
+        ".marking{text-align:center;font-weight:bold;letter-spacing:.05em}"
+        "@media print{.marking{display:none}}"
+        "@media screen{body{padding:1em}.page{border-bottom:1px dashed #999;margin-bottom:2em}}"
+        ".card{border:1px dashed #000;padding:8mm;margin:8mm 6mm;position:relative;"
+        "break-inside:avoid}.card h3{margin-top:0}"
+        ".cut{position:absolute;width:6mm;height:6mm;border-color:#000;border-style:solid}"
+        ".cut.tl{top:-5mm;left:-5mm;border-width:0 1px 1px 0}"
+        ".cut.tr{top:-5mm;right:-5mm;border-width:0 0 1px 1px}"
+        ".cut.bl{bottom:-5mm;left:-5mm;border-width:1px 1px 0 0}"
+        ".cut.br{bottom:-5mm;right:-5mm;border-width:1px 0 0 1px}"
+    )
+
+
+def _html_block(block: Block) -> Markup:
+    kind = block[0]
+    if kind == "h":
+        return Markup("<h{0}>{1}</h{0}>").format(block[1], block[2])
+    if kind == "p":
+        return Markup("<p>{}</p>").format(block[1])
+    if kind == "ul":
+        items = Markup("").join(Markup("<li>{}</li>").format(i) for i in block[1])
+        return Markup("<ul>{}</ul>").format(items)
+    if kind == "card":
+        cuts = Markup("").join(
+            Markup('<span class="cut {}"></span>').format(c) for c in ("tl", "tr", "bl", "br")
+        )
+        texts = Markup("").join(Markup("<p>{}</p>").format(t) for t in block[2])
+        lines = Markup("").join(Markup("<li>{}</li>").format(t) for t in block[3])
+        return Markup('<div class="card">{}<h3>{}</h3>{}<ul>{}</ul></div>').format(
+            cuts, block[1], texts, lines
+        )
+    head = Markup("").join(Markup("<th>{}</th>").format(h) for h in block[1])
+    rows = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(c) for c in r))
+        for r in block[2]
+    )
+    return Markup("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(head, rows)
 
 
 def briefing_html(plan: Plan) -> str:
-    e = html.escape
+    pb = plan.playbook
+    marking = Markup('<p class="marking">{}</p>').format(pb.marking)
     out = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{e(plan.playbook.operation.name)}</title><style>{STYLE}</style></head><body>",
+        Markup("<!doctype html>"),
+        Markup('<html lang="en"><head><meta charset="utf-8">'),
+        Markup("<title>{}</title><style>{}</style></head><body>").format(
+            pb.operation.name, Markup(page_style(pb.marking))
+        ),
     ]
-    for block in briefing_blocks(plan):
-        kind = block[0]
-        if kind == "h":
-            out.append(f"<h{block[1]}>{e(block[2])}</h{block[1]}>")
-        elif kind == "p":
-            out.append(f"<p>{e(block[1])}</p>")
-        elif kind == "ul":
-            out.append("<ul>" + "".join(f"<li>{e(i)}</li>" for i in block[1]) + "</ul>")
-        else:
-            head = "".join(f"<th>{e(h)}</th>" for h in block[1])
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in block[2]
+    for page in briefing_pages(plan):
+        body = Markup("").join(_html_block(b) for b in page.blocks)
+        out.append(
+            Markup('<section class="page {}">{}{}{}</section>').format(
+                page.kind, marking, body, marking
             )
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    out.append("</body></html>")
-    return with_policy("\n".join(out) + "\n")
+        )
+    out.append(Markup("</body></html>"))
+    return with_policy(str(escape(Markup("\n").join(out))) + "\n")

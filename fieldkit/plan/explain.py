@@ -10,6 +10,8 @@ def _needs(rules: Rules, visit: Visit) -> str:
     book = rules.playbook.codebook
     words = [book.skills.get(s).en if book.skills.get(s) else s for s in visit.skills]  # type: ignore[union-attr]
     words += [book.partners.get(p).en if book.partners.get(p) else p for p in visit.partners]  # type: ignore[union-attr]
+    if visit.risk_needs:
+        words.append(visit.risk_needs)
     return " and ".join(words)
 
 

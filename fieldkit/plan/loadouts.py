@@ -7,6 +7,12 @@ from typing import Any
 
 from fieldkit.plan.export_json import member_dicts, operation_dict, venue_dicts
 from fieldkit.plan.instructions import special_instructions
+from fieldkit.plan.loadout_order import (
+    communications_dict,
+    leader_dict,
+    meeting_dicts,
+    risk_dict,
+)
 from fieldkit.plan.records import Plan
 from fieldkit.plan.visits import Clock
 
@@ -36,6 +42,7 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
                 "lead": v.lead,
                 "instructions": special_instructions(plan, a),
                 "priority": v.priority,
+                "risk": risk_dict(pb, v.venue),
             }
         )
     data = {
@@ -45,8 +52,13 @@ def loadout_dict(plan: Plan, team_id: str, plan_sha256: str) -> dict[str, Any]:
             "id": team.id,
             "name": team.name,
             "call_sign": team.call_sign,
+            "radio": team.radio,
+            "leader": leader_dict(pb, team),
             "members": members,
         },
+        "meetings": meeting_dicts(plan, team),
+        "marking": pb.marking,
+        "communications": communications_dict(pb),
         "assignments": assignments,
         "venues": venue_dicts(plan),
         "codes": pb.codebook.to_dict(),

@@ -62,13 +62,29 @@ class Rules:
             for p in visit.partners
             if p not in team.partners
         ]
+        if team.size < visit.min_team_size:
+            out.append(
+                Broken(
+                    "risk",
+                    f"{team.id} has {team.size} members; {visit.id} needs {visit.risk_needs}",
+                )
+            )
         end = start + visit.duration
+        meeting = team.meeting_during(start, end)
         if start < visit.window[0] or end > visit.window[1]:
             out.append(
                 Broken(
                     "window",
                     f"{visit.id} at {self.when(start)}-{self.hhmm(end)} is "
                     f"outside its window {self.span(visit.day, *visit.window)}",
+                )
+            )
+        elif meeting is not None:
+            out.append(
+                Broken(
+                    "briefing",
+                    f"{visit.id} at {self.when(start)}-{self.hhmm(end)} runs into {team.id}'s "
+                    f"daily briefing or debrief {self.hhmm(meeting[0])}-{self.hhmm(meeting[1])}",
                 )
             )
         elif not team.can_start(visit, start):
@@ -176,7 +192,7 @@ class Rules:
     ) -> tuple[int | None, list[Broken]]:
         """The earliest start at which `team` can add `visit` to `others`, else what blocks it."""
         missing = self.visit_rules(team, visit, visit.window[0])
-        missing = [b for b in missing if b.rule in ("skills", "partners")]
+        missing = [b for b in missing if b.rule in ("skills", "partners", "risk")]
         if missing:
             return None, missing
         starts = self.candidate_starts(team, visit, others)

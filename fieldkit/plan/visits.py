@@ -52,6 +52,14 @@ class Visit:
     priority: int
     lead: str | None
     instructions: str | None
+    min_team_size: int = 1
+
+    @property
+    def risk_needs(self) -> str | None:
+        """The team size the venue's risk assessment asks for, in words (None: no rule)."""
+        if self.min_team_size <= 1:
+            return None
+        return f"a team of at least {self.min_team_size} (risk assessment)"
 
     @property
     def latest_start(self) -> int:
@@ -64,6 +72,7 @@ def expand_visits(playbook: Playbook) -> list[Visit]:
     visits: list[Visit] = []
     for activity in playbook.activities:
         venues = playbook.activity_venues(activity)
+        rules = {v.id: _risk_rules(playbook, v.id) for v in venues}
         for day in playbook.operation.days:
             windows = [w for w in activity.when if w.on(day)]
             for n, window in enumerate(windows):
@@ -72,6 +81,7 @@ def expand_visits(playbook: Playbook) -> list[Visit]:
                     continue
                 for venue in venues:
                     suffix = f"-{n + 1}" if len(windows) > 1 else ""
+                    skills, lead, size = rules[venue.id]
                     visits.append(
                         Visit(
                             id=f"{activity.id}.{venue.id}.{day:%Y-%m-%d}{suffix}",
@@ -81,14 +91,25 @@ def expand_visits(playbook: Playbook) -> list[Visit]:
                             day=day,
                             window=span,
                             duration=activity.duration,
-                            skills=tuple(activity.requires.skills),
+                            skills=tuple(dict.fromkeys([*activity.requires.skills, *skills])),
                             partners=tuple(activity.requires.partners),
                             priority=activity.priority,
-                            lead=activity.lead,
+                            lead=lead or activity.lead,
                             instructions=activity.instructions,
+                            min_team_size=size,
                         )
                     )
     return visits
+
+
+def _risk_rules(playbook: Playbook, venue_id: str) -> tuple[list[str], str | None, int]:
+    """What the venue's risk assessment makes a rule: skills (its lead's too), lead, team size."""
+    risk = playbook.venue_risk(venue_id)
+    planning = risk.planning if risk else None
+    if planning is None:
+        return [], None, 1
+    skills = [*planning.skills, *([planning.lead] if planning.lead else [])]
+    return skills, planning.lead, planning.min_team_size or 1
 
 
 @dataclass(frozen=True)
@@ -100,12 +121,21 @@ class TeamFacts:
     partners: frozenset[str]
     base: str | None
     available: dict[date, list[Span]]
+    size: int = 1
+    meetings: tuple[Span, ...] = ()
+
+    def meeting_during(self, start: int, end: int) -> Span | None:
+        """The daily briefing or debrief that `start`-`end` runs into, if any."""
+        return next((m for m in self.meetings if m[0] < end and start < m[1]), None)
 
     def missing(self, visit: Visit) -> list[str]:
-        """The visit's required skills and partners this team lacks."""
-        return [s for s in visit.skills if s not in self.skills] + [
-            p for p in visit.partners if p not in self.partners
-        ]
+        """The visit's required skills and partners this team lacks (and the team size its
+        venue's risk assessment asks for)."""
+        out = [s for s in visit.skills if s not in self.skills]
+        out += [p for p in visit.partners if p not in self.partners]
+        if self.size < visit.min_team_size and visit.risk_needs:
+            out.append(visit.risk_needs)
+        return out
 
     def can_start(self, visit: Visit, start: int) -> bool:
         """Whether every member is available for the whole visit starting at `start`."""
@@ -140,21 +170,54 @@ def _intersect(a: list[Span], b: list[Span]) -> list[Span]:
     return sorted(out)
 
 
+def _minus(spans: list[Span], busy: list[Span]) -> list[Span]:
+    """`spans` with the `busy` spans cut out."""
+    for b0, b1 in busy:
+        cut: list[Span] = []
+        for a0, a1 in spans:
+            if b1 <= a0 or a1 <= b0:
+                cut.append((a0, a1))
+                continue
+            if a0 < b0:
+                cut.append((a0, b0))
+            if b1 < a1:
+                cut.append((b1, a1))
+        spans = cut
+    return spans
+
+
+def meeting_spans(playbook: Playbook, team: Team) -> list[Span]:
+    """The team's daily briefings and debriefs on the timeline: fixed, no visit overlaps them."""
+    clock = Clock(playbook)
+    out: list[Span] = []
+    for meeting in playbook.meetings(team):
+        if meeting is None:
+            continue
+        for day in playbook.operation.days:
+            if meeting.on(day):
+                start = clock.at(day, meeting.at)
+                out.append((start, start + meeting.minutes))
+    return sorted(out)
+
+
 def team_facts(playbook: Playbook, team: Team) -> TeamFacts:
     clock = Clock(playbook)
     people = [playbook.person(m) for m in team.members]
+    busy = meeting_spans(playbook, team)
     available: dict[date, list[Span]] = {}
     for day in playbook.operation.days:
         spans = _person_spans(None, day, clock)
         for person in people:
             spans = _intersect(spans, _person_spans(person.available, day, clock))
-        available[day] = spans
+        available[day] = _minus(spans, busy)
     return TeamFacts(
         id=team.id,
         skills=frozenset(s for p in people for s in p.skills),
         partners=frozenset(p.agency for p in people),
         base=team.base,
         available=available,
+        size=len(people),
+        meetings=tuple(busy),
     )
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from fieldkit.errors import UserError
 from fieldkit.json_input import MAX_PLAN, read_json
 from fieldkit.plan.briefing import briefing_html, briefing_markdown
+from fieldkit.plan.briefing_pdf import PdfUnavailable, briefing_pdf
 from fieldkit.plan.calendar import team_calendar
 from fieldkit.plan.export_json import dumps, plan_dict, sha256_file, write_atomic
 from fieldkit.plan.loadouts import loadout_dict
@@ -40,6 +42,10 @@ def write_plan(
 
     put("briefing.md", briefing_markdown(plan))
     put("briefing.html", briefing_html(plan))
+    try:
+        put("briefing.pdf", briefing_pdf(plan))
+    except PdfUnavailable as exc:  # the rest of the pack still serves; say what is missing
+        sys.stderr.write(f"warning: {exc}\n")
     for team in plan.playbook.teams:
         put(f"teams/{team.id}.ics", team_calendar(plan, team.id))
         put(

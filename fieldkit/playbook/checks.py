@@ -9,6 +9,7 @@ from typing import Any
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
 from fieldkit.errors import quote
 from fieldkit.playbook.codeuse import raw_codebook, strings, unknown_code
+from fieldkit.playbook.order_checks import check_order
 from fieldkit.playbook.problems import Problem
 from fieldkit.playbook.values import WEEKDAYS
 from fieldkit.playbook.yamlread import Document, Path_
@@ -274,4 +275,5 @@ def check_references(doc: Document) -> list[Problem]:
     venues, typed = checker.venues()
     checker.teams(skills_of, venues)
     checker.activities(op_partners, venues, typed)
+    check_order(checker, venues)
     return checker.out

@@ -7,8 +7,6 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     field_validator,
@@ -18,6 +16,19 @@ from pydantic import (
 from fieldkit.codes import Code, CodeBook, did_you_mean, load_codes
 from fieldkit.codes.retention import DEVICE_TEXT_DAYS, Period, device_days
 from fieldkit.errors import quote
+from fieldkit.playbook.order import (
+    DEFAULT_MARKING,
+    Command,
+    Communications,
+    Humanitarian,
+    Intent,
+    Meeting,
+    Risk,
+    RiskAssessment,
+    Support,
+    merged,
+)
+from fieldkit.playbook.strict import Strict
 from fieldkit.playbook.values import (
     WEEKDAYS,
     Clock,
@@ -32,12 +43,6 @@ from fieldkit.playbook.values import (
 
 NOON = time(12, 0)
 """An overnight window opens at or after noon and closes at or before noon the next day."""
-
-
-class Strict(BaseModel):
-    """Every playbook section: unknown keys are mistakes, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
 class Area(Strict):
@@ -168,6 +173,10 @@ class Team(Strict):
     members: list[Ident] = Field(min_length=1)
     base: Ident | None = Field(default=None, description="venue id of the reporting location")
     call_sign: str | None = None
+    leader: Ident | None = Field(default=None, description="person id of the team leader")
+    radio: str | None = Field(default=None, description="the team's radio channel or talk group")
+    briefing: Meeting | None = Field(default=None, description="this team's own daily briefing")
+    debrief: Meeting | None = Field(default=None, description="this team's own daily debrief")
 
 
 class TeamRules(Strict):
@@ -346,6 +355,19 @@ class Playbook(Strict):
     helplines: list[Helpline] = DEFAULT_HELPLINES
     leaflet: Leaflet | None = None
     retention: Retention | None = None
+    marking: str = Field(
+        default=DEFAULT_MARKING,
+        max_length=400,
+        description="protective marking on everything generated, e.g. OFFICIAL-SENSITIVE",
+    )
+    intent: Intent | None = None
+    command: Command | None = None
+    briefing: Meeting | None = Field(default=None, description="every team's daily briefing")
+    debrief: Meeting | None = Field(default=None, description="every team's daily debrief")
+    risk: Risk | None = None
+    communications: Communications | None = None
+    support: Support | None = None
+    humanitarian: Humanitarian | None = None
 
     _codebook: CodeBook | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<playbook>")
@@ -384,3 +406,14 @@ class Playbook(Strict):
         if activity.venue_types:
             chosen += [v for v in self.venues if v.type in activity.venue_types and v not in chosen]
         return chosen
+
+    def venue_risk(self, venue_id: str) -> RiskAssessment | None:
+        """The risk assessment of a venue: its type's and its own, as one."""
+        if self.risk is None:
+            return None
+        venue = self.venue(venue_id)
+        return merged(self.risk.venue_types.get(venue.type), self.risk.venues.get(venue.id))
+
+    def meetings(self, team: Team) -> tuple[Meeting | None, Meeting | None]:
+        """The team's daily briefing and debrief (its own, else the operation's)."""
+        return team.briefing or self.briefing, team.debrief or self.debrief

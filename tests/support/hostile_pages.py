@@ -43,6 +43,18 @@ PLAYBOOK_TEXT_FIELDS = {
     ("Helpline", "hours"),
     ("Leaflet", "en"),
     ("Leaflet", "ro"),
+    ("Intent", "aim"),
+    ("Contact", "name"),
+    ("Contact", "role"),
+    ("Contact", "contact"),
+    ("Meeting", "room"),
+    ("Team", "radio"),
+    ("Communications", "talk_group"),
+    ("InterpreterBooking", "language"),
+    ("InterpreterBooking", "interpreter"),
+    ("InterpreterBooking", "contact"),
+    ("Humanitarian", "reception_centre"),
+    ("Humanitarian", "emergency_accommodation"),
 }
 #: Strings the schema leaves free but the playbook checks against a list.
 PLAYBOOK_CHECKED_STRINGS = {("Operation", "timezone")}
@@ -115,8 +127,45 @@ def hostile_playbook(
             ],
         }
     }  # fmt: skip
+    _hostile_order(data, make)
     cache = {" ".join(address.lower().split()): [51.6001, -0.2602]}
     return data, cache
+
+
+def _contact(make: Callable[[str], str], tag: str) -> dict[str, str]:
+    return {"name": make(f"{tag}.name"), "role": make(f"{tag}.role"),
+            "contact": make(f"{tag}.contact")}  # fmt: skip
+
+
+def _hostile_order(data: dict[str, Any], make: Callable[[str], str]) -> None:
+    """Every free text of the operation order hostile: marking, intent, command, meetings,
+    risk, communications, support and humanitarian issues, each team's radio."""
+    data["marking"] = make("marking")
+    data["intent"] = {"aim": make("intent.aim"), "objectives": [make("intent.objective")]}
+    data["command"] = {"strategic": _contact(make, "command.strategic"),
+                       "operational": [_contact(make, "command.operational")]}  # fmt: skip
+    data["briefing"] = {"at": "06:30", "room": make("briefing.room")}
+    data["debrief"] = {"at": "23:00", "room": make("debrief.room")}
+    assessment = {"level": "high", "hazards": [make("risk.hazard")],
+                  "controls": [make("risk.control")]}  # fmt: skip
+    data["risk"] = {"general": assessment, "venue_types": {"church": assessment}}
+    data["communications"] = {"talk_group": make("comms.talk_group"),
+                              "control_room": _contact(make, "comms.control_room"),
+                              "notes": [make("comms.note")]}  # fmt: skip
+    day = str(data["operation"]["start"])
+    data["support"] = {
+        "safeguarding": [_contact(make, "support.safeguarding")],
+        "interpreters": [_contact(make, "support.interpreter")],
+        "interpreter_bookings": [{"date": day, "language": make("booking.language"),
+                                  "interpreter": make("booking.interpreter"),
+                                  "contact": make("booking.contact")}],
+    }  # fmt: skip
+    data["humanitarian"] = {"reception_centre": make("humanitarian.reception_centre"),
+                            "emergency_accommodation": make("humanitarian.accommodation"),
+                            "safe_words": [make("humanitarian.safe_word")],
+                            "notes": [make("humanitarian.note")]}  # fmt: skip
+    for i, team in enumerate(data["teams"]):
+        team["radio"] = make(f"team{i}.radio")
 
 
 @dataclass
