@@ -22,14 +22,28 @@ from fieldkit.workspace import Workspace
 @click.option(
     "--tiles",
     default=None,
-    help="ONLINE: a base map from a tile server (e.g. OpenStreetMap); the map then loads "
-    "images from that server alone. Off by default: the map needs no network.",
+    help="ONLINE: a base map from a tile server (osm = OpenStreetMap); the map then loads "
+    "images from that server alone and needs the internet. Off by default.",
+)
+@click.option(
+    "--basemap",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="OFFLINE: a base map from an MBTiles or PMTiles file of raster tiles (a force's own "
+    "tile export); the tiles over the operation's area go with the map, so streets show with "
+    "no network.",
 )
 @click.option("--points", is_flag=True, help="Show individual engagement points too.")
 @click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
 @with_workspace
 def map_cmd(
-    ws: Workspace, op: str | None, out: Path | None, tiles: str | None, points: bool, fdr: bool
+    ws: Workspace,
+    op: str | None,
+    out: Path | None,
+    tiles: str | None,
+    basemap: Path | None,
+    points: bool,
+    fdr: bool,
 ) -> None:
     """Write the offline hotspot map of OP to maps/OP/hotspots.html, with its exports.
 
@@ -38,7 +52,11 @@ def map_cmd(
     """
     from fieldkit.maps.service import build_map_files
 
-    paths = build_map_files(ws, op, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say)
+    if tiles and basemap:
+        raise click.UsageError("choose --tiles (online) or --basemap (offline), not both")
+    paths = build_map_files(
+        ws, op, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say, basemap=basemap
+    )
     console.print(f"map: {paths[0]}")
     console.print(f"exports: {', '.join(p.name for p in paths[1:])} in {paths[1].parent}")
 

@@ -33,8 +33,12 @@ def build_map_files(
     points: bool = False,
     fdr: bool = False,
     progress: Progress = _quiet,
+    basemap: Path | None = None,
 ) -> list[Path]:
-    """Write maps/OP/hotspots.html (or `out`) and the exports; returns [map, *exports]."""
+    """Write maps/OP/hotspots.html (or `out`) and the exports; returns [map, *exports].
+
+    `basemap` (an MBTiles or PMTiles file) gives the map streets with no network.
+    """
     from fieldkit.maps.render import render_map
 
     name = resolve_operation(ws, op)
@@ -49,7 +53,9 @@ def build_map_files(
     exports = write_exports(data, analysis, folder, ilo)
     progress(MAP_STEPS[3])
     target = out if out is not None else folder / "hotspots.html"
-    written = render_map(data.map_input, analysis, target, tiles=tiles, points=points)
+    written = render_map(
+        data.map_input, analysis, target, tiles=tiles, points=points, basemap=basemap
+    )
     return [written, *exports]
 
 
