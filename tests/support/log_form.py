@@ -84,6 +84,7 @@ def on_the_visit(**changes: Any) -> dict[str, Any]:
         "amends": None,
         "format": ENGAGEMENT_FORMAT_2,
         "persons": (),
+        "position_source": "venue",  # no GPS receiver in these tests: the venue's position
     }
     assert set(changes) <= set(expected)
     return {**expected, **changes}

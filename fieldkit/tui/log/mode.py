@@ -18,6 +18,7 @@ from fieldkit.model import Engagement
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.describe import pending_text, plain
 from fieldkit.tui.log.engagement_form import EngagementForm
+from fieldkit.tui.log.gps_status import GpsStatus
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
 from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.tui.services import AppServices
@@ -93,6 +94,7 @@ class LogMode(ModeScreen):
         yield Header()
         with Horizontal(classes="log-status"):
             yield Static(id="who", classes="status", markup=False)
+            yield GpsStatus(id="gps")
             yield Static(id="pending", classes="pending", markup=False)
         with Vertical(classes="log"):
             yield Static("Today's visits", classes="section-title")
