@@ -22,8 +22,9 @@ WATCH = {"class": "WATCH", "enable": True, "json": True}
 
 def tpv(lat: float, lon: float, eph: float = 6.5, mode: int = 3) -> dict[str, Any]:
     """A TPV report as gpsd writes one for a receiver with a fix."""
-    return {"class": "TPV", "device": "/dev/ttyACM0", "mode": mode, "time": "2023-09-26T10:20:00.000Z",
-            "lat": lat, "lon": lon, "altHAE": 60.1, "eph": eph, "epx": 4.1, "epy": 5.2}  # fmt: skip
+    return {"class": "TPV", "device": "/dev/ttyACM0", "mode": mode,
+            "time": "2023-09-26T10:20:00.000Z", "lat": lat, "lon": lon, "altHAE": 60.1,
+            "eph": eph, "epx": 4.1, "epy": 5.2}  # fmt: skip
 
 
 NO_FIX = {"class": "TPV", "device": "/dev/ttyACM0", "mode": 1}
