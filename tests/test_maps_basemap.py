@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fieldkit.maps import analyse, render_map
 from fieldkit.maps.basemap import BaseMapError, read_basemap, tile_range
@@ -56,7 +58,7 @@ def test_tile_range_of_a_known_place() -> None:
     [
         (b"just some text, not tiles", "neither an MBTiles (SQLite) file nor a PMTiles archive"),
         (b"SQLite format 3\x00" + b"\x00" * 200, "MBTiles"),
-        (b"PMTiles\x03" + b"\x00" * 10, "not a PMTiles archive"),
+        (b"PMTiles\x03" + b"\x00" * 10, "not a readable PMTiles archive"),
     ],
 )
 def test_not_a_tile_file(tmp_path: Path, content: bytes, message: str) -> None:
@@ -140,3 +142,22 @@ def test_large_base_map_goes_beside_the_map_and_shows(
     beside = [s for s in srcs if s.startswith("file:") and "/big-tiles/" in s]
     assert len(beside) >= 4, srcs
     assert seen.blocked == [] and seen.errors == []
+
+
+@given(cut=st.integers(8, 4000), flips=st.lists(st.integers(7, 400), max_size=6))
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_a_broken_pmtiles_is_refused_in_one_message(
+    files: dict[str, Path], tmp_path: Path, cut: int, flips: list[int]
+) -> None:
+    data = bytearray(files["pmtiles"].read_bytes()[:cut])
+    for at in flips:
+        if at < len(data):
+            data[at] ^= 0x5A
+    path = tmp_path / "broken.pmtiles"
+    path.write_bytes(bytes(data))
+    try:
+        read_basemap(path, AREA)
+    except BaseMapError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)

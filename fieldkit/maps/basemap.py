@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from fieldkit.errors import UserError
 
@@ -16,6 +17,8 @@ IMAGE_KINDS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "w
 #: A zoom whose tiles over the area number more than this is left out (Leaflet enlarges
 #: the tiles of the zoom below instead), so a country-wide export never floods the map.
 MAX_TILES_PER_ZOOM = 1024
+#: Leaflet shows zooms up to 19; deeper tiles in a file are left out.
+MAX_ZOOM = 19
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 TileKey = tuple[int, int, int]
@@ -99,7 +102,10 @@ def _read_mbtiles(path: Path, bounds: Bounds) -> BaseMap:
         fmt = str(meta.get("format", "png")).lower()
         if fmt not in IMAGE_KINDS:
             raise BaseMapError(f"{path}: tiles of format {fmt!r}; a base map needs png/jpg/webp")
-        zooms = [int(r[0]) for r in db.execute("SELECT DISTINCT zoom_level FROM tiles")]
+        rows = db.execute(
+            "SELECT DISTINCT zoom_level FROM tiles WHERE zoom_level BETWEEN 0 AND ?", (MAX_ZOOM,)
+        )
+        zooms = sorted(int(r[0]) for r in rows)
 
         def get(key: TileKey) -> bytes:
             z, x, y = key
@@ -110,42 +116,44 @@ def _read_mbtiles(path: Path, bounds: Bounds) -> BaseMap:
             return bytes(row[0]) if row and row[0] else b""
 
         return _pick(path, IMAGE_KINDS[fmt], bounds, zooms, get)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError, TypeError) as exc:  # not SQLite, no tiles table, odd rows
         raise BaseMapError(f"{path}: not an MBTiles file ({exc})") from exc
     finally:
         db.close()
 
 
 def _read_pmtiles(path: Path, bounds: Bounds) -> BaseMap:
+    try:
+        with path.open("rb") as f:
+            return _pmtiles_over(path, f, bounds)
+    except BaseMapError:
+        raise
+    except Exception as exc:  # the library raises what its decoders raise on broken bytes
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BaseMapError(f"{path}: not a readable PMTiles archive ({reason})") from exc
+
+
+def _pmtiles_over(path: Path, f: BinaryIO, bounds: Bounds) -> BaseMap:
     from pmtiles.reader import MmapSource, Reader
     from pmtiles.tile import Compression, TileType
 
-    with path.open("rb") as f:
-        try:
-            reader = Reader(MmapSource(f))
-            header = reader.header()
-        except Exception as exc:  # the library raises bare errors on a broken header
-            reason = str(exc) or type(exc).__name__
-            raise BaseMapError(f"{path}: not a PMTiles archive ({reason})") from exc
-        kinds = {TileType.PNG: "png", TileType.JPEG: "jpg", TileType.WEBP: "webp"}
-        if header["tile_type"] not in kinds:
-            raise BaseMapError(
-                f"{path}: tiles of type {header['tile_type'].name}; a base map needs png/jpg/webp"
-            )
-        gzipped = header["tile_compression"] == Compression.GZIP
+    reader = Reader(MmapSource(f))
+    header = reader.header()
+    kinds = {TileType.PNG: "png", TileType.JPEG: "jpg", TileType.WEBP: "webp"}
+    if header["tile_type"] not in kinds:
+        raise BaseMapError(
+            f"{path}: tiles of type {header['tile_type'].name}; a base map needs png/jpg/webp"
+        )
+    gzipped = header["tile_compression"] == Compression.GZIP
 
-        def get(key: TileKey) -> bytes:
-            data = reader.get(*key)
-            if not data:
-                return b""
-            return gzip.decompress(data) if gzipped else bytes(data)
+    def get(key: TileKey) -> bytes:
+        data = reader.get(*key)
+        if not data:
+            return b""
+        return gzip.decompress(data) if gzipped else bytes(data)
 
-        zooms = range(header["min_zoom"], header["max_zoom"] + 1)
-        kind = IMAGE_KINDS[kinds[header["tile_type"]]]
-        try:
-            return _pick(path, kind, bounds, zooms, get)
-        except (OSError, ValueError, IndexError) as exc:
-            raise BaseMapError(f"{path}: a broken PMTiles archive ({exc})") from exc
+    zooms = range(header["min_zoom"], min(header["max_zoom"], MAX_ZOOM) + 1)
+    return _pick(path, IMAGE_KINDS[kinds[header["tile_type"]]], bounds, zooms, get)
 
 
 def read_basemap(path: Path, bounds: Bounds) -> BaseMap:
