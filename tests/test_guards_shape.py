@@ -99,7 +99,8 @@ TEXT, MAYBE_TEXT, NUMBER = (str,), (str, type(None)), (float, int, type(None))
 FIELD_TYPES = {
     **dict.fromkeys(["id", "device", "officer", "operation", "team", "hlc", "recorded_at",
                      "timezone", "time", "venue_type"], TEXT),
-    **dict.fromkeys(["visit", "venue", "language", "referral_ref", "notes", "amends"], MAYBE_TEXT),
+    **dict.fromkeys(["visit", "venue", "language", "referral_ref", "notes", "amends",
+                     "position_source"], MAYBE_TEXT),
     **dict.fromkeys(["lat", "lon", "accuracy_m"], NUMBER),
     **dict.fromkeys(["people", "partners", "indicators", "outcomes", "persons"], (list,)),
     "texts": (dict,),

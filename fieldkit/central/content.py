@@ -285,6 +285,22 @@ def position(data: dict[str, Any], ctx: Context) -> str | None:
         return f"accuracy_m {quote(accuracy)} is not between 0 and {ACCURACY_MAX_M} metres"
     if (lat is None) != (lon is None):
         return "lat and lon go together: one of them is missing"
+    return _position_source(data)
+
+
+def _position_source(data: dict[str, Any]) -> str | None:
+    """A record that says where its position came from says it truly (gps or venue)."""
+    source = data.get("position_source")
+    if source is None:
+        return None
+    if source not in ("gps", "venue"):
+        return f"position_source {quote(source)} is not gps or venue"
+    if data.get("format") == ENGAGEMENT_FORMAT:
+        return "position_source is not a field of format 1 records"
+    if source == "gps" and data.get("lat") is None:
+        return "position_source gps with no lat and lon"
+    if source == "venue" and data.get("venue") is None:
+        return "position_source venue with no venue"
     return None
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.common import console, err_console, with_workspace
 from fieldkit.errors import UserError, quote
 from fieldkit.workspace import Workspace
 
@@ -179,6 +179,9 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
         if "time" not in changes:
             _check_now(dev)
         logged = log_engagement(dev, changes)
+    if logged.gps is not None and logged.gps.configured and logged.gps.fix is None:
+        where = "its venue's position" if logged.record.venue else "no position"
+        err_console.print(f"{logged.gps.text()}; the engagement was saved with {where}")
     _show(logged.record, as_json, "saved", logged.sync)
 
 

@@ -28,8 +28,16 @@ from fieldkit.workspace import Workspace
 @click.option(
     "--tiles",
     default=None,
-    help="ONLINE: a base map from a tile server (e.g. OpenStreetMap); the map then loads "
-    "images from that server alone. Off by default: the map needs no network.",
+    help="ONLINE: a base map from a tile server (osm = OpenStreetMap); the map then loads "
+    "images from that server alone and needs the internet. Off by default.",
+)
+@click.option(
+    "--basemap",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="OFFLINE: a base map from an MBTiles or PMTiles file of raster tiles (a force's own "
+    "tile export); the tiles over the operation's area go with the map, so streets show with "
+    "no network.",
 )
 @click.option("--points", is_flag=True, help="Show individual engagement points too.")
 @click.option("--fdr", is_flag=True, help="Class Gi* cells with false-discovery-rate correction.")
@@ -40,6 +48,7 @@ def map_cmd(
     op: str | None,
     out: Path | None,
     tiles: str | None,
+    basemap: Path | None,
     points: bool,
     fdr: bool,
     purpose: str | None,
@@ -52,11 +61,14 @@ def map_cmd(
     from fieldkit.maps.service import build_map_files
     from fieldkit.maps.source import resolve_operation
 
+    if tiles and basemap:
+        raise click.UsageError("choose --tiles (online) or --basemap (offline), not both")
     name = resolve_operation(ws, op)
     read: list[int] = []
     paths = build_map_files(
-        ws, name, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say, counted=read.append
-    )
+        ws, name, out=out, tiles=tiles, points=points, fdr=fdr, progress=_say,
+        counted=read.append, basemap=basemap,
+    )  # fmt: skip
     log_local_read(ws, "map", name, sum(read), purpose)
     console.print(f"map: {paths[0]}")
     console.print(f"exports: {', '.join(p.name for p in paths[1:])} in {paths[1].parent}")

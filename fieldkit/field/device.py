@@ -208,6 +208,7 @@ class Device:
             amends=draft.amends,
             persons=tuple(draft.persons),
             format=ENGAGEMENT_FORMAT_2,
+            position_source=draft.position_source,
         )
 
     def save(self, draft: Draft) -> Engagement:

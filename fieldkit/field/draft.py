@@ -42,6 +42,7 @@ class Draft:
     notes: str | None = None
     persons: list[Person] = field(default_factory=list)
     amends: str | None = None
+    position_source: str | None = None
 
     def update(self, **changes: Any) -> Draft:
         """Set the given fields (None means 'not given', except for explicit clears)."""

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft, DraftError
+from fieldkit.field.gps import FixState, current_fix, place
 from fieldkit.field.roster import partners_present
 from fieldkit.model import Engagement, Person, RecordError
 from fieldkit.model.people import PersonEdit
 
+Locate = Callable[[], FixState]
+
 
 @dataclass(frozen=True)
 class Logged:
-    """An engagement stored on the device (a new one or an amendment) and its sync state."""
+    """An engagement stored on the device (a new one or an amendment) and its sync state;
+    `gps` is what the receiver gave when a new one was placed (None: not asked)."""
 
     record: Engagement
     sync: str = "pending"
+    gps: FixState | None = None
 
     @property
     def amends(self) -> str | None:
@@ -26,12 +31,20 @@ class Logged:
         return self.record.amends
 
 
-def save_engagement(device: Device, draft: Draft) -> Logged:
-    """Check, chain, sign and store a draft (an amendment when it names the record it amends)."""
-    return Logged(device.save(draft))
+def save_engagement(device: Device, draft: Draft, locate: Locate = current_fix) -> Logged:
+    """Check, chain, sign and store a draft (an amendment when it names the record it amends).
+
+    A new engagement with no position typed in is placed where the GPS receiver says (gpsd,
+    FIELDKIT_GPSD), else at its venue; the record says which (`position_source`).
+    """
+    state = None
+    if draft.amends is None and draft.lat is None and draft.lon is None:
+        state = locate()
+        place(draft, state)
+    return Logged(device.save(draft), gps=state)
 
 
-def log_engagement(device: Device, changes: dict[str, Any]) -> Logged:
+def log_engagement(device: Device, changes: dict[str, Any], locate: Locate = current_fix) -> Logged:
     """`fieldkit log add`: a draft prefilled from the current assignment (or from the visit
     named in `changes`), with `changes` set, stored. Partners present are the team's roster
     that day and the officer logging (`partners_present`), unless `changes` names them."""
@@ -48,7 +61,7 @@ def log_engagement(device: Device, changes: dict[str, Any]) -> Logged:
         draft.partners = partners_present(device.loadout, draft.time, draft.officer)
     if "venue" in changes and "venue_type" not in changes:
         draft.venue_type = None  # taken from the venue
-    return save_engagement(device, draft)
+    return save_engagement(device, draft, locate)
 
 
 def amend_engagement(
@@ -61,6 +74,8 @@ def amend_engagement(
     in `person_edits` changed in place (the others kept); the old version stays. The rules are
     checked on the result: DraftError (nothing stored) when it breaks one."""
     draft = device.draft_of(record_id)
+    if "lat" in changes or "lon" in changes:
+        draft.position_source = None  # a position typed in by hand
     if person_edits:
         draft.persons = edit_persons(draft.persons, person_edits, draft.amends or record_id)
     return Logged(device.save(draft.update(**changes)))

@@ -19,6 +19,7 @@ from typing import Any
 import folium
 import h3
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from markupsafe import escape
 
@@ -40,6 +41,8 @@ GISTAR_LABELS = {
     "cold_95": "Cold spot, 95% confidence",
     "cold_99": "Cold spot, 99% confidence",
 }
+#: Where folium would link Leaflet.markercluster from; the offline page inlines it instead.
+_CLUSTER_CDN = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 #: Sequential ramp for count layers (per day, per indicator), light to dark.
 COUNT_COLOURS = ("#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04")
 
@@ -164,37 +167,101 @@ class HexLayer(MacroElement):
         self.colours = to_js(list(colours))
 
 
+class VenueCluster(JSCSSMixin, MacroElement):
+    """One cluster for the venues of every type: markers overlapping at the zoom gather into one.
+
+    Leaflet.markercluster (inlined offline) shows how many venues a cluster holds and spreads
+    them out at the highest zoom. Each type's layer adds and removes its markers here.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup({
+            maxClusterRadius: 30, showCoverageOnHover: false, spiderfyOnMaxZoom: true
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    default_js = [("markerclusterjs", f"{_CLUSTER_CDN}/leaflet.markercluster.js")]
+    default_css = [
+        ("markerclustercss", f"{_CLUSTER_CDN}/MarkerCluster.css"),
+        ("markerclusterdefaultcss", f"{_CLUSTER_CDN}/MarkerCluster.Default.css"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "VenueCluster"
+
+
 class VenueMarkers(MacroElement):
-    """Venue markers with an HTML icon and a popup (Markup, or text that is escaped here)."""
+    """Venue markers with an HTML icon and a popup (Markup, or text that is escaped here).
+
+    The markers live in the map's VenueCluster while their layer is shown; venues at the
+    very same place are spread around it (`shifts`: 0 in place, k > 0 the k-th step around).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
             var fg = {{ this._parent.get_name() }};
-            var venues = {{ this.payload }};
-            venues.forEach(function (v) {
-                L.marker([v[0], v[1]], {
+            var map = {{ this.map_name }};
+            var cluster = {{ this.cluster.get_name() }};
+            var markers = {{ this.payload }}.map(function (v) {
+                var dx = 0, dy = 0;
+                if (v[5] > 0) {
+                    var a = v[5] * Math.PI / 3;
+                    dx = Math.round(22 * Math.cos(a));
+                    dy = Math.round(22 * Math.sin(a));
+                }
+                return L.marker([v[0], v[1]], {
                     title: v[2],
                     icon: L.divIcon({className: "fk-venue", html: v[3],
-                                     iconSize: [28, 28], iconAnchor: [14, 14]})
-                }).bindPopup(v[4], {maxWidth: 340, autoPanPaddingTopLeft: [60, 130]}).addTo(fg);
+                                     iconSize: [28, 28], iconAnchor: [14 - dx, 14 - dy]})
+                }).bindPopup(v[4], {maxWidth: 340, autoPanPaddingTopLeft: [60, 130]});
             });
+            fg.on("add", function () { cluster.addLayers(markers); });
+            fg.on("remove", function () { cluster.removeLayers(markers); });
+            if (map.hasLayer(fg)) { cluster.addLayers(markers); }
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, venues: Sequence[tuple[float, float, str, str, str]]) -> None:
+    def __init__(
+        self,
+        map_name: str,
+        cluster: VenueCluster,
+        venues: Sequence[tuple[float, float, str, str, str]],
+        shifts: Sequence[int] | None = None,
+    ) -> None:
         """Each venue is (lat, lon, title, icon, popup); Leaflet sets the title as plain text."""
         super().__init__()
         self._name = "VenueMarkers"
+        self.map_name = map_name
+        self.cluster = cluster
+        steps = list(shifts) if shifts is not None else [0] * len(venues)
         self.payload = to_js(
             [
-                [lat, lon, title, as_html(icon), as_html(popup)]
-                for lat, lon, title, icon, popup in venues
+                [lat, lon, title, as_html(icon), as_html(popup), step]
+                for (lat, lon, title, icon, popup), step in zip(venues, steps, strict=True)
             ]
         )
+
+
+def spread_steps(groups: Sequence[Sequence[tuple[float, float, str, str, str]]]) -> list[list[int]]:
+    """For each venue of each group, its step around a place shared with venues before it."""
+    seen: dict[tuple[float, float], int] = {}
+    steps: list[list[int]] = []
+    for rows in groups:
+        steps.append([])
+        for lat, lon, *_ in rows:
+            place = (round(lat, 5), round(lon, 5))
+            steps[-1].append(seen.get(place, 0))
+            seen[place] = seen.get(place, 0) + 1
+    return steps
 
 
 class CoverageRings(MacroElement):

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.errors import UserError
 from fieldkit.maps.analysis import Analysis
+from fieldkit.maps.basemap import BaseMap, Bounds, read_basemap
 from fieldkit.maps.inputs import MapInput
 from fieldkit.maps.kde import DensitySurface
 from fieldkit.maps.layers import (
@@ -26,11 +27,14 @@ from fieldkit.maps.layers import (
     HexLayer,
     LayerControl,
     PointsLayer,
+    VenueCluster,
     VenueMarkers,
     count_bin,
+    spread_steps,
 )
 from fieldkit.maps.legend import PAGE_CSS, legend_html, page_title, title_html
 from fieldkit.maps.offline import inline_assets
+from fieldkit.maps.tile_layers import OfflineTiles, offline_tiles, online_tiles
 from fieldkit.maps.venues import coverage_rows, label, venue_rows
 from fieldkit.page_policy import PagePolicyError, image_source, with_policy
 
@@ -65,17 +69,29 @@ def density_image(surface: DensitySurface) -> NDArray[np.uint8]:
     return np.ascontiguousarray(rgba[::-1])
 
 
-def _bounds(map_input: MapInput) -> list[list[float]]:
-    pts: list[tuple[float, float]] = list(map_input.area_outline or [])
-    if not pts:
-        pts = [(v.lat, v.lon) for v in map_input.venues] + [
-            (e.lat, e.lon) for e in map_input.engagements[:5000]
-        ]
+def _box(pts: Sequence[tuple[float, float]]) -> list[list[float]]:
     if not pts:
         return [[51.45, -0.30], [51.60, 0.05]]
     lats = [p[0] for p in pts]
     lons = [p[1] for p in pts]
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def view_bounds(map_input: MapInput) -> list[list[float]]:
+    """Where the map first looks: the engagements; with none, the area, else the venues."""
+    pts: list[tuple[float, float]] = [(e.lat, e.lon) for e in map_input.engagements]
+    if not pts:
+        pts = list(map_input.area_outline or []) or [(v.lat, v.lon) for v in map_input.venues]
+    return _box(pts)
+
+
+def area_bounds(map_input: MapInput) -> Bounds:
+    """Everything the map may show: the area, the venues and the engagements."""
+    pts = list(map_input.area_outline or [])
+    pts += [(v.lat, v.lon) for v in map_input.venues]
+    pts += [(e.lat, e.lon) for e in map_input.engagements]
+    (s, w), (n, e) = _box(pts)
+    return (s, w), (n, e)
 
 
 def _count_cells(counts: dict[str, int]) -> list[tuple[str, int, str]]:
@@ -129,10 +145,17 @@ def build_map(
     tiles: str | None = None,
     points: bool = False,
     codes: CodeBook | None = None,
+    basemap: BaseMap | None = None,
+    map_path: Path | None = None,
 ) -> folium.Map:
-    """The folium map with every layer, the title and the legend (not yet inlined)."""
+    """The folium map with every layer, the title and the legend (not yet inlined).
+
+    A `basemap` is inlined into the page, or written beside `map_path` when it is large.
+    """
     codes = codes or load_codes()
     m = _new_map(map_input, tiles)
+    if basemap is not None:
+        m.add_child(offline_tiles(basemap, map_path))
     geometry = HexGeometry()
     m.add_child(geometry)
     if map_input.area_outline:
@@ -146,9 +169,12 @@ def build_map(
         group.add_child(CoverageRings(rings))
         group.add_to(m)
     groups = venue_rows(codes, map_input, analysis)
-    for vtype, rows in groups.items():
+    steps = spread_steps(list(groups.values()))
+    cluster = VenueCluster()
+    m.add_child(cluster)
+    for (vtype, rows), shifts in zip(groups.items(), steps, strict=True):
         group = folium.FeatureGroup(name=f"Venues · {label(codes, 'venue_types', vtype)}")
-        group.add_child(VenueMarkers(rows))
+        group.add_child(VenueMarkers(m.get_name(), cluster, rows, shifts))
         group.add_to(m)
     if points and map_input.engagements:
         group = folium.FeatureGroup(name="Engagements (individual points)", show=True)
@@ -164,13 +190,15 @@ def build_map(
 
 def _new_map(map_input: MapInput, tiles: str | None) -> folium.Map:
     """An empty map fitted to the operation, with its page title and styles."""
-    bounds = _bounds(map_input)
+    bounds = view_bounds(map_input)
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
-    try:
-        m = folium.Map(location=centre, zoom_start=12, tiles=tiles, control_scale=True)
-    except ValueError as exc:
-        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
-    m.fit_bounds(bounds)
+    m = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True, maxZoom=19)
+    if tiles:
+        try:
+            m.add_child(online_tiles(tiles))
+        except ValueError as exc:
+            raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
+    m.fit_bounds(bounds, padding=(20, 20), max_zoom=16)
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(page_title(map_input)), name="fieldkit_title")
@@ -210,22 +238,35 @@ def _add_density(m: folium.Map, surface: DensitySurface, bandwidth_m: float) -> 
 
 
 def tile_sources(m: folium.Map, tiles: str | None) -> list[str]:
-    """The servers the map's online tiles come from (none by default), for its policy."""
-    try:
-        return [
-            image_source(child.tiles)
-            for child in m._children.values()
-            if isinstance(child, folium.TileLayer)
-        ]
-    except PagePolicyError as exc:
-        raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
+    """Where the map's tiles come from (none by default), for its policy.
+
+    Online tiles: their server. An offline base map written beside the page: the page's own
+    place ('self'); an inlined one needs nothing more than data:.
+    """
+    sources: list[str] = []
+    for child in m._children.values():
+        if isinstance(child, OfflineTiles) and child.beside:
+            sources.append("'self'")
+        if isinstance(child, folium.TileLayer):
+            try:
+                sources.append(image_source(child.tiles))
+            except PagePolicyError as exc:
+                raise MapOptionError(f"--tiles {tiles!r}: {exc}") from exc
+    return sources
 
 
 def render_html(
-    map_input: MapInput, analysis: Analysis, tiles: str | None = None, points: bool = False
+    map_input: MapInput,
+    analysis: Analysis,
+    tiles: str | None = None,
+    points: bool = False,
+    basemap: BaseMap | None = None,
+    map_path: Path | None = None,
 ) -> str:
     """The whole self-contained page as a string, with its Content-Security-Policy."""
-    m = build_map(map_input, analysis, tiles=tiles, points=points)
+    m = build_map(
+        map_input, analysis, tiles=tiles, points=points, basemap=basemap, map_path=map_path
+    )
     page = inline_assets(m.get_root().render())
     return with_policy(page, tile_sources(m, tiles))
 
@@ -236,11 +277,18 @@ def render_map(
     out_path: str | Path,
     tiles: str | None = None,
     points: bool = False,
+    basemap: Path | None = None,
 ) -> Path:
-    """Write the offline hotspot map to `out_path` (folders made as needed) and return it."""
+    """Write the offline hotspot map to `out_path` (folders made as needed) and return it.
+
+    `basemap` is an MBTiles or PMTiles file: its tiles over the operation's area go with the map.
+    """
     out = Path(out_path)
-    html = render_html(map_input, analysis, tiles=tiles, points=points)
+    tiles_over_area = read_basemap(basemap, area_bounds(map_input)) if basemap else None
     out.parent.mkdir(parents=True, exist_ok=True)
+    html = render_html(
+        map_input, analysis, tiles=tiles, points=points, basemap=tiles_over_area, map_path=out
+    )
     out.write_text(html, encoding="utf-8")
     return out
 

@@ -38,9 +38,13 @@ def build_map_files(
     fdr: bool = False,
     progress: Progress = _quiet,
     counted: Callable[[int], None] = _uncounted,
+    basemap: Path | None = None,
 ) -> list[Path]:
     """Write maps/OP/hotspots.html (or `out`) and the exports; returns [map, *exports].
-    `counted` is told how many engagements were read (for the access log)."""
+
+    `counted` is told how many engagements were read (for the access log); `basemap` (an
+    MBTiles or PMTiles file) gives the map streets with no network.
+    """
     from fieldkit.maps.render import render_map
 
     name = resolve_operation(ws, op)
@@ -54,7 +58,9 @@ def build_map_files(
     exports = write_exports(data, analysis, folder, _ilo())
     progress(MAP_STEPS[3])
     target = out if out is not None else folder / "hotspots.html"
-    written = render_map(data.map_input, analysis, target, tiles=tiles, points=points)
+    written = render_map(
+        data.map_input, analysis, target, tiles=tiles, points=points, basemap=basemap
+    )
     return [written, *exports]
 
 

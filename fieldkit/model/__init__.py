@@ -42,6 +42,8 @@ ACTIVITIES = ("visit_started", "visit_ended", "handover", "note")
 #: Fields written only when a record is not an engagement (so an engagement's bytes, and the
 #: hashes of every record ever signed, stay as they were).
 KIND_FIELDS = ("kind", "activity")
+#: Where a record's position came from (None: given by hand, or a record made before).
+POSITION_SOURCES = (None, "gps", "venue")
 
 #: prev_hash of a device's first record.
 GENESIS_HASH = "0" * 64
@@ -104,6 +106,7 @@ class Engagement:
     seals: tuple[Seal, ...] = ()
     kind: str = ENGAGEMENT
     activity: str | None = None
+    position_source: str | None = None
 
     def __post_init__(self) -> None:
         # Sets, not sequences: a canonical order so the same content always hashes the same.
@@ -116,9 +119,11 @@ class Engagement:
             if value is not None:
                 object.__setattr__(self, name, float(value))
         object.__setattr__(self, "persons", tuple(self.persons))
+        if self.position_source not in POSITION_SOURCES:
+            raise ValueError(f"position_source {self.position_source!r} is not gps or venue")
         if self.format == ENGAGEMENT_FORMAT:
-            if self.persons or self.seals:
-                raise ValueError("a format 1 record holds no persons and no sealed text")
+            if self.persons or self.seals or self.position_source:
+                raise ValueError("a format 1 record holds no persons, sealed text or source")
         else:
             # Every text gets a seal when first made; a seal read from a record is kept as is,
             # so a text that no longer matches its digest is found (text_faults), not hidden.
@@ -165,6 +170,8 @@ class Engagement:
         """Plain JSON data: every field, people as objects, lists as lists; format 2 with its
         sensitive texts as digests and the texts beside them (`texts`)."""
         data = asdict(self)
+        if data["position_source"] is None:
+            del data["position_source"]  # records made before it was kept hash as they were
         data["people"] = [asdict(g) for g in self.people]
         for name in ("partners", "indicators", "outcomes"):
             data[name] = list(data[name])

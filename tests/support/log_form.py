@@ -86,6 +86,7 @@ def on_the_visit(**changes: Any) -> dict[str, Any]:
         "persons": (),
         "kind": "engagement",
         "activity": None,
+        "position_source": "venue",  # no GPS receiver in these tests: the venue's position
     }
     assert set(changes) <= set(expected)
     return {**expected, **changes}

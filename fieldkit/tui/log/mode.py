@@ -23,6 +23,7 @@ from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.activity import DayLogScreen, HandoverNote
 from fieldkit.tui.log.describe import pending_text, plain, venue_name
 from fieldkit.tui.log.engagement_form import EngagementForm
+from fieldkit.tui.log.gps_status import GpsStatus
 from fieldkit.tui.log.tables import fill_assignments, fill_recent
 from fieldkit.tui.screens.mode import MODE_CSS, ModeScreen
 from fieldkit.tui.services import AppServices
@@ -108,6 +109,7 @@ class LogMode(ModeScreen):
         yield Header()
         with Horizontal(classes="log-status"):
             yield Static(id="who", classes="status", markup=False)
+            yield GpsStatus(id="gps")
             yield Static(id="pending", classes="pending", markup=False)
         with Vertical(classes="log"):
             yield Static("Today's visits", classes="section-title")
