@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 # outside everything timed, so the cheapest parameters keep the bench short.
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
+# The devices' stores are encrypted too, unlocked the same way.
+os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
 
 from fieldkit.at_rest import new_data_key  # noqa: E402
 from fieldkit.central.bundle import import_bundle  # noqa: E402

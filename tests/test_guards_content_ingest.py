@@ -7,6 +7,7 @@ problem with its reason and its text, and not acknowledged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -246,3 +247,29 @@ def test_any_member_of_the_team_may_log_on_its_device(
     data, line = hostile.seal(alpha_record(template, officer="anitp-ionescu"), KEY)
     result = ingest(central, DEVICE, KEY.public_hex, [data], [line])
     assert (result.new, result.rejected) == (1, [])
+
+
+def sealed_format2(data: dict[str, Any]) -> dict[str, Any]:
+    """A format 2 record with no persons and no texts, hashed and signed over its body."""
+    body = {**data, "format": "fieldkit-engagement/2", "persons": []}
+    body.update(notes=None, referral_ref=None)
+    digest = hashlib.sha256(hostile.line_of(body)).hexdigest()
+    signature = KEY.sign(bytes.fromhex(digest))
+    return {**body, "texts": {}, "hash": digest, "signature": signature}
+
+
+def test_a_number_too_large_for_a_float_is_refused_by_name_in_either_format(
+    template: dict[str, Any], central: Central
+) -> None:
+    """JSON numbers have no size limit: a latitude of 10**400 is refused, naming the field,
+    not a crash (format 1: the position rule; format 2: the record does not read)."""
+    old, _ = hostile.seal(alpha_record(template, lat=10**400), KEY)
+    new = sealed_format2(alpha_record(template, lat=10**400))
+    result = ingest(central, DEVICE, KEY.public_hex, [old, new])
+    assert result.acknowledged == [] and central.record_count() == 0
+    malformed, content = result.rejected  # the form is checked before the content
+    assert (malformed["id"], content["id"]) == (new["id"], old["id"])
+    assert malformed["detail"] == (
+        "not a valid record: malformed engagement record: lat is too large a number"
+    )
+    assert content["detail"].startswith("lat 1000000")
