@@ -273,3 +273,24 @@ def test_a_number_too_large_for_a_float_is_refused_by_name_in_either_format(
         "not a valid record: malformed engagement record: lat is too large a number"
     )
     assert content["detail"].startswith("lat 1000000")
+
+
+def test_a_bundle_line_naming_its_texts_twice_is_refused_as_over_http(
+    template: dict[str, Any], central: Central
+) -> None:
+    """The signed body holds a second, unchecked `texts`; the line's last one (what the record
+    parses to) is empty. Cutting the line would leave the signed body whole and hashing right:
+    the line is not canonical, so central hashes the parsed record, as over HTTP, and the
+    hash does not match."""
+    record = sealed_format2(alpha_record(template))
+    body = {k: v for k, v in record.items() if k not in ("hash", "signature", "texts")}
+    signed = hostile.line_of(body)[:-1] + b',"texts":{"x":"unchecked"}}'
+    digest = hashlib.sha256(signed).hexdigest()
+    seal = f',"hash":"{digest}","signature":"{KEY.sign(bytes.fromhex(digest))}","texts":{{}}}}'
+    line = signed[:-1] + seal.encode()
+    data = json.loads(line)
+    assert data["texts"] == {} and data["hash"] == digest  # the last `texts` is the one read
+    for lines in ([line], None):
+        result = ingest(central, DEVICE, KEY.public_hex, [dict(data)], lines)
+        assert [r["kind"] for r in result.rejected] == ["bad hash"]
+    assert central.record_count() == 0

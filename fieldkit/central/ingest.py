@@ -294,13 +294,15 @@ def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
             pairs.append(_NO_TEXTS if not texts else _TEXTS + canonical_json(texts))
         except ValueError:
             return None
-    if any(line.count(p) != 1 for p in pairs):
-        return None
+    for pair in pairs:
+        if line.count(pair) != 1:
+            return None
     body = line
     for pair in pairs:
         body = body.replace(pair, b"")
-    if any(name in body for name in _CUT_NAMES):
-        return None
+    for name in _CUT_NAMES:
+        if name in body:
+            return None
     return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
 
 
