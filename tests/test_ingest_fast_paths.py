@@ -21,7 +21,7 @@ from fieldkit.central.content import (
     _texts_sound,
     _texts_sound_each,
 )
-from fieldkit.model import NOTES_MAX
+from fieldkit.model import NOTES_MAX, PeopleGroup, _code_set, _merge_people
 
 SHORT = st.text(alphabet="abc-_", max_size=6)
 SOUND = st.one_of(
@@ -71,3 +71,25 @@ def test_the_text_fast_pass_agrees_with_the_text_by_text_pass(
     data: dict[str, Any], skip: frozenset[str]
 ) -> None:
     assert _texts_sound(data, skip) is _texts_sound_each(data, skip)
+
+
+GROUPS = st.builds(PeopleGroup, SHORT, SHORT, SHORT, st.integers(-2, 3))
+
+
+@given(GROUPS)
+def test_one_group_of_people_reads_as_the_general_merge_reads_it(group: PeopleGroup) -> None:
+    """One group skips the merge; a second, empty group of the same codes takes it."""
+    same = PeopleGroup(group.gender, group.age_band, group.nationality, 0)
+
+    def merged(groups: tuple[PeopleGroup, ...]) -> Any:
+        try:
+            return _merge_people(groups)
+        except ValueError as exc:
+            return str(exc)
+
+    assert merged((group,)) == merged((group, same))
+
+
+@given(st.one_of(st.tuples(), st.tuples(SHORT), st.lists(SHORT, max_size=3)))
+def test_codes_read_as_a_set_in_order(codes: Any) -> None:
+    assert _code_set(codes) == tuple(sorted(set(codes)))
