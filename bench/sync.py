@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 # outside everything timed, so the cheapest parameters keep the bench short.
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
+# The devices' stores are encrypted too, unlocked the same way.
+os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
 
 from fieldkit.at_rest import new_data_key  # noqa: E402
 from fieldkit.central.bundle import import_bundle  # noqa: E402
@@ -86,8 +88,17 @@ def fill_big(root: Path, n: int) -> None:
         fill(root, min(5000, n - start), start)
 
 
+class Rows(list[tuple[str, str, str]]):
+    """The table's rows, each also written to stderr as it is measured (a run cut short
+    keeps what it measured)."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        print("  ".join(row), file=sys.stderr, flush=True)
+        super().append(row)
+
+
 def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
+    rows = Rows()
     ws = central_workspace(folder / "a")
     dev = folder / "a" / "dev"
     new_device(ws, dev)
@@ -128,7 +139,7 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
     )
 
     server = LiveServer(ws)
-    server.start()
+    server.start(wait=120)  # a loaded machine starts it slowly
     try:
         one = folder / "a" / "one"
         new_device(ws, one)
@@ -188,7 +199,7 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
                 ingest(store, device.id, device.public_key, recs[at : at + 5000])
         held = store.record_count()
     server = LiveServer(ws_big)
-    server.start()
+    server.start(wait=120)  # a loaded machine starts it slowly
     try:
         sync_now(quiet, server.url)
         samples = []

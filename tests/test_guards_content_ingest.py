@@ -7,6 +7,7 @@ problem with its reason and its text, and not acknowledged.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Iterator
@@ -246,3 +247,50 @@ def test_any_member_of_the_team_may_log_on_its_device(
     data, line = hostile.seal(alpha_record(template, officer="anitp-ionescu"), KEY)
     result = ingest(central, DEVICE, KEY.public_hex, [data], [line])
     assert (result.new, result.rejected) == (1, [])
+
+
+def sealed_format2(data: dict[str, Any]) -> dict[str, Any]:
+    """A format 2 record with no persons and no texts, hashed and signed over its body."""
+    body = {**data, "format": "fieldkit-engagement/2", "persons": []}
+    body.update(notes=None, referral_ref=None)
+    digest = hashlib.sha256(hostile.line_of(body)).hexdigest()
+    signature = KEY.sign(bytes.fromhex(digest))
+    return {**body, "texts": {}, "hash": digest, "signature": signature}
+
+
+def test_a_number_too_large_for_a_float_is_refused_by_name_in_either_format(
+    template: dict[str, Any], central: Central
+) -> None:
+    """JSON numbers have no size limit: a latitude of 10**400 is refused, naming the field,
+    not a crash (format 1: the position rule; format 2: the record does not read)."""
+    old, _ = hostile.seal(alpha_record(template, lat=10**400), KEY)
+    new = sealed_format2(alpha_record(template, lat=10**400))
+    result = ingest(central, DEVICE, KEY.public_hex, [old, new])
+    assert result.acknowledged == [] and central.record_count() == 0
+    malformed, content = result.rejected  # the form is checked before the content
+    assert (malformed["id"], content["id"]) == (new["id"], old["id"])
+    assert malformed["detail"] == (
+        "not a valid record: malformed engagement record: lat is too large a number"
+    )
+    assert content["detail"].startswith("lat 1000000")
+
+
+def test_a_bundle_line_naming_its_texts_twice_is_refused_as_over_http(
+    template: dict[str, Any], central: Central
+) -> None:
+    """The signed body holds a second, unchecked `texts`; the line's last one (what the record
+    parses to) is empty. Cutting the line would leave the signed body whole and hashing right:
+    the line is not canonical, so central hashes the parsed record, as over HTTP, and the
+    hash does not match."""
+    record = sealed_format2(alpha_record(template))
+    body = {k: v for k, v in record.items() if k not in ("hash", "signature", "texts")}
+    signed = hostile.line_of(body)[:-1] + b',"texts":{"x":"unchecked"}}'
+    digest = hashlib.sha256(signed).hexdigest()
+    seal = f',"hash":"{digest}","signature":"{KEY.sign(bytes.fromhex(digest))}","texts":{{}}}}'
+    line = signed[:-1] + seal.encode()
+    data = json.loads(line)
+    assert data["texts"] == {} and data["hash"] == digest  # the last `texts` is the one read
+    for lines in ([line], None):
+        result = ingest(central, DEVICE, KEY.public_hex, [dict(data)], lines)
+        assert [r["kind"] for r in result.rejected] == ["bad hash"]
+    assert central.record_count() == 0

@@ -30,6 +30,8 @@ from fieldkit.model import ACTIVITY, ENGAGEMENT_FORMAT, NOTES_MAX, REFERRAL_REF_
 TEXT_LIMITS = {"notes": NOTES_MAX, "referral_ref": REFERRAL_REF_MAX}
 TEXT_MAX = 200
 _SHORTEST = min(*TEXT_LIMITS.values(), TEXT_MAX)
+#: The fields held to less than TEXT_MAX.
+_TIGHT = {name: limit for name, limit in TEXT_LIMITS.items() if limit < TEXT_MAX}
 #: Items in a list of codes, and groups in `people`.
 LIST_MAX = 100
 PEOPLE_GROUPS_MAX = 500
@@ -44,6 +46,8 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _STAMP = re.compile(r"[0-9]{15}-[0-9]{5}")
 _ZONE = re.compile(r"[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*")
 _NONE: frozenset[str] = frozenset()
+#: Format 2's sealed text places (digests) and the texts beside them: not checked as text here.
+_SEALED = frozenset({"notes", "referral_ref", "texts"})
 _CODE_LISTS = (("partners", "partner"), ("indicators", "indicator"), ("outcomes", "outcome"))
 _PEOPLE_CODES = (
     ("gender", "genders", "genders"),
@@ -126,11 +130,40 @@ def _where(name: str, n: int | None, key: str | None) -> str:
     return f"{name}[{n}]" if key is None else f"{name}[{n}].{key}"
 
 
-def _texts_sound(data: dict[str, Any]) -> bool:
-    """The fast pass of `text_fields` (ingest's hot path): plain loops, no names built."""
+def _texts_sound(data: dict[str, Any], skip: frozenset[str] = _NONE) -> bool:
+    """The fast pass of `text_fields` (ingest's hot path), fields in `skip` left out: every
+    text at once when all are short ASCII (the usual record), else plain loops."""
+    strings = [v for k, v in data.items() if type(v) is str and k not in skip]
+    lists = [v for k, v in data.items() if type(v) is list and v and k not in skip]
+    items = [i for v in lists for i in v if type(i) is str]
+    items += [t for v in lists for i in v if type(i) is dict for t in i.values() if type(t) is str]
+    if (
+        max(map(len, strings), default=0) <= TEXT_MAX
+        and _tight_sound(data, skip)
+        and max(map(len, items), default=0) <= TEXT_MAX
+        and "".join(strings).isascii()
+        and "".join(items).isascii()
+    ):
+        return True
+    return _texts_sound_each(data, skip)
+
+
+def _tight_sound(data: dict[str, Any], skip: frozenset[str]) -> bool:
+    """The fields whose limit is under TEXT_MAX hold text within it (or are left out)."""
+    for name, limit in _TIGHT.items():
+        value = data.get(name)
+        if type(value) is str and name not in skip and len(value) > limit:
+            return False
+    return True
+
+
+def _texts_sound_each(data: dict[str, Any], skip: frozenset[str]) -> bool:
+    """_texts_sound, text by text."""
     limit, shortest = TEXT_LIMITS.get, _SHORTEST
     for name, value in data.items():
         kind = type(value)
+        if name in skip:
+            continue
         if kind is str:
             size = len(value)
             if size > shortest and size > limit(name, TEXT_MAX):
@@ -165,9 +198,9 @@ def text_fields(data: dict[str, Any], ctx: Context) -> str | None:
     """Every text (a field, a list item, a people group's code) is valid UTF-8 - JSON can carry
     lone surrogates, UTF-8 cannot - and within its length; lists and people within their sizes.
     In format 2, notes and referral_ref are digests (the shape check reads them)."""
-    if data.get("format", ENGAGEMENT_FORMAT) != ENGAGEMENT_FORMAT:
-        data = {k: v for k, v in data.items() if k not in ("notes", "referral_ref", "texts")}
-    if not _texts_sound(data):
+    skip = _NONE if data.get("format", ENGAGEMENT_FORMAT) == ENGAGEMENT_FORMAT else _SEALED
+    if not _texts_sound(data, skip):
+        data = {k: v for k, v in data.items() if k not in skip}
         for name, n, key, text in _texts(data):
             fault = _text_fault(name, n, key, text)
             if fault is not None:

@@ -53,7 +53,7 @@ from fieldkit.central.problems import (
     resolve_refusals,
 )
 from fieldkit.central.referrals import flag_rules, keep_texts
-from fieldkit.central.shape import shape_problem
+from fieldkit.central.shape import shape_check
 from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.errors import quote
 from fieldkit.model import SEAL_FIELDS, TEXTS_FIELD, canonical_json
@@ -236,7 +236,7 @@ def _check_form(
     result: IngestResult,
     line: bytes | None = None,
 ) -> Checked | None:
-    wrong = shape_problem(data)
+    wrong, rec = shape_check(data)
     if wrong is None:
         wrong = "; ".join(broken(FORM_RULES, data, NO_CONTEXT)) or None
     if wrong is not None:
@@ -246,7 +246,7 @@ def _check_form(
         key = hashlib.sha256(text.encode()).hexdigest()
         refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
         return None
-    body = _body_of_line(line, data) if line is not None and TEXTS_FIELD not in data else None
+    body = _body_of_line(line, data) if line is not None else None
     if body is not None:
         digest = data["hash"]  # the cut body was hashed and matched
     else:
@@ -273,24 +273,43 @@ def _check_form(
             json.dumps(data, ensure_ascii=False),
         )
         return None
-    return Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"))
+    return Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"), rec)
 
 
 def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
     """The signed body cut straight from a canonical record line (bundles), if it hashes right.
 
-    A canonical line is the body with `"hash":"..."` and `"signature":"..."` put in key order;
-    both values are hex, so the two pairs cut out exactly. Otherwise (not canonical) None, and
-    the body is computed from the parsed record instead.
+    A canonical line is the body with `"hash":"..."`, `"signature":"..."` and (format 2)
+    `"texts":{...}` put in key order; hash and signature are hex and the texts canonical JSON,
+    so the pairs cut out exactly. What is left may name none of the three (a key given twice
+    is not canonical). Otherwise None, and the body is computed from the parsed record instead.
     """
-    pairs = (
+    pairs = [
         b',"hash":"' + data["hash"].encode() + b'"',
         b',"signature":"' + data["signature"].encode() + b'"',
-    )
-    if any(line.count(p) != 1 for p in pairs):
-        return None
-    body = line.replace(pairs[0], b"").replace(pairs[1], b"")
+    ]
+    if TEXTS_FIELD in data:
+        texts = data[TEXTS_FIELD]
+        try:
+            pairs.append(_NO_TEXTS if not texts else _TEXTS + canonical_json(texts))
+        except ValueError:
+            return None
+    for pair in pairs:
+        if line.count(pair) != 1:
+            return None
+    body = line
+    for pair in pairs:
+        body = body.replace(pair, b"")
+    for name in _CUT_NAMES:
+        if name in body:
+            return None
     return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
+
+
+_TEXTS = b',"' + TEXTS_FIELD.encode() + b'":'
+_NO_TEXTS = _TEXTS + b"{}"
+#: The keys cut from a canonical line, as they would stand in what is left if given twice.
+_CUT_NAMES = tuple(f'"{name}":'.encode() for name in (*SEAL_FIELDS, TEXTS_FIELD))
 
 
 def _check_content(

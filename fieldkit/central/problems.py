@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldkit.central.content import shown_id
+from fieldkit.model import Engagement
 from fieldkit.wire.protocol import now_iso
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED, CONTENT = (
@@ -41,6 +42,8 @@ class Checked:
     prev: str
     hash: str
     body: str
+    #: The record read once by the shape check (None: a format 1 record the model cannot read).
+    rec: Engagement | None = None
 
     @property
     def text(self) -> str:

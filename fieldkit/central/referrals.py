@@ -8,8 +8,8 @@ from typing import Any
 from fieldkit.central.content import Context
 from fieldkit.central.problems import Checked
 from fieldkit.codes import load_codes
-from fieldkit.codes.rules import broken_rules
-from fieldkit.model import TEXTS_FIELD, Engagement, RecordError
+from fieldkit.codes.rules import BrokenRule, broken_rules
+from fieldkit.model import TEXTS_FIELD, Engagement
 
 RULE, TEXT = "rule", "text"
 
@@ -23,7 +23,7 @@ def keep_texts(
         texts = c.data.get(TEXTS_FIELD)
         if not texts:
             continue
-        rec = Engagement.from_dict(c.data)  # the shape check has parsed it once already
+        rec = c.rec or Engagement.from_dict(c.data)  # read once, by the shape check
         bad = {seal.digest for seal in rec.seals if seal.path in rec.text_faults()}
         for path in rec.text_faults():
             detail = f"its {path} text does not match the digest it was signed with; not kept"
@@ -43,14 +43,15 @@ def flag_rules(
     """A problem of kind `rule` for each referral rule a stored record breaks (format 1 and
     older devices' records too); the record stays stored."""
     codes = load_codes()
+    seen: dict[tuple[Any, ...], list[BrokenRule]] = {}  # the rules are pure: once per content
     for c in stored:
-        try:
-            rec = Engagement.from_dict(c.data)
-        except RecordError:
-            continue
-        found = broken_rules(
-            rec.persons, rec.indicators, rec.outcomes, rec.officer, ctx.agencies, codes
-        )
+        rec = c.rec
+        if rec is None:
+            continue  # a format 1 record the model cannot read (the shape check tried)
+        what = (rec.persons, rec.indicators, rec.outcomes, rec.officer)
+        found = seen.get(what)
+        if found is None:
+            found = seen[what] = broken_rules(*what, ctx.agencies, codes)
         for b in found:
             key = f"{c.rec_id}:{b.rule}:{b.person or 0}"
             problems.append((device, RULE, c.rec_id, None, key, f"{b.rule}: {b.en}", None))

@@ -14,6 +14,7 @@ from fieldkit.model import (
     NOTES_MAX,
     TEXTS_FIELD,
     Engagement,
+    RecordError,
 )
 
 _PEOPLE_KEYS = {"gender", "age_band", "nationality", "count"}
@@ -60,13 +61,21 @@ _GOOD: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
 
 def shape_problem(data: Any) -> str | None:
     """None when `data` is shaped like a sealed Engagement record, else what is wrong."""
+    return shape_check(data)[0]
+
+
+def shape_check(data: Any) -> tuple[str | None, Engagement | None]:
+    """(what is wrong, None), or (None, the record read) when `data` is shaped like a sealed
+    Engagement record: the record is read once, here, for every later check (None for a
+    format 1 record that the model does not read: it is stored, and no referral rule is
+    checked on it)."""
     if type(data) is not dict:
-        return "a record is a JSON object"
+        return "a record is a JSON object", None
     signature = (tuple(data), tuple(map(type, data.values())))
     if signature not in _GOOD:
         wrong = _field_problem(data)
         if wrong is not None:
-            return wrong
+            return wrong, None
         if len(_GOOD) < 4096:
             _GOOD.add(signature)
     return _content_problem(data)
@@ -87,18 +96,32 @@ def _field_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _content_problem(data: dict[str, Any]) -> str | None:
+def _content_problem(data: dict[str, Any]) -> tuple[str | None, Engagement | None]:
     form = data.get("format", ENGAGEMENT_FORMAT)
     if form not in FORMATS:
-        return f"format {quote(form)} is not one of {', '.join(FORMATS)}"
+        return f"format {quote(form)} is not one of {', '.join(FORMATS)}", None
+    record: Engagement | str | None = None
     if form == ENGAGEMENT_FORMAT:
         extra = sorted({"persons", TEXTS_FIELD, *KIND_FIELDS} & data.keys())
         if extra:
-            return f"a format 1 record has no {extra[0]}"
+            return f"a format 1 record has no {extra[0]}", None
     else:
-        wrong = _format2_problem(data)
-        if wrong is not None:
-            return wrong
+        record = _format2_problem(data)
+        if type(record) is str:
+            return record, None
+    wrong = _codes_problem(data)
+    if wrong is not None:
+        return wrong, None
+    if record is None:
+        try:
+            record = Engagement.from_dict(data)
+        except RecordError:
+            return None, None
+    return None, record  # type: ignore[return-value]
+
+
+def _codes_problem(data: dict[str, Any]) -> str | None:
+    """Lists of codes hold text; people are groups of codes and a count."""
     for name in _CODE_LISTS:
         codes = data.get(name)
         if codes and not _ONLY_TEXT.issuperset(map(type, codes)):
@@ -133,8 +156,9 @@ _OPTIONAL = ("language", "by", "ref")
 _TEXT_ENTRY = {"salt", "text"}
 
 
-def _format2_problem(data: dict[str, Any]) -> str | None:
-    """Persons are objects of codes; texts are {digest: {salt, text}}; the record parses."""
+def _format2_problem(data: dict[str, Any]) -> str | Engagement:
+    """Persons are objects of codes; texts are {digest: {salt, text}}; the record parses:
+    what is wrong, else the record read."""
     for person in data.get("persons") or ():
         if (
             type(person) is not dict
@@ -151,7 +175,6 @@ def _format2_problem(data: dict[str, Any]) -> str | None:
         if type(entry["text"]) is not str or len(entry["text"]) > NOTES_MAX:
             return f"a text beside the record is at most {NOTES_MAX} characters"
     try:
-        Engagement.from_dict(data)
+        return Engagement.from_dict(data)
     except ValueError as exc:
         return str(exc)
-    return None

@@ -110,15 +110,18 @@ class Engagement:
 
     def __post_init__(self) -> None:
         # Sets, not sequences: a canonical order so the same content always hashes the same.
-        object.__setattr__(self, "partners", tuple(sorted(set(self.partners))))
-        object.__setattr__(self, "indicators", tuple(sorted(set(self.indicators))))
-        object.__setattr__(self, "outcomes", tuple(sorted(set(self.outcomes))))
+        for name in ("partners", "indicators", "outcomes"):
+            object.__setattr__(self, name, _code_set(getattr(self, name)))
         object.__setattr__(self, "people", _merge_people(self.people))
         for name in ("lat", "lon", "accuracy_m"):
             value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, float(value))
-        object.__setattr__(self, "persons", tuple(self.persons))
+            if value is not None and type(value) is not float:
+                try:
+                    object.__setattr__(self, name, float(value))
+                except OverflowError:  # JSON numbers have no size limit; floats do
+                    raise ValueError(f"{name} is too large a number") from None
+        if type(self.persons) is not tuple:
+            object.__setattr__(self, "persons", tuple(self.persons))
         if self.position_source not in POSITION_SOURCES:
             raise ValueError(f"position_source {self.position_source!r} is not gps or venue")
         if self.format == ENGAGEMENT_FORMAT:
@@ -237,31 +240,35 @@ class Engagement:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Engagement:
         """Back from to_dict() (or the canonical JSON); RecordError on a malformed record."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise RecordError("an engagement record is a JSON object")
         form = data.get("format", ENGAGEMENT_FORMAT)
         if form not in FORMATS:
             raise RecordError(f"engagement format {quote(form)} is not one of {', '.join(FORMATS)}")
-        known = {f.name for f in fields(cls)} - {"persons", "seals", *KIND_FIELDS}
-        if form != ENGAGEMENT_FORMAT:
-            known |= {"persons", TEXTS_FIELD, *KIND_FIELDS}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise RecordError(f"unknown field(s) in engagement record: {clip(', '.join(unknown))}")
+        known = _FIELDS_1 if form == ENGAGEMENT_FORMAT else _FIELDS_2
+        if not known.issuperset(data.keys()):
+            unknown = ", ".join(sorted(data.keys() - known))
+            raise RecordError(f"unknown field(s) in engagement record: {clip(unknown)}")
         if data.get("kind", ACTIVITY) == ENGAGEMENT:
             raise RecordError("an engagement record does not write its kind (only an activity)")
         values = dict(data)
         if form != ENGAGEMENT_FORMAT:
             values.update(_unseal(values))
         try:
-            values["people"] = tuple(
-                PeopleGroup(
-                    str(g["gender"]), str(g["age_band"]), str(g["nationality"]), int(g["count"])
+            groups = values.get("people")
+            values["people"] = (
+                tuple(
+                    PeopleGroup(
+                        str(g["gender"]), str(g["age_band"]), str(g["nationality"]), int(g["count"])
+                    )
+                    for g in groups
                 )
-                for g in values.get("people") or ()
+                if groups
+                else ()
             )
             for name in ("partners", "indicators", "outcomes"):
-                values[name] = tuple(values.get(name) or ())
+                codes = values.get(name)
+                values[name] = tuple(codes) if codes else ()
             return cls(**values)
         except (TypeError, KeyError, ValueError) as exc:
             raise RecordError(f"malformed engagement record: {clip(str(exc))}") from None
@@ -300,6 +307,9 @@ def _unseal(values: dict[str, Any]) -> dict[str, Any]:
     texts = values.pop(TEXTS_FIELD, None) or {}
     if not isinstance(texts, dict):
         raise RecordError("texts is an object of {digest: {salt, text}}")
+    if not texts and not values.get("persons"):
+        if values.get("notes") is None and values.get("referral_ref") is None:
+            return _NOTHING_SEALED  # no text place holds a digest: nothing to unseal
     try:
         raw = [dict(p) for p in values.get("persons") or ()]
         persons = [Person(**{**p, "signs": tuple(p.get("signs") or ())}) for p in raw]
@@ -337,6 +347,15 @@ def _unseal(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: What _unseal gives for a record with no persons and no sealed text.
+_NOTHING_SEALED: dict[str, Any] = {
+    "notes": None,
+    "referral_ref": None,
+    "persons": (),
+    "seals": (),
+}
+
+
 def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
     if (
         not isinstance(entry, dict)
@@ -349,6 +368,18 @@ def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
     return entry["salt"], entry["text"]
 
 
+#: The fields a record's JSON may hold, in format 1 and in format 2.
+_FIELDS_1 = frozenset(f.name for f in fields(Engagement)) - {"persons", "seals", *KIND_FIELDS}
+_FIELDS_2 = _FIELDS_1 | {"persons", TEXTS_FIELD, *KIND_FIELDS}
+
+
+def _code_set(codes: Any) -> tuple[str, ...]:
+    """Codes as a set in canonical order: sorted, each once."""
+    if type(codes) is tuple and (not codes or (len(codes) == 1 and type(codes[0]) is str)):
+        return codes  # already a set in order
+    return tuple(sorted(set(codes)))
+
+
 def canonical_json(data: Any) -> bytes:
     """Keys sorted, no spaces, UTF-8, no NaN: the same data always gives the same bytes."""
     return json.dumps(
@@ -357,6 +388,12 @@ def canonical_json(data: Any) -> bytes:
 
 
 def _merge_people(groups: Any) -> tuple[PeopleGroup, ...]:
+    if groups == ():
+        return ()
+    if len(groups) == 1:  # one group: nothing to merge
+        (g,) = groups
+        if type(g) is PeopleGroup and type(g.count) is int and g.count >= 0:
+            return (g,) if g.count > 0 else ()
     counts: dict[tuple[str, str, str], int] = {}
     for g in groups:
         if not isinstance(g, PeopleGroup):

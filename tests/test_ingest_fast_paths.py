@@ -1,0 +1,95 @@
+"""Ingest's fast passes decide as the passes they stand in front of, whatever a record holds.
+
+A fast pass that lets through what the careful pass refuses would be a hole in central's
+checks: Hypothesis feeds both the same records - sound short text with one hostile text put
+anywhere (long, non-ASCII, a lone surrogate, at and around each limit) - and their verdicts
+must agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fieldkit.central.content import (
+    _NONE,
+    _SEALED,
+    _SHORTEST,
+    TEXT_MAX,
+    _texts_sound,
+    _texts_sound_each,
+)
+from fieldkit.model import NOTES_MAX, PeopleGroup, _code_set, _merge_people
+
+SHORT = st.text(alphabet="abc-_", max_size=6)
+SOUND = st.one_of(
+    SHORT,
+    st.none(),
+    st.booleans(),
+    st.floats(allow_nan=True),
+    st.lists(SHORT, max_size=3),
+    st.lists(st.dictionaries(st.sampled_from(["gender", "ref", "signs"]), SHORT), max_size=2),
+    st.dictionaries(SHORT, SHORT, max_size=2),
+)
+LIMITS = [_SHORTEST, TEXT_MAX, NOTES_MAX]
+#: One text at, under or over a limit, ASCII or not, or holding a lone surrogate.
+HOSTILE = st.one_of(
+    st.builds(
+        lambda n, d, c: c * (n + d),
+        st.sampled_from(LIMITS),
+        st.sampled_from([0, 1]),
+        st.sampled_from(["x", "x", "\u00e9", "\ud800"]),
+    ),  # fmt: skip
+    st.text(alphabet=st.characters(codec=None), max_size=8),
+)
+NAMES = st.sampled_from(
+    ["notes", "referral_ref", "texts", "venue", "officer", "partners", "people", "persons", "id"]
+)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    """A record of sound short values with one hostile text: a field, a list item, or a
+    value in an object in a list."""
+    data = draw(st.dictionaries(NAMES, SOUND, max_size=8))
+    name, text = draw(NAMES), draw(HOSTILE)
+    where = draw(st.sampled_from(["field", "item", "object"]))
+    if where == "field":  # most often a field with a limit of its own
+        data[draw(st.one_of(st.sampled_from(["referral_ref", "notes"]), NAMES))] = text
+    elif where == "item":
+        data[name] = [*draw(st.lists(SHORT, max_size=2)), text]
+    else:
+        data[name] = [{"gender": draw(SHORT), draw(st.sampled_from(["ref", "by"])): text}]
+    return data
+
+
+@settings(max_examples=500)
+@given(records(), st.sampled_from([_NONE, _SEALED]))
+def test_the_text_fast_pass_agrees_with_the_text_by_text_pass(
+    data: dict[str, Any], skip: frozenset[str]
+) -> None:
+    assert _texts_sound(data, skip) is _texts_sound_each(data, skip)
+
+
+GROUPS = st.builds(PeopleGroup, SHORT, SHORT, SHORT, st.integers(-2, 3))
+
+
+@given(GROUPS)
+def test_one_group_of_people_reads_as_the_general_merge_reads_it(group: PeopleGroup) -> None:
+    """One group skips the merge; a second, empty group of the same codes takes it."""
+    same = PeopleGroup(group.gender, group.age_band, group.nationality, 0)
+
+    def merged(groups: tuple[PeopleGroup, ...]) -> Any:
+        try:
+            return _merge_people(groups)
+        except ValueError as exc:
+            return str(exc)
+
+    assert merged((group,)) == merged((group, same))
+
+
+@given(st.one_of(st.tuples(), st.tuples(SHORT), st.lists(SHORT, max_size=3)))
+def test_codes_read_as_a_set_in_order(codes: Any) -> None:
+    assert _code_set(codes) == tuple(sorted(set(codes)))
