@@ -17,6 +17,7 @@ from fieldkit.field.activity import WHAT, day_log, log_activity, visits_under_wa
 from fieldkit.field.aids import aids_of, choose_language
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
+from fieldkit.field.order import order_line, risk_lines, visit_risk
 from fieldkit.model import Engagement
 from fieldkit.tui.aids.screen import AidsScreen
 from fieldkit.tui.keys import QUICK_EXIT
@@ -109,11 +110,14 @@ class LogMode(ModeScreen):
         yield Header()
         with Horizontal(classes="log-status"):
             yield Static(id="who", classes="status", markup=False)
-            yield GpsStatus(id="gps")
             yield Static(id="pending", classes="pending", markup=False)
+        with Horizontal(classes="log-status log-order"):
+            yield Static(id="order", classes="status", markup=False)
+            yield GpsStatus(id="gps")
         with Vertical(classes="log"):
             yield Static("Today's visits", classes="section-title")
             yield DataTable(id="assignments", cursor_type="row")
+            yield Static(id="risk", classes="risk", markup=False)
             yield Static("Recent engagements (newest first)", classes="section-title")
             yield DataTable(id="recent", cursor_type="row")
             yield Static(
@@ -151,9 +155,31 @@ class LogMode(ModeScreen):
         self.query_one("#who", Static).update(
             f"Team {loadout.team} · {device.officer} · device {device.id} · {now:%a %d %b %Y %H:%M}"
         )
+        day = now.astimezone(device.zone).date()
+        self.query_one("#order", Static).update(order_line(loadout, day))
         self.update_pending()
         fill_assignments(self.query_one("#assignments", DataTable), device, now)
+        self.show_risk()
         fill_recent(self.query_one("#recent", DataTable), device, select=select)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "assignments":
+            self.show_risk()
+
+    def show_risk(self) -> None:
+        """The risk controls of the visit selected in today's visits."""
+        if self.device is None:
+            return
+        table = self.query_one("#assignments", DataTable)
+        risk = self.query_one("#risk", Static)
+        if table.row_count == 0:
+            risk.update("")
+            return
+        visit = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if visit is None or self.device.loadout.assignment(visit) is None:
+            risk.update("")  # "no visits today"
+            return
+        risk.update("\n".join(risk_lines(visit_risk(self.device.loadout, visit))))
 
     def update_pending(self) -> None:
         assert self.device is not None
