@@ -16,10 +16,20 @@ from fieldkit.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 # Everything printed comes from data somewhere (a playbook, a record, a code list): print it
 # as plain text, never as Rich markup or :emoji: codes. A style is given as a Text or style=.
-console = Console(highlight=False, markup=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, markup=False, emoji=False)
+class _PlainConsole(Console):
+    """A Rich console that reads the terminal's size (or COLUMNS and LINES) when it prints, not
+    once when this module is imported (in-process callers change them)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._width = self._height = None  # what Console fixed from COLUMNS/LINES at start
+
+
+console = _PlainConsole(highlight=False, markup=False, emoji=False)
+err_console = _PlainConsole(stderr=True, highlight=False, markup=False, emoji=False)
 
 
 class FieldkitGroup(click.Group):

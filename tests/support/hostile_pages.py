@@ -57,7 +57,12 @@ PLAYBOOK_TEXT_FIELDS = {
     ("Humanitarian", "emergency_accommodation"),
 }
 #: Strings the schema leaves free but the playbook checks against a list.
-PLAYBOOK_CHECKED_STRINGS = {("Operation", "timezone")}
+PLAYBOOK_CHECKED_STRINGS = {
+    ("Operation", "timezone"),
+    # Review periods: a number and a unit ("6 years"), anything else refused where it stands.
+    ("Retention", "sensitive_text"),
+    ("Retention", "no_concern_engagements"),
+}
 
 
 def payload(tag: str) -> str:
