@@ -17,6 +17,7 @@ from fieldkit.commands import register
 from fieldkit.commands.aids import FULL_SCREEN
 from fieldkit.commands.common import FieldkitGroup, workspace_option
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _, language
 
 if TYPE_CHECKING:
     from fieldkit.field.aids import Aids
@@ -26,15 +27,16 @@ if TYPE_CHECKING:
     cls=FieldkitGroup,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    help=_(
+        "Plan and log joint patrol operations against modern slavery and human trafficking.\n"
+        "\n"
+        "With no command, opens the app on the workspace you are in."
+    ),
 )
 @workspace_option
-@click.version_option(__version__, prog_name="fieldkit")
+@click.version_option(__version__, prog_name="fieldkit", help=_("Show the version and exit."))
 @click.pass_context
 def cli(ctx: click.Context, workspace: Path | None) -> None:
-    """Plan and log joint patrol operations against modern slavery and human trafficking.
-
-    With no command, opens the app on the workspace you are in.
-    """
     ctx.ensure_object(dict)[FULL_SCREEN] = _show_aids
     if ctx.invoked_subcommand is None:
         from fieldkit.commands.common import resolve_workspace
@@ -68,6 +70,37 @@ def _clock_from_env() -> Callable[[], datetime] | None:
 
 
 register(cli)
+
+LISTING = {
+    "init": N_("Make a workspace in DIRECTORY (default: here): playbooks/, ops/, maps/, sync/."),
+    "playbook": N_("Check playbooks and print the playbook JSON Schema."),
+    "plan": N_("Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan."),
+    "aids": N_("Helplines and the leaflet, full screen in large type, to turn toward the person."),
+    "simulate": N_("Enrol simulated devices into ops/OP/devices/ and fill them with engagements."),
+    "central": N_("Run central: the store every device syncs to (sync/central.db)."),
+    "sync": N_("Sync this device with central: over HTTP, or by carrying bundle files."),
+    "map": N_("Write the offline hotspot map of OP to maps/OP/hotspots.html, with its exports."),
+    "report": N_("Write maps/OP/report.html and maps/OP/summary.json: the operation's summary."),
+    "followups": N_(
+        "What became of each referral: the open follow-ups at central, and their updates."
+    ),
+    "forms": N_("Forms for teams with phones (ODK Collect, KoboCollect)."),
+    "demo": N_("Replay the Barnet week of action: plan, enrol, log, sync, verify, map and report."),
+    "serve-ui": N_("Serve the app in a web browser (each browser tab runs its own app)."),
+}
+"""Each command's line in `fieldkit --help`, as its help begins (a test holds them equal),
+for the catalogue: the commands whose whole help is not translated yet still list in it."""
+
+
+def _translate_listing() -> None:
+    if language() == "en":
+        return  # click's own cut of each command's help, as it always was
+    for name, line in LISTING.items():
+        if name in cli.commands:
+            cli.commands[name].short_help = _(line)
+
+
+_translate_listing()
 
 
 class _Warnings(logging.Handler):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from fieldkit.central.server import create_app
 from fieldkit.central.store import central_path
+from fieldkit.i18n import set_language
 from fieldkit.workspace import Workspace, init_workspace
 from tests.support.cli import invoke
 from tests.support.demo import DemoRun, run_demo
@@ -24,6 +25,15 @@ os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "central passphrase of the tests")
 # The devices' passphrase: the demo's and the simulator's, so their devices open too.
 os.environ.setdefault("FIELDKIT_PASSPHRASE", "demo-passphrase")
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked() -> Iterator[None]:
+    """Each test starts speaking as FIELDKIT_LANG says: a language a test (or a device's
+    setting, or the app's key) chose does not carry into the next one."""
+    set_language(None)
+    yield
+    set_language(None)
 
 
 @pytest.fixture

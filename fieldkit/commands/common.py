@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from contextlib import _GeneratorContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ import click
 from rich.console import Console
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,7 +34,40 @@ console = _PlainConsole(highlight=False, markup=False, emoji=False)
 err_console = _PlainConsole(stderr=True, highlight=False, markup=False, emoji=False)
 
 
-class FieldkitGroup(click.Group):
+class TranslatedFormatter(click.HelpFormatter):
+    """Click's own headings (Usage, Options, Commands) in the language in use."""
+
+    def section(self, name: str) -> _GeneratorContextManager[None, None, None]:
+        return super().section(_(name))
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _(prefix or "Usage: "))
+
+
+class TranslatedContext(click.Context):
+    formatter_class = TranslatedFormatter
+
+
+class TranslatedCommand(click.Command):
+    """A command whose help page speaks the language in use (its texts marked with _())."""
+
+    context_class = TranslatedContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A group whose help, and its commands', speak the language in use."""
+
+    command_class = TranslatedCommand
+    group_class = type  # its groups are of its own class
+
+
+class FieldkitGroup(TranslatedGroup):
     """Lists commands in the order they were added (the order of a patrol's work)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -45,7 +80,7 @@ def workspace_option(func: F) -> F:
         "-w",
         type=click.Path(path_type=Path, file_okay=False),
         default=None,
-        help="The workspace folder (default: the one you are in, searched upwards).",
+        help=_("The workspace folder (default: the one you are in, searched upwards)."),
     )(func)
 
 
@@ -122,3 +157,7 @@ def record_local_read(
             purpose=purpose,
             via="cli",
         )
+
+
+CLICK_HEADINGS = (N_("Usage: "), N_("Options"), N_("Commands"))
+"""Click's headings, marked for the catalogue (TranslatedFormatter shows them)."""

@@ -8,16 +8,31 @@ from typing import Any
 
 import click
 
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.common import TranslatedGroup, console, with_workspace
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 
-@click.group("device")
+@click.group(
+    "device",
+    cls=TranslatedGroup,
+    help=_("Enrol a field device from its team's loadout, and show what it holds."),
+)
 def device() -> None:
-    """Enrol a field device from its team's loadout, and show what it holds."""
+    pass
 
 
-@device.command("enroll")
+@device.command(
+    "enroll",
+    help=_(
+        "Make a device workspace from LOADOUT (ops/OP/loadouts/TEAM.json).\n"
+        "\n"
+        "Writes DIR/device/: device.json, the key pair (device.key, mode 0600, encrypted;\n"
+        "device.pub) and the store (store.db, encrypted with the officer's passphrase: from\n"
+        "FIELDKIT_PASSPHRASE, or typed when asked; store.unlock.json beside it), which keeps the\n"
+        "loadout and, with --credential, the central credential."
+    ),
+)
 @click.argument("loadout", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--workspace",
@@ -26,34 +41,40 @@ def device() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("."),
     show_default=True,
-    help="The folder to make the device workspace in.",
+    help=_("The folder to make the device workspace in."),
 )
 @click.option(
     "--officer",
     default=None,
-    help="Roster id of the officer who carries the device (default: the team's first member).",
+    help=_("Roster id of the officer who carries the device (default: the team's first member)."),
 )
 @click.option(
     "--credential",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="The credential central issued for this device (ops/OP/credentials/TEAM-OFFICER.json); "
-    "without it, the device takes one later with `fieldkit device credential FILE`.",
+    help=_(
+        "The credential central issued for this device (ops/OP/credentials/TEAM-OFFICER.json); "
+        "without it, the device takes one later with `fieldkit device credential FILE`."
+    ),
 )
-@click.option("--json", "as_json", is_flag=True, help="Print device.json.")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "ro"]),
+    default=None,
+    help=_("The language the app speaks on this device (default: FIELDKIT_LANG, else English)."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print device.json."))
 def enroll_cmd(
-    loadout: Path, target: Path, officer: str | None, credential: Path | None, as_json: bool
+    loadout: Path,
+    target: Path,
+    officer: str | None,
+    credential: Path | None,
+    language: str | None,
+    as_json: bool,
 ) -> None:
-    """Make a device workspace from LOADOUT (ops/OP/loadouts/TEAM.json).
-
-    Writes DIR/device/: device.json, the key pair (device.key, mode 0600, encrypted;
-    device.pub) and the store (store.db, encrypted with the officer's passphrase: from
-    FIELDKIT_PASSPHRASE, or typed when asked; store.unlock.json beside it), which keeps the
-    loadout and, with --credential, the central credential.
-    """
     from fieldkit.sync.enrol import enrol_device
 
-    done = enrol_device(loadout, target, officer=officer, credential=credential)
+    done = enrol_device(loadout, target, officer=officer, credential=credential, language=language)
     info = done.info
     if as_json:
         click.echo(json.dumps(info, indent=2))
@@ -70,15 +91,18 @@ def enroll_cmd(
         )
 
 
-@device.command("credential")
+@device.command(
+    "credential",
+    help=_(
+        "Give this device the central credential in FILE (from `fieldkit central enroll-device`).\n"
+        "\n"
+        "FILE must be for this device's operation, team and officer. It is kept in\n"
+        "device/credential.json (mode 0600); delete FILE once the device has it."
+    ),
+)
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @with_workspace
 def credential_cmd(ws: Workspace, file: Path) -> None:
-    """Give this device the central credential in FILE (from `fieldkit central enroll-device`).
-
-    FILE must be for this device's operation, team and officer. It is kept in
-    device/credential.json (mode 0600); delete FILE once the device has it.
-    """
     from fieldkit.sync.device_credential import take_credential
 
     done = take_credential(ws.root, file)
@@ -92,11 +116,13 @@ def credential_cmd(ws: Workspace, file: Path) -> None:
     )
 
 
-@device.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@device.command(
+    "info",
+    help=_("Show this device: id, team, officer, records and their sync state."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
 @with_workspace
 def info_cmd(ws: Workspace, as_json: bool) -> None:
-    """Show this device: id, team, officer, records and their sync state."""
     from fieldkit.field.device import Device
 
     with Device.open(ws.root) as dev:
@@ -128,20 +154,26 @@ def _credential_id(dev: Any) -> str | None:
         return None
 
 
-@device.command("retention")
+@device.command(
+    "retention",
+    help=_(
+        "List (with --apply, drop) the notes and referral references of records central\n"
+        "acknowledged long enough ago; every sync drops them too. `log verify` still passes."
+    ),
+)
 @click.option(
     "--days",
     type=click.IntRange(0, 3650),
     default=None,
-    help="Days after central acknowledged a record that its texts go (default: the loadout's "
-    "retention.device_text_days, else 30).",
+    help=_(
+        "Days after central acknowledged a record that its texts go (default: the loadout's "
+        "retention.device_text_days, else 30)."
+    ),
 )
-@click.option("--apply", "apply_", is_flag=True, help="Drop them (default: list them).")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.option("--apply", "apply_", is_flag=True, help=_("Drop them (default: list them)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
 @with_workspace
 def retention_cmd(ws: Workspace, days: int | None, apply_: bool, as_json: bool) -> None:
-    """List (with --apply, drop) the notes and referral references of records central
-    acknowledged long enough ago; every sync drops them too. `log verify` still passes."""
     from fieldkit.commands.common import clock_now
     from fieldkit.field.device import Device
     from fieldkit.field.retention import drop_texts, loadout_days
@@ -161,15 +193,18 @@ def retention_cmd(ws: Workspace, days: int | None, apply_: bool, as_json: bool) 
         console.print(f"  {rid}")
 
 
-@device.command("passphrase")
+@device.command(
+    "passphrase",
+    help=_(
+        "Change the passphrase that unlocks this device.\n"
+        "\n"
+        "Asks for the current passphrase (or takes FIELDKIT_PASSPHRASE) and the new one twice\n"
+        "(or FIELDKIT_NEW_PASSPHRASE). Only the store's key is wrapped again: nothing else is\n"
+        "rewritten."
+    ),
+)
 @with_workspace
 def passphrase_cmd(ws: Workspace) -> None:
-    """Change the passphrase that unlocks this device.
-
-    Asks for the current passphrase (or takes FIELDKIT_PASSPHRASE) and the new one twice
-    (or FIELDKIT_NEW_PASSPHRASE). Only the store's key is wrapped again: nothing else is
-    rewritten.
-    """
     from fieldkit.field.device import Device
     from fieldkit.field.unlock import change_device_passphrase, device_passphrase
 

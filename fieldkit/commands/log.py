@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fieldkit.commands.common import console, err_console, with_workspace
+from fieldkit.commands.common import TranslatedGroup, console, err_console, with_workspace
 from fieldkit.errors import UserError, quote
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -33,47 +34,59 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--time",
             "when",
-            help="When it happened: ISO 8601 "
-            "(2023-09-26T19:30 or with +01:00) or HH:MM today; default now.",
+            help=_(
+                "When it happened: ISO 8601 "
+                "(2023-09-26T19:30 or with +01:00) or HH:MM today; default now."
+            ),
         ),
         click.option(
-            "--visit", help="The assigned visit it belongs to (default: the current one)."
+            "--visit", help=_("The assigned visit it belongs to (default: the current one).")
         ),
-        click.option("--venue", help="Venue id from the catalogue."),
-        click.option("--lat", type=float, help="Latitude, when not at a catalogue venue."),
-        click.option("--lon", type=float, help="Longitude, when not at a catalogue venue."),
-        click.option("--accuracy", type=float, help="Position accuracy in metres."),
-        click.option("--venue-type", help="Venue type code (default: the venue's)."),
+        click.option("--venue", help=_("Venue id from the catalogue.")),
+        click.option("--lat", type=float, help=_("Latitude, when not at a catalogue venue.")),
+        click.option("--lon", type=float, help=_("Longitude, when not at a catalogue venue.")),
+        click.option("--accuracy", type=float, help=_("Position accuracy in metres.")),
+        click.option("--venue-type", help=_("Venue type code (default: the venue's).")),
         click.option(
             "--people",
             multiple=True,
             metavar="G:AGE:NAT[:N]",
-            help="People engaged: gender:age_band:nationality:count, repeatable, "
-            "e.g. female:age_18_24:romanian:2. Never names.",
+            help=_(
+                "People engaged: gender:age_band:nationality:count, repeatable, "
+                "e.g. female:age_18_24:romanian:2. Never names."
+            ),
         ),
         click.option(
             "--person",
             multiple=True,
             metavar="SPEC",
-            help="A person met one to one, repeatable: GENDER:AGE_BAND:NATIONALITY"
-            "[:signs=CODE,CODE][:consent=yes|no|not_asked|cannot][:route=none|nrm|"
-            "duty_to_notify|safeguarding|partner_support][:by=OFFICER][:ref=TEXT]"
-            "[:interpreter=none|independent|partner_officer|family_or_friend]. Never names; "
-            "`none` clears them (amend).",
+            help=_(
+                "A person met one to one, repeatable: GENDER:AGE_BAND:NATIONALITY"
+                "[:signs=CODE,CODE][:consent=yes|no|not_asked|cannot][:route=none|nrm|"
+                "duty_to_notify|safeguarding|partner_support][:by=OFFICER][:ref=TEXT]"
+                "[:interpreter=none|independent|partner_officer|family_or_friend]. Never names; "
+                "`none` clears them (amend)."
+            ),
         ),
-        click.option("--language", help="Language used (code)."),
+        click.option("--language", help=_("Language used (code).")),
         click.option(
-            "--interpreter/--no-interpreter", default=None, help="Whether an interpreter was used."
+            "--interpreter/--no-interpreter",
+            default=None,
+            help=_("Whether an interpreter was used."),
         ),
-        click.option("--partner", multiple=True, help="Partner present (code; repeatable or a,b)."),
         click.option(
-            "--indicator", multiple=True, help="Sign of exploitation seen (code; repeatable)."
+            "--partner", multiple=True, help=_("Partner present (code; repeatable or a,b).")
         ),
-        click.option("--outcome", multiple=True, help="What was done (code; repeatable)."),
-        click.option("--referral", help="Reference number of a referral made elsewhere."),
-        click.option("--notes", help="Free-text notes (sensitive: never on maps or exports)."),
-        click.option("--officer", help="Roster id of the officer logging (default: the device's)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the stored record as JSON."),
+        click.option(
+            "--indicator", multiple=True, help=_("Sign of exploitation seen (code; repeatable).")
+        ),
+        click.option("--outcome", multiple=True, help=_("What was done (code; repeatable).")),
+        click.option("--referral", help=_("Reference number of a referral made elsewhere.")),
+        click.option("--notes", help=_("Free-text notes (sensitive: never on maps or exports).")),
+        click.option(
+            "--officer", help=_("Roster id of the officer logging (default: the device's).")
+        ),
+        click.option("--json", "as_json", is_flag=True, help=_("Print the stored record as JSON.")),
     ]
     for option in reversed(options):
         func = option(func)
@@ -161,16 +174,22 @@ def _show(rec: Engagement, as_json: bool, verb: str, state: str = "pending") -> 
         console.print(f"{verb} {short_id(rec.id)} ({rec.id}) at {where}, {rec.time}; sync: {state}")
 
 
-@click.group("log")
+@click.group(
+    "log",
+    cls=TranslatedGroup,
+    help=_("Log engagements on this device: add, amend, list, verify. Nothing is ever deleted."),
+)
 def log() -> None:
-    """Log engagements on this device: add, amend, list, verify. Nothing is ever deleted."""
+    pass
 
 
-@log.command("add")
+@log.command(
+    "add",
+    help=_("Log an engagement. Visit, venue and partners default to the current assignment."),
+)
 @record_options
 @with_workspace
 def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
-    """Log an engagement. Visit, venue and partners default to the current assignment."""
     from fieldkit.field.device import Device
     from fieldkit.field.service import log_engagement
 
@@ -185,7 +204,18 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
     _show(logged.record, as_json, "saved", logged.sync)
 
 
-@log.command("amend")
+@log.command(
+    "amend",
+    help=_(
+        "Correct record ID: a new version with the given fields changed; the old one stays.\n"
+        "\n"
+        "ID is a record id, the 8 characters `log list` shows, or `last` (the record stored "
+        "last).\n"
+        'List options replace the whole list; give "none" to clear one (--indicator none).\n'
+        "--person replaces every person; --edit-person changes one person's fields. The referral\n"
+        "rules are checked on the result: a broken one exits 2 and nothing is stored."
+    ),
+)
 @click.argument("record_id", metavar="ID")
 @record_options
 @click.option(
@@ -193,22 +223,17 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
     "edits",
     multiple=True,
     metavar="N:KEY=VALUE[:KEY=VALUE]",
-    help="Change fields of the record's Nth person (1 = the first), keeping the others, "
-    "repeatable: e.g. 2:consent=yes:route=nrm:by=pc-stan. KEY is one of gender, age_band, "
-    "nationality, language, signs (CODE,CODE), consent, route, by, ref (give it last), "
-    "interpreter; an empty value clears one (by=, signs=).",
+    help=_(
+        "Change fields of the record's Nth person (1 = the first), keeping the others, "
+        "repeatable: e.g. 2:consent=yes:route=nrm:by=pc-stan. KEY is one of gender, age_band, "
+        "nationality, language, signs (CODE,CODE), consent, route, by, ref (give it last), "
+        "interpreter; an empty value clears one (by=, signs=)."
+    ),
 )
 @with_workspace
 def amend(
     ws: Workspace, record_id: str, as_json: bool, edits: tuple[str, ...], **opts: Any
 ) -> None:
-    """Correct record ID: a new version with the given fields changed; the old one stays.
-
-    ID is a record id, the 8 characters `log list` shows, or `last` (the record stored last).
-    List options replace the whole list; give "none" to clear one (--indicator none).
-    --person replaces every person; --edit-person changes one person's fields. The referral
-    rules are checked on the result: a broken one exits 2 and nothing is stored.
-    """
     from fieldkit.field.device import Device
     from fieldkit.field.service import amend_engagement
     from fieldkit.model import RecordError
@@ -231,16 +256,22 @@ def amend(
     _show(logged.record, as_json, "amended" if not as_json else "", logged.sync)
 
 
-@log.command("list")
-@click.option("--day", help="Only engagements on this local day: YYYY-MM-DD or 'today'.")
-@click.option("--history", is_flag=True, help="Every version, amended ones too (default: latest).")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many (the newest).")
-@click.option("--json", "as_json", is_flag=True, help="A JSON list of records, each with 'sync'.")
+@log.command(
+    "list",
+    help=_("List the engagements on this device with their sync state."),
+)
+@click.option("--day", help=_("Only engagements on this local day: YYYY-MM-DD or 'today'."))
+@click.option(
+    "--history", is_flag=True, help=_("Every version, amended ones too (default: latest).")
+)
+@click.option("--limit", type=click.IntRange(min=1), help=_("At most this many (the newest)."))
+@click.option(
+    "--json", "as_json", is_flag=True, help=_("A JSON list of records, each with 'sync'.")
+)
 @with_workspace
 def list_cmd(
     ws: Workspace, day: str | None, history: bool, limit: int | None, as_json: bool
 ) -> None:
-    """List the engagements on this device with their sync state."""
     from fieldkit.field.device import Device
     from fieldkit.model import ENGAGEMENT
 
@@ -294,11 +325,13 @@ def _table(rows: list[tuple[Engagement, str]], amended: set[str], history: bool)
     click.echo("\n".join(lines))
 
 
-@log.command("verify")
-@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@log.command(
+    "verify",
+    help=_("Check the hash chain and every signature; name each broken record. Exit 2 if any."),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("The report as JSON."))
 @with_workspace
 def verify(ws: Workspace, as_json: bool) -> None:
-    """Check the hash chain and every signature; name each broken record. Exit 2 if any."""
     from fieldkit.field.device import Device
 
     with Device.open(ws.root) as dev:

@@ -11,19 +11,26 @@ import click
 from fieldkit.commands.common import console, with_workspace
 from fieldkit.commands.log import _parse_time, log, short_id
 from fieldkit.errors import UserError, quote
+from fieldkit.i18n import _
 from fieldkit.model import ACTIVITIES
 from fieldkit.workspace import Workspace
 
 
-@log.command("activity")
+@log.command(
+    "activity",
+    help=_(
+        "Log an entry of the team's activity log: visit_started, visit_ended (of the visit under\n"
+        "way, or --visit), handover (a note between shifts) or note (--notes holds the words)."
+    ),
+)
 @click.argument("activity", type=click.Choice(ACTIVITIES))
 @click.option(
-    "--time", "when", help="When: ISO 8601 (2023-09-26T19:30) or HH:MM today; default now."
+    "--time", "when", help=_("When: ISO 8601 (2023-09-26T19:30) or HH:MM today; default now.")
 )
-@click.option("--visit", help="The visit it belongs to (default: the one under way).")
-@click.option("--notes", help="The words of a handover note or a note (sensitive text).")
-@click.option("--officer", help="Roster id of the officer logging (default: the device's).")
-@click.option("--json", "as_json", is_flag=True, help="Print the stored record as JSON.")
+@click.option("--visit", help=_("The visit it belongs to (default: the one under way)."))
+@click.option("--notes", help=_("The words of a handover note or a note (sensitive text)."))
+@click.option("--officer", help=_("Roster id of the officer logging (default: the device's)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the stored record as JSON."))
 @with_workspace
 def activity_cmd(
     ws: Workspace,
@@ -34,8 +41,6 @@ def activity_cmd(
     officer: str | None,
     as_json: bool,
 ) -> None:
-    """Log an entry of the team's activity log: visit_started, visit_ended (of the visit under
-    way, or --visit), handover (a note between shifts) or note (--notes holds the words)."""
     from fieldkit.field.activity import log_activity
     from fieldkit.field.device import Device
 
@@ -51,13 +56,17 @@ def activity_cmd(
     )
 
 
-@log.command("day")
-@click.option("--day", "day", help='The day: YYYY-MM-DD or "today" (default: today).')
-@click.option("--json", "as_json", is_flag=True, help="The day log as JSON.")
+@log.command(
+    "day",
+    help=_(
+        "The team's day in order: visits started and ended, engagements, referrals and handover\n"
+        "notes, as logged on this device (printable for the debrief)."
+    ),
+)
+@click.option("--day", "day", help=_('The day: YYYY-MM-DD or "today" (default: today).'))
+@click.option("--json", "as_json", is_flag=True, help=_("The day log as JSON."))
 @with_workspace
 def day_cmd(ws: Workspace, day: str | None, as_json: bool) -> None:
-    """The team's day in order: visits started and ended, engagements, referrals and handover
-    notes, as logged on this device (printable for the debrief)."""
     from fieldkit.field.activity import day_log, day_log_text
     from fieldkit.field.device import Device
 

@@ -7,9 +7,7 @@ from typing import Any
 
 from fieldkit.errors import clip
 from fieldkit.field.loadout import Loadout
-
-LANGUAGES = ("en", "ro")
-"""The languages the aids are shown in (the leaflet's)."""
+from fieldkit.i18n import LANGUAGES, N_, choose_language, in_language
 
 #: The longest helpline name, phone or hours, and leaflet text, shown (a loadout may be hostile).
 LINE_MAX = 120
@@ -17,40 +15,28 @@ TEXT_MAX = 2000
 #: The most helplines shown (a screen holds a handful).
 HELPLINES_MAX = 12
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Help is available",
-        "helplines": "Helplines (free to call)",
-        "leaflet": "Leaflet",
-        "kit_leaflet": "(the kit's leaflet: the playbook has none)",
-        "other": "r: în română",
-        "language": "English",
-    },
-    "ro": {
-        "title": "Puteți primi ajutor",
-        "helplines": "Linii telefonice de ajutor (apel gratuit)",
-        "leaflet": "Pliant",
-        "kit_leaflet": "(pliantul standard: planul operațiunii nu are unul)",
-        "other": "e: in English",
-        "language": "Română",
-    },
+WORDS: dict[str, str] = {
+    "title": N_("Help is available"),
+    "helplines": N_("Helplines (free to call)"),
+    "leaflet": N_("Leaflet"),
+    "kit_leaflet": N_("(the kit's leaflet: the playbook has none)"),
 }
-"""The aids screen's own words in each language (the helplines' names are proper names)."""
+"""The aids screen's own words (in the catalogue; the helplines' names are proper names)."""
 
-KIT_LEAFLET = {
-    "en": (
-        "Are you being forced to work, or to hand over your money or documents? You are not "
-        "alone and help is available, whatever your immigration status. Call the Modern "
-        "Slavery & Exploitation Helpline free on 08000 121 700, 24 hours a day, in your "
-        "language. In an emergency call 999."
-    ),
-    "ro": (
-        "Sunteți obligat să munciți sau să vă predați banii ori actele? Nu sunteți singur și "
-        "puteți primi ajutor, indiferent de statutul dumneavoastră. Sunați gratuit la Modern "
-        "Slavery & Exploitation Helpline, 08000 121 700, 24 de ore din 24, în limba "
-        "dumneavoastră. În caz de urgență sunați la 999."
-    ),
+SELF_NAMES: dict[str, dict[str, str]] = {
+    "en": {"other": "r: în română", "language": "English"},
+    "ro": {"other": "e: in English", "language": "Română"},
 }
+"""Each language's name in itself, and the key to the other one in that one: not translated."""
+
+KIT_LEAFLET_TEXT = N_(
+    "Are you being forced to work, or to hand over your money or documents? You are not "
+    "alone and help is available, whatever your immigration status. Call the Modern "
+    "Slavery & Exploitation Helpline free on 08000 121 700, 24 hours a day, in your "
+    "language. In an emergency call 999."
+)
+
+KIT_LEAFLET = {lang: in_language(lang, KIT_LEAFLET_TEXT) for lang in LANGUAGES}
 """The leaflet shown when the playbook has none (the national helpline's own words)."""
 
 
@@ -71,18 +57,14 @@ class Aids:
     kit_leaflet: bool = False
 
     def words(self, language: str) -> dict[str, str]:
-        return WORDS[language if language in LANGUAGES else "en"]
+        """The screen's words in `language` (English for any other)."""
+        language = choose_language(language)
+        return {key: in_language(language, text) for key, text in WORDS.items()} | SELF_NAMES[
+            language
+        ]
 
     def leaflet_in(self, language: str) -> str:
         return self.leaflet.get(language) or self.leaflet["en"]
-
-
-def choose_language(given: str | None) -> str:
-    """`en` or `ro` from a language option or FIELDKIT_LANG (`ro_RO.UTF-8` is `ro`)."""
-    if not given:
-        return "en"
-    short = given.strip().lower()[:2]
-    return short if short in LANGUAGES else "en"
 
 
 def aids_of(loadout: Loadout) -> Aids:

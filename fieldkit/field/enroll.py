@@ -18,6 +18,7 @@ from fieldkit.field.keys import DeviceKey
 from fieldkit.field.loadout import Loadout, LoadoutError, parse_loadout, read_loadout_file
 from fieldkit.field.store import DeviceStore
 from fieldkit.field.unlock import open_device_store
+from fieldkit.i18n import choose_language
 from fieldkit.json_input import loads
 from fieldkit.private_files import FOLDER_MODE, private_folder, write_private
 from fieldkit.workspace import FOLDERS, make_folder
@@ -146,6 +147,26 @@ def _write_device(
     }
     write_private(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
     return info
+
+
+def remember_language(root: Path, language: str) -> dict[str, Any]:
+    """The device's language (`en`, `ro`), chosen at enrolment, kept in device.json: the app
+    speaks it, from the passphrase screen on, unless FIELDKIT_LANG says otherwise."""
+    folder = root / DEVICE_DIR
+    info = load_device_file(folder)
+    info["language"] = choose_language(language)
+    write_private(folder / DEVICE_FILE, json.dumps(info, indent=2) + "\n")
+    return info
+
+
+def device_language(root: Path) -> str | None:
+    """The language chosen at enrolment for the device in `root`, if any (None when there
+    is no readable device file: the app says why elsewhere)."""
+    try:
+        chosen = load_device_file(root / DEVICE_DIR).get("language")
+    except UserError:
+        return None
+    return choose_language(chosen) if isinstance(chosen, str) else None
 
 
 def load_device_file(folder: Path) -> dict[str, Any]:

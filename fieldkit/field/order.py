@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fieldkit.field.loadout import Loadout
+from fieldkit.i18n import N_, _
 
 #: The longest text of the order a device shows (a loadout is read as hostile input).
 TEXT_MAX = 200
@@ -114,30 +115,34 @@ def _risk(risk: Any) -> VisitRisk | None:
     )
 
 
+MEETING_WORDS = {"briefing": N_("Briefing"), "debrief": N_("Debrief")}
+
+
 def order_line(loadout: Loadout, day: date) -> str:
     """One line for Log mode's header: leader, radio, the day's briefing and debrief times."""
     parts = []
     leader, radio = team_leader(loadout), team_radio(loadout)
     if leader:
-        parts.append(f"Leader {leader}")
+        parts.append(_("Leader {name}").format(name=leader))
     if radio:
-        parts.append(f"Radio {radio}")
+        parts.append(_("Radio {radio}").format(radio=radio))
     for meeting in meetings_on(loadout, day):
-        parts.append(f"{meeting.kind.capitalize()} {meeting.start:%H:%M}")
-    return " · ".join(parts) if parts else "No leader, radio or briefing in the plan"
+        kind = _(MEETING_WORDS.get(meeting.kind, meeting.kind.capitalize()))
+        parts.append(f"{kind} {meeting.start:%H:%M}")
+    return " · ".join(parts) if parts else _("No leader, radio or briefing in the plan")
 
 
 def risk_lines(risk: VisitRisk | None) -> list[str]:
     """The risk controls of a visit as lines to show when it is selected."""
     if risk is None:
-        return ["Risk: no assessment for this visit in the plan"]
-    head = f"Risk {risk.level}" if risk.level else "Risk"
+        return [_("Risk: no assessment for this visit in the plan")]
+    head = _("Risk {level}").format(level=risk.level) if risk.level else _("Risk")
     rules = []
     if risk.min_team_size:
-        rules.append(f"at least {risk.min_team_size} officers")
+        rules.append(_("at least {count} officers").format(count=risk.min_team_size))
     if risk.lead:
-        rules.append(f"lead: {risk.lead.replace('_', ' ')}")
+        rules.append(_("lead: {who}").format(who=risk.lead.replace("_", " ")))
     lines = [head + (f" ({'; '.join(rules)})" if rules else "")]
-    lines += [f"  control: {c}" for c in risk.controls]
-    lines += [f"  hazard: {h}" for h in risk.hazards]
+    lines += [_("  control: {text}").format(text=c) for c in risk.controls]
+    lines += [_("  hazard: {text}").format(text=h) for h in risk.hazards]
     return lines

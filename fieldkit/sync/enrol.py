@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldkit.field.enroll import enroll
+from fieldkit.field.enroll import enroll, remember_language
 from fieldkit.sync.device_credential import enroll_with_credential
 
 
@@ -38,6 +38,7 @@ def enrol_device(
     officer: str | None = None,
     credential: Path | None = None,
     passphrase: str | None = None,
+    language: str | None = None,
 ) -> Enrolment:
     """`fieldkit device enroll`: make `root` a device of the loadout's team; with the credential
     central issued for it, the device takes its id and officer from that credential."""
@@ -45,4 +46,6 @@ def enrol_device(
         info = enroll_with_credential(loadout, root, credential, officer, passphrase)
     else:
         info = enroll(loadout, root, officer=officer, passphrase=passphrase)
+    if language is not None:
+        info = remember_language(root, language)
     return Enrolment(info, root.resolve(), credential is not None)

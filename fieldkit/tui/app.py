@@ -11,8 +11,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from fieldkit.field.enroll import device_language
+from fieldkit.i18n import N_, language, language_from_env, set_language
 from fieldkit.tui.commands import FieldkitCommands
-from fieldkit.tui.keys import QUICK_EXIT_KEY, UNLOCK_WORD
+from fieldkit.tui.keys import LANGUAGE_KEY, QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
 from fieldkit.tui.log.keymap import form_keys
 from fieldkit.tui.log.mode import LogMode
@@ -21,6 +23,7 @@ from fieldkit.tui.registry import mode_bindings
 from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
+from fieldkit.tui.screens.mode import ModeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
 from fieldkit.tui.screens.passphrase import FIRST_WAIT, PassphraseScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
@@ -51,12 +54,14 @@ class FieldkitApp(App[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     COMMANDS = App.COMMANDS | {FieldkitCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(QUICK_EXIT_KEY, "quick_exit", "Quick exit", key_display="F12", priority=True),
+        Binding(QUICK_EXIT_KEY, "quick_exit", N_("Quick exit"), key_display="F12", priority=True),
         # Textual's ctrl+q is a priority binding, acted on as it arrives: "ctrl+s ctrl+q" typed
         # quickly would quit before the save. Here it comes in turn, after the keys before it.
-        Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False),
+        # Not in the footer (80 columns): docs/translating.md and the README name it.
+        Binding(LANGUAGE_KEY, "switch_language", N_("English / Română"), show=False),
         *mode_bindings(),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", N_("Help"), key_display="?"),
     ]
 
     def __init__(
@@ -68,6 +73,9 @@ class FieldkitApp(App[None]):
         first_wait: float = FIRST_WAIT,
     ) -> None:
         self.on_device = services.has_device()
+        chosen = device_language(services.root) if self.on_device else None
+        if chosen is not None and not language_from_env():
+            set_language(chosen)  # the device's, from the passphrase screen on
         if self.on_device and not services.device_unlocked():
             # Nothing of the device is composed before its passphrase has opened it.
             setattr(self, "DEFAULT_MODE", LOCKED)  # noqa: B010 (read by App.__init__)
@@ -133,6 +141,18 @@ class FieldkitApp(App[None]):
             return
         self.switch_mode(self.mode_after_unlock or "home")
         self.mode_after_unlock = None
+
+    async def action_switch_language(self) -> None:
+        """English to Romanian and back, at once: the screen is drawn again in the other one
+        (a form keeps what is typed in it; its keys' names change)."""
+        set_language("en" if language() == "ro" else "ro")
+        for screen in self.screen_stack:
+            if isinstance(screen, ModeScreen):
+                await screen.relabel()
+            elif isinstance(screen, PassphraseScreen):
+                await screen.recompose()
+            else:
+                screen.refresh_bindings()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -10,9 +10,10 @@ from typing import NamedTuple, Protocol
 
 from textual.binding import Binding
 
+from fieldkit.i18n import N_
 from fieldkit.workspace import Workspace
 
-MODES_GROUP = Binding.Group("Modes", compact=True)
+MODES_GROUP = Binding.Group(N_("Modes"), compact=True)
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,13 @@ class Mode:
     """Shown in the footer's "Modes" group (the numbered modes) rather than on its own."""
 
 
-HOME = Mode("home", "Home", "h", grouped=False)
+HOME = Mode("home", N_("Home"), "h", grouped=False)
 
 NUMBERED: tuple[Mode, ...] = (
-    Mode("plan", "Plan", "1"),
-    Mode("log", "Log", "2"),
-    Mode("sync", "Sync", "3"),
-    Mode("review", "Review", "4"),
+    Mode("plan", N_("Plan"), "1"),
+    Mode("log", N_("Log"), "2"),
+    Mode("sync", N_("Sync"), "3"),
+    Mode("review", N_("Review"), "4"),
 )
 """The four working modes, each on a digit."""
 

@@ -12,10 +12,12 @@ from textual.screen import Screen
 from textual.widgets import Digits, Footer, Static
 
 from fieldkit.field.aids import Aids, Helpline
+from fieldkit.i18n import N_
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.translated import TranslatedBindings
 
 
-class AidsScreen(Screen[None]):
+class AidsScreen(TranslatedBindings, Screen[None]):
     """Full screen, large type, in the language chosen: the screen is turned to the person."""
 
     CSS_PATH = "aids.tcss"
@@ -23,7 +25,7 @@ class AidsScreen(Screen[None]):
         QUICK_EXIT,
         Binding("e", "language('en')", "English"),
         Binding("r", "language('ro')", "Română"),
-        Binding("escape,q", "back", "Back"),
+        Binding("escape,q", "back", N_("Back")),
     ]
 
     def __init__(self, aids: Aids, language: str = "en") -> None:

@@ -13,19 +13,22 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from fieldkit.codes import Code, CodeList
+from fieldkit.i18n import language
 from fieldkit.tui.log.keymap import SIGN_KEYS
 
 TICKED, UNTICKED = "☒", "☐"
 
 
 def bilingual(mark: str, key: str, code: Code) -> Table:
-    """'☒ 1 English / Romanian', the Romanian dimmed; a long label wraps under itself, never
-    under the box (and is never cut). Text, not markup: a label is shown as written."""
+    """'☒ 1 English / Romanian', the Romanian dimmed (Romanian first in Romanian); a long
+    label wraps under itself, never under the box (and is never cut). Text, not markup: a
+    label is shown as written."""
     row = Table.grid(padding=(0, 1))
     row.add_column(no_wrap=True)
     row.add_column(ratio=1)
-    label = Text(code.en, end="")
-    label.append(f" / {code.ro}", style="dim")
+    first, second = (code.ro, code.en) if language() == "ro" else (code.en, code.ro)
+    label = Text(first, end="")
+    label.append(f" / {second}", style="dim")
     row.add_row(Text(f"{mark} {key}" if key else mark, style="bold", end=""), label)
     return row
 

@@ -9,6 +9,7 @@ from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.loadout import Assignment, Loadout
+from fieldkit.i18n import _
 from fieldkit.model import Engagement, PeopleGroup
 
 
@@ -74,5 +75,5 @@ def pending_text(device: Device) -> str:
     try:
         pending = device.pending_count()
     except UserError:
-        return "Pending sync: ?"
-    return f"Pending sync: {pending}"
+        return _("Pending sync: ?")
+    return _("Pending sync: {count}").format(count=pending)

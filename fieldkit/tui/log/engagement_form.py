@@ -20,6 +20,7 @@ from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.service import save_engagement
+from fieldkit.i18n import _
 from fieldkit.model import Engagement, Person
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
@@ -36,6 +37,7 @@ from fieldkit.tui.log.person_form import PersonDone, PersonForm
 from fieldkit.tui.log.persons import PersonsList, rules_refusal, rules_shown
 from fieldkit.tui.log.referral import ROUTE_OUTCOMES, PersonEdit, Referral, broken_for, cycled
 from fieldkit.tui.registry import HOME
+from fieldkit.tui.translated import TranslatedBindings
 
 TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
 
@@ -62,7 +64,7 @@ def drops_outcome(action: Action) -> Action:
     return cast(Action, run)
 
 
-class EngagementForm(Screen[Engagement | None]):
+class EngagementForm(TranslatedBindings, Screen[Engagement | None]):
     """One engagement: the crowd, the persons met one to one, signs seen and what was done;
     ctrl+s saves it on the device. Keys: fieldkit/tui/log/keymap.py."""
 
@@ -86,7 +88,7 @@ class EngagementForm(Screen[Engagement | None]):
         self.referral = Referral.of(device.loadout, draft.officer)
         # A recorded person's route and referrer are as the officer chose them.
         self.persons = [PersonEdit(p, True, True) for p in draft.persons]
-        self.sub_title = "Log · amend engagement" if amending else "Log · new engagement"
+        self.sub_title = _("Log · amend engagement") if amending else _("Log · new engagement")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,7 +100,7 @@ class EngagementForm(Screen[Engagement | None]):
             yield from compose_details(self.device, self.draft)
             with Horizontal(classes="row"):
                 yield Static("", id="error", markup=False)
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button(_("Save (ctrl+s)"), id="save", variant="primary", compact=True)
         yield Footer(show_command_palette=False)  # room for the form's keys (ctrl+p works)
 
     def on_mount(self) -> None:
@@ -163,7 +165,9 @@ class EngagementForm(Screen[Engagement | None]):
 
     def action_outcome_next(self) -> None:
         self.outcome_next = True
-        self.show_error(f"{OUTCOME_KEY}: now the outcome's number (o1 … o0 in What was done).")
+        self.show_error(
+            _("{key}: now the outcome's number (o1 … o0 in What was done).").format(key=OUTCOME_KEY)
+        )
 
     @drops_outcome
     def action_tally(self, gender: str) -> None:
@@ -281,7 +285,7 @@ class EngagementForm(Screen[Engagement | None]):
             return
         if not self.cancel_armed:
             self.cancel_armed = True
-            self.show_error("Press Esc again to discard this engagement (nothing is saved).")
+            self.show_error(_("Press Esc again to discard this engagement (nothing is saved)."))
             return
         self.dismiss(None)
 
@@ -319,12 +323,14 @@ class EngagementForm(Screen[Engagement | None]):
         self.typed_count()
         draft = self.place(self.draft)
         if draft.venue is None and (draft.lat is None or draft.lon is None):
-            raise UserError("Choose the venue before saving.")
+            raise UserError(_("Choose the venue before saving."))
         typed = self.query_one("#time", Input).value.strip()
         match = TIME.match(typed)
         if match is None:
             raise UserError(
-                f'The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.'
+                _('The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.').format(
+                    typed=typed
+                )
             )
         local = draft.time.astimezone(self.device.zone)
         when = local.replace(hour=int(match[1]), minute=int(match[2]), second=0)
@@ -379,11 +385,11 @@ class EngagementForm(Screen[Engagement | None]):
             self._save(draft)
             return
         self.saving = False
-        self.show_error("Not saved yet: correct the time, then save.")
+        self.show_error(_("Not saved yet: correct the time, then save."))
 
     def _save(self, draft: Draft) -> None:
         self.saving = True
-        self.show_error("Saving…")
+        self.show_error(_("Saving…"))
         self.save_in_thread(draft)
 
     @work(thread=True, exclusive=True, group=SAVE_GROUP)
@@ -396,16 +402,18 @@ class EngagementForm(Screen[Engagement | None]):
         except Exception as exc:  # a bug: say so plainly, keep the form and its contents
             self.app.call_from_thread(
                 self.refused,
-                f"Not saved: something went wrong ({type(exc).__name__}: {exc}). "
-                "Nothing was changed; the form is still here.",
+                _(
+                    "Not saved: something went wrong ({problem}). "
+                    "Nothing was changed; the form is still here."
+                ).format(problem=f"{type(exc).__name__}: {exc}"),
             )
         else:
             self.app.call_from_thread(self.dismiss, record)
 
     def refused(self, message: str) -> None:
         self.saving = False
-        self.show_error(f"Not saved. {message}")
-        self.notify(message, title="Not saved", severity="error", timeout=8, markup=False)
+        self.show_error(_("Not saved. {why}").format(why=message))
+        self.notify(message, title=_("Not saved"), severity="error", timeout=8, markup=False)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)

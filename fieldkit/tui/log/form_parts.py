@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
+from fieldkit.i18n import N_, _, both
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.describe import hhmm, pending_text
@@ -17,7 +18,7 @@ from fieldkit.tui.log.keymap import OUTCOME_KEY
 from fieldkit.tui.log.people import HINT, PeoplePicker
 from fieldkit.tui.log.persons import PersonsList
 
-NO_PERSONS = "none yet: p adds a person met one to one (signs, consent, referral)"
+NO_PERSONS = N_("none yet: p adds a person met one to one (signs, consent, referral)")
 
 
 class TickBox(Checkbox):
@@ -35,7 +36,11 @@ class TickBox(Checkbox):
 def compose_status(device: Device, amending: bool) -> ComposeResult:
     """New or amended, and the outbox counter."""
     with Horizontal(classes="log-status"):
-        title = "Amend an engagement (saved as a new version)" if amending else "Log an engagement"
+        title = (
+            _("Amend an engagement (saved as a new version)")
+            if amending
+            else _("Log an engagement")
+        )
         yield Static(title, id="form-title", classes="status")
         yield Static(pending_text(device), id="pending", classes="pending", markup=False)
 
@@ -43,10 +48,10 @@ def compose_status(device: Device, amending: bool) -> ComposeResult:
 def compose_people(device: Device, draft: Draft) -> ComposeResult:
     """The crowd in numbers (never names), then the persons met one to one."""
     codes = device.loadout.codes
-    yield Static("Crowd (numbers only, never names)", classes="section-title")
+    yield Static(_("Crowd (numbers only, never names)"), classes="section-title")
     with Horizontal(classes="row"):
         yield PeoplePicker(codes, draft.people, id="people")
-        yield Static("how many (#)", classes="count-label")
+        yield Static(_("how many (#)"), classes="count-label")
         yield Input(
             str(draft.people[-1].count) if draft.people else "",
             type="integer",
@@ -54,12 +59,12 @@ def compose_people(device: Device, draft: Draft) -> ComposeResult:
             max_length=4,
             compact=True,
         )
-    yield Static(HINT, classes="hint", markup=False)
+    yield Static(_(HINT), classes="hint", markup=False)
     yield Static(
-        "Persons met one to one (p adds, e edits, ctrl+d removes)", classes="section-title"
+        _("Persons met one to one (p adds, e edits, ctrl+d removes)"), classes="section-title"
     )
     yield PersonsList(codes, id="persons")
-    yield Static(NO_PERSONS, id="no-persons", classes="hint", markup=False)
+    yield Static(_(NO_PERSONS), id="no-persons", classes="hint", markup=False)
 
 
 def compose_checklists(device: Device, draft: Draft) -> ComposeResult:
@@ -67,10 +72,10 @@ def compose_checklists(device: Device, draft: Draft) -> ComposeResult:
     codes = device.loadout.codes
     with Horizontal(id="checklists"):
         with Vertical(id="indicators-box"):
-            yield Static("Signs seen (1…0 or space)", classes="section-title")
+            yield Static(_("Signs seen (1…0 or space)"), classes="section-title")
             yield CodeChecklist(codes.indicators, draft.indicators, id="indicators", compact=True)
         with Vertical(id="outcomes-box"):
-            yield Static("What was done (o then 1…0)", classes="section-title")
+            yield Static(_("What was done (o then 1…0)"), classes="section-title")
             yield CodeChecklist(
                 codes.outcomes, draft.outcomes, id="outcomes", prefix=OUTCOME_KEY, compact=True
             )
@@ -83,44 +88,44 @@ def compose_details(device: Device, draft: Draft) -> ComposeResult:
     codes, venues = device.loadout.codes, device.loadout.venues
     languages = codes["languages"]
     with Horizontal(classes="row first"):
-        yield Static("Language (l)", classes="label")
+        yield Static(_("Language (l)"), classes="label")
         yield Select(
-            [(as_written(c.both()), c.code) for c in languages],
-            prompt="not recorded",
+            [(as_written(both(c)), c.code) for c in languages],
+            prompt=_("not recorded"),
             value=draft.language if draft.language in languages else Select.NULL,
             id="language",
             compact=True,
         )
-        yield TickBox("Interpreter used (i)", draft.interpreter, id="interpreter", compact=True)
+        yield TickBox(_("Interpreter used (i)"), draft.interpreter, id="interpreter", compact=True)
     with Horizontal(classes="row"):
-        yield Static("Referral ref.", classes="label")
+        yield Static(_("Referral ref."), classes="label")
         yield Input(
             draft.referral_ref or "",
-            placeholder="e.g. an NRM number",
+            placeholder=_("e.g. an NRM number"),
             id="referral",
             max_length=64,
             compact=True,
         )
     with Horizontal(classes="row"):
-        yield Static("Notes (sensitive)", classes="label")
+        yield Static(_("Notes (sensitive)"), classes="label")
         yield Input(
             draft.notes or "",
-            placeholder="never on maps or in exports; no names",
+            placeholder=_("never on maps or in exports; no names"),
             id="notes",
             compact=True,
         )
     with Horizontal(classes="row"):
-        yield Static("Time · venue", classes="label")
+        yield Static(_("Time · venue"), classes="label")
         yield Input(hhmm(draft.time.astimezone(device.zone)), id="time", compact=True)
         yield Select(
             [(as_written(v.name), v.id) for v in venues.values()],
-            prompt="Venue",
+            prompt=_("Venue"),
             value=draft.venue if draft.venue in venues else Select.NULL,
             id="venue",
             compact=True,
         )
     with Horizontal(classes="row"):
-        yield Static("Partners present", classes="label")
+        yield Static(_("Partners present"), classes="label")
         yield CodeChecklist(
             codes.partners, draft.partners, id="partners", numbered=False, compact=True
         )

@@ -8,6 +8,7 @@ from textual import work
 from textual.widgets import Static
 
 from fieldkit.field.gps import FixState, current_fix, gpsd_address
+from fieldkit.i18n import _
 
 #: How often the header asks gpsd again, in seconds.
 POLL_S = 10.0
@@ -18,8 +19,8 @@ def header_text(state: FixState) -> str:
     if state.fix is not None:
         return state.fix.text()
     if not state.configured:
-        return "GPS off"
-    return "GPS: no fix, venue position used"
+        return _("GPS off")
+    return _("GPS: no fix, venue position used")
 
 
 class GpsStatus(Static):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from fieldkit.i18n import N_
 from fieldkit.tui.keys import QUICK_EXIT
 
 SIGN_KEYS = "1234567890"
@@ -23,7 +24,7 @@ GENDER_KEYS = {"f": "female", "m": "male", "x": "other"}
 def sign_bindings() -> list[Binding]:
     """1..0 tick sign 1..10; the footer shows one entry for all ten."""
     return [
-        Binding(key, f"sign({n})", "Sign", key_display="1…0", show=n == 0)
+        Binding(key, f"sign({n})", N_("Sign"), key_display="1…0", show=n == 0)
         for n, key in enumerate(SIGN_KEYS)
     ]
 
@@ -44,25 +45,25 @@ def form_bindings() -> list[Binding]:
         # before it that are still on their way, so "1 ctrl+s" typed fast would save before the
         # sign was ticked. As screen bindings they come in turn.
         *sign_bindings(),
-        Binding(OUTCOME_KEY, "outcome_next", "Outcome", key_display="o 1…0"),
+        Binding(OUTCOME_KEY, "outcome_next", N_("Outcome"), key_display="o 1…0"),
         *(
-            Binding(k, f"tally('{g}')", "Crowd", key_display="f/m/x", show=k == "f")
+            Binding(k, f"tally('{g}')", N_("Crowd"), key_display="f/m/x", show=k == "f")
             for k, g in GENDER_KEYS.items()
         ),
-        *cycle_bindings("a", "age_band", "Crowd's age band"),
-        *cycle_bindings("c", "nationality", "Crowd's nationality"),
-        Binding("plus", "count(1)", "One more in the crowd", show=False),
-        Binding("minus", "count(-1)", "One fewer in the crowd", show=False),
-        Binding("g", "another_group", "Another group", show=False),
-        Binding("number_sign", "how_many", "Type how many", show=False),
+        *cycle_bindings("a", "age_band", N_("Crowd's age band")),
+        *cycle_bindings("c", "nationality", N_("Crowd's nationality")),
+        Binding("plus", "count(1)", N_("One more in the crowd"), show=False),
+        Binding("minus", "count(-1)", N_("One fewer in the crowd"), show=False),
+        Binding("g", "another_group", N_("Another group"), show=False),
+        Binding("number_sign", "how_many", N_("Type how many"), show=False),
         # Not in the footer (80 columns): the Persons title says p, e and ctrl+d.
-        Binding("p", "add_person", "Person", show=False),
-        Binding("e", "edit_person", "Edit person", show=False),
-        Binding("ctrl+d", "remove_person", "Remove person", show=False),
-        *cycle_bindings("l", "language", "Language"),
-        Binding("i", "interpreter", "Interpreter used", show=False),
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("p", "add_person", N_("Person"), show=False),
+        Binding("e", "edit_person", N_("Edit person"), show=False),
+        Binding("ctrl+d", "remove_person", N_("Remove person"), show=False),
+        *cycle_bindings("l", "language", N_("Language")),
+        Binding("i", "interpreter", N_("Interpreter used"), show=False),
+        Binding("ctrl+s", "save", N_("Save")),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
 
@@ -71,17 +72,17 @@ def person_bindings() -> list[Binding]:
     return [
         QUICK_EXIT,
         *sign_bindings(),
-        *(Binding(k, f"gender('{g}')", "Gender", show=False) for k, g in GENDER_KEYS.items()),
-        *cycle_bindings("a", "age_band", "Age band"),
-        *cycle_bindings("c", "nationality", "Nationality"),
-        *cycle_bindings("l", "language", "Language"),
-        *cycle_bindings("y", "consent", "Consent"),
-        *cycle_bindings("r", "route", "Route"),
-        *cycle_bindings("b", "by", "Referral by"),
-        *cycle_bindings("i", "interpreter", "Interpreter"),
-        Binding("enter", "done", "Done"),
-        Binding("ctrl+s", "done(True)", "Done and save"),
-        Binding("escape", "back", "Back"),
+        *(Binding(k, f"gender('{g}')", N_("Gender"), show=False) for k, g in GENDER_KEYS.items()),
+        *cycle_bindings("a", "age_band", N_("Age band")),
+        *cycle_bindings("c", "nationality", N_("Nationality")),
+        *cycle_bindings("l", "language", N_("Language")),
+        *cycle_bindings("y", "consent", N_("Consent")),
+        *cycle_bindings("r", "route", N_("Route")),
+        *cycle_bindings("b", "by", N_("Referral by")),
+        *cycle_bindings("i", "interpreter", N_("Interpreter")),
+        Binding("enter", "done", N_("Done")),
+        Binding("ctrl+s", "done(True)", N_("Done and save")),
+        Binding("escape", "back", N_("Back")),
     ]
 
 

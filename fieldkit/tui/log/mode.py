@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -14,10 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from fieldkit.errors import UserError
 from fieldkit.field.activity import WHAT, day_log, log_activity, visits_under_way
-from fieldkit.field.aids import aids_of, choose_language
+from fieldkit.field.aids import aids_of
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
 from fieldkit.field.order import order_line, risk_lines, visit_risk
+from fieldkit.i18n import N_, _, language
 from fieldkit.model import Engagement
 from fieldkit.tui.aids.screen import AidsScreen
 from fieldkit.tui.keys import QUICK_EXIT
@@ -44,20 +44,21 @@ class LogMode(ModeScreen):
     """The officer's mode: one engagement logged in seconds, even with no signal."""
 
     CSS_PATH = [MODE_CSS, "log.tcss"]
-    SUB_TITLE = "Log"
-    PURPOSE = (
+    SUB_TITLE = N_("Log")
+    RELABELLED = True
+    PURPOSE = N_(
         "Log each engagement in seconds: venue, people engaged (no names), signs of "
         "exploitation seen, and what was done (leaflet, helpline, NRM referral...)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("n", "log_engagement", "Log"),
-        Binding("a", "amend", "Amend"),
+        Binding("n", "log_engagement", N_("Log")),
+        Binding("a", "amend", N_("Amend")),
         # One footer entry for the activity log's three keys (the hint line names each).
-        Binding("s", "visit_started_or_ended", "Activity", key_display="s/t/d"),
-        Binding("t", "handover", "Handover note", show=False),
-        Binding("d", "day_log", "Day log", show=False),
-        Binding("l", "aids", "Leaflet"),
+        Binding("s", "visit_started_or_ended", N_("Activity"), key_display="s/t/d"),
+        Binding("t", "handover", N_("Handover note"), show=False),
+        Binding("d", "day_log", N_("Day log"), show=False),
+        Binding("l", "aids", N_("Leaflet")),
     ]
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
@@ -91,14 +92,14 @@ class LogMode(ModeScreen):
 
     def holdings(self) -> str:
         if not self.services.has_device():
-            return (
+            return _(
                 "No device enrolled in this workspace.\n"
                 "Enroll one from a loadout with: fieldkit device enroll LOADOUT"
             )
-        return (
-            f"This workspace has a {DEVICE_FOLDER}/ folder, but it cannot be used as an "
-            f"enrolled device:\n{self.problem}"
-        )
+        return _(
+            "This workspace has a {folder}/ folder, but it cannot be used as an "
+            "enrolled device:\n{problem}"
+        ).format(folder=DEVICE_FOLDER, problem=self.problem)
 
     # -- the screen --------------------------------------------------------------------
 
@@ -115,15 +116,17 @@ class LogMode(ModeScreen):
             yield Static(id="order", classes="status", markup=False)
             yield GpsStatus(id="gps")
         with Vertical(classes="log"):
-            yield Static("Today's visits", classes="section-title")
+            yield Static(_("Today's visits"), classes="section-title")
             yield DataTable(id="assignments", cursor_type="row")
             yield Static(id="risk", classes="risk", markup=False)
-            yield Static("Recent engagements (newest first)", classes="section-title")
+            yield Static(_("Recent engagements (newest first)"), classes="section-title")
             yield DataTable(id="recent", cursor_type="row")
             yield Static(
-                "n: log an engagement (prefilled from the visit under way) · "
-                "a: amend the selected one · s: start/end the selected visit · "
-                "t: handover note · d: the day's log · l: leaflet and helplines",
+                _(
+                    "n: log an engagement (prefilled from the visit under way) · "
+                    "a: amend the selected one · s: start/end the selected visit · "
+                    "t: handover note · d: the day's log · l: leaflet and helplines"
+                ),
                 classes="hint",
             )
         yield Footer()
@@ -153,7 +156,9 @@ class LogMode(ModeScreen):
         now = self.moment()
         loadout = device.loadout
         self.query_one("#who", Static).update(
-            f"Team {loadout.team} · {device.officer} · device {device.id} · {now:%a %d %b %Y %H:%M}"
+            _("Team {team} · {officer} · device {device} · {now}").format(
+                team=loadout.team, officer=device.officer, device=device.id, now=when(now)
+            )
         )
         day = now.astimezone(device.zone).date()
         self.query_one("#order", Static).update(order_line(loadout, day))
@@ -204,8 +209,7 @@ class LogMode(ModeScreen):
         """The helplines and the leaflet full screen, in the language FIELDKIT_LANG says (e and
         r switch it there)."""
         assert self.device is not None
-        language = choose_language(os.environ.get("FIELDKIT_LANG"))
-        self.app.push_screen(AidsScreen(aids_of(self.device.loadout), language))
+        self.app.push_screen(AidsScreen(aids_of(self.device.loadout), language()))
 
     def action_visit_started_or_ended(self) -> None:
         """The selected visit logged as started, or as ended when it is under way."""
@@ -215,7 +219,7 @@ class LogMode(ModeScreen):
             return
         visit = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         if visit is None or self.device.loadout.assignment(visit) is None:
-            self.notify("No visit selected.", title="Visit", markup=False)
+            self.notify(_("No visit selected."), title=_("Visit"), markup=False)
             return
         now = self.moment()
         started = visit in visits_under_way(self.device, now.date())
@@ -238,36 +242,47 @@ class LogMode(ModeScreen):
         try:
             rec = log_activity(self.device, activity, time=self.moment(), **given)
         except UserError as exc:
-            self.notify(plain(str(exc)), title="Not saved", severity="error", markup=False)
+            self.notify(plain(str(exc)), title=_("Not saved"), severity="error", markup=False)
             return
         self.show_device()
         what = WHAT[activity].capitalize()
         where = venue_name(self.device.loadout, rec.venue) if rec.venue else ""
         at = f"{what}: {where}" if where else what
         done = f"{at}, {rec.time[11:16]}. {pending_text(self.device)}."
-        self.notify(done, title="Activity log", markup=False)
+        self.notify(done, title=_("Activity log"), markup=False)
 
     def action_amend(self) -> None:
         assert self.device is not None
         table = self.query_one("#recent", DataTable)
         if not table.row_count:
-            self.notify("No engagement to amend yet.", title="Amend", markup=False)
+            self.notify(_("No engagement to amend yet."), title=_("Amend"), markup=False)
             return
         record_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert record_id is not None
         try:
             draft = self.device.draft_of(record_id)
         except UserError as exc:
-            self.notify(plain(str(exc)), title="Cannot amend", severity="error", markup=False)
+            self.notify(plain(str(exc)), title=_("Cannot amend"), severity="error", markup=False)
             return
         self.app.push_screen(EngagementForm(self.device, draft, amending=True), self.saved)
 
     def saved(self, record: Engagement | None) -> None:
         if record is None:
-            self.notify("Nothing saved.", title="Discarded", timeout=3, markup=False)
+            self.notify(_("Nothing saved."), title=_("Discarded"), timeout=3, markup=False)
             return
         self.show_device(select=record.id)
-        what = "Amendment saved" if record.amends else "Engagement saved"
+        what = _("Amendment saved") if record.amends else _("Engagement saved")
         assert self.device is not None
-        message = f"{what} on this device. {pending_text(self.device)}."
-        self.notify(message, title="Saved", markup=False)
+        message = _("{what} on this device. {pending}.").format(
+            what=what, pending=pending_text(self.device)
+        )
+        self.notify(message, title=_("Saved"), markup=False)
+
+
+def when(now: datetime) -> str:
+    """The header's date and time: "Mon 25 Sep 2023 10:20", in the language in use."""
+    if language() != "ro":
+        return f"{now:%a %d %b %Y %H:%M}"
+    from babel.dates import format_datetime
+
+    return format_datetime(now, "EEE d MMM y HH:mm", locale="ro")

@@ -12,13 +12,15 @@ from textual.content import Content
 from textual.widget import Widget
 
 from fieldkit.codes import CodeBook
+from fieldkit.i18n import N_, _
+from fieldkit.i18n import label as label_of
 from fieldkit.model import PeopleGroup
 from fieldkit.tui.log.referral import cycled
 
 MAX_COUNT = 1000
 UNKNOWN = "unknown"
 
-HINT = "f/m/x: one more woman/man/other · a/c: age, nationality · +/-, #: how many · g: group"
+HINT = N_("f/m/x: one more woman/man/other · a/c: age, nationality · +/-, #: how many · g: group")
 
 
 def default_code(codes: CodeBook, kind: str, preferred: str) -> str:
@@ -41,21 +43,21 @@ class PeoplePicker(Widget):
 
     def render(self) -> Content:
         if not self.groups:
-            return Content.styled("nobody counted yet (f, m or x counts one)", "dim")
+            return Content.styled(_("nobody counted yet (f, m or x counts one)"), "dim")
         return Content("\n").join([self._line(g) for g in self.groups])
 
     def _line(self, group: PeopleGroup) -> Content:
         def label(kind: str, code: str) -> str:
             found = self.codes[kind].get(code)
-            return found.en if found else code
+            return label_of(found) if found else code
 
         return Content.assemble(
             (f"{group.count}", "bold"),
             " × ",
             (label("genders", group.gender), "bold"),
-            " · age ",
+            _(" · age "),
             label("age_bands", group.age_band),
-            " · nationality ",
+            _(" · nationality "),
             label("nationalities", group.nationality),
         )
 

@@ -16,11 +16,13 @@ from textual.widgets import Footer, Input, Static
 
 from fieldkit.codes import CodeBook
 from fieldkit.codes.rules import BrokenRule, broken_rules
+from fieldkit.i18n import N_, _, both, label
 from fieldkit.model import REFERRAL_REF_MAX
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.keymap import person_bindings
 from fieldkit.tui.log.persons import rules_shown
 from fieldkit.tui.log.referral import PersonEdit, Referral, cycled
+from fieldkit.tui.translated import TranslatedBindings
 
 DEFAULTS = {
     "age_band": "unknown",
@@ -42,14 +44,14 @@ LISTS = {
 }
 
 FIELDS = (
-    ("Gender", "f/m/x", "gender"),
-    ("Age band", "a", "age_band"),
-    ("Nationality", "c", "nationality"),
-    ("Language", "l", "language"),
-    ("Consent", "y", "consent"),
-    ("Route", "r", "route"),
-    ("Referral by", "b", "by"),
-    ("Interpreter", "i", "interpreter"),
+    (N_("Gender"), "f/m/x", "gender"),
+    (N_("Age band"), "a", "age_band"),
+    (N_("Nationality"), "c", "nationality"),
+    (N_("Language"), "l", "language"),
+    (N_("Consent"), "y", "consent"),
+    (N_("Route"), "r", "route"),
+    (N_("Referral by"), "b", "by"),
+    (N_("Interpreter"), "i", "interpreter"),
 )
 
 
@@ -61,7 +63,7 @@ class PersonDone:
     save: bool = False
 
 
-class PersonForm(ModalScreen[PersonDone | None]):
+class PersonForm(TranslatedBindings, ModalScreen[PersonDone | None]):
     """Person N: the same keys as the engagement form (digits tick signs), enter when done."""
 
     CSS_PATH = "log.tcss"
@@ -91,20 +93,22 @@ class PersonForm(ModalScreen[PersonDone | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="person-box"):
             yield Static(
-                f"Person {self.number}, met one to one (codes only, never a name)",
+                _("Person {number}, met one to one (codes only, never a name)").format(
+                    number=self.number
+                ),
                 classes="section-title",
                 id="person-title",
             )
             yield Static(self.fields_text(), id="person-fields")
-            yield Static("Signs seen in this person (1…0 or space)", classes="section-title")
+            yield Static(_("Signs seen in this person (1…0 or space)"), classes="section-title")
             yield CodeChecklist(
                 self.codes.indicators, self.edit.person.signs, id="person-signs", compact=True
             )
             with Horizontal(classes="row"):
-                yield Static("Reference (tab)", classes="label")
+                yield Static(_("Reference (tab)"), classes="label")
                 yield Input(
                     self.edit.person.ref or "",
-                    placeholder="e.g. an NRM number",
+                    placeholder=_("e.g. an NRM number"),
                     id="person-ref",
                     max_length=REFERRAL_REF_MAX,
                     compact=True,
@@ -121,17 +125,17 @@ class PersonForm(ModalScreen[PersonDone | None]):
         person = self.edit.person
         if field == "by":
             if person.by is None:
-                return "nobody (no referral)"
+                return _("nobody (no referral)")
             name = self.names.get(person.by)
             agency = self.codes.partners.get(self.referral.agencies.get(person.by, ""))
-            return f"{person.by} ({name}, {agency.en if agency else 'no agency'})"
+            return f"{person.by} ({name}, {label(agency) if agency else _('no agency')})"
         code = getattr(person, field)
         if field == "language" and code is None:
             code = self.language
             if code is None:
-                return "as the engagement (not recorded)"
+                return _("as the engagement (not recorded)")
         found = self.codes[LISTS[field]].get(code)
-        return f"{found.en} / {found.ro}" if found else str(code)
+        return both(found) if found else str(code)
 
     def fields_text(self) -> Table:
         """Each field: its name, its key, its value in English and Romanian (wrapped under
@@ -146,8 +150,8 @@ class PersonForm(ModalScreen[PersonDone | None]):
             )
             value = Text(self.value_text(field), end="")
             if suggested:
-                value.append(" (suggested)", style="dim")
-            grid.add_row(Text(title), Text(key), value)
+                value.append(_(" (suggested)"), style="dim")
+            grid.add_row(Text(_(title)), Text(key), value)
         return grid
 
     def broken(self) -> list[BrokenRule]:
@@ -166,7 +170,7 @@ class PersonForm(ModalScreen[PersonDone | None]):
         broken = self.broken()
         rules = self.query_one("#person-rules", Static)
         rules.update(
-            rules_shown(broken) if broken else Text("No referral rule broken.", style="dim")
+            rules_shown(broken) if broken else Text(_("No referral rule broken."), style="dim")
         )
 
     def change(self, **fields: object) -> None:

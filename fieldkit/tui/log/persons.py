@@ -11,32 +11,35 @@ from textual.widgets.option_list import Option
 
 from fieldkit.codes import CodeBook, CodeList
 from fieldkit.codes.rules import BrokenRule
+from fieldkit.i18n import _, language, ngettext
+from fieldkit.i18n import label as label_of
 from fieldkit.model import Person
 
 
 def label(codes: CodeList, code: str | None, none: str = "—") -> str:
-    """A code's English label (the code itself if the list does not hold it)."""
+    """A code's label in the language in use (the code itself if the list does not hold it)."""
     if code is None:
         return none
     found = codes.get(code)
-    return found.en if found else code
+    return label_of(found) if found else code
 
 
 def person_summary(person: Person, codes: CodeBook) -> str:
     """'Female · 18 to 24 · Romanian · signs: ... · Consents · Referred to the NRM by X'."""
-    signs = ", ".join(label(codes.indicators, s) for s in person.signs) or "no signs"
+    signs = ", ".join(label(codes.indicators, s) for s in person.signs) or _("no signs")
     parts = [
         label(codes["genders"], person.gender),
         label(codes["age_bands"], person.age_band),
         label(codes["nationalities"], person.nationality),
-        f"signs: {signs}",
+        _("signs: {signs}").format(signs=signs),
         label(codes["consent"], person.consent),
-        label(codes["routes"], person.route) + (f" by {person.by}" if person.by else ""),
+        label(codes["routes"], person.route)
+        + (_(" by {officer}").format(officer=person.by) if person.by else ""),
     ]
     if person.interpreter != "none":
         parts.append(label(codes["interpreters"], person.interpreter))
     if person.ref:
-        parts.append("ref. given")
+        parts.append(_("ref. given"))
     return " · ".join(parts)
 
 
@@ -53,8 +56,9 @@ def rules_text(broken: Sequence[BrokenRule]) -> Text:
     """Each broken rule in two lines: English, then Romanian (as written, never markup)."""
     text = Text(end="")
     for n, rule in enumerate(broken):
-        text.append(("\n" if n else "") + rule.en, style="bold red")
-        text.append("\n" + rule.ro, style="red italic")
+        first, second = (rule.ro, rule.en) if language() == "ro" else (rule.en, rule.ro)
+        text.append(("\n" if n else "") + first, style="bold red")
+        text.append("\n" + second, style="red italic")
     return text
 
 
@@ -68,11 +72,15 @@ def rules_refusal(broken: list[BrokenRule]) -> str:
     persons = sorted({b.person for b in broken if b.person is not None})
     where = []
     if persons:
-        where.append("beside person " + ", ".join(str(n) for n in persons))
+        where.append(_("beside person {numbers}").format(numbers=", ".join(map(str, persons))))
     if any(b.person is None for b in broken):
-        where.append("under What was done")
-    count = f"{len(broken)} referral rule{'s' if len(broken) > 1 else ''}"
-    return f"{count} broken, shown in English and Romanian {' and '.join(where)}."
+        where.append(_("under What was done"))
+    shown = ngettext(
+        "{count} referral rule broken, shown in English and Romanian {where}.",
+        "{count} referral rules broken, shown in English and Romanian {where}.",
+        len(broken),
+    )
+    return shown.format(count=len(broken), where=_(" and ").join(where))
 
 
 class PersonsList(OptionList):

@@ -8,19 +8,20 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fieldkit.field.device import Device
+from fieldkit.i18n import N_, _
 from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.log.describe import labels, people_short, record_time, venue_name, window
 
 RECENT_COLUMNS = (
-    ("When", 10),
-    ("Venue", 13),
-    ("People", 8),
-    ("Signs", 13),
-    ("Outcomes", 12),
-    ("Sync", 8),
+    (N_("When"), 10),
+    (N_("Venue"), 13),
+    (N_("People"), 8),
+    (N_("Signs"), 13),
+    (N_("Outcomes"), 12),
+    (N_("Sync"), 8),
 )
 """Columns that fit 80 columns (labels wrap in them); Sync also says when a record was amended."""
-SYNC_WORDS = {"acknowledged": "synced"}
+SYNC_WORDS = {"acknowledged": N_("synced"), "pending": N_("pending")}
 """Short words for the sync states where the full one does not fit."""
 
 NO_VISITS = "none"
@@ -31,7 +32,13 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
     """Today's assignments of this team; returns the row of the current one, if any."""
     loadout = device.loadout
     if not table.columns:
-        for label, width in (("", 5), ("Time", 11), ("Activity", 22), ("Venue", 18), ("With", 8)):
+        for label, width in (
+            ("", 5),
+            (_("Time"), 11),
+            (_("Activity"), 22),
+            (_("Venue"), 18),
+            (_("With"), 8),
+        ):
             table.add_column(label, width=width)
     table.clear()
     current = device.current(now)
@@ -39,7 +46,7 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
     today = device.today(now)
     for row, a in enumerate(today):
         style = "bold" if a == current else ("dim" if a.end <= now else "")
-        mark = "▶ now" if a == current else ("done" if a.end <= now else "")
+        mark = _("▶ now") if a == current else (_("done") if a.end <= now else "")
         cells = [
             mark,
             window(a, loadout),
@@ -53,7 +60,7 @@ def fill_assignments(table: DataTable[str | Text], device: Device, now: datetime
             at = row
     if not today:
         table.add_row(
-            "", "", Text("No visits for your team today", style="dim"), "", "", key=NO_VISITS
+            "", "", Text(_("No visits for your team today"), style="dim"), "", "", key=NO_VISITS
         )
     if at is not None:
         table.move_cursor(row=at)
@@ -67,7 +74,7 @@ def fill_recent(
     loadout = device.loadout
     if not table.columns:
         for label, width in RECENT_COLUMNS:
-            table.add_column(label, width=width)
+            table.add_column(_(label), width=width)
     keep = table.cursor_row
     table.clear()
     for rec, state in device.recent(limit):
@@ -92,5 +99,5 @@ def fill_recent(
 
 
 def _sync_word(state: str, amends: str | None) -> str:
-    word = SYNC_WORDS.get(state, state)
-    return f"{word} amended" if amends else word
+    word = _(SYNC_WORDS.get(state, state))
+    return _("{state} amended").format(state=word) if amends else word

@@ -21,6 +21,7 @@ from fieldkit.tui.screens.device_home import DeviceHome
 from fieldkit.tui.screens.playbook import PlaybookScreen
 from fieldkit.tui.screens.playbook_check import check_file, status_text
 from fieldkit.tui.services import AppServices
+from fieldkit.tui.translated import TranslatedBindings
 from fieldkit.workspace import Workspace
 
 CHECKING = Text("checking…", style="dim")
@@ -30,7 +31,7 @@ CHECKING = Text("checking…", style="dim")
 STATUS_WIDTH = 14
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(TranslatedBindings, Screen[None]):
     """Playbooks (Enter opens one) and the planned operations of ops/."""
 
     CSS_PATH = "home.tcss"

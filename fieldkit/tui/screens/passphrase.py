@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import _, ngettext
 
 #: Wrong tries before the first wait; the wait doubles with each wrong try after that.
 FREE_TRIES = 3
@@ -45,8 +46,8 @@ class PassphraseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="lock"):
             yield Static("fieldkit", id="brand")
-            yield Static("This device is locked. Type its passphrase, then Enter.", id="ask")
-            yield Input(password=True, placeholder="Passphrase", id="passphrase")
+            yield Static(_("This device is locked. Type its passphrase, then Enter."), id="ask")
+            yield Input(password=True, placeholder=_("Passphrase"), id="passphrase")
             yield Static("", id="problem")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -67,17 +68,26 @@ class PassphraseScreen(Screen[None]):
     def _refuse(self, exc: UserError) -> None:
         problem = self.query_one("#problem", Static)
         wait = wait_after(self.wrong, self._first_wait)
-        said = "Wrong passphrase." if "wrong passphrase" in str(exc) else str(exc)
+        said = _("Wrong passphrase.") if "wrong passphrase" in str(exc) else str(exc)
         if not wait:
-            problem.update(f"{said} {FREE_TRIES - self.wrong} more tries before a wait.")
+            left = FREE_TRIES - self.wrong
+            problem.update(
+                ngettext(
+                    "{said} {left} more try before a wait.",
+                    "{said} {left} more tries before a wait.",
+                    left,
+                ).format(said=said, left=left)
+            )
             return
         box = self.query_one("#passphrase", Input)
         box.disabled = True
-        problem.update(f"{said} Wait {wait:.0f} s before trying again.")
+        problem.update(
+            _("{said} Wait {wait} s before trying again.").format(said=said, wait=f"{wait:.0f}")
+        )
 
         def again() -> None:
             box.disabled = False
             box.focus()
-            problem.update("Try again.")
+            problem.update(_("Try again."))
 
         self.set_timer(wait, again)
