@@ -96,23 +96,24 @@ def _ranges(conn: Any) -> Iterator[tuple[str, int, int]]:
 def _in_workers(
     path: Path, keys: dict[str, str], ranges: list[tuple[str, int, int]], workers: int
 ) -> Iterator[Part]:
-    with ProcessPoolExecutor(workers, initializer=_open_worker, initargs=(str(path),)) as pool:
-        yield from pool.map(_worker_range, [(keys, *r) for r in ranges])
+    start = (str(path), keys)
+    with ProcessPoolExecutor(workers, initializer=_open_worker, initargs=start) as pool:
+        yield from pool.map(_worker_range, ranges)
 
 
-_WORKER_CONN: Any = None
+#: A worker's own connection to central.db and the devices' keys, set as it starts.
+_WORKER: dict[str, Any] = {}
 
 
-def _open_worker(path: str) -> None:
-    """A worker's own connection to central.db (unlocked the way central is)."""
-    global _WORKER_CONN
-    _WORKER_CONN, _ = open_central_db(Path(path))
-    _WORKER_CONN.execute("PRAGMA query_only=ON")
+def _open_worker(path: str, keys: dict[str, str]) -> None:
+    """A worker's own connection to central.db (unlocked the way central is), read only."""
+    conn, _ = open_central_db(Path(path))
+    conn.execute("PRAGMA query_only=ON")
+    _WORKER.update(conn=conn, keys=keys)
 
 
-def _worker_range(task: tuple[dict[str, str], str, int, int]) -> Part:
-    keys, table, low, high = task
-    return _check_range(_WORKER_CONN, keys, table, low, high)
+def _worker_range(task: tuple[str, int, int]) -> Part:
+    return _check_range(_WORKER["conn"], _WORKER["keys"], *task)
 
 
 def _check_range(conn: Any, keys: dict[str, str], table: str, low: int, high: int) -> Part:
