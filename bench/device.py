@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from fieldkit.cli import main
+from fieldkit.field.chain_parallel import default_workers
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
 from fieldkit.field.sample import write_sample_loadouts
@@ -150,6 +151,30 @@ def store_rows(
     return rows
 
 
+def verify_rows(folder: Path) -> list[tuple[str, str, str, str]]:
+    """`log verify` on one core and on every core: the rates and their ratio (target >= 1.7x)."""
+    rows, rates = [], {}
+    cores = default_workers()
+    with Device.open(folder) as dev:
+        for workers in (1, cores):
+            start = time.perf_counter()
+            report = dev.verify(workers)
+            took = time.perf_counter() - start
+            assert report.ok, report.breaks[:3]
+            rates[workers] = report.checked / took
+            rows.append(
+                (
+                    f"log verify {report.checked:,} records, {workers} worker(s)",
+                    f"{took:.2f} s",
+                    "",
+                    f"{rates[workers]:,.0f} records/s",
+                )
+            )
+    ratio = rates[cores] / rates[1]
+    rows.append((f"log verify: {cores} cores vs one", "", "", f"{ratio:.2f}x (target >= 1.7x)"))
+    return rows
+
+
 def bench(records: int, saves: int, folder: Path) -> list[tuple[str, str, str, str]]:
     ops = folder / "ws" / "ops"
     op = write_sample_loadouts(BARNET, ops)
@@ -201,19 +226,7 @@ def bench(records: int, saves: int, folder: Path) -> list[tuple[str, str, str, s
         )
     )
 
-    with Device.open(folder / "dev") as dev:
-        start = time.perf_counter()
-        report = dev.verify()
-        took = time.perf_counter() - start
-    assert report.ok, report.breaks[:3]
-    rows.append(
-        (
-            f"log verify {report.checked:,} records",
-            f"{took:.2f} s",
-            "",
-            f"{report.checked / took:,.0f} records/s",
-        )
-    )
+    rows.extend(verify_rows(folder / "dev"))
 
     sim_n = max(1000, records // 20)
     start = time.perf_counter()

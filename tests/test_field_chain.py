@@ -166,3 +166,55 @@ def test_verify_names_an_index_column_edited_behind_the_signature(
         f"record says '{saved[2].time[:10]}' (the index was edited)"
     ) in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_verify_on_every_core_reports_what_one_core_does(
+    filled: tuple[Path, list[Engagement]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records checked in worker processes (chunks of 2 here) give the same breaks, in the
+    same order, as the walk on one core: a changed body, a forged signature, an edited index
+    column, a deleted record and a broken text."""
+    root, saved = filled
+    conn = raw(root)
+    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
+    conn.execute(
+        "UPDATE engagements SET record = ? WHERE seq = 2",
+        (text.replace("leaflet_given", "no_concerns"),),
+    )
+    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    conn.execute("DELETE FROM engagements WHERE seq = 4")
+    forged = (
+        saved[5]
+        .with_changes(outcomes=("arrest",))
+        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
+    )
+    conn.execute(
+        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
+        (forged.canonical().decode(), forged.hash),
+    )
+    conn.execute("UPDATE engagements SET record = 'not json' WHERE seq = 1")
+    conn.close()
+    with Device.open(root) as dev:
+        one = dev.verify(1).to_dict()
+        assert dev.verify(2).to_dict() == one  # under PARALLEL_FROM: checked in process
+        monkeypatch.setattr("fieldkit.field.chain_parallel.PARALLEL_FROM", 0)
+        monkeypatch.setattr("fieldkit.field.chain_parallel.CHUNK", 2)
+        both = dev.verify(2).to_dict()
+    assert both == one
+    kinds = {(b["seq"], b["kind"]) for b in one["breaks"]}  # type: ignore[union-attr]
+    assert {(1, "changed"), (2, "changed"), (3, "changed"), (6, "bad signature")} <= kinds
+    assert (5, "missing") in kinds
+
+
+def test_verify_workers_option_gives_the_same_output(
+    filled: tuple[Path, list[Engagement]],
+) -> None:
+    root, _ = filled
+    conn = raw(root)
+    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    conn.close()
+    default, one = verify(root), fieldkit("log", "verify", "--workers", "1", "-w", str(root))
+    assert default.returncode == one.returncode == 2
+    assert default.stderr == one.stderr and "record #3" in one.stderr
+    refused = fieldkit("log", "verify", "--workers", "0", "-w", str(root))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr

@@ -230,3 +230,21 @@ def test_the_report_counts_engagements_by_source(
     recs = tuple(Engagement.from_dict(r) for r in _records(ws))
     device = Engagement.from_dict({**_records(ws)[0], "device": "alpha-1234"})
     assert by_source((*recs, device)) == {"device": 1, "odk": 1}
+
+
+def test_central_verify_checks_odk_records_and_the_receipts_chain(
+    ws: Workspace, form: XForm, tmp_path: Path
+) -> None:
+    write_instance(tmp_path / "in", fill(form, ANSWERS, people=[GROUP]))
+    write_instance(tmp_path / "in", fill(form, {**ANSWERS, "indicators": "long_hours"}))
+    assert _import(ws, tmp_path / "in")[0] == 0
+    done = invoke("central", "verify", "--json", "--workspace", ws.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    found = json.loads(done.stdout)
+    assert (found["records"], found["receipts"], found["faults"]) == (2, 2, [])
+    with Central(central_path(ws.sync)) as store:
+        store.conn.execute("DROP TRIGGER odk_receipts_no_update")
+        store.conn.execute("UPDATE odk_receipts SET received_by = 'someone else' WHERE n = 2")
+    done = invoke("central", "verify", "--workspace", ws.root)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "fieldkit: ODK receipts: receipt 2: changed after it was sealed" in done.stderr

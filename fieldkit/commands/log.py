@@ -330,12 +330,19 @@ def _table(rows: list[tuple[Engagement, str]], amended: set[str], history: bool)
     help=_("Check the hash chain and every signature; name each broken record. Exit 2 if any."),
 )
 @click.option("--json", "as_json", is_flag=True, help=_("The report as JSON."))
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help=_("Processes checking signatures (default: one per core)."),
+)
 @with_workspace
-def verify(ws: Workspace, as_json: bool) -> None:
+def verify(ws: Workspace, as_json: bool, workers: int | None) -> None:
+    from fieldkit.field.chain_parallel import default_workers
     from fieldkit.field.device import Device
 
     with Device.open(ws.root) as dev:
-        report = dev.verify()
+        report = dev.verify(workers or default_workers())
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     elif report.ok:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
+from fieldkit.field import chain_parallel
 from fieldkit.field.clock import Stamp
 from fieldkit.field.store import INDEXED, indexed_columns
 from fieldkit.model import GENESIS_HASH, Engagement, RecordError
@@ -79,6 +81,50 @@ Row = tuple[int, str, str, str, str, str | None, str, str | None, str, str, str]
 _COLUMNS = f"seq, {', '.join(INDEXED)}, record"
 
 
+@dataclass
+class Checked:
+    """One record checked on its own (hash, texts, signature), ready for the chain walk.
+
+    `fields` is None when the content is no longer a record; `signed` (the indexed columns
+    as the content gives them, but the root) is None when the content does not match its hash.
+    """
+
+    seq: int
+    stored: dict[str, str | None]
+    breaks: list[Break]
+    fields: tuple[str, str | None, str, str, str] | None = None  # id, amends, prev, hash, hlc
+    signed: dict[str, str | None] | None = None
+
+
+def check_row(
+    row: Row, public_key: str, verify: Callable[[str, bytes, str], bool] = verify_signature
+) -> Checked:
+    """A stored row's record against its hash, texts and signature: no other row needed."""
+    seq, text = row[0], row[-1]
+    stored = dict(zip(INDEXED, row[1:-1], strict=True))
+    rid = stored["id"]
+    try:
+        rec = Engagement.from_json(text)
+    except RecordError as exc:
+        detail = f"its content is no longer a valid record ({exc})"
+        return Checked(seq, stored, [Break(CHANGED, seq, rid, detail)])
+    fields = (rec.id, rec.amends, rec.prev_hash, rec.hash, rec.hlc)
+    if rec.compute_hash() != rec.hash:
+        detail = "its content does not match its hash (edited after it was saved)"
+        return Checked(seq, stored, [Break(CHANGED, seq, rid, detail)], fields)
+    found = text_breaks(seq, rid, rec)
+    if not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
+        found.append(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
+    signed = indexed_columns(rec, "")
+    del signed["root"]
+    return Checked(seq, stored, found, fields, signed)
+
+
+def check_rows(rows: list[Row], public_key: str) -> list[Checked]:
+    """Each row checked on its own (what a worker process does with a chunk)."""
+    return [check_row(row, public_key) for row in rows]
+
+
 def verify_rows(
     rows: Iterable[Row],
     public_key: str,
@@ -86,32 +132,26 @@ def verify_rows(
     verify: Callable[[str, bytes, str], bool] = verify_signature,
 ) -> ChainReport:
     """Walk the records in chain order; `hash_positions` maps every stored hash to its seq."""
+    return walk((check_row(row, public_key, verify) for row in rows), hash_positions)
+
+
+def walk(checked: Iterable[Checked], hash_positions: dict[str, int]) -> ChainReport:
+    """The chain's links, positions and clock over records already checked one by one."""
     report = ChainReport()
     expected_prev, last_seq, last_stamp = GENESIS_HASH, 0, Stamp(0, 0)
     roots: dict[str, str] = {}  # record id -> the id of its first version, from the content
-    for seq, rid, hlc, time, day, amends, root, visit, prev_col, hash_col, text in rows:
+    for one in checked:
+        seq, rid = one.seq, str(one.stored["id"])
         report.checked += 1
         add = report.breaks.append
-        try:
-            rec = Engagement.from_json(text)
-        except RecordError as exc:
-            add(Break(CHANGED, seq, rid, f"its content is no longer a valid record ({exc})"))
-            expected_prev, last_seq = hash_col, seq
+        if one.fields is None:
+            report.breaks += one.breaks
+            expected_prev, last_seq = str(one.stored["hash"]), seq
             continue
-        stored = {
-            "id": rid,
-            "hlc": hlc,
-            "time": time,
-            "day": day,
-            "amends": amends,
-            "root": root,
-            "visit": visit,
-            "prev_hash": prev_col,
-            "hash": hash_col,
-        }
-        report.breaks += _record_breaks(seq, rec, stored, roots, public_key, verify)
-        if rec.prev_hash != expected_prev:
-            add(_link_break(seq, rid, rec.prev_hash, last_seq, hash_positions))
+        report.breaks += _record_breaks(one, roots)
+        rec_id, _, prev_hash, rec_hash, hlc = one.fields
+        if prev_hash != expected_prev:
+            add(_link_break(seq, rid, prev_hash, last_seq, hash_positions))
         elif seq != last_seq + 1 and last_seq:
             add(
                 Break(
@@ -123,7 +163,7 @@ def verify_rows(
                 )
             )
         try:
-            stamp = Stamp.parse(rec.hlc)
+            stamp = Stamp.parse(hlc)
         except ValueError:
             stamp = last_stamp
         if stamp <= last_stamp:
@@ -132,36 +172,29 @@ def verify_rows(
                     OUT_OF_ORDER,
                     seq,
                     rid,
-                    f"its clock stamp {rec.hlc} is not after the previous record's",
+                    f"its clock stamp {hlc} is not after the previous record's",
                 )
             )
         last_stamp = max(stamp, last_stamp)
-        expected_prev, last_seq = rec.hash, seq
+        expected_prev, last_seq = rec_hash, seq
     return report
 
 
-def _record_breaks(
-    seq: int,
-    rec: Engagement,
-    stored: dict[str, str | None],
-    roots: dict[str, str],
-    public_key: str,
-    verify: Callable[[str, bytes, str], bool],
-) -> list[Break]:
-    """One record against its hash, its signature and the indexed columns stored beside it."""
-    rid = stored["id"]
+def _record_breaks(one: Checked, roots: dict[str, str]) -> list[Break]:
+    """One checked record's breaks and the indexed columns stored beside it."""
+    assert one.fields is not None
+    rec_id, amends, *_ = one.fields
+    stored, seq, rid = one.stored, one.seq, one.stored["id"]
     # A device amends only its own records, so the first version is an earlier row; when that
     # row is gone (reported as missing) the root cannot be told from the content.
-    root = roots.get(rec.amends) if rec.amends else rec.id
-    roots[rec.id] = root or str(stored["root"])
-    if rec.compute_hash() != rec.hash:
-        detail = "its content does not match its hash (edited after it was saved)"
-        return [Break(CHANGED, seq, rid, detail)]
-    found = text_breaks(seq, rid, rec)
-    if not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
-        found.append(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
-    signed = indexed_columns(rec, root or str(stored["root"]))
-    for name, value in signed.items():
+    root = roots.get(amends) if amends else rec_id
+    roots[rec_id] = root or str(stored["root"])
+    if one.signed is None:
+        return one.breaks
+    found = list(one.breaks)
+    signed = {**one.signed, "root": root or str(stored["root"])}
+    for name in INDEXED:
+        value = signed[name]
         if stored[name] != value:
             detail = (
                 f"its {name} column says {stored[name]!r} but its signed record says "
@@ -194,14 +227,22 @@ def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[st
     )
 
 
-def verify_store(conn: sqlite3.Connection, public_key: str) -> ChainReport:
-    """Check every record of a store, its outbox and its head; the store is only read."""
+def verify_store(conn: sqlite3.Connection, public_key: str, workers: int = 1) -> ChainReport:
+    """Check every record of a store, its outbox and its head; the store is only read.
+
+    With `workers` > 1 and a large store each record's hash, texts and signature are checked
+    on that many processes while the links are walked here, in order; the report is the same.
+    """
     # SQL reads keywords and names in any case, so a query's case cannot change what verify
     # finds: the queries are kept out of mutation runs (`pragma: no mutate`).
     positions_sql = "SELECT hash, seq FROM engagements"  # pragma: no mutate
     positions = dict(conn.execute(positions_sql).fetchall())
     rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
-    report = verify_rows(rows, public_key, positions)
+    if workers > 1 and len(positions) >= chain_parallel.PARALLEL_FROM:
+        work = partial(check_rows, public_key=public_key)
+        report = walk(chain_parallel.in_order(work, rows, workers), positions)
+    else:
+        report = verify_rows(rows, public_key, positions)
     orphans = conn.execute(
         "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "  # pragma: no mutate
         "WHERE e.id IS NULL ORDER BY o.id"  # pragma: no mutate

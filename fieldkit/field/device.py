@@ -311,6 +311,7 @@ class Device:
     def sync_counts(self) -> dict[str, int]:
         return outbox.counts(self.store)
 
-    def verify(self) -> ChainReport:
+    def verify(self, workers: int = 1) -> ChainReport:
+        """The chain checked; signatures on `workers` processes when the store is large."""
         with self.store.guard("verify the records"):
-            return verify_store(self.store.conn, self.public_key)
+            return verify_store(self.store.conn, self.public_key, workers)
