@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from typing import Any
 
 from fieldkit.errors import clip, quote
@@ -269,7 +269,7 @@ class Engagement:
             for name in ("partners", "indicators", "outcomes"):
                 codes = values.get(name)
                 values[name] = tuple(codes) if codes else ()
-            return cls(**values)
+            return _built(cls, values)
         except (TypeError, KeyError, ValueError) as exc:
             raise RecordError(f"malformed engagement record: {clip(str(exc))}") from None
 
@@ -280,6 +280,21 @@ class Engagement:
         except ValueError as exc:
             raise RecordError(f"an engagement record is not JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _built(cls: type[Engagement], values: dict[str, Any]) -> Engagement:
+    """`cls(**values)`, for an Engagement read from JSON: the same record and the same checks
+    (`__post_init__`), without the frozen dataclass's per-field `__init__` (a third of a
+    record's reading at central). Anything but complete values of known fields, or a subclass,
+    goes through `cls(**values)` itself, so its errors are the constructor's own."""
+    if cls is not Engagement or not _REQUIRED <= values.keys() or not _ALL >= values.keys():
+        return cls(**values)
+    rec = object.__new__(cls)
+    state = rec.__dict__
+    state.update(_DEFAULTS)
+    state.update(values)
+    rec.__post_init__()
+    return rec
 
 
 def _check_kind(rec: Engagement) -> None:
@@ -371,6 +386,17 @@ def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
 #: The fields a record's JSON may hold, in format 1 and in format 2.
 _FIELDS_1 = frozenset(f.name for f in fields(Engagement)) - {"persons", "seals", *KIND_FIELDS}
 _FIELDS_2 = _FIELDS_1 | {"persons", TEXTS_FIELD, *KIND_FIELDS}
+
+
+#: Every field of the Engagement in order, with its default (required fields: None, always
+#: overwritten, see `_built`), and the fields without a default.
+_DEFAULTS: dict[str, Any] = {
+    f.name: None if f.default is MISSING else f.default for f in fields(Engagement)
+}
+_REQUIRED = frozenset(f.name for f in fields(Engagement) if f.default is MISSING)
+_ALL = frozenset(_DEFAULTS)
+if any(f.default_factory is not MISSING for f in fields(Engagement)):
+    raise TypeError("_built shares defaults between records: Engagement has no default_factory")
 
 
 def _code_set(codes: Any) -> tuple[str, ...]:
