@@ -109,19 +109,22 @@ class Engagement:
     position_source: str | None = None
 
     def __post_init__(self) -> None:
+        # The fields are set in the instance's dict (what object.__setattr__ does for them;
+        # frozen only forbids it from outside): a record is read per record at central.
+        state = self.__dict__
         # Sets, not sequences: a canonical order so the same content always hashes the same.
         for name in ("partners", "indicators", "outcomes"):
-            object.__setattr__(self, name, _code_set(getattr(self, name)))
-        object.__setattr__(self, "people", _merge_people(self.people))
+            state[name] = _code_set(state[name])
+        state["people"] = _merge_people(self.people)
         for name in ("lat", "lon", "accuracy_m"):
-            value = getattr(self, name)
+            value = state[name]
             if value is not None and type(value) is not float:
                 try:
-                    object.__setattr__(self, name, float(value))
+                    state[name] = float(value)
                 except OverflowError:  # JSON numbers have no size limit; floats do
                     raise ValueError(f"{name} is too large a number") from None
         if type(self.persons) is not tuple:
-            object.__setattr__(self, "persons", tuple(self.persons))
+            state["persons"] = tuple(self.persons)
         if self.position_source not in POSITION_SOURCES:
             raise ValueError(f"position_source {self.position_source!r} is not gps or venue")
         if self.format == ENGAGEMENT_FORMAT:
@@ -131,8 +134,9 @@ class Engagement:
             # Every text gets a seal when first made; a seal read from a record is kept as is,
             # so a text that no longer matches its digest is found (text_faults), not hidden.
             have = {seal.path for seal in self.seals}
-            fresh = [seal_text(p, t) for p, t in self.text_paths() if p not in have and t]
-            object.__setattr__(self, "seals", tuple(self.seals) + tuple(fresh))
+            paths = self.text_paths() if self.notes or self.referral_ref or self.persons else ()
+            fresh = [seal_text(p, t) for p, t in paths if p not in have and t]
+            state["seals"] = tuple(self.seals) + tuple(fresh)
         _check_kind(self)
 
     # -- format 2: sensitive text beside the signed body ------------------------------
