@@ -8,6 +8,7 @@ must agree.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from hypothesis import given, settings
@@ -21,7 +22,17 @@ from fieldkit.central.content import (
     _texts_sound,
     _texts_sound_each,
 )
-from fieldkit.model import NOTES_MAX, PeopleGroup, _code_set, _merge_people
+from fieldkit.model import (
+    _ALL as _ALL_FIELDS,
+)
+from fieldkit.model import (
+    NOTES_MAX,
+    Engagement,
+    PeopleGroup,
+    _built,
+    _code_set,
+    _merge_people,
+)
 
 SHORT = st.text(alphabet="abc-_", max_size=6)
 SOUND = st.one_of(
@@ -93,3 +104,58 @@ def test_one_group_of_people_reads_as_the_general_merge_reads_it(group: PeopleGr
 @given(st.one_of(st.tuples(), st.tuples(SHORT), st.lists(SHORT, max_size=3)))
 def test_codes_read_as_a_set_in_order(codes: Any) -> None:
     assert _code_set(codes) == tuple(sorted(set(codes)))
+
+
+#: A sound format 2 record's values, as from_dict hands them to the constructor.
+_BASE: dict[str, Any] = {
+    "id": "01a22ce5-54f6-73f8-af6f-01cf97d4ddc4",
+    "device": "alpha-1",
+    "officer": "pc-hughes",
+    "operation": "barnet-2023",
+    "team": "alpha",
+    "hlc": "001796049556726-00000",
+    "recorded_at": "2026-11-30T14:39:16+00:00",
+    "timezone": "Europe/London",
+    "time": "2023-09-24T12:00:00+01:00",
+    "venue_type": "church",
+    "format": "fieldkit-engagement/2",
+    "people": (PeopleGroup("female", "age_25_34", "romanian", 5),),
+    "partners": ("met_police", "anitp"),
+}
+FIELD_NAMES = st.sampled_from([*sorted(_ALL_FIELDS), "unknown", "seals"])
+VALUES = st.one_of(
+    SOUND,
+    st.integers(),
+    st.floats(),
+    st.just(10**400),
+    st.sampled_from(["gps", "venue", "activity", "note", "fieldkit-engagement/1", "engagement"]),
+    st.tuples(st.builds(PeopleGroup, SHORT, SHORT, SHORT, st.integers(-2, 3))),
+)
+
+
+def _made(make: Any, values: dict[str, Any]) -> Any:
+    """The record made, field by field with each value's type (a new text's seal by its
+    place: its salt is random), or the error's type and text."""
+    try:
+        rec = make(dict(values))
+    except Exception as exc:  # noqa: BLE001 - the verdict compared is any error's type and text
+        return (type(exc), str(exc))
+    made = {f.name: getattr(rec, f.name) for f in fields(rec)}
+    made["seals"] = [getattr(seal, "path", seal) for seal in rec.seals]
+    return [(name, type(value), value) for name, value in made.items()]
+
+
+@settings(max_examples=500)
+@given(
+    st.dictionaries(FIELD_NAMES, VALUES, max_size=4),
+    st.lists(st.sampled_from(sorted(_BASE)), max_size=2),
+)
+def test_a_record_read_from_json_is_built_as_the_constructor_builds_it(
+    changes: dict[str, Any], dropped: list[str]
+) -> None:
+    """_built (from_dict's way to make the record) gives the same record, or the same error,
+    as Engagement(**values), whatever the values: wrong types, missing or unknown fields."""
+    values = {k: v for k, v in {**_BASE, **changes}.items() if k not in dropped}
+    assert _made(lambda v: _built(Engagement, v), values) == _made(
+        lambda v: Engagement(**v), values
+    )

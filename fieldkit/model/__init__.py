@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from typing import Any
 
 from fieldkit.errors import clip, quote
@@ -109,19 +109,22 @@ class Engagement:
     position_source: str | None = None
 
     def __post_init__(self) -> None:
+        # The fields are set in the instance's dict (what object.__setattr__ does for them;
+        # frozen only forbids it from outside): a record is read per record at central.
+        state = self.__dict__
         # Sets, not sequences: a canonical order so the same content always hashes the same.
         for name in ("partners", "indicators", "outcomes"):
-            object.__setattr__(self, name, _code_set(getattr(self, name)))
-        object.__setattr__(self, "people", _merge_people(self.people))
+            state[name] = _code_set(state[name])
+        state["people"] = _merge_people(self.people)
         for name in ("lat", "lon", "accuracy_m"):
-            value = getattr(self, name)
+            value = state[name]
             if value is not None and type(value) is not float:
                 try:
-                    object.__setattr__(self, name, float(value))
+                    state[name] = float(value)
                 except OverflowError:  # JSON numbers have no size limit; floats do
                     raise ValueError(f"{name} is too large a number") from None
         if type(self.persons) is not tuple:
-            object.__setattr__(self, "persons", tuple(self.persons))
+            state["persons"] = tuple(self.persons)
         if self.position_source not in POSITION_SOURCES:
             raise ValueError(f"position_source {self.position_source!r} is not gps or venue")
         if self.format == ENGAGEMENT_FORMAT:
@@ -131,8 +134,9 @@ class Engagement:
             # Every text gets a seal when first made; a seal read from a record is kept as is,
             # so a text that no longer matches its digest is found (text_faults), not hidden.
             have = {seal.path for seal in self.seals}
-            fresh = [seal_text(p, t) for p, t in self.text_paths() if p not in have and t]
-            object.__setattr__(self, "seals", tuple(self.seals) + tuple(fresh))
+            paths = self.text_paths() if self.notes or self.referral_ref or self.persons else ()
+            fresh = [seal_text(p, t) for p, t in paths if p not in have and t]
+            state["seals"] = tuple(self.seals) + tuple(fresh)
         _check_kind(self)
 
     # -- format 2: sensitive text beside the signed body ------------------------------
@@ -269,7 +273,7 @@ class Engagement:
             for name in ("partners", "indicators", "outcomes"):
                 codes = values.get(name)
                 values[name] = tuple(codes) if codes else ()
-            return cls(**values)
+            return _built(cls, values)
         except (TypeError, KeyError, ValueError) as exc:
             raise RecordError(f"malformed engagement record: {clip(str(exc))}") from None
 
@@ -280,6 +284,21 @@ class Engagement:
         except ValueError as exc:
             raise RecordError(f"an engagement record is not JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _built(cls: type[Engagement], values: dict[str, Any]) -> Engagement:
+    """`cls(**values)`, for an Engagement read from JSON: the same record and the same checks
+    (`__post_init__`), without the frozen dataclass's per-field `__init__` (a third of a
+    record's reading at central). Anything but complete values of known fields, or a subclass,
+    goes through `cls(**values)` itself, so its errors are the constructor's own."""
+    if cls is not Engagement or not _REQUIRED <= values.keys() or not _ALL >= values.keys():
+        return cls(**values)
+    rec = object.__new__(cls)
+    state = rec.__dict__
+    state.update(_DEFAULTS)
+    state.update(values)
+    rec.__post_init__()
+    return rec
 
 
 def _check_kind(rec: Engagement) -> None:
@@ -371,6 +390,17 @@ def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
 #: The fields a record's JSON may hold, in format 1 and in format 2.
 _FIELDS_1 = frozenset(f.name for f in fields(Engagement)) - {"persons", "seals", *KIND_FIELDS}
 _FIELDS_2 = _FIELDS_1 | {"persons", TEXTS_FIELD, *KIND_FIELDS}
+
+
+#: Every field of the Engagement in order, with its default (required fields: None, always
+#: overwritten, see `_built`), and the fields without a default.
+_DEFAULTS: dict[str, Any] = {
+    f.name: None if f.default is MISSING else f.default for f in fields(Engagement)
+}
+_REQUIRED = frozenset(f.name for f in fields(Engagement) if f.default is MISSING)
+_ALL = frozenset(_DEFAULTS)
+if any(f.default_factory is not MISSING for f in fields(Engagement)):
+    raise TypeError("_built shares defaults between records: Engagement has no default_factory")
 
 
 def _code_set(codes: Any) -> tuple[str, ...]:
