@@ -123,7 +123,8 @@ def test_every_readme_command_runs_as_written(
     assert stat.S_IMODE(credential.stat().st_mode) == 0o600
     with Device.open(home / "alpha-phone", "alpha-phone-pass") as dev:  # the README's
         assert dev.verify().ok
-        assert dev.sync_counts() == {"pending": 0, "sent": 0, "acknowledged": 5}  # 3 engagements, 2 activity entries
+        # 3 engagements and 2 entries of the activity log
+        assert dev.sync_counts() == {"pending": 0, "sent": 0, "acknowledged": 5}
         device_id = dev.id
     with Central(central_path(ws / "sync")) as store:
         assert store.record_count(device_id) == 3
