@@ -10,10 +10,16 @@ pydantic, repr) never meets data that would overflow the stack.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+#: orjson reads integers outside 64 bits as floats: a text with a run of 19 digits anywhere (a
+#: string too, rarely) is read by the standard parser, which keeps every integer exact.
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
 
 #: Deeper than this is not a fieldkit document (records nest 3 levels, loadouts 5).
 MAX_DEPTH = 64
@@ -35,6 +41,11 @@ def loads(data: bytes | str, limit: int | None = None) -> Any:
         if str(exc).startswith("depth limit"):
             raise _too_deep() from None
         value = _standard(data)
+    else:
+        if isinstance(data, str) and _LONG_DIGITS_TEXT.search(data):
+            value = _standard(data)
+        elif isinstance(data, bytes | bytearray) and _LONG_DIGITS.search(data):
+            value = _standard(data)
     if _may_nest_deeper(data, MAX_DEPTH) and nested_deeper(value, MAX_DEPTH):
         raise _too_deep()
     return value
@@ -42,8 +53,9 @@ def loads(data: bytes | str, limit: int | None = None) -> Any:
 
 def loads_lines(lines: list[bytes]) -> list[Any]:
     """One value per line (JSON Lines), parsed as one array for speed; a bad line is named."""
+    joined = b"[" + b",".join(lines) + b"]"
     try:
-        values = orjson.loads(b"[" + b",".join(lines) + b"]")
+        values = None if _LONG_DIGITS.search(joined) else orjson.loads(joined)
     except orjson.JSONDecodeError:
         values = None
     if not isinstance(values, list) or len(values) != len(lines):

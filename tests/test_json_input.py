@@ -68,3 +68,12 @@ def test_a_bad_line_is_named() -> None:
         loads_lines([b"{}", b"1, 2"])  # two values on one line
     with pytest.raises(JSONInputError, match="^line 3: nested more than"):
         loads_lines([b"{}", b"[]", b"[" * 65 + b"]" * 65])
+
+
+@pytest.mark.parametrize(
+    "number", [-9223372036854775809, 9223372036854775808, 18446744073709551616, 10**400]
+)
+def test_integers_past_64_bits_stay_exact_integers(number: int) -> None:
+    text = json.dumps({"lat": number, "list": [number]})
+    assert loads(text) == loads(text.encode()) == {"lat": number, "list": [number]}
+    assert loads_lines([text.encode(), b"1"]) == [{"lat": number, "list": [number]}, 1]

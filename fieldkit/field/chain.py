@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from fieldkit.field import chain_parallel
+import fieldkit.field.chain_parallel as chain_parallel
 from fieldkit.field.clock import Stamp
 from fieldkit.field.store import INDEXED, indexed_columns
 from fieldkit.model import GENESIS_HASH, Engagement, RecordError

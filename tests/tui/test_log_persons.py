@@ -281,8 +281,12 @@ async def test_labels_are_not_cut(device_ws: Workspace, size: tuple[int, int]) -
             cut = []
             for index, code in enumerate(checklist.codes):
                 checklist.highlighted = index
-                await pilot.pause()
-                if f"{code.en} / {code.ro}" not in region_text(app, checklist):
+                label = f"{code.en} / {code.ro}"
+                for _ in range(20):  # scrolling to the highlighted row may take a few frames
+                    await pilot.pause()
+                    if label in region_text(app, checklist):
+                        break
+                else:
                     cut.append(code.code)
             assert cut == [], f"{name}: labels cut at {size}"
         await pilot.press("p", "a", "c", "y", "r", "r")  # route chosen: the Duty to Notify
