@@ -71,12 +71,21 @@ def _not_served(folder: Path, central_db: Path) -> tuple[dict[str, Any], int]:
 NO_READERS = Readers(_not_served, _not_served)
 
 
+#: Appends one access-log entry: (user, what, operation, records read, purpose).
+AccessLogger = Callable[[User, str, str | None, int, str | None], None]
+
+
 def add_read_routes(
     app: FastAPI, central: Central, ops: Path | None, readers: Readers | None
 ) -> None:
     """The three read endpoints; each read appends one access-log entry."""
-    readers = readers or NO_READERS
+    log = _access_logger(central)
+    _add_operation_reads(app, central, ops, readers or NO_READERS, log)
+    _add_followups_read(app, central, ops, log)
+    _add_error_answers(app)
 
+
+def _access_logger(central: Central) -> AccessLogger:
     def log(user: User, what: str, op: str | None, count: int, purpose: str | None) -> None:
         with central.lock:
             record_access(
@@ -89,6 +98,14 @@ def add_read_routes(
                 purpose=purpose,
                 via="http",
             )
+
+    return log
+
+
+def _add_operation_reads(
+    app: FastAPI, central: Central, ops: Path | None, readers: Readers, log: AccessLogger
+) -> None:
+    """/v1/report and /v1/partner-share: one operation's documents, made by `readers`."""
 
     @app.get(f"{API}/report", responses=_ERRORS)
     def report(user: Caller, op: Operation = None, purpose: Purpose = None) -> dict[str, Any]:
@@ -110,6 +127,10 @@ def add_read_routes(
         log(user, "partner-share", name, count, purpose)
         return doc
 
+
+def _add_followups_read(
+    app: FastAPI, central: Central, ops: Path | None, log: AccessLogger
+) -> None:
     @app.get(f"{API}/followups", responses=_ERRORS)
     def followups(user: Caller, op: Operation = None, purpose: Purpose = None) -> dict[str, Any]:
         """The open follow-ups (of one operation, or of every one)."""
@@ -124,6 +145,8 @@ def add_read_routes(
             "follow_ups": [f.to_dict() for f in found],
         }
 
+
+def _add_error_answers(app: FastAPI) -> None:
     @app.exception_handler(NoOperationError)
     def _no_operation(request: Request, exc: NoOperationError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)

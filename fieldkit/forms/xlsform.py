@@ -184,16 +184,21 @@ def _signs_and_people() -> list[dict[str, Any]]:
 
 
 def _persons() -> list[dict[str, Any]]:
-    referral = "${person_route} = 'nrm' or ${person_route} = 'duty_to_notify'"
+    begin = q(
+        "begin_repeat",
+        "persons",
+        "Person met one to one",
+        "Persoană abordată individual",
+        hint_en=NO_NAMES[0],
+        hint_ro=NO_NAMES[1],
+    )
+    end = {"type": "end_repeat", "name": "persons"}
+    return [begin, *_person_facts(), *_person_referral(), end]
+
+
+def _person_facts() -> list[dict[str, Any]]:
+    """Who the person is and what was seen: never a name."""
     return [
-        q(
-            "begin_repeat",
-            "persons",
-            "Person met one to one",
-            "Persoană abordată individual",
-            hint_en=NO_NAMES[0],
-            hint_ro=NO_NAMES[1],
-        ),
         q("select_one genders", "person_gender", "Gender", "Gen", required="yes"),
         q("select_one age_bands", "person_age_band", "Age band", "Grupa de vârstă", required="yes"),
         q(
@@ -215,6 +220,13 @@ def _persons() -> list[dict[str, Any]]:
             "name": "person_has_signs",
             "calculation": "if(count-selected(${person_signs}) > 0, 1, 0)",
         },
+    ]
+
+
+def _person_referral() -> list[dict[str, Any]]:
+    """Consent, the route taken and who referred, with the referral rules as constraints."""
+    referral = "${person_route} = 'nrm' or ${person_route} = 'duty_to_notify'"
+    return [
         q("select_one consent", "person_consent", "Consent", "Acord", required="yes"),
         _ruled(
             q("select_one routes", "person_route", "Route", "Calea", required="yes"),
@@ -249,7 +261,6 @@ def _persons() -> list[dict[str, Any]]:
             "Interpret",
             required="yes",
         ),
-        {"type": "end_repeat", "name": "persons"},
     ]
 
 
