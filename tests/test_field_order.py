@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldkit.field.loadout import Loadout, read_loadout
+from fieldkit.field.loadout import Loadout, parse_loadout, read_loadout
 from fieldkit.field.order import TEXT_MAX, meetings_on, order_line, risk_lines, visit_risk
 from fieldkit.field.sample import write_sample_loadouts
 from tests.support.paths import BARNET
@@ -47,7 +46,7 @@ def with_data(**changes: Any) -> Loadout:
             data["assignments"][0]["risk"] = value
         else:
             data[key] = value
-    return replace(base, data=data)
+    return parse_loadout(data)
 
 
 def meeting(kind: str, start: str) -> dict[str, str]:

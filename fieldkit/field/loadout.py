@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fieldkit.codes import CodeBook, CodeListError
 from fieldkit.errors import UserError, clip, quote
+from fieldkit.field.order_facts import TeamOrder, read_team_order
 from fieldkit.json_input import loads, read_capped
 
 LOADOUT_FORMAT = "fieldkit-loadout/1"
@@ -103,6 +104,7 @@ class Loadout:
     venues: dict[str, VenueInfo]
     codes: CodeBook
     plan_sha256: str
+    order: TeamOrder
 
     @property
     def zone(self) -> ZoneInfo:
@@ -198,6 +200,7 @@ def _read_loadout(data: dict[str, Any], source: str) -> Loadout:
         venues=venues,
         codes=codes,
         plan_sha256=str(data.get("plan_sha256") or ""),
+        order=read_team_order(data, ZoneInfo(zone)),
     )
 
 
