@@ -55,14 +55,15 @@ def _revisits(plan: Plan, w: Words) -> list[Block]:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&!#])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|(?=[-+=]))(.)")
 
 
 def md_text(text: str) -> str:
     """Playbook text as literal Markdown on one line: every special character escaped, so
     no link, image, HTML, emphasis, table cell or list is made from it."""
     flat = " ".join(text.split())
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", flat))
+    # "1." opens a list: CommonMark escapes punctuation, not digits, so it is "1\."
+    return _MD_LINE_START.sub(r"\1\2\\\3", _MD_SPECIAL.sub(r"\\\1", flat))
 
 
 def _md_block(block: Block) -> str:
