@@ -125,7 +125,7 @@ def test_a_romanian_pack_shows_only_romanian_in_the_annex(plan: Plan) -> None:
     assert leaflet is not None
     assert leaflet.en.split(".")[0] not in annex
     assert "Help is available" not in md and "Information" not in md
-    assert "\\1. Informații\n" in md
+    assert "## 1\\. Informații\n" in md
 
 
 def test_an_english_pack_is_as_before_the_field(plan: Plan) -> None:
@@ -138,7 +138,7 @@ def test_an_english_pack_is_as_before_the_field(plan: Plan) -> None:
     assert md == briefing_markdown(_in(plan, default))
     for romanian in ("Informații", "Ordinul", "Pagina", "Șef de echipă", "Anexa"):
         assert romanian not in md and romanian not in page, romanian
-    assert "## \\1. Information\n" in md
+    assert "## 1\\. Information\n" in md
     assert "## Annex A. Indicator checklist / Lista de indicatori\n" in md
     assert "## Annex B. Leaflet card / Pliant\n" in md
     assert '<html lang="en">' in page
