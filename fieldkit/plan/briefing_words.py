@@ -9,6 +9,7 @@ from typing import Any
 
 from babel.dates import format_date
 
+from fieldkit.codes import Code
 from fieldkit.i18n import in_language
 
 _NAMES = {"a": "EEE", "A": "EEEE", "b": "MMM", "B": "MMMM"}
@@ -31,6 +32,15 @@ class _Dated:
         return self.day.strftime(named)
 
 
+def _local(value: Any, lang: str) -> Any:
+    """A value as written in `lang`: a date's names, a code's label (codes.yaml has both)."""
+    if isinstance(value, date):
+        return _Dated(value, lang)
+    if isinstance(value, Code):
+        return value.label(lang)
+    return value
+
+
 class Words:
     """The fixed words of a briefing pack in each of its languages, the main one first; the
     playbook's own text is never looked up, only placed."""
@@ -43,15 +53,13 @@ class Words:
         return self.languages[0]
 
     def in_each(self, message: str, **values: Any) -> list[str]:
-        """`message` in each language (dates in `values` written in it), once each."""
+        """`message` in each language (dates and codes in `values` written in it), once
+        each."""
         out = []
         for lang in self.languages:
             text = in_language(lang, message)
             if values:
-                local = {
-                    k: _Dated(v, lang) if isinstance(v, date) else v for k, v in values.items()
-                }
-                text = text.format(**local)
+                text = text.format(**{k: _local(v, lang) for k, v in values.items()})
             out.append(text)
         return list(dict.fromkeys(out))
 

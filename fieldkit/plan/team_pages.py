@@ -61,7 +61,7 @@ def team_day(plan: Plan, team: Team, day: date, items: list[Assignment]) -> list
         ("h", 3, w._("Risk controls")),
         *_risk_controls(plan, items, w),
         ("h", 3, w._("Special instructions")),
-        ("ul", _instructions(plan, items) or [w._("none")]),
+        ("ul", _instructions(plan, items, w) or [w._("none")]),
         ("h", 3, w._("Partners and interpreters")),
         ("ul", _partners(pb, team, day, w)),
     ]
@@ -119,12 +119,12 @@ def _risk_controls(plan: Plan, items: list[Assignment], w: Words) -> list[Block]
     return [("table", [w._(h) for h in heads], rows)]
 
 
-def _instructions(plan: Plan, items: list[Assignment]) -> list[str]:
+def _instructions(plan: Plan, items: list[Assignment], w: Words) -> list[str]:
     clock, pb = Clock(plan.playbook), plan.playbook
     return [
         f"{clock.moment(a.start):%H:%M} {pb.venue(plan.visit(a.visit).venue).name}: {line}"
         for a in items
-        for line in special_instructions(plan, a)
+        for line in special_instructions(plan, a, w)
     ]
 
 
