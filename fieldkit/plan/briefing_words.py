@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -33,11 +33,14 @@ class _Dated:
 
 
 def _local(value: Any, lang: str) -> Any:
-    """A value as written in `lang`: a date's names, a code's label (codes.yaml has both)."""
+    """A value as written in `lang`: a date's names, a code's label (codes.yaml has both),
+    or its entry of a {language: text} mapping."""
     if isinstance(value, date):
         return _Dated(value, lang)
     if isinstance(value, Code):
         return value.label(lang)
+    if isinstance(value, Mapping):  # the same thing in each language, English always given
+        return value.get(lang, value["en"])
     return value
 
 

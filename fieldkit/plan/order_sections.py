@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fieldkit.codes import CodeBook
 from fieldkit.i18n import N_
 from fieldkit.plan.briefing_blocks import NOT_GIVEN, Block, contact_line, label, meeting_line
 from fieldkit.plan.briefing_words import ENGLISH, Words
@@ -159,15 +160,27 @@ def _place(pb: Playbook, team: Team, meeting: Meeting | None, w: Words = ENGLISH
     return pb.venue(where).name if where else w._("the team's first venue")
 
 
-def risk_lines(assessment: RiskAssessment, w: Words = ENGLISH) -> list[str]:
+def risk_lines(
+    assessment: RiskAssessment, w: Words = ENGLISH, book: CodeBook | None = None
+) -> list[str]:
     """An assessment as lines: its level, hazards, control measures and planning rules."""
     out = [w._("Level") + f": {assessment.level}"] if assessment.level else []
     out += [w._("Hazard") + f": {h}" for h in assessment.hazards]
     out += [w._("Control") + f": {c}" for c in assessment.controls]
-    return out + [w._("Planned rule") + f": {rule}" for rule in planned_rules(assessment, w)]
+    rules = planned_rules(assessment, w, book)
+    return out + [w._("Planned rule") + f": {rule}" for rule in rules]
 
 
-def planned_rules(assessment: RiskAssessment, w: Words = ENGLISH) -> list[str]:
+def _skill(code: str, book: CodeBook | None) -> dict[str, str]:
+    """A skill as a planning rule names it: "female officer" in English, its label in the
+    other languages the code lists know."""
+    entry = book["skills"].get(code) if book is not None else None
+    return {"en": code.replace("_", " "), **({"ro": entry.ro} if entry else {})}
+
+
+def planned_rules(
+    assessment: RiskAssessment, w: Words = ENGLISH, book: CodeBook | None = None
+) -> list[str]:
     """The planning rules an assessment makes: "a team of at least 3", "a female officer
     leads"."""
     planning = assessment.planning
@@ -177,9 +190,9 @@ def planned_rules(assessment: RiskAssessment, w: Words = ENGLISH) -> list[str]:
     if planning.min_team_size:
         out.append(w._("a team of at least {size}", size=planning.min_team_size))
     if planning.lead:
-        out.append(w._("a {who} leads", who=planning.lead.replace("_", " ")))
+        out.append(w._("a {who} leads", who=_skill(planning.lead, book)))
     for skill in planning.skills:
-        out.append(w._("the team has a {skill}", skill=skill.replace("_", " ")))
+        out.append(w._("the team has a {skill}", skill=_skill(skill, book)))
     return out
 
 
@@ -190,12 +203,13 @@ def _risk(plan: Plan, w: Words) -> list[Block]:
         return []
     out: list[Block] = []
     if risk.general is not None:
-        out += [("h", 3, w._("The operation")), ("ul", risk_lines(risk.general, w))]
+        out += [("h", 3, w._("The operation")), ("ul", risk_lines(risk.general, w, pb.codebook))]
     for code, assessment in risk.venue_types.items():
         name = label(pb.codebook, "venue_types", code, w)
-        out += [("h", 3, name), ("ul", risk_lines(assessment, w))]
+        out += [("h", 3, name), ("ul", risk_lines(assessment, w, pb.codebook))]
     for venue_id, assessment in risk.venues.items():
-        out += [("h", 3, pb.venue(venue_id).name), ("ul", risk_lines(assessment, w))]
+        lines = risk_lines(assessment, w, pb.codebook)
+        out += [("h", 3, pb.venue(venue_id).name), ("ul", lines)]
     return out
 
 

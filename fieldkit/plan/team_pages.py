@@ -111,7 +111,7 @@ def _risk_controls(plan: Plan, items: list[Assignment], w: Words) -> list[Block]
         if risk is not None:
             rows.append(
                 [pb.venue(venue_id).name, risk.level or "", "; ".join(risk.hazards),
-                 "; ".join([*risk.controls, *planned_rules(risk, w)])]
+                 "; ".join([*risk.controls, *planned_rules(risk, w, pb.codebook)])]
             )  # fmt: skip
     if not rows:
         return [("p", w._("No risk assessment for these venues."))]
