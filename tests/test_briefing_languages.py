@@ -126,6 +126,8 @@ def test_a_romanian_pack_shows_only_romanian_in_the_annex(plan: Plan) -> None:
     assert leaflet.en.split(".")[0] not in annex
     assert "Help is available" not in md and "Information" not in md
     assert "## 1\\. Informații\n" in md
+    assert "Regulă de planificare: conduce: Ofițer de sex feminin" in md  # codes by their labels
+    assert "Vorbitor de limba română în echipă: " in md  # the special instructions too
 
 
 def test_an_english_pack_is_as_before_the_field(plan: Plan) -> None:
