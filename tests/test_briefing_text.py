@@ -45,6 +45,13 @@ def test_any_text_renders_as_itself(text: str) -> None:
     assert html.unescape(shown.strip()[3:-4]) == flat
 
 
+@pytest.mark.parametrize("text", ["0.", "1. Information", "12) twelve", "- dash", "+", "= a"])
+def test_a_text_that_opens_like_a_list_shows_no_backslash(text: str) -> None:
+    shown = MARKDOWN.render(md_text(text))
+    assert shown == f"<p>{html.escape(text, quote=False)}</p>\n"
+    assert MARKDOWN.render(f"## {md_text(text)}") == f"<h2>{html.escape(text, quote=False)}</h2>\n"
+
+
 def test_a_hostile_playbook_makes_no_markup_in_briefing_md() -> None:
     data, cache = hostile_playbook(_markdown_payload)
     data["venues"] = [v for v in data["venues"] if "address" not in v]

@@ -6,8 +6,10 @@ import re
 
 from markupsafe import Markup, escape
 
+from fieldkit.i18n import N_, in_language
 from fieldkit.page_policy import with_policy
 from fieldkit.plan.briefing_blocks import Block, Page
+from fieldkit.plan.briefing_words import Words
 from fieldkit.plan.order_sections import order_blocks
 from fieldkit.plan.records import Plan
 from fieldkit.plan.revisits import revisits_of
@@ -18,16 +20,17 @@ from fieldkit.plan.visits import Clock
 def briefing_pages(plan: Plan) -> list[Page]:
     """The pack's pages: the operation order, each team's day, the visits left out, annexes."""
     pages = [Page("order", order_blocks(plan)), *team_day_pages(plan)]
-    left = _revisits(plan)
+    w = Words(plan.playbook.languages)
+    left = _revisits(plan, w)
     if plan.unassigned:
-        left.append(("h", 2, "Visits not in the plan"))
+        left.append(("h", 2, w._("Visits not in the plan")))
         left.append(("ul", [f"{vid}: {'; '.join(r)}" for vid, r in plan.unassigned.items()]))
     if left:
         pages.append(Page("order", left))
     return pages + annex_pages(plan.playbook)
 
 
-def _revisits(plan: Plan) -> list[Block]:
+def _revisits(plan: Plan, w: Words) -> list[Block]:
     """The venues visited again for open follow-ups: each with its reason and when."""
     activities = {a.id: a for a in revisits_of(plan.playbook)}
     if not activities:
@@ -39,23 +42,28 @@ def _revisits(plan: Plan) -> list[Block]:
         if v.activity not in activities:
             continue
         a = placed.get(v.id)
-        when = f"{a.team}, {clock.moment(a.start):%a %d %b %H:%M}" if a else "not in the plan"
+        when = (
+            f"{a.team}, {w.dated('%a %d %b %H:%M', clock.moment(a.start))}"
+            if a
+            else w._("not in the plan")
+        )
         rows.append([plan.playbook.venue(v.venue).name, v.id, when, activities[v.activity].reason])
     return [
-        ("h", 2, "Revisits for open follow-ups"),
-        ("table", ["Venue", "Visit", "Team and time", "Why"], rows),
+        ("h", 2, w._("Revisits for open follow-ups")),
+        ("table", [w._("Venue"), w._("Visit"), w._("Team and time"), w._("Why")], rows),
     ]
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~&!#])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|(?=[-+=]))(.)")
 
 
 def md_text(text: str) -> str:
     """Playbook text as literal Markdown on one line: every special character escaped, so
     no link, image, HTML, emphasis, table cell or list is made from it."""
     flat = " ".join(text.split())
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", flat))
+    # "1." opens a list: CommonMark escapes punctuation, not digits, so it is "1\."
+    return _MD_LINE_START.sub(r"\1\2\\\3", _MD_SPECIAL.sub(r"\\\1", flat))
 
 
 def _md_block(block: Block) -> str:
@@ -96,14 +104,30 @@ def css_string(text: str) -> str:
     )
 
 
-def page_style(marking: str) -> str:
+PAGE_NUMBER = N_("Page {page} of {pages}")
+_PAGE_COUNTERS = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+_PAGE_PARTS = re.compile(r"(\{pages?\})")
+
+
+def page_number(languages: tuple[str, ...] = ("en",)) -> str:
+    """The footer's page number as CSS content: "Page 2 of 9 / Pagina 2 din 9"."""
+    parts: list[str] = []
+    for n, lang in enumerate(languages):
+        text = (" / " if n else "") + in_language(lang, PAGE_NUMBER)
+        for part in _PAGE_PARTS.split(text):
+            if part:
+                parts.append(_PAGE_COUNTERS.get(part) or css_string(part))
+    return " ".join(parts)
+
+
+def page_style(marking: str, languages: tuple[str, ...] = ("en",)) -> str:
     """The pack's styles: A4 pages with the marking top and bottom and page numbers."""
     mark = css_string(marking)
     return (
         "@page{size:A4;margin:22mm 16mm 22mm 16mm;"
         f"@top-center{{content:{mark};font:bold 10pt sans-serif}}"
         f"@bottom-center{{content:{mark};font:bold 10pt sans-serif}}"
-        '@bottom-right{content:"Page " counter(page) " of " counter(pages);font:9pt sans-serif}}'
+        f"@bottom-right{{content:{page_number(languages)};font:9pt sans-serif}}}}"
         "body{font-family:'DejaVu Sans',sans-serif;font-size:10pt;max-width:60em;margin:0 auto}"
         "table{border-collapse:collapse;margin:.5em 0;width:100%}"
         "td,th{border:1px solid #999;padding:.2em .4em;text-align:left;vertical-align:top}"
@@ -153,9 +177,9 @@ def briefing_html(plan: Plan) -> str:
     marking = Markup('<p class="marking">{}</p>').format(pb.marking)
     out = [
         Markup("<!doctype html>"),
-        Markup('<html lang="en"><head><meta charset="utf-8">'),
+        Markup('<html lang="{}"><head><meta charset="utf-8">').format(pb.languages[0]),
         Markup("<title>{}</title><style>{}</style></head><body>").format(
-            pb.operation.name, Markup(page_style(pb.marking))
+            pb.operation.name, Markup(page_style(pb.marking, pb.languages))
         ),
     ]
     for page in briefing_pages(plan):

@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldkit.codes import CodeBook
+from fieldkit.i18n import N_
+from fieldkit.plan.briefing_words import ENGLISH, Words
 from fieldkit.playbook.order import Contact, Meeting
 
 #: ("h", level, text) | ("p", text) | ("ul", [items]) | ("table", head, rows)
 #: | ("card", title, [paragraphs], [lines]): a leaflet card to cut out
 Block = tuple[Any, ...]
 
-NOT_GIVEN = "Not given in the playbook."
+NOT_GIVEN = N_("Not given in the playbook.")
 
 
 @dataclass
@@ -23,10 +25,11 @@ class Page:
     blocks: list[Block] = field(default_factory=list)
 
 
-def label(book: CodeBook, kind: str, code: str) -> str:
-    """A code's English label (the code itself when the list does not know it)."""
+def label(book: CodeBook, kind: str, code: str, words: Words = ENGLISH) -> str:
+    """A code's label in the pack's languages (the code itself when the list does not know
+    it)."""
     entry = book[kind].get(code)
-    return entry.en if entry else code
+    return words.code(entry) if entry else code
 
 
 def contact_line(contact: Contact) -> str:
@@ -36,12 +39,13 @@ def contact_line(contact: Contact) -> str:
     return f"{role}{contact.name}{phone}"
 
 
-def meeting_line(meeting: Meeting | None, place: str) -> str:
+def meeting_line(meeting: Meeting | None, place: str, words: Words = ENGLISH) -> str:
     """ "06:30-07:00, Colindale Police Station, Briefing room 2" (or that none is set)."""
     if meeting is None:
-        return "none set"
+        return words._("none set")
     end_minutes = meeting.at.hour * 60 + meeting.at.minute + meeting.minutes
     end = f"{end_minutes // 60 % 24:02d}:{end_minutes % 60:02d}"
     room = f", {meeting.room}" if meeting.room else ""
-    days = f" ({', '.join(meeting.days)} only)" if meeting.days else ""
+    only = words._("{days} only", days=", ".join(meeting.days)) if meeting.days else ""
+    days = f" ({only})" if only else ""
     return f"{meeting.at:%H:%M}-{end}, {place}{room}{days}"

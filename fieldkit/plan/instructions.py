@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
+from fieldkit.i18n import N_
+from fieldkit.plan.briefing_words import ENGLISH, Words
 from fieldkit.plan.records import Assignment, Plan
 
+LEADS = N_("{skill} leads")
+PRESENT = N_("{skill} present")
 
-def special_instructions(plan: Plan, assignment: Assignment) -> list[str]:
-    """E.g. "Female officer leads: PS Claire Hughes", "Romanian speaker present: ...", notes."""
+
+def special_instructions(plan: Plan, assignment: Assignment, words: Words = ENGLISH) -> list[str]:
+    """E.g. "Female officer leads: PS Claire Hughes", "Romanian speaker present: ...", notes
+    (the briefing's in its languages; the calendars' and loadouts' in English)."""
     pb = plan.playbook
     visit = plan.visit(assignment.visit)
     people = [pb.person(m) for m in pb.team(assignment.team).members]
     book = pb.codebook
     out: list[str] = []
 
-    def label(code: str, kind: str) -> str:
-        entry = book[kind].get(code)
-        return entry.en if entry else code
+    def label(code: str, kind: str) -> object:
+        return book[kind].get(code) or code
 
     if visit.lead:
         leads = [p.name for p in people if visit.lead in p.skills]
-        out.append(f"{label(visit.lead, 'skills')} leads: {', '.join(leads)}")
+        out.append(words._(LEADS, skill=label(visit.lead, "skills")) + ": " + ", ".join(leads))
     for skill in visit.skills:
         if skill == visit.lead:
             continue
         who = [p.name for p in people if skill in p.skills]
-        out.append(f"{label(skill, 'skills')} present: {', '.join(who)}")
+        out.append(words._(PRESENT, skill=label(skill, "skills")) + ": " + ", ".join(who))
     for partner in visit.partners:
         who = [p.name for p in people if p.agency == partner]
-        out.append(f"{label(partner, 'partners')} present: {', '.join(who)}")
+        out.append(words._(PRESENT, skill=label(partner, "partners")) + ": " + ", ".join(who))
     if visit.instructions:
         out.append(visit.instructions.strip())
     notes = pb.venue(visit.venue).notes
     if notes:
-        out.append(f"Venue: {notes.strip()}")
+        out.append(words._("Venue") + f": {notes.strip()}")
     return out

@@ -34,6 +34,7 @@ from fieldkit.playbook.values import (
     Clock,
     CodeRef,
     Ident,
+    Language,
     LatLon,
     Minutes,
     Weekday,
@@ -355,6 +356,12 @@ class Playbook(Strict):
     helplines: list[Helpline] = DEFAULT_HELPLINES
     leaflet: Leaflet | None = None
     retention: Retention | None = None
+    languages: tuple[Language, ...] = Field(
+        default=("en",),
+        min_length=1,
+        description="the briefing pack's languages, its main language first (en, ro): its "
+        "headings and labels show each in turn, e.g. [en, ro]",
+    )
     marking: str = Field(
         default=DEFAULT_MARKING,
         max_length=400,
@@ -371,6 +378,14 @@ class Playbook(Strict):
 
     _codebook: CodeBook | None = PrivateAttr(default=None)
     _source: str = PrivateAttr(default="<playbook>")
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({lang for lang in value if value.count(lang) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is listed more than once")
+        return value
 
     @property
     def codebook(self) -> CodeBook:

@@ -12,6 +12,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from fieldkit.errors import quote
+from fieldkit.i18n import LANGUAGES
 from fieldkit.playbook.problems import shown
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -88,6 +89,14 @@ def _weekday(value: Any) -> str:
     return day
 
 
+def _language(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in LANGUAGES:
+        raise ValueError(
+            f"{shown(value)} is not a language the kit knows; use one of {', '.join(LANGUAGES)}"
+        )
+    return value.strip().lower()
+
+
 Clock = Annotated[
     time,
     BeforeValidator(_clock),
@@ -125,6 +134,11 @@ Weekday = Annotated[
     str,
     BeforeValidator(_weekday),
     WithJsonSchema({"type": "string", "enum": list(WEEKDAYS)}),
+]
+Language = Annotated[
+    str,
+    BeforeValidator(_language),
+    WithJsonSchema({"type": "string", "enum": list(LANGUAGES)}),
 ]
 Ident = Annotated[
     str,
