@@ -16,10 +16,19 @@ from typing import Any
 
 import orjson
 
-#: orjson reads integers outside 64 bits as floats: a text with a run of 19 digits anywhere (a
-#: string too, rarely) is read by the standard parser, which keeps every integer exact.
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+#: orjson reads integers outside 64 bits as floats: a text with a number of 19 digits or more
+#: is read by the standard parser, which keeps every integer exact. A run of 19 digits is a
+#: number when it starts the text or follows what a number may follow (`-`, `,`, `:`, `[` or
+#: white space); inside a string (a hash's hex digits) it is not.
 _LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+_BEFORE_NUMBER = frozenset(b"-,:[ \t\n\r\f\v")
+_BEFORE_NUMBER_TEXT = frozenset("-,:[ \t\n\r\f\v")
+#: Every digit read as 0, other bytes as they are: runs of digits found with bytes.find.
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b for b in range(256))
+_RUN = b"0" * 19
+#: Every byte but quotes and brackets (deleted to see a text's nesting in C speed).
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+_INNERMOST = re.compile(rb"\[\]|\{\}")
 
 #: Deeper than this is not a fieldkit document (records nest 3 levels, loadouts 5).
 MAX_DEPTH = 64
@@ -35,6 +44,7 @@ def loads(data: bytes | str, limit: int | None = None) -> Any:
     """The value of one JSON text; JSONInputError (a ValueError) for anything else."""
     if limit is not None and len(data) > limit:
         raise JSONInputError(f"{len(data):,} bytes, over the {limit:,} allowed")
+    utf8 = False  # read by orjson, which reads only UTF-8
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -42,11 +52,10 @@ def loads(data: bytes | str, limit: int | None = None) -> Any:
             raise _too_deep() from None
         value = _standard(data)
     else:
-        if isinstance(data, str) and _LONG_DIGITS_TEXT.search(data):
+        if _long_integer(data):
             value = _standard(data)
-        elif isinstance(data, bytes | bytearray) and _LONG_DIGITS.search(data):
-            value = _standard(data)
-    if _may_nest_deeper(data, MAX_DEPTH) and nested_deeper(value, MAX_DEPTH):
+        utf8 = True
+    if _may_nest_deeper(data, MAX_DEPTH, utf8) and nested_deeper(value, MAX_DEPTH):
         raise _too_deep()
     return value
 
@@ -55,12 +64,14 @@ def loads_lines(lines: list[bytes]) -> list[Any]:
     """One value per line (JSON Lines), parsed as one array for speed; a bad line is named."""
     joined = b"[" + b",".join(lines) + b"]"
     try:
-        values = None if _LONG_DIGITS.search(joined) else orjson.loads(joined)
+        values = None if _long_integer(joined) else orjson.loads(joined)
     except orjson.JSONDecodeError:
         values = None
     if not isinstance(values, list) or len(values) != len(lines):
         # Slow path, only for bad input: the first line that is not one JSON value.
         return [_line(n, line) for n, line in enumerate(lines, start=1)]
+    if not _may_nest_deeper(joined, MAX_DEPTH + 1, utf8=True):
+        return values  # the array is one level over its lines
     for n, line in enumerate(lines, start=1):
         if _may_nest_deeper(line, MAX_DEPTH) and nested_deeper(values[n - 1], MAX_DEPTH):
             raise JSONInputError(f"line {n}: {_too_deep()}")
@@ -103,11 +114,48 @@ def nested_deeper(value: Any, limit: int) -> bool:
     return False
 
 
-def _may_nest_deeper(data: bytes | str, limit: int) -> bool:
-    """A quick bound: JSON cannot nest deeper than it has [ and {."""
+def _long_integer(data: bytes | bytearray | str) -> bool:
+    """Whether the JSON text `data` may hold an integer of 19 digits or more (see above)."""
+    if isinstance(data, str):
+        runs = (m.start() for m in _LONG_DIGITS_TEXT.finditer(data))
+        return any(at == 0 or data[at - 1] in _BEFORE_NUMBER_TEXT for at in runs)
+    digits = data.translate(_DIGITS_AS_ZERO)
+    at = digits.find(_RUN)
+    while at >= 0:
+        if at == 0 or data[at - 1] in _BEFORE_NUMBER:
+            return True
+        at = digits.find(_RUN, at + len(_RUN))
+    return False
+
+
+def _may_nest_deeper(data: bytes | bytearray | str, limit: int, utf8: bool = False) -> bool:
+    """A quick bound, False only when the JSON text `data` nests at most `limit` deep: it has
+    no more [ and { than that, or (bytes that orjson read, so UTF-8, where a byte under 128 is
+    the character it reads as) its brackets outside strings nest at most that deep."""
     if isinstance(data, str):
         return data.count("[") + data.count("{") > limit
-    return data.count(b"[") + data.count(b"{") > limit
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return False
+    return not (utf8 and _peels_within(data, limit))
+
+
+def _peels_within(data: bytes | bytearray, limit: int) -> bool:
+    """True when the brackets of the valid JSON text `data`, strings left out, nest at most
+    `limit` deep; False when they nest deeper or a string holds a bracket (then unknown).
+
+    Escaped backslashes and quotes go first (JSON has them only in strings), so every quote
+    left opens or closes a string; with all but quotes and brackets deleted, a string without
+    brackets is a pair of quotes side by side. A quote left over means a string holds one.
+    """
+    shape = bytes(data).replace(b"\\\\", b"").replace(b'\\"', b"")
+    shape = shape.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
+    if b'"' in shape:
+        return False
+    for _ in range(limit):
+        if not shape:
+            return True
+        shape = _INNERMOST.sub(b"", shape)
+    return not shape
 
 
 def _standard(data: bytes | str) -> Any:

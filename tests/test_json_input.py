@@ -77,3 +77,48 @@ def test_integers_past_64_bits_stay_exact_integers(number: int) -> None:
     text = json.dumps({"lat": number, "list": [number]})
     assert loads(text) == loads(text.encode()) == {"lat": number, "list": [number]}
     assert loads_lines([text.encode(), b"1"]) == [{"lat": number, "list": [number]}, 1]
+
+
+# -- the fast guards: a long integer, a deep nest in a wide text --------------------------
+
+#: Texts that look like the structure they sit in: brackets, quotes, escapes, digit runs.
+tricky_text = st.text(alphabet=st.sampled_from('[]{}"\\,:- 0123456789aé\n'), max_size=30)
+tricky = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**25), max_value=10**25)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | tricky_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(tricky_text, inner, max_size=4),
+    max_leaves=30,
+)
+
+
+def nest(value: Any, levels: int) -> Any:
+    for n in range(levels):
+        value = [value] if n % 2 else {"k": value}
+    return value
+
+
+@given(tricky, st.integers(min_value=0, max_value=MAX_DEPTH + 3), st.booleans())
+def test_a_wide_text_reads_as_the_standard_parser_reads_it_and_a_deep_one_is_refused(
+    value: Any, levels: int, ensure_ascii: bool
+) -> None:
+    # Wide: more [ and { than MAX_DEPTH, so the nesting is judged on the text's structure.
+    doc = [nest(value, levels), [[] for _ in range(MAX_DEPTH)]]
+    text = json.dumps(doc, ensure_ascii=ensure_ascii).encode()
+    if depth(doc) > MAX_DEPTH:
+        with pytest.raises(JSONInputError, match="nested more than"):
+            loads(text)
+        with pytest.raises(JSONInputError, match="^line 2: nested more than"):
+            loads_lines([b"[]", text])
+    else:
+        assert loads(text) == json.loads(text)
+        assert loads_lines([b"[]", text]) == [[], json.loads(text)]
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40), tricky_text)
+def test_numbers_stay_exact_beside_digit_runs_in_strings(number: int, text: str) -> None:
+    doc = json.dumps({"n": number, "s": text, "l": [text, number]}).encode()
+    assert loads(doc) == json.loads(doc)
+    assert loads_lines([doc, doc]) == [json.loads(doc)] * 2

@@ -69,8 +69,8 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
             )
         answer_key = side.device_seal_key(dev).public_hex
         state = side.read_state(dev)
-        records = outbox.to_send(dev.store)
-        lines = b"".join(r.canonical() + b"\n" for r in records)
+        records = side.pending_texts(dev)
+        lines = b"".join(text + b"\n" for _, text in records)
         members = {RECORDS: lines}
         if not state.get("registered"):
             # First contact: central has no key for this device yet; the credential binds it.
@@ -98,7 +98,7 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
                     out.writestr(name, members[name])
         with private_output(target) as file:
             file.write(seal(packed.getvalue(), link.seal_key, "bundle"))
-        outbox.mark(dev.store, [r.id for r in records], outbox.SENT)
+        outbox.mark(dev.store, [rid for rid, _ in records], outbox.SENT)
         side.write_state(dev, last_bundle=manifest["bundle"])
         return manifest
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 
 import fieldkit.field.outbox as outbox
 from fieldkit.field.device import Device
@@ -107,11 +108,31 @@ def _trust(cafile: Path | None, certificate: str | None) -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+def push_body(dev: Device, records: list[bytes]) -> bytes:
+    """A push request's JSON (PushRequest) around records already in JSON, as stored."""
+    return b"".join(
+        (
+            b'{"device":',
+            orjson.dumps(dev.id),
+            b',"public_key":',
+            orjson.dumps(dev.public_key),
+            b',"records":[',
+            b",".join(records),
+            b"]}",
+        )
+    )
+
+
 def _call(http: httpx.Client, method: str, path: str, body: Any, retries: int) -> Any:
-    """One request, retried on time-outs and dropped connections (every call is idempotent)."""
+    """One request, retried on time-outs and dropped connections (every call is idempotent);
+    a body of bytes is sent as the JSON it is."""
+    if isinstance(body, bytes):
+        send: dict[str, Any] = {"content": body, "headers": {"content-type": "application/json"}}
+    else:
+        send = {"json": body}
     for attempt in range(retries + 1):
         try:
-            answer = http.request(method, API + path, json=body)
+            answer = http.request(method, API + path, **send)
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
             if attempt == retries:
                 raise
@@ -153,18 +174,14 @@ def _run(
     if hello.device == dev.id:
         report.registered = True
         side.acknowledge_through(dev, hello.head.hash)
-    todo = outbox.to_send(dev.store)
+    todo = side.pending_texts(dev)
     total = len(todo)
     progress("push", 0, total)
     for start in range(0, total, batch):
         chunk = todo[start : start + batch]
-        ids = [r.id for r in chunk]
+        ids = [rid for rid, _ in chunk]
         outbox.mark(dev.store, ids, outbox.SENT)
-        body = {
-            "device": dev.id,
-            "public_key": dev.public_key,
-            "records": [r.to_dict() for r in chunk],
-        }
+        body = push_body(dev, [text for _, text in chunk])
         answer = PushResponse.model_validate(_call(http, "POST", "/push", body, retries))
         side.acknowledge(dev, answer.acknowledged)
         report.registered = True

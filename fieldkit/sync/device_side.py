@@ -111,6 +111,18 @@ def write_state(dev: Device, **changes: Any) -> dict[str, Any]:
     return state
 
 
+def pending_texts(dev: Device) -> list[tuple[str, bytes]]:
+    """(id, the record as stored) of every record central has not acknowledged, in chain
+    order: the canonical JSON the device signed and saved (`Engagement.canonical()`), sent as
+    it is rather than read into a record and written again."""
+    with dev.store.guard("read the outbox"):
+        rows = dev.store.conn.execute(
+            "SELECT e.id, e.record FROM engagements e JOIN outbox o ON o.id = e.id "
+            "WHERE o.state != 'acknowledged' ORDER BY e.seq"
+        ).fetchall()
+    return [(rid, text.encode("utf-8")) for rid, text in rows]
+
+
 def acknowledge(dev: Device, ids: list[str]) -> int:
     return outbox.mark(dev.store, ids, outbox.ACKNOWLEDGED)
 
