@@ -236,19 +236,20 @@ class Central:
         return self.device_row(rows[0][0]) if rows else None
 
     def bind(self, row: dict[str, Any], device: str, public_key: str) -> dict[str, Any]:
-        """Trust on first use: the first push binds the credential to a device id and key."""
-        if row["device"] == device and row["public_key"] == public_key:
+        """Trust on first use: the first push binds the credential to a device id and key.
+
+        The row is read again inside the transaction, so of two first pushes racing on one
+        credential only the first binds; the other is checked against what it bound.
+        """
+        if _bound_to(row, device, public_key):
             return row
-        if row["device"] is not None:
-            if row["device"] != device:
-                raise ForbiddenError(
-                    f"this credential belongs to device {row['device']}, not {quote(device)}"
-                )
-            raise ForbiddenError(
-                f"device {quote(device)} is registered on central with another key; a "
-                "re-enrolled device needs a new credential (fieldkit central enroll-device)"
-            )
         with self.transaction() as conn:
+            now = conn.execute(
+                "SELECT device, public_key FROM devices WHERE id = ?", (row["id"],)
+            ).fetchone()
+            current = {**row, "device": now[0], "public_key": now[1]} if now else row
+            if _bound_to(current, device, public_key):
+                return current
             taken = conn.execute(
                 "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
             ).fetchone()
@@ -368,3 +369,20 @@ def _texts_of(conn: Any) -> dict[str, dict[str, dict[str, str]]]:
     for rid, digest, salt, text in rows:
         found.setdefault(rid, {})[digest] = {"salt": salt, "text": text}
     return found
+
+
+def _bound_to(row: dict[str, Any], device: str, public_key: str) -> bool:
+    """True when the credential's row is bound to this device and key; False when unbound;
+    ForbiddenError when it is bound to another device or another key."""
+    if row["device"] is None:
+        return False
+    if row["device"] != device:
+        raise ForbiddenError(
+            f"this credential belongs to device {row['device']}, not {quote(device)}"
+        )
+    if row["public_key"] != public_key:
+        raise ForbiddenError(
+            f"device {quote(device)} is registered on central with another key; a "
+            "re-enrolled device needs a new credential (fieldkit central enroll-device)"
+        )
+    return True
