@@ -51,22 +51,20 @@ os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
 
+from scale_central import enrol_bulk, enrol_http, workspace  # noqa: E402
 from scale_chain import device_for, make_device_files  # noqa: E402
 
 from fieldkit.central.bundle import import_bundle  # noqa: E402
 from fieldkit.central.chain_verify import verify_chains  # noqa: E402
 from fieldkit.central.ingest import ingest  # noqa: E402
 from fieldkit.central.store import (  # noqa: E402
-    ACTIVE,
     Central,
     central_path,
     central_status,
-    hash_secret,
 )
 from fieldkit.field.chain_parallel import default_workers  # noqa: E402
 from fieldkit.maps.service import build_map_files, build_report_files  # noqa: E402
-from fieldkit.workspace import Workspace, init_workspace  # noqa: E402
-from tests.support.operation import plan_doc  # noqa: E402
+from fieldkit.workspace import Workspace  # noqa: E402
 from tests.support.sync import LiveServer  # noqa: E402
 
 Row = tuple[str, str, str, str]
@@ -87,43 +85,6 @@ class Table(list[Row]):
         row = (name, value, note, load())
         say("  ".join(row))
         self.append(row)
-
-
-def workspace(folder: Path, operations: list[str]) -> Workspace:
-    """A workspace with ops/OP/plan.json for each operation and an initialised central."""
-    ws, _ = init_workspace(folder)
-    for op in operations:
-        doc = plan_doc()
-        doc["operation"]["id"] = op
-        doc["operation"]["name"] = f"Week of action {op}"
-        (ws.ops / op).mkdir(parents=True, exist_ok=True)
-        (ws.ops / op / "plan.json").write_text(json.dumps(doc), "utf-8")
-    Central(central_path(ws.sync), create=True).close()
-    return ws
-
-
-def enrol_bulk(store: Central, numbers: list[int], operations: int) -> None:
-    """Device rows for `numbers`, bound to their keys, in one transaction (one credential hash
-    for all: scrypt per device is enrolment's cost, not what is measured here)."""
-    salt = b"bench salt 16 by"
-    digest = hash_secret("bench secret", salt)
-    now = "2023-09-24T08:00:00+00:00"
-    rows = []
-    for n in numbers:
-        dev = device_for(n, operations)
-        rows.append(
-            (
-                f"cred-{n}", dev.device, dev.team, dev.operation, dev.officer, salt.hex(),
-                digest, dev.key.public_hex, ACTIVE, now, now,
-            )
-        )  # fmt: skip
-    with store.transaction() as conn:
-        conn.executemany(
-            "INSERT INTO devices (id, device, team, operation, officer, salt, credential_hash,"
-            " public_key, status, enrolled_at, registered_at, head_count)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
-            rows,
-        )
 
 
 def generate(
@@ -274,17 +235,6 @@ def read_paths(table: Table, ws: Workspace, alone: Workspace, op: str) -> None:
         table.add(
             f"{what} of {op}, whole year stored", f"{full:.2f} s", f"{full / solo:.2f}x (<= 1.5x)"
         )
-
-
-def enrol_http(ws: Workspace, numbers: list[int], operations: int) -> dict[int, str]:
-    """The HTTP devices, enrolled as `central enroll-device` does (a credential each)."""
-    out = {}
-    with Central(central_path(ws.sync)) as store:
-        for n in numbers:
-            dev = device_for(n, operations)
-            _, secret = store.enroll_device(dev.team, dev.operation, dev.officer, f"cred-{n}")
-            out[n] = secret
-    return out
 
 
 def peak_mb() -> tuple[float, float]:
