@@ -20,7 +20,7 @@ from fieldkit.central.schema import (
     create_retention,
     create_schema,
 )
-from fieldkit.central.store import APPLICATION_ID, SCHEMA_VERSION, Central, central_path
+from fieldkit.central.store import APPLICATION_ID, Central, central_path
 from fieldkit.central.unlock import CentralLockedError
 from fieldkit.field.device import Device
 from fieldkit.field.sample import write_sample_loadouts
@@ -169,7 +169,7 @@ def plain_central(path: Path) -> None:
     create_followup_events(conn)
     create_retention(conn)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    conn.execute("PRAGMA user_version=4")  # the tables above: schema 4
     conn.execute(
         "INSERT INTO devices (id, team, operation, officer, salt, credential_hash, status, "
         "enrolled_at, head_count) VALUES ('alpha-0001', 'alpha', 'barnet-2023', 'pc-okafor', "

@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
+from fieldkit.central.by_operation import operation_records
 from fieldkit.central.known import known_for
 from fieldkit.central.store import Central
 from fieldkit.codes import did_you_mean
@@ -117,7 +118,7 @@ def follow_ups(
     moment = now or datetime.now(UTC)
     latest = _latest_records(store, operations)
     by_person: dict[tuple[str, int], list[FollowUpEvent]] = {}
-    for record, n, event in _event_rows(store):
+    for record, n, event in _event_rows(store, operations):
         by_person.setdefault((record, n), []).append(event)
     agencies = _agencies(store, {rec.operation for rec in latest.values()})
     found: list[FollowUp] = []
@@ -185,9 +186,8 @@ def _latest_records(store: Central, operations: Collection[str] | None) -> dict[
     """Original record id -> the latest version of that engagement (the newest leaf by hlc
     when two devices amended it), for the records of `operations` that read."""
     parsed: dict[str, Engagement] = {}
-    for row in store.records():
-        if operations is not None and row.get("operation") not in operations:
-            continue
+    rows = store.records() if operations is None else operation_records(store, operations)
+    for row in rows:
         if row.get("kind") == ACTIVITY:
             continue  # the team's activity log met no one
         try:
@@ -211,12 +211,17 @@ def _latest_records(store: Central, operations: Collection[str] | None) -> dict[
     return latest
 
 
-def _event_rows(store: Central) -> list[tuple[str, int, FollowUpEvent]]:
-    """(original record id, person number, event) of every event, in the order entered."""
-    rows = store.query(
-        "SELECT record_id, person, person_id, status, partner, at, entered_by "
-        "FROM followup_events ORDER BY n"
-    )
+def _event_rows(
+    store: Central, operations: Collection[str] | None = None
+) -> list[tuple[str, int, FollowUpEvent]]:
+    """(original record id, person number, event) of every event (of `operations` when
+    given), in the order entered."""
+    sql, args = "SELECT record_id, person, person_id, status, partner, at, entered_by", []
+    sql += " FROM followup_events"
+    if operations is not None:
+        args = sorted(set(operations))
+        sql += f" WHERE operation IN ({','.join('?' * len(args))})"
+    rows = store.query(sql + " ORDER BY n", args)
     return [
         (record, n, FollowUpEvent(pid, status, partner, at, by))
         for record, n, pid, status, partner, at, by in rows

@@ -216,3 +216,23 @@ def create_access_log(conn: Any) -> None:
             " ON access_log BEGIN"
             " SELECT RAISE(ABORT, 'the access log is appended, never changed'); END"
         )
+
+
+def create_device_counts(conn: Any) -> None:
+    """Schema 6: each device's count of stored records, kept by triggers as records are
+    stored and removed (central status reads it instead of counting a national store)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(devices)")}
+    if "stored" not in columns:
+        conn.execute("ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0")
+    conn.execute(
+        "UPDATE devices SET stored = (SELECT count(*) FROM records r"
+        " WHERE r.device = devices.device) WHERE device IS NOT NULL"
+    )
+    conn.execute(
+        "CREATE TRIGGER IF NOT EXISTS records_counted AFTER INSERT ON records BEGIN"
+        " UPDATE devices SET stored = stored + 1 WHERE device = NEW.device; END"
+    )
+    conn.execute(
+        "CREATE TRIGGER IF NOT EXISTS records_uncounted AFTER DELETE ON records BEGIN"
+        " UPDATE devices SET stored = stored - 1 WHERE device = OLD.device; END"
+    )

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from fieldkit.central.schema import (
     create_access_log,
+    create_device_counts,
     create_followup_events,
     create_record_texts,
     create_retention,
@@ -38,7 +39,7 @@ CENTRAL_KEY = "central.key"
 CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -144,6 +145,7 @@ class Central:
             create_retention(self.conn)  # version 4: removed records' traces, records guarded
             create_users(self.conn)  # version 5: users, roles, API tokens and the access log
             create_access_log(self.conn)
+            create_device_counts(self.conn)  # version 6: each device's stored records counted
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
@@ -312,15 +314,14 @@ class Central:
     def status(self) -> dict[str, Any]:
         """Devices (last seen, records, chain head), totals, open problems and conflicts."""
         devices = []
-        counts = dict(self.query("SELECT device, count(*) FROM records GROUP BY device"))
         open_by = dict(
             self.query(
                 "SELECT device, count(*) FROM problems WHERE resolved_at IS NULL GROUP BY device"
             )
         )
         for r in self.query(
-            "SELECT id, device, team, operation, officer, status, last_seen, head_count "
-            "FROM devices ORDER BY team, id"
+            "SELECT id, device, team, operation, officer, status, last_seen, head_count, "
+            "stored FROM devices ORDER BY team, id"
         ):
             devices.append(
                 {
@@ -331,7 +332,7 @@ class Central:
                     "officer": r[4],
                     "status": r[5],
                     "last_seen": r[6],
-                    "records": counts.get(r[1], 0),
+                    "records": r[8] if r[1] is not None else 0,
                     "unbroken": r[7],
                     "open_problems": open_by.get(r[1], 0),
                 }
@@ -339,7 +340,8 @@ class Central:
         return {
             "central": str(self.path),
             "devices": devices,
-            "records": self.record_count(),
+            # Every stored record's device is enrolled: the counts the triggers keep add up.
+            "records": sum(d["records"] for d in devices),
             "problems": {
                 "open": int(
                     self.query("SELECT count(*) FROM problems WHERE resolved_at IS NULL")[0][0]

@@ -68,7 +68,9 @@ def operation_ids(ws: Workspace, store: Any, op: str) -> set[str]:
             ids.add(str(json.loads(plan.read_text(encoding="utf-8"))["operation"]["id"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # an unreadable plan names nothing more
-    at_central = {str(d["operation"]) for d in store.status()["devices"]}
+    from fieldkit.central.by_operation import enrolled_operations
+
+    at_central = enrolled_operations(store)
     if op not in ws.operations() and not ids & at_central:
         known = ", ".join(sorted(at_central | set(ws.operations()))) or "none"
         raise UserError(f"no operation {op!r} in {ws.ops} or at central (operations: {known})")

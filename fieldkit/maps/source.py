@@ -168,17 +168,21 @@ def _central_rows(
     """(records of the operation, every problem of its devices, central exists)."""
     if not central_db.is_file():
         return [], [], False
+    from fieldkit.central.by_operation import (
+        device_problems,
+        operation_devices,
+        operation_records,
+    )
     from fieldkit.central.store import Central
 
     with Central(central_db) as central:
-        records = [r for r in central.records() if r.get("operation") in op_ids]
+        records = operation_records(central, op_ids)
         devices = {str(r.get("device")) for r in records}
         # The activity log (visits started and ended, handover notes) is not engagements.
         rows = [r for r in records if r.get("kind", ENGAGEMENT) == ENGAGEMENT]
-        for d in central.status()["devices"]:
-            if d["operation"] in op_ids:
-                devices.update(str(x) for x in (d["id"], d["device"]) if x)
-        problems = [p for p in central.problems() if p["device"] in devices]
+        for d in operation_devices(central, op_ids):
+            devices.update(str(x) for x in (d["id"], d["device"]) if x)
+        problems = device_problems(central, devices)
     return rows, problems, True
 
 

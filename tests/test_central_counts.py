@@ -1,0 +1,73 @@
+"""Each device's stored records counted as they are stored and removed (schema 6): central
+status gives the counts a count of the records table gives, and an older store migrates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fieldkit.central import retention
+from fieldkit.central.store import SCHEMA_VERSION, Central, central_path
+from tests.support import retention as aged
+from tests.support.operation import make_workspace
+from tests.support.sync import central_workspace, fill, new_device
+
+
+def counted(store: Central) -> dict[str, int]:
+    """{device: records} as the records table says, every enrolled device listed."""
+    held = dict(store.query("SELECT device, count(*) FROM records GROUP BY device"))
+    return {str(d): held.get(d, 0) for (d,) in store.query("SELECT device FROM devices")}
+
+
+def status_counts(store: Central) -> dict[str, int]:
+    return {str(d["device"]): d["records"] for d in store.status()["devices"]}
+
+
+def test_status_counts_what_ingest_stored_and_problems_did_not(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")  # a forged and a gapped record among them
+    with Central(central_path(ws.sync)) as store:
+        assert status_counts(store) == counted(store) == {
+            "alpha-dev": 27, "bravo-dev": 9, "charlie-dev": 6,
+        }  # fmt: skip
+        assert store.status()["records"] == store.record_count() == 42
+
+
+def test_status_counts_records_pushed_by_bundle_and_none_before_a_device_binds(
+    tmp_path: Path,
+) -> None:
+    from fieldkit.central.bundle import import_bundle
+    from fieldkit.sync.bundle import export_bundle
+
+    ws = central_workspace(tmp_path / "a")
+    new_device(ws, tmp_path / "dev")
+    new_device(ws, tmp_path / "idle", team="bravo")  # enrolled, never synced
+    fill(tmp_path / "dev", 5)
+    export_bundle(tmp_path / "dev", tmp_path / "b.zip")
+    with Central(central_path(ws.sync)) as store:
+        import_bundle(store, tmp_path / "b.zip")
+        import_bundle(store, tmp_path / "b.zip")  # again: nothing new, nothing counted twice
+        by_status = sorted(d["records"] for d in store.status()["devices"])
+        assert by_status == [0, 5] and store.status()["records"] == 5
+
+
+def test_records_removed_at_retention_are_no_longer_counted(tmp_path: Path) -> None:
+    ws = aged.make_workspace(tmp_path / "ws")
+    with Central(central_path(ws.sync)) as store:
+        before = status_counts(store)[aged.DEVICE]
+        result, _ = retention.apply(store, date.fromisoformat(aged.AS_OF))
+        assert result.engagements_removed > 0
+        assert status_counts(store) == counted(store)
+        assert status_counts(store)[aged.DEVICE] == before - 3  # records 3, 6 and 7 removed
+
+
+def test_a_schema_5_store_counts_its_records_when_opened(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    with Central(central_path(ws.sync)) as old:
+        old.conn.executescript(
+            "DROP TRIGGER records_counted; DROP TRIGGER records_uncounted;"
+            " ALTER TABLE devices DROP COLUMN stored; PRAGMA user_version=5;"
+        )
+    with Central(central_path(ws.sync)) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
+        assert status_counts(store) == counted(store)
+        assert sum(counted(store).values()) == 42
