@@ -319,8 +319,8 @@ class DeviceStore:
             # A record's day is the first 10 characters of its time (indexed_columns): the
             # day's records are the range of times from the day to the day followed by
             # U+FFFF, which sorts after every character a time holds.
-            where.append("e.time >= ? AND e.time < ? AND e.day = ?")
-            args += [day, day + "\uffff", day]
+            where.append("e.time >= ? AND e.time < ?")
+            args += [day, day + "\uffff"]
         if not history:
             where.append("NOT EXISTS (SELECT 1 FROM engagements n WHERE n.amends = e.id)")
         sql = "SELECT e.record, o.state FROM engagements e LEFT JOIN outbox o ON o.id = e.id"
