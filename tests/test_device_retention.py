@@ -206,7 +206,7 @@ def test_a_store_from_before_device_retention_is_migrated(
     assert json.loads(done.stdout)["records"] == sorted(acked)
     conn = raw_connect(dev / "device" / STORE_FILE, isolation_level=None)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     finally:
         conn.close()
     assert verify(dev)["ok"] is True

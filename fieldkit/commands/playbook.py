@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from fieldkit.commands.common import console
-from fieldkit.playbook import check_playbook, schema_json
 
 
 @click.group("playbook")
@@ -20,6 +19,8 @@ def playbook() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
     """Check FILE...: exit 0 when all are valid; else every problem as FILE:LINE:COL: message."""
+    from fieldkit.playbook import check_playbook  # pydantic: loaded when first needed
+
     bad = 0
     for file in files:
         problems = check_playbook(file)
@@ -37,6 +38,8 @@ def check(files: tuple[Path, ...]) -> None:
 @playbook.command("schema")
 def schema() -> None:
     """Print the playbook JSON Schema (playbooks/playbook.schema.json is the same)."""
+    from fieldkit.playbook import schema_json
+
     click.echo(schema_json(), nl=False)
 
 

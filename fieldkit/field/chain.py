@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import fieldkit.field.chain_parallel as chain_parallel
 from fieldkit.field.clock import Stamp
@@ -79,21 +80,27 @@ def text_breaks(seq: int, rid: str | None, rec: Engagement) -> list[Break]:
 #: seq, the indexed columns (store.indexed_columns, in order) and the signed record's JSON.
 Row = tuple[int, str, str, str, str, str | None, str, str | None, str, str, str]
 _COLUMNS = f"seq, {', '.join(INDEXED)}, record"
+#: Opens another connection to the same store (picklable: a worker process calls it).
+Opener = Callable[[], Any]
 
 
 @dataclass
 class Checked:
     """One record checked on its own (hash, texts, signature), ready for the chain walk.
 
-    `fields` is None when the content is no longer a record; `signed` (the indexed columns
-    as the content gives them, but the root) is None when the content does not match its hash.
+    `stored` is the row's id, hash and root columns. `fields` is None when the content is no
+    longer a record; `signed` is False when the content does not match its hash (its columns
+    are then not compared); `differs` names each indexed column but the root (which only the
+    walk can tell) whose stored value is not the one the content gives: (stored, signed).
+    Small on purpose: a worker process sends one back for every record.
     """
 
     seq: int
-    stored: dict[str, str | None]
+    stored: tuple[str, str, str]
     breaks: list[Break]
     fields: tuple[str, str | None, str, str, str] | None = None  # id, amends, prev, hash, hlc
-    signed: dict[str, str | None] | None = None
+    signed: bool = False
+    differs: dict[str, tuple[str | None, str | None]] | None = None
 
 
 def check_row(
@@ -103,26 +110,48 @@ def check_row(
     seq, text = row[0], row[-1]
     stored = dict(zip(INDEXED, row[1:-1], strict=True))
     rid = stored["id"]
+    kept = (str(rid), str(stored["hash"]), str(stored["root"]))
     try:
         rec = Engagement.from_json(text)
     except RecordError as exc:
         detail = f"its content is no longer a valid record ({exc})"
-        return Checked(seq, stored, [Break(CHANGED, seq, rid, detail)])
+        return Checked(seq, kept, [Break(CHANGED, seq, rid, detail)])
     fields = (rec.id, rec.amends, rec.prev_hash, rec.hash, rec.hlc)
     if rec.compute_hash() != rec.hash:
         detail = "its content does not match its hash (edited after it was saved)"
-        return Checked(seq, stored, [Break(CHANGED, seq, rid, detail)], fields)
+        return Checked(seq, kept, [Break(CHANGED, seq, rid, detail)], fields)
     found = text_breaks(seq, rid, rec)
     if not verify(public_key, bytes.fromhex(rec.hash), rec.signature):
         found.append(Break(BAD_SIGNATURE, seq, rid, "its signature is not this device's"))
     signed = indexed_columns(rec, "")
-    del signed["root"]
-    return Checked(seq, stored, found, fields, signed)
+    differs = {
+        name: (stored[name], signed[name])
+        for name in INDEXED
+        if name != "root" and stored[name] != signed[name]
+    }
+    return Checked(seq, kept, found, fields, True, differs or None)
 
 
 def check_rows(rows: list[Row], public_key: str) -> list[Checked]:
     """Each row checked on its own (what a worker process does with a chunk)."""
     return [check_row(row, public_key) for row in rows]
+
+
+def check_ranges(ranges: list[tuple[int, int]], opener: Opener, public_key: str) -> list[Checked]:
+    """The rows whose seq is in each (first, last) range, read from a connection of `opener`
+    and checked on their own: a worker process reads its own rows (nothing big is sent it)."""
+    conn = opener()
+    try:
+        checked: list[Checked] = []
+        for first, last in ranges:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM engagements WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                (first, last),
+            )
+            checked += check_rows(rows.fetchall(), public_key)
+        return checked
+    finally:
+        conn.close()
 
 
 def verify_rows(
@@ -141,12 +170,12 @@ def walk(checked: Iterable[Checked], hash_positions: dict[str, int]) -> ChainRep
     expected_prev, last_seq, last_stamp = GENESIS_HASH, 0, Stamp(0, 0)
     roots: dict[str, str] = {}  # record id -> the id of its first version, from the content
     for one in checked:
-        seq, rid = one.seq, str(one.stored["id"])
+        seq, rid = one.seq, one.stored[0]
         report.checked += 1
         add = report.breaks.append
         if one.fields is None:
             report.breaks += one.breaks
-            expected_prev, last_seq = str(one.stored["hash"]), seq
+            expected_prev, last_seq = one.stored[1], seq
             continue
         report.breaks += _record_breaks(one, roots)
         rec_id, _, prev_hash, rec_hash, hlc = one.fields
@@ -184,24 +213,40 @@ def _record_breaks(one: Checked, roots: dict[str, str]) -> list[Break]:
     """One checked record's breaks and the indexed columns stored beside it."""
     assert one.fields is not None
     rec_id, amends, *_ = one.fields
-    stored, seq, rid = one.stored, one.seq, one.stored["id"]
+    seq, (rid, _, stored_root) = one.seq, one.stored
     # A device amends only its own records, so the first version is an earlier row; when that
     # row is gone (reported as missing) the root cannot be told from the content.
     root = roots.get(amends) if amends else rec_id
-    roots[rec_id] = root or str(stored["root"])
-    if one.signed is None:
+    roots[rec_id] = root or stored_root
+    if not one.signed:
         return one.breaks
     found = list(one.breaks)
-    signed = {**one.signed, "root": root or str(stored["root"])}
+    differs = dict(one.differs or {})
+    if stored_root != (root or stored_root):
+        differs["root"] = (stored_root, root)
     for name in INDEXED:
-        value = signed[name]
-        if stored[name] != value:
+        if name in differs:
+            stored, value = differs[name]
             detail = (
-                f"its {name} column says {stored[name]!r} but its signed record says "
+                f"its {name} column says {stored!r} but its signed record says "
                 f"{value!r} (the index was edited)"
             )
             found.append(Break(CHANGED, seq, rid, detail))
     return found
+
+
+def _checked_in_parallel(
+    conn: sqlite3.Connection, public_key: str, workers: int, opener: Opener | None
+) -> Iterator[Checked]:
+    """Every row checked on `workers` processes, in seq order."""
+    if opener is None:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
+        return chain_parallel.in_order(partial(check_rows, public_key=public_key), rows, workers)
+    low, top = conn.execute("SELECT min(seq), max(seq) FROM engagements").fetchone()
+    step = chain_parallel.CHUNK
+    ranges = [(first, first + step - 1) for first in range(low or 0, (top or 0) + 1, step)]
+    work = partial(check_ranges, opener=opener, public_key=public_key)
+    return chain_parallel.in_order(work, ranges, workers, size=1)
 
 
 def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[str, int]) -> Break:
@@ -227,21 +272,23 @@ def _link_break(seq: int, rid: str, prev: str, last_seq: int, positions: dict[st
     )
 
 
-def verify_store(conn: sqlite3.Connection, public_key: str, workers: int = 1) -> ChainReport:
+def verify_store(
+    conn: sqlite3.Connection, public_key: str, workers: int = 1, opener: Opener | None = None
+) -> ChainReport:
     """Check every record of a store, its outbox and its head; the store is only read.
 
     With `workers` > 1 and a large store each record's hash, texts and signature are checked
     on that many processes while the links are walked here, in order; the report is the same.
+    Given `opener` (another connection to the store), each worker reads its own rows.
     """
     # SQL reads keywords and names in any case, so a query's case cannot change what verify
     # finds: the queries are kept out of mutation runs (`pragma: no mutate`).
     positions_sql = "SELECT hash, seq FROM engagements"  # pragma: no mutate
     positions = dict(conn.execute(positions_sql).fetchall())
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
     if workers > 1 and len(positions) >= chain_parallel.PARALLEL_FROM:
-        work = partial(check_rows, public_key=public_key)
-        report = walk(chain_parallel.in_order(work, rows, workers), positions)
+        report = walk(_checked_in_parallel(conn, public_key, workers, opener), positions)
     else:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM engagements ORDER BY seq")
         report = verify_rows(rows, public_key, positions)
     orphans = conn.execute(
         "SELECT o.id FROM outbox o LEFT JOIN engagements e ON e.id = o.id "  # pragma: no mutate

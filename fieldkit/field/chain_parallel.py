@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 #: Records a worker checks at a time: large enough that sending them costs little.
 CHUNK = 2000
@@ -39,6 +41,8 @@ def in_order(
     """`work` done on chunks of `items` by `workers` processes, its answers yielded in the
     items' order; only a few chunks are in flight at once, so a large store is never held in
     memory whole. `work` must be picklable (a module's function or a partial of one)."""
+    from concurrent.futures import ProcessPoolExecutor  # loaded when a pool is wanted
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[list[R]]] = deque()
         for chunk in chunks(items, size or CHUNK):

@@ -314,4 +314,4 @@ class Device:
     def verify(self, workers: int = 1) -> ChainReport:
         """The chain checked; signatures on `workers` processes when the store is large."""
         with self.store.guard("verify the records"):
-            return verify_store(self.store.conn, self.public_key, workers)
+            return verify_store(self.store.conn, self.public_key, workers, self.store.opener())

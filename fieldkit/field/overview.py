@@ -38,7 +38,8 @@ def overview(root: Path) -> DeviceOverview:
     with Device.open(root) as dev:
         counts = outbox.counts(dev.store)
         with dev.store.guard("count the engagements"):
-            row = dev.store.conn.execute("SELECT count(DISTINCT root) FROM engagements")
+            # One per first version (its own root): the amends index's NULLs, not every root.
+            row = dev.store.conn.execute("SELECT count(*) FROM engagements WHERE amends IS NULL")
             engagements = int(row.fetchone()[0])
         return DeviceOverview(
             device=dev.id,
