@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
@@ -24,6 +24,7 @@ from tests.support.log_form import log_app, to_log
 from tests.support.operation import make_workspace
 from tests.support.plan_screen import OP, choose, make_ws, planned
 from tests.support.tui import FORBIDDEN_ON_COVER, SIZE, settle, visible_text
+from tests.tui.test_small_terminal import footer_fits
 
 SMALL = (80, 24)
 
@@ -115,7 +116,7 @@ async def test_a_devices_home_in_romanian(device_ws: Workspace) -> None:
                 "Acest dispozitiv",
                 "Ce puteți face aici",
                 "Dispozitiv alpha-0001 · ofițer",
-                "0 de interacțiuni pe acest dispozitiv, 0 așteaptă sincronizarea",
+                "0 interacțiuni pe acest dispozitiv, 0 așteaptă sincronizarea",
                 "Ieșire rapidă o pagină neutră pe loc",
             ),
             ("This device", "What you can do here", "engagements on this device"),
@@ -127,12 +128,14 @@ async def test_plan_mode_in_romanian(planned_ws: Workspace) -> None:
     app = make_app(planned_ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await choose(pilot, f"ops/{OP}/plan.json")
-        speaks(app, (*PLAN_RO, "zi", "lun. 25", "Locație", "Interval"), PLAN_EN)
-        assert {"Deschide", "Blochează", "Mută", "Planifică", "Exportă"} <= footer(app)
+        speaks(app, (*PLAN_RO, "zi", "lun. 25", "Locația", "Interval"), PLAN_EN)
+        assert {"Alege", "Fixează", "Mută", "Rezolvă", "Export"} <= footer(app)
         await pilot.press("l")
         await settle(pilot)
-        assert "blocată: replanificarea o păstrează." in shown(app)
-        assert "blocat" in str(screen.query_one(WeekGrid).get_row_at(0))
+        note = str(screen.query_one("#solve-note", Static).content)
+        assert note.endswith(" blocată: replanificarea o păstrează."), note
+        grid = screen.query_one(WeekGrid)
+        assert " blocat" in str(grid.get_row_at(grid.cursor_row))
 
 
 @pytest.mark.usefixtures("ro")
@@ -155,7 +158,7 @@ async def test_review_mode_in_romanian(review_ws: Workspace) -> None:
         totals = dict((str(r[0]), str(r[1])) for r in _rows(screen, "totals"))
         assert totals["Interacțiuni"] == "38" and totals["Vizite planificate făcute"] == "4 din 6"
         speaks(app, REVIEW_RO[:2], REVIEW_EN[:2])
-        assert {"Generează harta", "Urmăriri", "Reîncarcă"} <= footer(app)
+        assert {"Harta", "Urmăriri", "Reîncarcă"} <= footer(app)
 
 
 @pytest.mark.usefixtures("ro")
@@ -232,7 +235,7 @@ async def test_f2_switches_plan_mode_and_keeps_the_plan_and_cursor(
         grid = screen.query_one(WeekGrid)
         speaks(app, PLAN_RO, PLAN_EN)
         assert (grid.row_count, grid.current_visit, grid.cursor_coordinate) == (rows, visit, where)
-        assert "Planifică" in footer(app)
+        assert "Rezolvă" in footer(app)
         await press_f2(pilot)
         speaks(app, PLAN_EN, PLAN_RO)
         assert screen.query_one(WeekGrid).current_visit == visit
@@ -261,7 +264,7 @@ async def test_f2_switches_review_mode_and_keeps_its_tables(review_ws: Workspace
         totals = dict((str(r[0]), str(r[1])) for r in _rows(screen, "totals"))
         assert totals["Vizite planificate făcute"] == "4 din 6"
         assert len(_rows(screen, "per-day")) == 7
-        assert "Generează harta" in footer(app)
+        assert "Harta" in footer(app)
 
 
 async def test_f2_switches_the_help_screen_at_once(app: FieldkitApp) -> None:
@@ -306,6 +309,31 @@ async def test_a_mode_shown_after_f2_speaks_the_new_language(
         await pilot.press("4")
         await settle(pilot)
         assert "Operațiuni" in shown(app) and "Operations" not in shown(app)
+
+
+@pytest.mark.usefixtures("ro")
+async def test_home_and_review_in_romanian_keep_their_footers_at_80x24(
+    review_ws: Workspace,
+) -> None:
+    app = make_app(review_ws)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_review(pilot)
+        assert footer_fits(app) == []
+        await pilot.press("h")
+        await settle(pilot)
+        assert footer_fits(app) == []
+
+
+@pytest.mark.usefixtures("ro")
+async def test_a_devices_modes_in_romanian_keep_their_footers_at_80x24(
+    device_ws: Workspace,
+) -> None:
+    app = log_app(device_ws)
+    async with app.run_test(size=SMALL) as pilot:
+        for key in ("h", "3", "4"):  # Log mode's own keys are more than 80 columns hold
+            await pilot.press(key)
+            await settle(pilot)
+            assert footer_fits(app) == [], key
 
 
 def _rows(screen: ReviewMode, table_id: str) -> list[list[object]]:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Static, TextArea
 from fieldkit.field.activity import DayLog, day_log_text
 from fieldkit.i18n import N_, _
 from fieldkit.model import NOTES_MAX
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
 from fieldkit.tui.translated import TranslatedBindings
 
 
@@ -42,6 +42,7 @@ class HandoverNote(TranslatedBindings, ModalScreen[str | None]):
         QUICK_EXIT,
         Binding("ctrl+s", "save", N_("Save note")),
         Binding("escape", "back", N_("Back")),
+        LANGUAGE,
     ]
 
     def compose(self) -> ComposeResult:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fieldkit.i18n import N_, _, ngettext
+from fieldkit.i18n import N_, _, label, ngettext
 from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.rules import Rules
 from fieldkit.tui.dates import shown_day
@@ -14,9 +14,9 @@ LABEL_WIDTH = 10
 """The details' labels (Venue, Window...) are padded to one column."""
 
 
-def labelled(label: str, text: str) -> str:
-    """One line of the details: its label (translated), padded, then `text`."""
-    return f"{_(label):<{LABEL_WIDTH}}{text}" if label else f"{'':<{LABEL_WIDTH}}{text}"
+def labelled(name: str, text: str) -> str:
+    """One line of the details: its label `name` (translated), padded, then `text`."""
+    return f"{_(name):<{LABEL_WIDTH}}{text}" if name else f"{'':<{LABEL_WIDTH}}{text}"
 
 
 def summary(plan: Plan, source: str, op: str) -> str:
@@ -45,7 +45,7 @@ def _codes(plan: Plan, kind: str, codes: tuple[str, ...] | frozenset[str]) -> st
     words = []
     for code in sorted(codes):
         found = book.get(code)
-        words.append(short(found.en) if found else code)
+        words.append(short(label(found)) if found else code)
     return ", ".join(words) if words else _("none")
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from fieldkit.i18n import N_, _
+from fieldkit.i18n import N_, _, label
 from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.rules import Rules
 from fieldkit.tui.as_written import as_written
@@ -47,7 +47,7 @@ def short(label: str) -> str:
 
 def type_label(plan: Plan, venue_type: str) -> str:
     code = plan.playbook.codebook.venue_types.get(venue_type)
-    return short(code.en) if code else venue_type
+    return short(label(code)) if code else venue_type
 
 
 def legend(plan: Plan) -> Text:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from fieldkit.i18n import N_, _
 from fieldkit.tui.as_written import as_written
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
 from fieldkit.tui.translated import TranslatedBindings
 
 
@@ -45,7 +45,11 @@ class TeamPicker(TranslatedBindings, ModalScreen[str | None]):
         max-height: 10;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT, Binding("escape", "cancel", N_("Cancel"))]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("escape", "cancel", N_("Cancel")),
+        LANGUAGE,
+    ]
 
     def __init__(self, visit_id: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ from fieldkit.errors import UserError
 from fieldkit.i18n import N_, _, both, label
 from fieldkit.tui.as_written import row_as_written
 from fieldkit.tui.dates import shown_day
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
 from fieldkit.tui.services import AppServices
 from fieldkit.tui.translated import TranslatedBindings
 
@@ -211,6 +211,7 @@ class StatusDialog(TranslatedBindings, ModalScreen[Choice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
         Binding("escape", "cancel", N_("Cancel")),
+        LANGUAGE,
     ]
 
     def __init__(self, follow_up: FollowUp) -> None:

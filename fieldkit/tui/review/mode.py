@@ -149,7 +149,8 @@ class ReviewMode(ModeScreen):
         operations = []
         for op in self.workspace.operations():
             rendered = (self.workspace.maps / op).is_dir()
-            operations.append(f"{op}   {'maps/' + op + '/' if rendered else _('no maps yet')}")
+            where = "maps/" + op + "/" if rendered else _("no maps yet")
+            operations.append(f"{op}   {where}")
         return _("Operations") + "\n" + bullet_list(operations, _("none planned yet"))
 
     # -- the summary -----------------------------------------------------------------

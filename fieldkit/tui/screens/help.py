@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from fieldkit.i18n import N_, _
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
 from fieldkit.tui.registry import HOME, NUMBERED
 from fieldkit.tui.translated import TranslatedBindings
 
@@ -83,6 +83,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
         Binding("escape,question_mark,f1", "app.pop_screen", N_("Close"), key_display="esc"),
+        LANGUAGE,
     ]
 
     def __init__(self, unlock_word: str, more: Iterable[tuple[str, str, str]] = ()) -> None:
