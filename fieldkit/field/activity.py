@@ -10,6 +10,7 @@ from typing import Any
 
 from fieldkit.errors import UserError, quote
 from fieldkit.field.device import Device
+from fieldkit.i18n import N_, _, language, ngettext
 from fieldkit.model import (
     ACTIVITIES,
     ACTIVITY,
@@ -32,13 +33,16 @@ REFERRAL_OUTCOMES = (
 REFERRAL_ROUTES = ("nrm", "duty_to_notify", "safeguarding", "partner_support")
 
 WHAT = {
-    "visit_started": "visit started",
-    "visit_ended": "visit ended",
-    "handover": "handover note",
-    "note": "note",
-    ENGAGEMENT: "engagement",
+    "visit_started": N_("visit started"),
+    "visit_ended": N_("visit ended"),
+    "handover": N_("handover note"),
+    "note": N_("note"),
+    ENGAGEMENT: N_("engagement"),
 }
-"""How each kind of entry is named in the day log."""
+"""How each kind of entry is named in the day log (in English in its JSON; the printed page
+says it in the language in use)."""
+
+AMENDED = N_("engagement (amended)")
 
 
 class ActivityError(UserError):
@@ -123,6 +127,10 @@ class DayEntry:
     detail: str
     record: str
     referrals: int = 0
+    met: int | None = None
+    """An engagement's people met and signs seen (its detail is said again from them)."""
+    signs: int = 0
+    outcomes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -157,7 +165,7 @@ def day_log(device: Device, day: date) -> DayLog:
     """The team's day on this device in time order: the activity log's entries and each
     engagement (the latest version), with the referrals it made."""
     rows = device.store.records(day.isoformat())
-    entries = [_entry(device, rec) for rec, _ in rows]
+    entries = [_entry(device, rec) for rec, _chain in rows]
     entries.sort(key=lambda e: (e.time, e.record))
     loadout = device.loadout
     return DayLog(loadout.operation, loadout.team, day, tuple(entries))
@@ -171,9 +179,10 @@ def _entry(device: Device, rec: Engagement) -> DayEntry:
         detail = rec.notes or ""
         referrals = 0
     else:
-        what = WHAT[ENGAGEMENT] + (" (amended)" if rec.amends else "")
+        what = AMENDED if rec.amends else WHAT[ENGAGEMENT]
         referrals = _referrals(rec)
-        detail = _engagement_detail(rec, referrals)
+        met, signs = _met_and_signs(rec)
+        detail = _engagement_detail(met, signs, rec.outcomes, referrals)
     return DayEntry(
         time=rec.time,
         what=what,
@@ -183,6 +192,9 @@ def _entry(device: Device, rec: Engagement) -> DayEntry:
         detail=detail,
         record=rec.id,
         referrals=referrals,
+        met=met if rec.kind != ACTIVITY else None,
+        signs=signs if rec.kind != ACTIVITY else 0,
+        outcomes=tuple(rec.outcomes) if rec.kind != ACTIVITY else (),
     )
 
 
@@ -192,44 +204,87 @@ def _referrals(rec: Engagement) -> int:
     return max(by_person, by_outcome)
 
 
-def _engagement_detail(rec: Engagement, referrals: int) -> str:
-    """People met, signs seen, what was done: counts and codes, never notes or names."""
-    met = rec.people_count + len(rec.persons)
+def _met_and_signs(rec: Engagement) -> tuple[int, int]:
     signs = set(rec.indicators) | {s for p in rec.persons for s in p.signs}
-    parts = [f"{met} met", f"{len(signs)} sign(s)"]
-    if rec.outcomes:
-        parts.append(", ".join(rec.outcomes))
+    return rec.people_count + len(rec.persons), len(signs)
+
+
+def _engagement_detail(
+    met: int, signs: int, outcomes: tuple[str, ...] | list[str], referrals: int
+) -> str:
+    """People met, signs seen, what was done: counts and codes, never notes or names (as the
+    JSON gives it, in English)."""
+    parts = [f"{met} met", f"{signs} sign(s)"]
+    if outcomes:
+        parts.append(", ".join(outcomes))
     if referrals:
         parts.append(f"{referrals} referral(s)")
+    return "; ".join(parts)
+
+
+def engagement_detail(
+    met: int, signs: int, outcomes: tuple[str, ...] | list[str], referrals: int
+) -> str:
+    """People met, signs seen, what was done: counts and codes, never notes or names (in the
+    language in use)."""
+    parts = [
+        ngettext("{count} met", "{count} met", met).format(count=met),
+        ngettext("{count} sign(s)", "{count} sign(s)", signs).format(count=signs),
+    ]
+    if outcomes:
+        parts.append(", ".join(outcomes))
+    if referrals:
+        parts.append(
+            ngettext("{count} referral(s)", "{count} referral(s)", referrals).format(
+                count=referrals
+            )
+        )
     return "; ".join(parts)
 
 
 def day_log_text(log: DayLog, width: int = 80) -> str:
     """The day log as a printable page: a heading, each entry's time, what, where and who, its
     detail wrapped under it, then the totals."""
-    lines = [f"Activity log: team {log.team}, {log.operation}, {log.day:%A %d %B %Y}", ""]
+    lines = [
+        _("Activity log: team {team}, {operation}, {day}").format(
+            team=log.team, operation=log.operation, day=_long_day(log.day)
+        ),
+        "",
+    ]
     for e in log.entries:
         where = f"{e.venue}, " if e.venue else ""
-        lines.append(f"{e.time[11:16]:5}  {e.what:15}  {where}{e.officer}")
-        if e.detail:
-            lines += textwrap.wrap(
-                e.detail, width, initial_indent=" " * 7, subsequent_indent=" " * 7
-            )
+        lines.append(f"{e.time[11:16]:5}  {_(e.what):15}  {where}{e.officer}")
+        detail = e.detail
+        if e.met is not None:
+            detail = engagement_detail(e.met, e.signs, e.outcomes, e.referrals)
+        if detail:
+            lines += textwrap.wrap(detail, width, initial_indent=" " * 7, subsequent_indent=" " * 7)
     engagements = sum(1 for e in log.entries if e.what.startswith(WHAT[ENGAGEMENT]))
     referrals = sum(e.referrals for e in log.entries)
     count = len(log.entries)
+    entries = ngettext("{count} entry", "{count} entries", count).format(count=count)
     lines += [
         "",
-        f"{count} entr{'y' if count == 1 else 'ies'}: "
-        f"{engagements} engagement(s), {referrals} referral(s)",
+        _("{entries}: {engagements} engagement(s), {referrals} referral(s)").format(
+            entries=entries, engagements=engagements, referrals=referrals
+        ),
     ]
     return "\n".join(lines)
+
+
+def _long_day(day: date) -> str:
+    """'Monday 25 September 2023', or in Romanian 'luni 25 septembrie 2023'."""
+    if language() != "ro":
+        return f"{day:%A %d %B %Y}"
+    from babel.dates import format_date
+
+    return format_date(day, "EEEE d MMMM y", locale="ro")
 
 
 def visits_under_way(device: Device, day: date) -> set[str]:
     """The visits of `day` logged as started and not (yet) as ended, on this device."""
     under_way: set[str] = set()
-    for rec, _ in device.store.records(day.isoformat(), kind=ACTIVITY):
+    for rec, _chain in device.store.records(day.isoformat(), kind=ACTIVITY):
         if rec.visit is None:
             continue
         if rec.activity == "visit_started":

@@ -8,6 +8,7 @@ from pathlib import Path
 import fieldkit.field.outbox as outbox
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import DEVICE_DIR
+from fieldkit.i18n import ngettext
 
 
 def is_device(root: Path) -> bool:
@@ -29,8 +30,14 @@ class DeviceOverview:
     waiting: int
 
     def records_line(self) -> str:
-        s = "" if self.engagements == 1 else "s"
-        return f"{self.engagements} engagement{s} on this device, {self.waiting} waiting to sync"
+        held = ngettext(
+            "{count} engagement on this device",
+            "{count} engagements on this device",
+            self.engagements,
+        ).format(count=self.engagements)
+        return ngettext(
+            "{held}, {count} waiting to sync", "{held}, {count} waiting to sync", self.waiting
+        ).format(held=held, count=self.waiting)
 
 
 def overview(root: Path) -> DeviceOverview:

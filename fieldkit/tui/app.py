@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from fieldkit.field.enroll import device_language
-from fieldkit.i18n import N_, language, language_from_env, set_language
+from fieldkit.i18n import N_, _, language, language_from_env, set_language
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import LANGUAGE_KEY, QUICK_EXIT_KEY, UNLOCK_WORD
 from fieldkit.tui.log.engagement_form import SAVE_GROUP
@@ -23,7 +23,6 @@ from fieldkit.tui.registry import mode_bindings
 from fieldkit.tui.review.mode import ReviewMode
 from fieldkit.tui.screens.help import HelpScreen
 from fieldkit.tui.screens.home import HomeScreen
-from fieldkit.tui.screens.mode import ModeScreen
 from fieldkit.tui.screens.neutral import NEUTRAL_TITLE, NeutralScreen
 from fieldkit.tui.screens.passphrase import FIRST_WAIT, PassphraseScreen
 from fieldkit.tui.screens.playbook import PlaybookScreen
@@ -121,7 +120,7 @@ class FieldkitApp(App[None]):
             self.services.lock_device()  # coming back needs the passphrase
         self.mode_before_cover = self.current_mode
         self.clear_notifications()
-        self.title, self.sub_title = NEUTRAL_TITLE, ""
+        self.title, self.sub_title = _(NEUTRAL_TITLE), ""
         self.switch_mode(COVER)
 
     def on_neutral_screen_unlocked(self, _message: NeutralScreen.Unlocked) -> None:
@@ -147,10 +146,11 @@ class FieldkitApp(App[None]):
         (a form keeps what is typed in it; its keys' names change)."""
         set_language("en" if language() == "ro" else "ro")
         for screen in self.screen_stack:
-            if isinstance(screen, ModeScreen):
-                await screen.relabel()
-            elif isinstance(screen, PassphraseScreen):
+            relabel = getattr(screen, "relabel", None)
+            if isinstance(screen, PassphraseScreen):
                 await screen.recompose()
+            elif relabel is not None:
+                await relabel()  # a mode, Home, help, a playbook, the day log: drawn again
             else:
                 screen.refresh_bindings()
 

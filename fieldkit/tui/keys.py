@@ -18,5 +18,8 @@ QUICK_EXIT = Binding(QUICK_EXIT_KEY, "app.quick_exit", N_("Quick exit"), key_dis
 LANGUAGE_KEY = "f2"
 """English to Romanian and back, at once, on every screen (the app's key)."""
 
+LANGUAGE = Binding(LANGUAGE_KEY, "app.switch_language", N_("English / Română"), show=False)
+"""The app's language key on a modal screen, where the app's own bindings do not reach."""
+
 UNLOCK_WORD = "resume"
 """Typed into the neutral page's search box (then Enter), it brings the app back."""

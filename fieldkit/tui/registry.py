@@ -10,7 +10,7 @@ from typing import NamedTuple, Protocol
 
 from textual.binding import Binding
 
-from fieldkit.i18n import N_
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace
 
 MODES_GROUP = Binding.Group(N_("Modes"), compact=True)
@@ -85,22 +85,26 @@ def palette_commands(app: AppActions) -> list[PaletteCommand]:
     """The quick exit, each playbook of the workspace, each mode, then help, in that order."""
     found = [
         PaletteCommand(
-            "Quick exit", app.action_quick_exit, "Replace the screen with a neutral page (F12)"
+            _("Quick exit"),
+            app.action_quick_exit,
+            _("Replace the screen with a neutral page (F12)"),
         )
     ]
     found += [
         PaletteCommand(
-            f"Open playbook {path.name}",
+            _("Open playbook {name}").format(name=path.name),
             partial(app.open_playbook, path),
-            "Its text and its problems, each one jumps to its line",
+            _("Its text and its problems, each one jumps to its line"),
         )
         for path in app.workspace.playbook_files()
     ]
     found += [
         PaletteCommand(
-            f"Mode: {mode.title}", partial(app.switch_mode, mode.name), f"Switch to {mode.title}"
+            _("Mode: {mode}").format(mode=_(mode.title)),
+            partial(app.switch_mode, mode.name),
+            _("Switch to {mode}").format(mode=_(mode.title)),
         )
         for mode in MODES
     ]
-    found.append(PaletteCommand("Help: keys", app.action_help, "Every key of fieldkit"))
+    found.append(PaletteCommand(_("Help: keys"), app.action_help, _("Every key of fieldkit")))
     return found

@@ -37,7 +37,8 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let every worker (playbook checks) finish and the screen refresh.
 
     On a loaded machine a worker may start only after the first pause, and its results arrive
-    through call_from_thread: wait until none runs and no status still says "checking".
+    through call_from_thread: wait until none runs and no status still says "checking" (or,
+    in Romanian, "se verifică").
     """
     for _ in range(100):
         await pilot.pause()
@@ -47,7 +48,8 @@ async def settle(pilot: Pilot[None]) -> None:
             pass  # an exclusive worker replaced by a newer one (a refresh): it is done with
         await pilot.pause()
         busy = any(worker.is_running for worker in pilot.app.workers)
-        if not busy and "checking" not in visible_text(pilot.app):
+        shown = visible_text(pilot.app)
+        if not busy and "checking" not in shown and "se verifică" not in shown:
             return
         await pilot.pause(0.05)
 

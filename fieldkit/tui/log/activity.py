@@ -11,11 +11,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TextArea
 
 from fieldkit.field.activity import DayLog, day_log_text
+from fieldkit.i18n import N_, _
 from fieldkit.model import NOTES_MAX
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
+from fieldkit.tui.translated import TranslatedBindings
 
 
-class HandoverNote(ModalScreen[str | None]):
+class HandoverNote(TranslatedBindings, ModalScreen[str | None]):
     """The words of a handover note between shifts (ctrl+s saves, escape goes back)."""
 
     DEFAULT_CSS = """
@@ -38,15 +40,18 @@ class HandoverNote(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("ctrl+s", "save", "Save note"),
-        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "save", N_("Save note")),
+        Binding("escape", "back", N_("Back")),
+        LANGUAGE,
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover"):
             yield Static(
-                "Handover note for the next shift (what happened, what is still to do). "
-                "ctrl+s saves it in the activity log; escape goes back.",
+                _(
+                    "Handover note for the next shift (what happened, what is still to do). "
+                    "ctrl+s saves it in the activity log; escape goes back."
+                ),
                 markup=False,
             )
             yield TextArea(id="handover-text", soft_wrap=True)
@@ -58,10 +63,13 @@ class HandoverNote(ModalScreen[str | None]):
     def action_save(self) -> None:
         text = self.query_one(TextArea).text.strip()
         if not text:
-            self.notify("Write the note first (escape to go back).", severity="warning")
+            self.notify(_("Write the note first (escape to go back)."), severity="warning")
             return
         if len(text) > NOTES_MAX:
-            self.notify(f"A note is at most {NOTES_MAX} characters.", severity="error")
+            self.notify(
+                _("A note is at most {count} characters.").format(count=NOTES_MAX),
+                severity="error",
+            )
             return
         self.dismiss(text)
 
@@ -69,7 +77,7 @@ class HandoverNote(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class DayLogScreen(Screen[None]):
+class DayLogScreen(TranslatedBindings, Screen[None]):
     """The team's day on this device, in order, as it prints (escape goes back)."""
 
     DEFAULT_CSS = """
@@ -77,7 +85,7 @@ class DayLogScreen(Screen[None]):
         padding: 0 1;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT, Binding("escape,d", "back", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT, Binding("escape,d", "back", N_("Back"))]
 
     def __init__(self, log: DayLog) -> None:
         super().__init__()
@@ -90,8 +98,13 @@ class DayLogScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Activity log"
+        self.sub_title = _("Activity log")
         self.on_resize()
+
+    async def relabel(self) -> None:
+        """The day again in the language in use (the app's language key)."""
+        self.refresh_bindings()
+        self.on_mount()
 
     def on_resize(self) -> None:
         width = max(40, self.size.width - 4)

@@ -87,35 +87,36 @@ def person_bindings() -> list[Binding]:
 
 
 FORM_HELP: list[tuple[str, str]] = [
-    ("1 … 9, 0", "tick sign 1 … 10 (in a person's form: that person's signs)"),
-    ("o then 1 … 0", 'tick outcome 1 … 10 ("What was done", marked o1 … o0)'),
-    ("f m x", "one more woman, man, other or not said in the crowd"),
-    ("+ -", "one more, one fewer in the crowd's last group"),
-    ("#", "type how many are in the crowd's last group (enter goes back)"),
-    ("g", "another group of the crowd (the same gender, its own age and nationality)"),
-    ("a c (A C)", "the crowd's last group: next (previous) age band, nationality"),
-    ("p", "a person met one to one (their own form)"),
-    ("e, ctrl+d", "edit, remove the person under the cursor in Persons"),
-    ("l (L), i", "the engagement's language, interpreter used"),
-    ("tab", "the text fields (reference, notes, time) and the lists"),
-    ("ctrl+s", "save on the device (refused, with the rule, if a referral rule is broken)"),
-    ("escape", "twice: discard the engagement"),
+    ("1 … 9, 0", N_("tick sign 1 … 10 (in a person's form: that person's signs)")),
+    (N_("o then 1 … 0"), N_('tick outcome 1 … 10 ("What was done", marked o1 … o0)')),
+    ("f m x", N_("one more woman, man, other or not said in the crowd")),
+    ("+ -", N_("one more, one fewer in the crowd's last group")),
+    ("#", N_("type how many are in the crowd's last group (enter goes back)")),
+    ("g", N_("another group of the crowd (the same gender, its own age and nationality)")),
+    ("a c (A C)", N_("the crowd's last group: next (previous) age band, nationality")),
+    ("p", N_("a person met one to one (their own form)")),
+    ("e, ctrl+d", N_("edit, remove the person under the cursor in Persons")),
+    ("l (L), i", N_("the engagement's language, interpreter used")),
+    ("tab", N_("the text fields (reference, notes, time) and the lists")),
+    ("ctrl+s", N_("save on the device (refused, with the rule, if a referral rule is broken)")),
+    ("escape", N_("twice: discard the engagement")),
 ]
 """The engagement form's keys, for the help screen."""
 
 PERSON_HELP: list[tuple[str, str]] = [
-    ("1 … 9, 0", "tick the person's sign 1 … 10"),
-    ("f m x", "gender"),
-    ("a c l (A C L)", "next (previous) age band, nationality, language"),
-    ("y r b i (Y R B I)", "next (previous) consent, route, referral by, interpreter"),
-    ("tab", "the referral reference"),
-    ("enter, ctrl+s", "done (ctrl+s: and save the engagement); escape: back, unchanged"),
+    ("1 … 9, 0", N_("tick the person's sign 1 … 10")),
+    ("f m x", N_("gender")),
+    ("a c l (A C L)", N_("next (previous) age band, nationality, language")),
+    ("y r b i (Y R B I)", N_("next (previous) consent, route, referral by, interpreter")),
+    ("tab", N_("the referral reference")),
+    ("enter, ctrl+s", N_("done (ctrl+s: and save the engagement); escape: back, unchanged")),
 ]
 """A person's form keys, for the help screen."""
 
 
 def form_keys() -> list[tuple[str, str, str]]:
-    """The Log form's and the person form's keys as help rows: key, where, what it does."""
-    return [(key, "Log form", does) for key, does in FORM_HELP] + [
-        (key, "Person form", does) for key, does in PERSON_HELP
+    """The Log form's and the person form's keys as help rows: key, where, what it does
+    (in English, marked for the catalogue: the help screen shows them translated)."""
+    return [(key, N_("Log form"), does) for key, does in FORM_HELP] + [
+        (key, N_("Person form"), does) for key, does in PERSON_HELP
     ]

@@ -245,7 +245,7 @@ class LogMode(ModeScreen):
             self.notify(plain(str(exc)), title=_("Not saved"), severity="error", markup=False)
             return
         self.show_device()
-        what = WHAT[activity].capitalize()
+        what = _(WHAT[activity]).capitalize()
         where = venue_name(self.device.loadout, rec.venue) if rec.venue else ""
         at = f"{what}: {where}" if where else what
         done = f"{at}, {rec.time[11:16]}. {pending_text(self.device)}."

@@ -9,9 +9,11 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from fieldkit.i18n import N_, _, label
 from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.rules import Rules
 from fieldkit.tui.as_written import as_written
+from fieldkit.tui.dates import shown_day
 
 #: Colours of the venue types, given in the order of the types' codes (so always the same).
 PALETTE = (
@@ -29,7 +31,7 @@ PALETTE = (
 
 DAY_WIDTH = 7
 TEAM_WIDTH = 20
-LOCKED = "locked"
+LOCKED = N_("locked")
 
 
 def venue_colours(plan: Plan) -> dict[str, str]:
@@ -45,12 +47,12 @@ def short(label: str) -> str:
 
 def type_label(plan: Plan, venue_type: str) -> str:
     code = plan.playbook.codebook.venue_types.get(venue_type)
-    return short(code.en) if code else venue_type
+    return short(label(code)) if code else venue_type
 
 
 def legend(plan: Plan) -> Text:
     """One line naming each venue type in its colour."""
-    out = Text("Venue types: ", style="bold")
+    out = Text(_("Venue types: "), style="bold")
     for venue_type, colour in venue_colours(plan).items():
         out.append("■ ", style=colour)
         out.append(type_label(plan, venue_type) + "   ")
@@ -73,7 +75,7 @@ class WeekGrid(DataTable[Text]):
         self.clear(columns=True)
         self.slots, self.row_days = {}, []
         self.team_ids = [t.id for t in plan.playbook.teams]
-        self.add_column("day", width=DAY_WIDTH, key="day")
+        self.add_column(_("day"), width=DAY_WIDTH, key="day")
         for team_id in self.team_ids:
             self.add_column(as_written(team_id), width=TEAM_WIDTH, key=team_id)
         colours = venue_colours(plan)
@@ -84,7 +86,7 @@ class WeekGrid(DataTable[Text]):
         for day in plan.playbook.operation.days:
             depth = max([len(cells[day, t]) for t in self.team_ids] + [1])
             for k in range(depth):
-                row = [as_written(f"{day:%a %d}" if k == 0 else "")]
+                row = [as_written(shown_day(day, "%a %d", "EEE d") if k == 0 else "")]
                 for col, team_id in enumerate(self.team_ids, start=1):
                     todo = sorted(cells[day, team_id], key=lambda a: a.start)
                     if k < len(todo):
@@ -107,7 +109,7 @@ class WeekGrid(DataTable[Text]):
         out = Text("▌", style=colour)
         out.append(f"{rules.hhmm(a.start)}-{rules.hhmm(a.end)}", style=f"bold {colour}")
         if a.locked:
-            out.append(f" {LOCKED}", style="reverse")
+            out.append(f" {_(LOCKED)}", style="reverse")
         out.append("\n▌", style=colour)
         out.append(venue.id, style=colour)
         return out

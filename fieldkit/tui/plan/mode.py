@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, ProgressBar, 
 from textual.widgets.option_list import Option
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.service import PlanSession
@@ -30,23 +31,30 @@ PLAYBOOK, OPERATION = "playbook:", "op:"
 #: Actions that need a plan on screen and no solve running.
 NEEDS_PLAN = frozenset({"lock", "move", "resolve", "export"})
 
+PICK = N_("Pick a playbook to solve, or a planned operation to open (Enter).")
+"""The note before anything is open."""
+
+GIVEN = "{message}"
+"""A note as given (an error from the core: not in the catalogue)."""
+
 
 class PlanMode(ModeScreen):
     """The patrol lead's mode: playbooks in, planned operations out."""
 
-    SUB_TITLE = "Plan"
+    SUB_TITLE = N_("Plan")
     CSS_PATH = "plan.tcss"
-    PURPOSE = (
+    RELABELLED = True
+    PURPOSE = N_(
         "Turn a playbook into a week plan: which team visits which venue when, with the "
         "right skills and partners; adjust it; hand out briefings and device loadouts."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("o", "pick_source", "Open"),
-        Binding("l", "lock", "Lock"),
-        Binding("m", "move", "Move"),
-        Binding("r", "resolve", "Solve"),
-        Binding("e", "export", "Export"),
+        Binding("o", "pick_source", N_("Open")),
+        Binding("l", "lock", N_("Lock")),
+        Binding("m", "move", N_("Move")),
+        Binding("r", "resolve", N_("Solve")),
+        Binding("e", "export", N_("Export")),
     ]
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
@@ -57,6 +65,8 @@ class PlanMode(ModeScreen):
         self.solving = False
         self.time_limit = self.TIME_LIMIT
         self.seed = self.SEED
+        self.note: tuple[str, dict[str, object]] = (PICK, {})
+        """The note under the status: its English and its fields (drawn again on F2)."""
 
     # -- layout ----------------------------------------------------------------------
 
@@ -66,13 +76,9 @@ class PlanMode(ModeScreen):
             with Horizontal(id="plan-head"):
                 yield OptionList(id="sources")
                 with Vertical(id="plan-state"):
-                    yield Static(self.PURPOSE, id="plan-status", markup=False)
+                    yield Static(_(self.PURPOSE), id="plan-status", markup=False)
                     yield ProgressBar(total=1, show_eta=False, id="solve-progress")
-                    yield Static(
-                        "Pick a playbook to solve, or a planned operation to open (Enter).",
-                        id="solve-note",
-                        markup=False,
-                    )
+                    yield Static(self.note_text(), id="solve-note", markup=False)
             yield WeekGrid(id="week")
             yield Static("", id="legend")
             with Horizontal(id="plan-foot"):
@@ -83,8 +89,26 @@ class PlanMode(ModeScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#details-box").border_title = "Assignment"
-        self.query_one("#unassigned-box").border_title = "Not planned"
+        self.titles()
+
+    def titles(self) -> None:
+        self.query_one("#details-box").border_title = _("Assignment")
+        self.query_one("#unassigned-box").border_title = _("Not planned")
+
+    async def relabel(self) -> None:
+        """Drawn again in the language in use; the plan on screen, the cursor and a solve
+        under way stay."""
+        where = self.query_one(WeekGrid).cursor_coordinate
+        await super().relabel()
+        self.titles()
+        if self.solving:
+            self.query_one("#solve-progress", ProgressBar).update(total=self.time_limit)
+        if self.session is not None:
+            self.show_plan()
+            grid = self.query_one(WeekGrid)
+            grid.move_cursor(row=where.row, column=where.column, animate=False)
+            if not self.solving:
+                grid.focus()
 
     def holdings(self) -> str:
         playbooks = [p.name for p in self.workspace.playbook_files()]
@@ -112,11 +136,30 @@ class PlanMode(ModeScreen):
             return None
         return True
 
-    def say(self, note: str, *, severity: str = "information", toast: bool = False) -> None:
-        """Put a note under the status; a toast too, but never over the neutral screen."""
-        self.query_one("#solve-note", Static).update(note)
+    def say(
+        self,
+        note: str,
+        *,
+        severity: str = "information",
+        toast: bool = False,
+        **fields: object,
+    ) -> None:
+        """Put a note under the status; a toast too, but never over the neutral screen.
+        `note` is English (marked N_), its `fields` are filled in after it is translated."""
+        shown = self.put_note(note, fields)
         if toast and not getattr(self.app, "covered", False):
-            self.notify(note, severity=severity, markup=False)  # type: ignore[arg-type]
+            self.notify(shown, severity=severity, markup=False)  # type: ignore[arg-type]
+
+    def put_note(self, note: str, fields: dict[str, object]) -> str:
+        """The note under the status, kept to be said again in another language."""
+        self.note = (note, fields)
+        shown = self.note_text()
+        self.query_one("#solve-note", Static).update(shown)
+        return shown
+
+    def note_text(self) -> str:
+        note, fields = self.note
+        return _(note).format(**fields) if fields else _(note)
 
     # -- picking and solving -----------------------------------------------------------
 
@@ -127,26 +170,36 @@ class PlanMode(ModeScreen):
     def _source_chosen(self, event: OptionList.OptionSelected) -> None:
         choice = event.option.id or ""
         if self.solving:
-            self.say("A solve is running; wait for it to finish.", toast=True)
+            self.say(N_("A solve is running; wait for it to finish."), toast=True)
             return
         if choice.startswith(PLAYBOOK):
             path = self.workspace.playbooks / choice.removeprefix(PLAYBOOK)
             self.start_solve(path, None, None)
         elif choice.startswith(OPERATION):
-            self.set_busy(f"Opening ops/{choice.removeprefix(OPERATION)}/plan.json...")
+            self.set_busy(N_("Opening ops/{op}/plan.json..."), op=choice.removeprefix(OPERATION))
             self.run_open(choice.removeprefix(OPERATION))
 
-    def set_busy(self, note: str) -> None:
+    def set_busy(self, note: str, **fields: object) -> None:
         self.solving = True
         self.refresh_bindings()
-        self.say(note)
+        self.put_note(note, fields)
 
     def start_solve(self, path: Path, locks: list[Lock] | None, op: str | None) -> None:
         shown = f"playbooks/{path.name}" if path.parent == self.workspace.playbooks else path.name
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(total=self.time_limit, progress=0)
-        kept = f", keeping {len(locks)} locked" if locks else ""
-        self.set_busy(f"Solving {shown} (up to {self.time_limit:g} s, seed {self.seed}{kept})...")
+        solving = (
+            N_("Solving {playbook} (up to {seconds} s, seed {seed}, keeping {locked} locked)...")
+            if locks
+            else N_("Solving {playbook} (up to {seconds} s, seed {seed})...")
+        )
+        self.set_busy(
+            solving,
+            playbook=shown,
+            seconds=f"{self.time_limit:g}",
+            seed=self.seed,
+            locked=len(locks or ()),
+        )
         self.run_solve(path, locks, op)
 
     @work(thread=True, exclusive=True, group="plan")
@@ -180,13 +233,18 @@ class PlanMode(ModeScreen):
     def _progress(self, p: SolveProgress) -> None:
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(progress=min(p.seconds, bar.total or p.seconds))
-        self.say(f"plan {p.solutions}: objective {p.objective:,.0f}, bound {p.bound:,.0f}")
+        self.say(
+            N_("plan {solutions}: objective {objective}, bound {bound}"),
+            solutions=p.solutions,
+            objective=f"{p.objective:,.0f}",
+            bound=f"{p.bound:,.0f}",
+        )
 
     def _failed(self, message: str) -> None:
         self.solving = False
         self.refresh_bindings()
         self.query_one("#solve-progress", ProgressBar).update(total=1, progress=0)
-        self.say(message, severity="error", toast=True)
+        self.say(GIVEN, severity="error", toast=True, message=message)
 
     def _loaded(self, session: PlanSession, how: str) -> None:
         self.solving = False
@@ -197,8 +255,13 @@ class PlanMode(ModeScreen):
             keep = session.plan.assignments[0].visit
         self.session = session
         self.show_plan(keep)
-        note = f"{how.capitalize()} {session.source}."
-        self.say(" ".join([note, *session.warnings]))
+        note = (
+            N_("Solved {source}.{warnings}")
+            if how == "solved"
+            else N_("Opened {source}.{warnings}")
+        )
+        warnings = "".join(" " + w for w in session.warnings)
+        self.say(note, source=session.source, warnings=warnings)
         self.refresh_bindings()
         self.query_one(WeekGrid).focus()
 
@@ -214,7 +277,7 @@ class PlanMode(ModeScreen):
         grid.show(plan, keep)
         self.query_one("#legend", Static).update(legend(plan))
         box = self.query_one("#unassigned-box")
-        box.border_title = f"Not planned ({len(plan.unassigned)})"
+        box.border_title = _("Not planned ({count})").format(count=len(plan.unassigned))
         self.query_one("#unassigned", Static).update(details.unassigned_text(plan))
         self.show_details()
 
@@ -229,7 +292,7 @@ class PlanMode(ModeScreen):
         elif grid.row_count:
             text = details.empty_cell(plan, *grid.place_at(grid.cursor_coordinate))
         else:
-            text = "Nothing planned."
+            text = _("Nothing planned.")
         self.query_one("#details", Static).update(text)
 
     @on(DataTable.CellHighlighted, "#week")
@@ -240,21 +303,29 @@ class PlanMode(ModeScreen):
     # -- editing -----------------------------------------------------------------------
 
     def _selected(self, doing: str) -> str | None:
+        """The visit under the cursor; `doing` (marked N_) says what a missing one was for."""
         visit = self.query_one(WeekGrid).current_visit
         if visit is None:
-            self.say(f"Put the cursor on an assignment to {doing} it.", toast=True)
+            self.say(doing, toast=True)
         return visit
 
     def action_lock(self) -> None:
-        if self.session is None or (visit := self._selected("lock")) is None:
+        if (
+            self.session is None
+            or (visit := self._selected(N_("Put the cursor on an assignment to lock it."))) is None
+        ):
             return
         self.session.plan = toggle_lock(self.session.plan, visit)
         locked = any(a.locked for a in self.session.plan.assignments if a.visit == visit)
         self.show_plan(visit)
-        self.say(f"{visit} {'locked: a re-solve keeps it' if locked else 'unlocked'}.")
+        done = N_("{visit} locked: a re-solve keeps it.") if locked else N_("{visit} unlocked.")
+        self.say(done, visit=visit)
 
     def action_move(self) -> None:
-        if self.session is None or (visit := self._selected("move")) is None:
+        if (
+            self.session is None
+            or (visit := self._selected(N_("Put the cursor on an assignment to move it."))) is None
+        ):
             return
         plan = self.session.plan
         current = next(a.team for a in plan.assignments if a.visit == visit)
@@ -271,11 +342,21 @@ class PlanMode(ModeScreen):
         assert self.session is not None
         moved, broken = move(self.session.plan, visit, team)
         if moved is None:
-            self.say(f"Cannot move to {team}: " + "; ".join(broken), severity="error", toast=True)
+            self.say(
+                N_("Cannot move to {team}: {broken}"),
+                severity="error",
+                toast=True,
+                team=team,
+                broken="; ".join(broken),
+            )
             return
         self.session.plan = moved
         self.show_plan(visit)
-        self.say(f"{visit} moved to {team} and locked (l unlocks; r re-solves the rest).")
+        self.say(
+            N_("{visit} moved to {team} and locked (l unlocks; r re-solves the rest)."),
+            visit=visit,
+            team=team,
+        )
 
     def action_resolve(self) -> None:
         if self.session is None:
@@ -288,8 +369,12 @@ class PlanMode(ModeScreen):
         try:
             folder, files = self.services.export_plan(self.session)
         except UserError as exc:
-            self.say(str(exc), severity="error", toast=True)
+            self.say(GIVEN, severity="error", toast=True, message=str(exc))
             return
-        self.say(f"Written {folder}/ ({len(files)} files: plan.json, briefings, teams/, loadouts/)",
-                 toast=True)  # fmt: skip
+        self.say(
+            N_("Written {folder}/ ({count} files: plan.json, briefings, teams/, loadouts/)"),
+            toast=True,
+            folder=folder,
+            count=len(files),
+        )
         self.show_holdings()

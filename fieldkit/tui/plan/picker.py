@@ -12,11 +12,13 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from fieldkit.i18n import N_, _
 from fieldkit.tui.as_written import as_written
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
+from fieldkit.tui.translated import TranslatedBindings
 
 
-class TeamPicker(ModalScreen[str | None]):
+class TeamPicker(TranslatedBindings, ModalScreen[str | None]):
     """Choose a team for a visit; the choice is then tested against the rules."""
 
     DEFAULT_CSS = """
@@ -43,7 +45,11 @@ class TeamPicker(ModalScreen[str | None]):
         max-height: 10;
     }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [QUICK_EXIT, Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        QUICK_EXIT,
+        Binding("escape", "cancel", N_("Cancel")),
+        LANGUAGE,
+    ]
 
     def __init__(self, visit_id: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -52,7 +58,9 @@ class TeamPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(f"Move {self.visit_id} to:", id="picker-title", markup=False)
+            yield Static(
+                _("Move {visit} to:").format(visit=self.visit_id), id="picker-title", markup=False
+            )
             yield OptionList(
                 *(Option(as_written(label), id=tid) for tid, label in self.choices), id="teams"
             )

@@ -10,15 +10,16 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _, ngettext
 from fieldkit.tui.services import AppServices
 
-PURPOSE = (
+PURPOSE = N_(
     "A field device reviews its own records: what it holds, what waits to sync, and whether "
     "its chain of signed records is intact. Hotspot maps and the operation's summary are made "
     "on central from every device's records once they have synced."
 )
 
-COMMANDS = (
+COMMANDS = N_(
     "On the command line: fieldkit log list shows this device's engagements with their sync "
     "state; fieldkit log verify checks the chain and every signature."
 )
@@ -26,7 +27,7 @@ COMMANDS = (
 
 def plain(message: str, root: Path) -> str:
     text = "\n".join(line.removeprefix("fieldkit: ") for line in message.splitlines())
-    return text.replace(str(root), "this workspace")
+    return text.replace(str(root), _("this workspace"))
 
 
 class DeviceReview(Vertical):
@@ -44,8 +45,8 @@ class DeviceReview(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="device-records", markup=False)
-        yield Static("Checking the chain…", id="device-chain", markup=False)
-        yield Static(COMMANDS, classes="hint", markup=False)
+        yield Static(_("Checking the chain…"), id="device-chain", markup=False)
+        yield Static(_(COMMANDS), classes="hint", markup=False)
 
     def reload(self) -> None:
         try:
@@ -55,9 +56,11 @@ class DeviceReview(Vertical):
             self.query_one("#device-chain", Static).update("")
             return
         self.query_one("#device-records", Static).update(
-            f"Device {facts.device} (team {facts.team}): {facts.records_line()}."
+            _("Device {device} (team {team}): {records}.").format(
+                device=facts.device, team=facts.team, records=facts.records_line()
+            )
         )
-        self.query_one("#device-chain", Static).update("Checking the chain…")
+        self.query_one("#device-chain", Static).update(_("Checking the chain…"))
         self.verify()
 
     @work(thread=True, exclusive=True, group="device-verify")
@@ -69,12 +72,20 @@ class DeviceReview(Vertical):
             self.app.call_from_thread(self._show, plain(str(exc), self.root))
             return
         if report.ok:
-            text = f"Chain: {report.checked} record(s), chain and signatures intact."
+            text = ngettext(
+                "Chain: {count} record(s), chain and signatures intact.",
+                "Chain: {count} record(s), chain and signatures intact.",
+                report.checked,
+            ).format(count=report.checked)
         else:
             lines = [f"  {item}" for item in report.breaks[:10]]
             text = (
-                f"Chain: {len(report.breaks)} problem(s) in {report.checked} record(s): the "
-                "log has been tampered with or damaged.\n" + "\n".join(lines)
+                _(
+                    "Chain: {problems} problem(s) in {count} record(s): the log has been "
+                    "tampered with or damaged."
+                ).format(problems=len(report.breaks), count=report.checked)
+                + "\n"
+                + "\n".join(lines)
             )
         self.app.call_from_thread(self._show, text)
 

@@ -18,14 +18,17 @@ from fieldkit.central.followups import ENGAGEMENT, FollowUp
 from fieldkit.codes import load_codes
 from fieldkit.codes.followups import allowed_next, needs_partner, statuses
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _, both, label
 from fieldkit.tui.as_written import row_as_written
-from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.dates import shown_day
+from fieldkit.tui.keys import LANGUAGE, QUICK_EXIT
 from fieldkit.tui.services import AppServices
+from fieldkit.tui.translated import TranslatedBindings
 
 #: Fixed widths: 120 columns show every one whole (the operations are named above the table).
-COLUMNS = (("person", 10), ("venue", 20), ("age band", 8), ("route", 15), ("agency", 12),
-           ("status", 27), ("days", 4))  # fmt: skip
-PURPOSE = (
+COLUMNS = ((N_("person"), 10), (N_("venue"), 20), (N_("age band"), 8), (N_("route"), 15),
+           (N_("agency"), 12), (N_("status"), 27), (N_("days"), 4))  # fmt: skip
+PURPOSE = N_(
     "What became of each referral: people referred whose follow-up is open, and engagements "
     "asking for a visit again. Select a person and press u to add a status."
 )
@@ -34,15 +37,15 @@ Choice = tuple[str, str | None]
 """(status, partner) chosen in the dialog."""
 
 
-class FollowUpsScreen(Screen[None]):
+class FollowUpsScreen(TranslatedBindings, Screen[None]):
     """The open follow-ups at central; u adds a status event to the person selected."""
 
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("u", "update", "Add status"),
-        Binding("r", "reload", "Reload"),
-        Binding("escape", "back", "Back to Review"),
+        Binding("u", "update", N_("Add status")),
+        Binding("r", "reload", N_("Reload")),
+        Binding("escape", "back", N_("Back to Review")),
     ]
 
     def __init__(self, services: AppServices, now: Callable[[], datetime] | None = None) -> None:
@@ -54,16 +57,26 @@ class FollowUpsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(classes="mode"):
-            yield Static("Follow-ups", classes="mode-title")
-            yield Static(PURPOSE, classes="purpose", markup=False)
+            yield Static(_("Follow-ups"), classes="mode-title")
+            yield Static(_(PURPOSE), classes="purpose", markup=False)
             yield Static("", id="followups-status", markup=False)
             yield DataTable(id="followups", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_up()
+        self.action_reload()
+
+    def set_up(self) -> None:
         table = self.query_one("#followups", DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        for column, width in COLUMNS:
+            table.add_column(_(column), width=width)
+
+    async def relabel(self) -> None:
+        """Drawn again in the language in use (the app's language key)."""
+        self.refresh_bindings()
+        await self.recompose()
+        self.set_up()
         self.action_reload()
 
     def clock_now(self) -> datetime:
@@ -90,12 +103,19 @@ class FollowUpsScreen(Screen[None]):
         before = self.selected.id if self.selected else None
         self.shown = found
         people = sum(1 for f in found if f.kind != ENGAGEMENT)
-        ops = ", ".join(sorted({f.operation for f in found})) or "none"
+        ops = ", ".join(sorted({f.operation for f in found})) or _("none")
         self.query_one("#followups-status", Static).update(
             error
-            or f"{people} person(s) referred with a follow-up open, {len(found) - people} "
-            f"engagement(s) asking for a visit again (operations: {ops}). Days open to "
-            f"{self.clock_now():%a %d %b %Y}."
+            or _(
+                "{people} person(s) referred with a follow-up open, {engagements} "
+                "engagement(s) asking for a visit again (operations: {ops}). Days open to "
+                "{day}."
+            ).format(
+                people=people,
+                engagements=len(found) - people,
+                ops=ops,
+                day=shown_day(self.clock_now(), "%a %d %b %Y", "EEE d MMM y"),
+            )
         )
         table = self.query_one("#followups", DataTable)
         table.clear()
@@ -114,11 +134,13 @@ class FollowUpsScreen(Screen[None]):
     def action_update(self) -> None:
         chosen = self.selected
         if chosen is None:
-            self.notify("No follow-up selected", severity="warning", markup=False)
+            self.notify(_("No follow-up selected"), severity="warning", markup=False)
             return
         if chosen.kind == ENGAGEMENT:
             self.notify(
-                f"{chosen.id} asks for a visit again: it closes when its venue is visited",
+                _("{id} asks for a visit again: it closes when its venue is visited").format(
+                    id=chosen.id
+                ),
                 severity="warning",
                 markup=False,
             )
@@ -134,9 +156,9 @@ class FollowUpsScreen(Screen[None]):
         try:
             done = self.services.add_follow_up_event(chosen.id, status, partner, self.clock_now())
         except UserError as exc:
-            self.notify(str(exc), title="Not added", severity="error", markup=False)
+            self.notify(str(exc), title=_("Not added"), severity="error", markup=False)
             return
-        self.notify(f"{done.id}: {done.status}", title="Status added", markup=False)
+        self.notify(f"{done.id}: {done.status}", title=_("Status added"), markup=False)
         self.action_reload()
 
 
@@ -145,7 +167,7 @@ def _row(f: FollowUp) -> tuple[str, ...]:
     return (
         f.id,
         f.venue or "-",
-        band.en if band else "-",
+        label(band) if band else "-",
         f.route or "-",
         f.agency or "-",
         f.status,
@@ -153,7 +175,7 @@ def _row(f: FollowUp) -> tuple[str, ...]:
     )
 
 
-class StatusDialog(ModalScreen[Choice | None]):
+class StatusDialog(TranslatedBindings, ModalScreen[Choice | None]):
     """The statuses that may follow the person's history, and the partner who helped."""
 
     DEFAULT_CSS = """
@@ -188,7 +210,8 @@ class StatusDialog(ModalScreen[Choice | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", N_("Cancel")),
+        LANGUAGE,
     ]
 
     def __init__(self, follow_up: FollowUp) -> None:
@@ -201,19 +224,23 @@ class StatusDialog(ModalScreen[Choice | None]):
         partners = load_codes().partners
         with Vertical(id="status-dialog"):
             yield Static(
-                f"{self.follow_up.id}: now {codes[self.follow_up.status].en}. Add a status:",
+                _("{id}: now {status}. Add a status:").format(
+                    id=self.follow_up.id, status=label(codes[self.follow_up.status])
+                ),
                 markup=False,
             )
             yield Select(
-                [(codes[s].both(), s) for s in allowed], prompt="Status", id="status-choice"
+                [(both(codes[s]), s) for s in allowed], prompt=_("Status"), id="status-choice"
             )
             yield Select(
-                [(p.en, p.code) for p in partners], prompt="Partner who helped", id="partner"
+                [(label(p), p.code) for p in partners],
+                prompt=_("Partner who helped"),
+                id="partner",
             )
             yield Static("", id="status-error", markup=False)
             with Horizontal(id="status-buttons"):
-                yield Button("Add", variant="primary", id="status-save")
-                yield Button("Cancel", id="status-cancel")
+                yield Button(_("Add"), variant="primary", id="status-save")
+                yield Button(_("Cancel"), id="status-cancel")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -228,10 +255,10 @@ class StatusDialog(ModalScreen[Choice | None]):
         partner = self.query_one("#partner", Select).value
         error = self.query_one("#status-error", Static)
         if not isinstance(status, str):
-            error.update("Choose a status first.")
+            error.update(_("Choose a status first."))
             return
         chosen_partner = partner if isinstance(partner, str) else None
         if needs_partner(status) and chosen_partner is None:
-            error.update("This status names the partner who helped: choose one.")
+            error.update(_("This status names the partner who helped: choose one."))
             return
         self.dismiss((status, chosen_partner))

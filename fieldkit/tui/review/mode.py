@@ -14,6 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, ProgressBar, Select, Static
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _, language
 from fieldkit.tui.as_written import as_written, row_as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.review.device_review import PURPOSE as DEVICE_PURPOSE
@@ -27,17 +28,18 @@ from fieldkit.tui.services import AppServices
 class ReviewMode(ModeScreen):
     """The commander's mode: where signs concentrated, coverage against the plan, referrals."""
 
-    SUB_TITLE = "Review"
+    SUB_TITLE = N_("Review")
     CSS_PATH = "review.tcss"
-    PURPOSE = (
+    RELABELLED = True
+    PURPOSE = N_(
         "Review an operation during and after it: hotspot maps, what the patrols covered "
         "against the plan, and the referrals made."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("m", "render_map", "Render map"),
-        Binding("f", "follow_ups", "Follow-ups"),
-        Binding("r", "reload", "Reload"),
+        Binding("m", "render_map", N_("Render map")),
+        Binding("f", "follow_ups", N_("Follow-ups")),
+        Binding("r", "reload", N_("Reload")),
     ]
 
     def __init__(self, services: AppServices, now: Callable[[], datetime] | None = None) -> None:
@@ -64,27 +66,27 @@ class ReviewMode(ModeScreen):
         if self.device_shown:
             yield Header()
             with VerticalScroll(classes="mode"):
-                yield Static(self.SUB_TITLE, classes="mode-title")
-                yield Static(DEVICE_PURPOSE, classes="purpose", markup=False)
+                yield Static(_(self.SUB_TITLE), classes="mode-title")
+                yield Static(_(DEVICE_PURPOSE), classes="purpose", markup=False)
                 yield DeviceReview(self.services)
             yield Footer()
             return
         ops = self.workspace.operations()
         yield Header()
         with VerticalScroll(classes="mode"):
-            yield Static(self.SUB_TITLE, classes="mode-title")
-            yield Static(self.PURPOSE, classes="purpose", markup=False)
+            yield Static(_(self.SUB_TITLE), classes="mode-title")
+            yield Static(_(self.PURPOSE), classes="purpose", markup=False)
             yield Static(self.holdings(), classes="holdings", markup=False)
             if len(ops) > 1:
                 yield Select([(as_written(op), op) for op in ops], value=ops[0], allow_blank=False,
                              id="operation")  # fmt: skip
             with Horizontal(id="map-row"):
-                yield Button("Render map", id="render-map", disabled=not ops)
+                yield Button(_("Render map"), id="render-map", disabled=not ops)
                 yield ProgressBar(total=4, show_eta=False, id="map-progress")
                 yield Static("", id="map-status", markup=False)
             yield Static("", id="review-status", markup=False)
-            for table_id, title, _ in TABLES:
-                yield Static(title, classes="table-title")
+            for table_id, title, _columns in TABLES:
+                yield Static(_(title), classes="table-title")
                 yield DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -99,13 +101,15 @@ class ReviewMode(ModeScreen):
     def set_up(self) -> None:
         if self.device_shown:
             return
-        for table_id, _, columns in TABLES:
+        for table_id, _title, columns in TABLES:
             table = self.query_one(f"#{table_id}", DataTable)
             for label, width in columns:
-                table.add_column(label, width=width)
+                table.add_column(_(label), width=width)
 
     def on_screen_resume(self) -> None:
         """Each time the mode is shown (the first time too): re-read the workspace."""
+        if self.spoken != language():
+            return  # ModeScreen's handler draws it again in the language in use
         if self.on_device != self.device_shown:
             self.call_later(self.rebuild)  # enrolled as a device since it was first shown
             return
@@ -117,6 +121,19 @@ class ReviewMode(ModeScreen):
     async def rebuild(self) -> None:
         await self.recompose()
         self.set_up()
+        self.show_holdings()
+        self.action_reload()
+
+    async def relabel(self) -> None:
+        """Drawn again in the language in use, the operation chosen kept (the app's key)."""
+        chosen = self.operation if not self.device_shown else None
+        self.spoken = language()
+        self.sub_title = _(self.SUB_TITLE)
+        self.refresh_bindings()
+        await self.recompose()
+        self.set_up()
+        if chosen is not None and len(self.workspace.operations()) > 1:
+            self.query_one("#operation", Select).value = chosen
         self.show_holdings()
         self.action_reload()
 
@@ -132,8 +149,9 @@ class ReviewMode(ModeScreen):
         operations = []
         for op in self.workspace.operations():
             rendered = (self.workspace.maps / op).is_dir()
-            operations.append(f"{op}   {'maps/' + op + '/' if rendered else 'no maps yet'}")
-        return "Operations\n" + bullet_list(operations, "none planned yet")
+            where = "maps/" + op + "/" if rendered else _("no maps yet")
+            operations.append(f"{op}   {where}")
+        return _("Operations") + "\n" + bullet_list(operations, _("none planned yet"))
 
     # -- the summary -----------------------------------------------------------------
 
@@ -144,10 +162,10 @@ class ReviewMode(ModeScreen):
         op = self.operation
         if op is None:
             self.query_one("#review-status", Static).update(
-                "No planned operation: plan one with fieldkit plan playbooks/NAME.yaml"
+                _("No planned operation: plan one with fieldkit plan playbooks/NAME.yaml")
             )
             return
-        self.query_one("#review-status", Static).update(f"Reading {op}...")
+        self.query_one("#review-status", Static).update(_("Reading {op}...").format(op=op))
         self.load_summary(op)
 
     @on(Select.Changed, "#operation")
@@ -166,18 +184,24 @@ class ReviewMode(ModeScreen):
     def _show_error(self, message: str) -> None:
         self.summary = None
         self.query_one("#review-status", Static).update(message)
-        for table_id, _, _ in TABLES:
+        for table_id, _title, _columns in TABLES:
             self.query_one(f"#{table_id}", DataTable).clear()
 
     def _show_summary(self, summary: dict[str, Any]) -> None:
         self.summary = summary
         op = summary["operation"]
-        note = " · no engagements recorded yet" if summary["empty"] else ""
+        note = " · " + _("no engagements recorded yet") if summary["empty"] else ""
         if not summary["data_quality"]["central"]:
-            note += " · no central store (sync/central.db) yet"
+            note += " · " + _("no central store (sync/central.db) yet")
         self.query_one("#review-status", Static).update(
-            f"{op['name']} ({op['id']}), {op['start']} to {op['end']} · data as of "
-            f"{summary['as_of']}{note}"
+            _("{name} ({id}), {start} to {end} · data as of {as_of}{note}").format(
+                name=op["name"],
+                id=op["id"],
+                start=op["start"],
+                end=op["end"],
+                as_of=summary["as_of"],
+                note=note,
+            )
         )
         for table_id, rows in table_rows(summary).items():
             table = self.query_one(f"#{table_id}", DataTable)
@@ -188,7 +212,7 @@ class ReviewMode(ModeScreen):
 
     def action_follow_ups(self) -> None:
         if not self.services.has_central():
-            self.notify("No central store here (sync/central.db)", severity="warning",
+            self.notify(_("No central store here (sync/central.db)"), severity="warning",
                         markup=False)  # fmt: skip
             return
         self.app.push_screen(FollowUpsScreen(self.services, self.now))
@@ -202,11 +226,11 @@ class ReviewMode(ModeScreen):
     def action_render_map(self) -> None:
         op = self.operation
         if op is None:
-            self.notify("No operation to map", severity="warning", markup=False)
+            self.notify(_("No operation to map"), severity="warning", markup=False)
             return
         self.query_one("#map-progress", ProgressBar).update(progress=0)
         self.query_one("#render-map", Button).disabled = True
-        self.query_one("#map-status", Static).update("rendering...")
+        self.query_one("#map-status", Static).update(_("rendering..."))
         self.render_map(op)
 
     @work(thread=True, exclusive=True, group="map")
@@ -225,8 +249,8 @@ class ReviewMode(ModeScreen):
         self.query_one("#render-map", Button).disabled = False
         status = self.query_one("#map-status", Static)
         if path is None:
-            status.update("failed")
-            self.notify(error, title="Map not rendered", severity="error", markup=False)
+            status.update(_("failed"))
+            self.notify(error, title=_("Map not rendered"), severity="error", markup=False)
             return
         self.map_path = path
         status.update(path.name)

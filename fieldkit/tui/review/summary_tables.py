@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldkit.i18n import N_, _
+
 #: (id, title, columns as (label, width)) of each summary table, in the order they are shown.
 #: Fixed widths: the layout does not shift as rows arrive.
+#: Titles and column labels are English, marked N_: the screen shows them translated.
 TABLES: tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...] = (
-    ("totals", "Totals", (("", 30), ("count", 10))),
-    ("per-day", "Engagements per day", (("day", 12), ("engagements", 12), ("people", 8))),
-    ("per-venue-type", "Per venue type",
-     (("venue type", 40), ("engagements", 12), ("people", 8))),
-    ("per-team", "Per team", (("team", 24), ("engagements", 12), ("people", 8))),
-    ("per-partner", "With partner present", (("partner", 66), ("engagements", 12))),
-    ("ilo", "Signs by ILO indicator", (("ILO indicator", 40), ("engagements", 12))),
-    ("outcomes", "Outcomes", (("outcome", 40), ("engagements", 12))),
-    ("coverage", "Coverage (planned visits)", (("team", 24), ("planned", 8), ("done", 8))),
-    ("hot-cells", "Top hot cells (Gi*)",
-     (("cell", 16), ("engagements", 12), ("z", 8), ("class", 10))),
-    ("conflicts", "Conflicts (counted once)",
-     (("engagement", 12), ("versions", 40), ("devices", 30))),
-    ("problems", "Verification problems",
-     (("device", 18), ("kind", 14), ("record", 12), ("detail", 60))),
+    ("totals", N_("Totals"), (("", 30), (N_("count"), 10))),
+    ("per-day", N_("Engagements per day"),
+     ((N_("day"), 12), (N_("engagements"), 12), (N_("people"), 8))),
+    ("per-venue-type", N_("Per venue type"),
+     ((N_("venue type"), 40), (N_("engagements"), 12), (N_("people"), 8))),
+    ("per-team", N_("Per team"), ((N_("team"), 24), (N_("engagements"), 12), (N_("people"), 8))),
+    ("per-partner", N_("With partner present"), ((N_("partner"), 66), (N_("engagements"), 12))),
+    ("ilo", N_("Signs by ILO indicator"), ((N_("ILO indicator"), 40), (N_("engagements"), 12))),
+    ("outcomes", N_("Outcomes"), ((N_("outcome"), 40), (N_("engagements"), 12))),
+    ("coverage", N_("Coverage (planned visits)"),
+     ((N_("team"), 24), (N_("planned"), 8), (N_("done"), 8))),
+    ("hot-cells", N_("Top hot cells (Gi*)"),
+     ((N_("cell"), 16), (N_("engagements"), 12), ("z", 8), (N_("class"), 10))),
+    ("conflicts", N_("Conflicts (counted once)"),
+     ((N_("engagement"), 12), (N_("versions"), 40), (N_("devices"), 30))),
+    ("problems", N_("Verification problems"),
+     ((N_("device"), 18), (N_("kind"), 14), (N_("record"), 12), (N_("detail"), 60))),
 )  # fmt: skip
 
 
@@ -30,14 +35,17 @@ def table_rows(summary: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
     t, cov, q = summary["totals"], summary["coverage"], summary["data_quality"]
     return {
         "totals": [
-            ("Engagements", str(t["engagements"])),
-            ("People engaged", str(t["people"])),
-            ("With signs of exploitation", str(t["with_indicators"])),
-            ("Referrals", str(t["referrals"])),
-            ("Planned visits done", f"{cov['done']} of {cov['planned']}"),
-            ("Visits not planned", str(cov["unassigned"])),
-            ("Records failing verification", str(len(q["problems"]))),
-            ("Conflicting amendments", str(len(q["conflicts"]))),
+            (_("Engagements"), str(t["engagements"])),
+            (_("People engaged"), str(t["people"])),
+            (_("With signs of exploitation"), str(t["with_indicators"])),
+            (_("Referrals"), str(t["referrals"])),
+            (
+                _("Planned visits done"),
+                _("{done} of {planned}").format(done=cov["done"], planned=cov["planned"]),
+            ),
+            (_("Visits not planned"), str(cov["unassigned"])),
+            (_("Records failing verification"), str(len(q["problems"]))),
+            (_("Conflicting amendments"), str(len(q["conflicts"]))),
         ],
         "per-day": [
             (d["day"], str(d["engagements"]), str(d["people"])) for d in summary["per_day"]

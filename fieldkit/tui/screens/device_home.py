@@ -7,18 +7,26 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _
 from fieldkit.tui.services import AppServices
 
 KEYS = (
-    ("2", "Log", "log an engagement (n) or amend one (a); works with no signal"),
-    ("3", "Sync", "send the records to central and get plan changes (or carry a bundle)"),
-    ("4", "Review", "this device's own records and their chain"),
-    ("F12", "Quick exit", "a neutral page at once; type resume in its search box to return"),
-)
+    ("2", N_("Log"), N_("log an engagement (n) or amend one (a); works with no signal")),
+    ("3", N_("Sync"), N_("send the records to central and get plan changes (or carry a bundle)")),
+    ("4", N_("Review"), N_("this device's own records and their chain")),
+    ("F12", N_("Quick exit"),
+     N_("a neutral page at once; type resume in its search box to return")),
+)  # fmt: skip
 
 
 def keys_text() -> str:
-    return "\n".join(f"{key:>3}  {name:<12}{what}" for key, name, what in KEYS)
+    """The keys an officer uses first, in the language in use (names padded to one column)."""
+    names = [_(name) for _key, name, _what in KEYS]
+    width = max(12, *(len(name) + 2 for name in names))
+    return "\n".join(
+        f"{key:>3}  {name:<{width}}{_(what)}"
+        for (key, _n, what), name in zip(KEYS, names, strict=True)
+    )
 
 
 class DeviceHome(Vertical):
@@ -34,10 +42,10 @@ class DeviceHome(Vertical):
         self.services = services
 
     def compose(self) -> ComposeResult:
-        yield Static("This device", classes="section-title")
+        yield Static(_("This device"), classes="section-title")
         yield Static(id="device-who", markup=False)
         yield Static(id="device-records", markup=False)
-        yield Static("What you can do here", classes="section-title")
+        yield Static(_("What you can do here"), classes="section-title")
         yield Static(keys_text(), id="device-keys", markup=False)
 
     def on_mount(self) -> None:
@@ -51,15 +59,27 @@ class DeviceHome(Vertical):
             facts = self.services.device_overview()
         except UserError as exc:
             message = "\n".join(line.removeprefix("fieldkit: ") for line in str(exc).splitlines())
+            where = _("this workspace")
             who.update(
-                "This workspace has a device/ folder, but it cannot be used as an enrolled "
-                f"device:\n{message.replace(str(self.services.root), 'this workspace')}"
+                _(
+                    "This workspace has a device/ folder, but it cannot be used as an enrolled "
+                    "device:\n{problem}"
+                ).format(problem=message.replace(str(self.services.root), where))
             )
             records.update("")
             return
         who.update(
-            f"Device {facts.device} · officer {facts.officer}\n"
-            f"Team {facts.team}: {facts.team_name}\n"
-            f"Operation {facts.operation}: {facts.operation_name}"
+            _(
+                "Device {device} · officer {officer}\n"
+                "Team {team}: {team_name}\n"
+                "Operation {operation}: {operation_name}"
+            ).format(
+                device=facts.device,
+                officer=facts.officer,
+                team=facts.team,
+                team_name=facts.team_name,
+                operation=facts.operation,
+                operation_name=facts.operation_name,
+            )
         )
         records.update(facts.records_line())

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from fieldkit.i18n import N_, _, language
 from fieldkit.playbook import Problem
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
@@ -24,7 +25,12 @@ from fieldkit.tui.services import AppServices
 from fieldkit.tui.translated import TranslatedBindings
 from fieldkit.workspace import Workspace
 
-CHECKING = Text("checking…", style="dim")
+CHECKING = N_("checking…")
+
+
+def checking() -> Text:
+    """A playbook's status while its check runs, in the language in use."""
+    return Text(_(CHECKING), style="dim")
 
 
 #: Wide enough for "999 problems".
@@ -35,11 +41,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     """Playbooks (Enter opens one) and the planned operations of ops/."""
 
     CSS_PATH = "home.tcss"
-    SUB_TITLE = "Home"
+    SUB_TITLE = N_("Home")
     AUTO_FOCUS = "#playbooks"
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("r", "recheck", "Recheck"),
+        Binding("r", "recheck", N_("Recheck")),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -48,6 +54,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.workspace: Workspace = services.workspace
         self.problems: dict[Path, list[Problem]] = {}
         self.device_shown = False
+        self.sub_title = _(self.SUB_TITLE)
+        self.spoken = language()
+        """The language the screen was drawn in."""
 
     @property
     def on_device(self) -> bool:
@@ -59,7 +68,12 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         self.device_shown = self.on_device
         with VerticalScroll(id="home"):
             name = self.workspace.root.name
-            yield Static(f"Workspace {name}", id="workspace", classes="hint", markup=False)
+            yield Static(
+                _("Workspace {name}").format(name=name),
+                id="workspace",
+                classes="hint",
+                markup=False,
+            )
             if self.device_shown:
                 yield DeviceHome(self.services)
             else:
@@ -68,11 +82,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         yield Footer()
 
     def compose_office(self) -> ComposeResult:
-        yield Static("Playbooks", classes="section-title")
-        yield Static("Enter opens a playbook: its text and its problems.", classes="hint")
+        yield Static(_("Playbooks"), classes="section-title")
+        yield Static(_("Enter opens a playbook: its text and its problems."), classes="hint")
         yield DataTable(id="playbooks", cursor_type="row")
         yield ProgressBar(id="checking", show_eta=False)
-        yield Static("Planned operations", classes="section-title")
+        yield Static(_("Planned operations"), classes="section-title")
         yield Static(id="operations")
 
     def on_mount(self) -> None:
@@ -82,22 +96,29 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         if self.device_shown:
             return
         table = self.query_one("#playbooks", DataTable)
-        table.add_column("Playbook", key="playbook")
+        table.add_column(_("Playbook"), key="playbook")
         # A fixed width: the column must not depend on which check finished first.
-        table.add_column("Status", key="status", width=STATUS_WIDTH)
+        table.add_column(_("Status"), key="status", width=STATUS_WIDTH)
         self.action_recheck()
 
     def on_screen_resume(self) -> None:
         """Back on Home: a device's counts may have changed in Log or Sync mode, and the
         workspace may have been enrolled as a device meanwhile."""
-        if self.on_device != self.device_shown:
-            self.call_later(self.rebuild)
+        if self.on_device != self.device_shown or self.spoken != language():
+            self.call_later(self.rebuild)  # enrolled since, or the language changed meanwhile
         elif self.device_shown:
             self.query_one(DeviceHome).refresh_facts()
 
     async def rebuild(self) -> None:
+        self.spoken = language()
+        self.sub_title = _(self.SUB_TITLE)
+        self.refresh_bindings()
         await self.recompose()
         self.set_up()
+
+    async def relabel(self) -> None:
+        """Draw Home again in the language in use (the app's language key)."""
+        await self.rebuild()
 
     def action_recheck(self) -> None:
         """Re-read the workspace and check every playbook again, off the UI thread."""
@@ -112,7 +133,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         table.clear()
         self.problems.clear()
         for path in paths:
-            table.add_row(as_written(path.name), CHECKING, key=str(path))
+            table.add_row(as_written(path.name), checking(), key=str(path))
         progress = self.query_one("#checking", ProgressBar)
         progress.update(total=len(paths) or None, progress=0)
         progress.display = bool(paths)
@@ -122,7 +143,9 @@ class HomeScreen(TranslatedBindings, Screen[None]):
     def _operations_text(self) -> Text:
         names = self.workspace.operations()
         if not names:
-            return Text("None yet. Plan one with: fieldkit plan playbooks/NAME.yaml", style="dim")
+            return Text(
+                _("None yet. Plan one with: fieldkit plan playbooks/NAME.yaml"), style="dim"
+            )
         return Text("\n".join(f"{name}   ops/{name}/plan.json" for name in names))
 
     @work(thread=True, exclusive=True, group="check-playbooks")

@@ -11,9 +11,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-NEUTRAL_TITLE = "Weather"
+from fieldkit.i18n import N_, _
 
-FORECAST = "Tonight     9°C   clear\nTomorrow   16°C   cloudy\nLater      13°C   showers"
+NEUTRAL_TITLE = N_("Weather")
+
+FORECAST = N_("Tonight     9°C   clear\nTomorrow   16°C   cloudy\nLater      13°C   showers")
 
 
 class NeutralScreen(Screen[None]):
@@ -32,12 +34,12 @@ class NeutralScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="weather"):
-            yield Static(NEUTRAL_TITLE, id="brand")
+            yield Static(_(NEUTRAL_TITLE), id="brand")
             yield Static("London", id="place")
-            yield Static("14°C  light rain", id="now")
-            yield Static("Feels like 12°C\nWind 12 km/h SW   Humidity 82%", id="details")
-            yield Static(FORECAST, id="forecast")
-            yield Input(placeholder="Search a city", id="city")
+            yield Static(_("14°C  light rain"), id="now")
+            yield Static(_("Feels like 12°C\nWind 12 km/h SW   Humidity 82%"), id="details")
+            yield Static(_(FORECAST), id="forecast")
+            yield Input(placeholder=_("Search a city"), id="city")
             yield Static("", id="result")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -49,4 +51,4 @@ class NeutralScreen(Screen[None]):
             result.update("")
             self.post_message(self.Unlocked())
         elif typed:
-            result.update(Text(f"No forecast found for {typed!r}."))
+            result.update(Text(_("No forecast found for {typed}.").format(typed=repr(typed))))

@@ -14,9 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from fieldkit.i18n import N_, _
 from fieldkit.playbook import Problem
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.screens.playbook_check import check_file, status_text, workspace_label
+from fieldkit.tui.translated import TranslatedBindings
 from fieldkit.workspace import Workspace
 
 
@@ -25,15 +27,15 @@ def yaml_language() -> str | None:
     return "yaml" if find_spec("tree_sitter_yaml") is not None else None
 
 
-class PlaybookScreen(Screen[None]):
+class PlaybookScreen(TranslatedBindings, Screen[None]):
     """One playbook: its YAML with line numbers above, its problems below."""
 
     CSS_PATH = "playbook.tcss"
-    SUB_TITLE = "Playbook"
+    SUB_TITLE = N_("Playbook")
     AUTO_FOCUS = "#problems"
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.pop_screen", N_("Back")),
     ]
 
     def __init__(self, path: Path, workspace: Workspace) -> None:
@@ -41,7 +43,8 @@ class PlaybookScreen(Screen[None]):
         self.path = path
         self.workspace = workspace
         self.label = workspace_label(workspace, path)
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] | None = None
+        self.sub_title = _(self.SUB_TITLE)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,12 +64,20 @@ class PlaybookScreen(Screen[None]):
         )
         area.cursor_blink = False
         yield area
-        yield Static("Problems: checking…", id="problems-title", classes="section-title")
+        yield Static(_("Problems: checking…"), id="problems-title", classes="section-title")
         yield OptionList(id="problems")
         yield Footer()
 
     def on_mount(self) -> None:
         self.check()
+
+    async def relabel(self) -> None:
+        """Draw the screen again in the language in use (the app's language key)."""
+        self.sub_title = _(self.SUB_TITLE)
+        self.refresh_bindings()
+        await self.recompose()
+        if self.problems is not None:
+            self._show_problems(self.problems)
 
     @work(thread=True, exclusive=True, group="check-playbook")
     def check(self) -> None:
@@ -76,14 +87,21 @@ class PlaybookScreen(Screen[None]):
     def _show_problems(self, problems: list[Problem]) -> None:
         self.problems = problems
         title = self.query_one("#problems-title", Static)
-        title.update(Text(f"Problems: {status_text(problems).plain}"))
+        title.update(Text(_("Problems: {status}").format(status=status_text(problems).plain)))
         listing = self.query_one("#problems", OptionList)
         listing.clear_options()
         if not problems:
-            listing.add_option(Option("No problems: this playbook is valid.", disabled=True))
+            listing.add_option(Option(_("No problems: this playbook is valid."), disabled=True))
             return
         listing.add_options(
-            Option(Text(f"line {p.line}, col {p.column}: {p.message}"), id=str(i))
+            Option(
+                Text(
+                    _("line {line}, col {column}: {message}").format(
+                        line=p.line, column=p.column, message=p.message
+                    )
+                ),
+                id=str(i),
+            )
             for i, p in enumerate(problems)
         )
         listing.highlighted = 0
@@ -91,7 +109,7 @@ class PlaybookScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.jump_to(self.problems[int(event.option.id)])
+            self.jump_to((self.problems or [])[int(event.option.id)])
 
     def jump_to(self, problem: Problem) -> None:
         """Put the text's cursor on the problem's line and column, and scroll it into view."""

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.text import Text
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import _, ngettext
 from fieldkit.playbook import Problem, check_playbook
 from fieldkit.workspace import Workspace
 
@@ -14,9 +15,10 @@ from fieldkit.workspace import Workspace
 def status_text(problems: list[Problem]) -> Text:
     """'valid', or how many problems a playbook has."""
     if not problems:
-        return Text("valid", style="bold green")
+        return Text(_("valid"), style="bold green")
     count = len(problems)
-    return Text(f"{count} problem{'s' if count != 1 else ''}", style="bold red")
+    words = ngettext("{count} problem", "{count} problems", count).format(count=count)
+    return Text(words, style="bold red")
 
 
 def workspace_label(workspace: Workspace, path: Path) -> str:

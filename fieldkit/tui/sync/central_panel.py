@@ -11,13 +11,16 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _, ngettext
 from fieldkit.tui.as_written import row_as_written
 from fieldkit.tui.services import AppServices
-from fieldkit.tui.sync.words import moment, plain_error, plural
+from fieldkit.tui.sync.words import counted, moment, plain_error
 
-DEVICE_COLUMNS = ("Device", "Team", "Officer", "Last seen", "Records", "Status")
-PROBLEM_COLUMNS = ("Device", "Kind", "Record", "Detail", "Found")
-CONFLICT_COLUMNS = ("Amended record", "One version (device)", "Other version (device)", "Found")
+DEVICE_COLUMNS = (N_("Device"), N_("Team"), N_("Officer"), N_("Last seen"), N_("Records"),
+                  N_("Status"))  # fmt: skip
+PROBLEM_COLUMNS = (N_("Device"), N_("Kind"), N_("Record"), N_("Detail"), N_("Found"))
+CONFLICT_COLUMNS = (N_("Amended record"), N_("One version (device)"),
+                    N_("Other version (device)"), N_("Found"))  # fmt: skip
 
 
 def read_conflicts(services: AppServices) -> list[dict[str, Any]]:
@@ -35,9 +38,9 @@ class CentralPanel(Vertical):
         self.root = services.root
 
     def compose(self) -> ComposeResult:
-        yield Static("Central", classes="section-title")
+        yield Static(_("Central"), classes="section-title")
         yield Static(id="central-facts", markup=False)
-        yield Static("Devices", classes="table-title")
+        yield Static(_("Devices"), classes="table-title")
         yield DataTable(id="devices", cursor_type="row", zebra_stripes=True)
         yield Static(id="problems-title", classes="table-title", markup=False)
         yield DataTable(id="problems", cursor_type="row")
@@ -45,9 +48,9 @@ class CentralPanel(Vertical):
         yield DataTable(id="conflicts", cursor_type="row")
 
     def on_mount(self) -> None:
-        self.query_one("#devices", DataTable).add_columns(*DEVICE_COLUMNS)
-        self.query_one("#problems", DataTable).add_columns(*PROBLEM_COLUMNS)
-        self.query_one("#conflicts", DataTable).add_columns(*CONFLICT_COLUMNS)
+        self.query_one("#devices", DataTable).add_columns(*map(_, DEVICE_COLUMNS))
+        self.query_one("#problems", DataTable).add_columns(*map(_, PROBLEM_COLUMNS))
+        self.query_one("#conflicts", DataTable).add_columns(*map(_, CONFLICT_COLUMNS))
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -58,19 +61,33 @@ class CentralPanel(Vertical):
             conflicts = read_conflicts(self.services) if status is not None else []
         except (UserError, sqlite3.Error, sqlcipher3.Error) as exc:
             facts.update(
-                "sync/central.db is here, but it cannot be read as a central store:\n"
-                + plain_error(str(exc), self.root)
-            )
+                _("sync/central.db is here, but it cannot be read as a central store:\n{problem}")
+                .format(problem=plain_error(str(exc), self.root))
+            )  # fmt: skip
             return
         if status is None:  # removed since the screen was built
-            facts.update("sync/central.db is no longer here.")
+            facts.update(_("sync/central.db is no longer here."))
             return
         open_problems: list[dict[str, Any]] = status["open_problems"]
         facts.update(
-            f"sync/central.db is here: {plural(len(status['devices']), 'device')}, "
-            f"{plural(status['records'], 'record')}, "
-            f"{plural(len(open_problems), 'open problem')}, "
-            f"{plural(len(conflicts), 'conflict')}."
+            _("sync/central.db is here: {devices}, {records}, {problems}, {conflicts}.").format(
+                devices=counted(
+                    ngettext("{count} device", "{count} devices", len(status["devices"])),
+                    len(status["devices"]),
+                ),
+                records=counted(
+                    ngettext("{count} record", "{count} records", status["records"]),
+                    status["records"],
+                ),
+                problems=counted(
+                    ngettext("{count} open problem", "{count} open problems", len(open_problems)),
+                    len(open_problems),
+                ),
+                conflicts=counted(
+                    ngettext("{count} conflict", "{count} conflicts", len(conflicts)),
+                    len(conflicts),
+                ),
+            )
         )
         self.fill_devices(status["devices"])
         self.fill_problems(open_problems)
@@ -80,10 +97,13 @@ class CentralPanel(Vertical):
         table = self.query_one("#devices", DataTable)
         table.clear()
         for d in devices:
-            name = d["device"] or f"{d['id']} (not synced yet)"
+            name = d["device"] or _("{id} (not synced yet)").format(id=d["id"])
             status = str(d["status"])
             if d["open_problems"]:
-                status += f" · {plural(d['open_problems'], 'problem')}"
+                status += " · " + counted(
+                    ngettext("{count} problem", "{count} problems", d["open_problems"]),
+                    d["open_problems"],
+                )
             cells = (
                 name,
                 d["team"],
@@ -96,8 +116,10 @@ class CentralPanel(Vertical):
         table.display = bool(devices)
         if not devices:
             self.query_one("#central-facts", Static).update(
-                "sync/central.db is here, with no devices yet.\n"
-                "Enrol one with: fieldkit central enroll-device --team TEAM --officer OFFICER"
+                _(
+                    "sync/central.db is here, with no devices yet.\n"
+                    "Enrol one with: fieldkit central enroll-device --team TEAM --officer OFFICER"
+                )
             )
 
     def fill_problems(self, problems: list[dict[str, Any]]) -> None:
@@ -112,7 +134,7 @@ class CentralPanel(Vertical):
                 moment(p["found_at"], never="-"),
             )
             table.add_row(*row_as_written(cells), key=str(p["n"]))
-        title = "Open problems" if problems else "Open problems: none"
+        title = _("Open problems") if problems else _("Open problems: none")
         self.query_one("#problems-title", Static).update(title)
         table.display = bool(problems)
 
@@ -128,7 +150,9 @@ class CentralPanel(Vertical):
             )
             table.add_row(*row_as_written(cells), key=str(n))
         title = (
-            "Conflicts (two devices amended the same record)" if conflicts else "Conflicts: none"
+            _("Conflicts (two devices amended the same record)")
+            if conflicts
+            else _("Conflicts: none")
         )
         self.query_one("#conflicts-title", Static).update(title)
         table.display = bool(conflicts)
