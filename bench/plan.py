@@ -57,12 +57,12 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def large_playbook(
-    seed: int = 1, teams: int = 40, activities: int = 100, days: int = 14
+    seed: int = 1, teams: int = 40, activities: int = 100, length: int = 14
 ) -> Playbook:
     """40 teams of 3, 200 venues, 100 activities x 5 venues x 2 dates = 1,000 visits in 14 days."""
     rng = random.Random(seed)
     start = date(2024, 3, 4)
-    dates = [start + timedelta(d) for d in range(days)]
+    dates = [start + timedelta(d) for d in range(length)]
     bases = [
         {
             "id": f"station-{i}",
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += barnet_rows(book, args.barnet_time_limit, args.workers)
         notes.append(f"after barnet: {load()}")
     if "force" in cases:
-        force = large_playbook(seed=2, teams=15, activities=30, days=7)
+        force = large_playbook(seed=2, teams=15, activities=30, length=7)
         target = "OPTIMAL or gap <= 1% in <= 20 s"
         more, _ = case_rows("force", force, args.force_time_limit, args.workers, args.seed, target)
         rows += more

@@ -156,11 +156,19 @@ def plan_problem(playbook: Playbook, locks: list[Lock]) -> PlanProblem:
     return PlanProblem(visits, teams, rules, resolve_locks(locks, visits, teams, rules))
 
 
-def _usable(hint: Chosen, problem: PlanProblem) -> Chosen:
-    """The hint's assignments of visits and teams the problem still has, the locks kept."""
+def _usable(hint: Chosen, problem: PlanProblem) -> Chosen | None:
+    """The hint's assignments of visits and teams the problem still has, the locks kept; None
+    when that breaks a rule (a playbook changed since): a plan may fall back on its hint."""
     known = problem.visit_index()
     out = {v: ts for v, ts in hint.items() if v in known and ts[0] in problem.teams}
-    return {**out, **problem.locks}
+    out.update(problem.locks)
+    by_team: dict[str, list[Item]] = defaultdict(list)
+    for vid, (t, s) in out.items():
+        by_team[t].append((known[vid], s))
+    for t, items in by_team.items():
+        if problem.rules.team_rules(problem.teams[t], sorted(items, key=lambda i: i[1])):
+            return None
+    return out
 
 
 def run_solver(

@@ -25,6 +25,8 @@ from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.rules import Item
 
+#: Each day may take at least this long (while time is left), however many days remain.
+MIN_DAY_SECONDS = 2.0
 #: How many proven days a memo keeps (the oldest go first).
 MEMO_DAYS = 512
 
@@ -93,7 +95,9 @@ def solve_days_apart(
         result = memo.get(key) if memo is not None else None
         if result is None:
             left = settings.time_limit - (walltime.monotonic() - began)
-            result = _solve_one_day(problem, day, settings, left / (len(days) - n), out)
+            # an even share, but never less than a busy machine needs to start a small model
+            share = max(left / (len(days) - n), min(left, MIN_DAY_SECONDS))
+            result = _solve_one_day(problem, day, settings, share, out)
             if memo is not None and result.status == "OPTIMAL":
                 memo.put(key, replace(result, work=0.0))
         if result.status not in ("OPTIMAL", "FEASIBLE"):
