@@ -27,6 +27,9 @@ GREEDY = "GREEDY"
 
 #: Above this many visits the operation is solved day by day (see rolling.py).
 WHOLE_MODEL_VISITS = 300
+#: ... and so it is when a day has more (visit, team) pairs than this: each day's whole model
+#: (every visit offered to every team) would not be solved in seconds.
+DAY_MODEL_PAIRS = 300
 #: The share of the time limit the days solved apart may take (split.py) before the whole model.
 APART_SHARE = 0.8
 
@@ -138,7 +141,7 @@ def solve(
         report,
         set(problem.locks),
     )
-    if len(problem.visits) > WHOLE_MODEL_VISITS or result.status == GREEDY or not result.objective:
+    if by_day(problem) or result.status == GREEDY or not result.objective:
         # days not finished kept the baseline; a greedy plan has only its own worth
         report.objective = float(objective_of(plan))
         if report.bound <= 0:  # the solver proved nothing: every visit covered bounds it
@@ -171,6 +174,16 @@ def _usable(hint: Chosen, problem: PlanProblem) -> Chosen | None:
     return out
 
 
+def by_day(problem: PlanProblem) -> bool:
+    """Whether the operation is too large for the days apart and the whole model."""
+    if len(problem.visits) > WHOLE_MODEL_VISITS:
+        return True
+    per_day: dict[object, int] = defaultdict(int)
+    for v in problem.visits:
+        per_day[v.day] += 1
+    return max(per_day.values(), default=0) * len(problem.teams) > DAY_MODEL_PAIRS
+
+
 def run_solver(
     problem: PlanProblem,
     settings: SolverSettings,
@@ -179,7 +192,7 @@ def run_solver(
 ) -> ModelResult:
     """The days apart then the whole model, or day by day for a large operation; a clear
     error when no plan comes out."""
-    if len(problem.visits) > WHOLE_MODEL_VISITS:
+    if by_day(problem):
         result = solve_by_day(problem, settings)
     else:
         result = solve_whole(problem, settings, digest, memo)

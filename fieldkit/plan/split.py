@@ -62,6 +62,8 @@ class DaysApart:
     complete: bool  # every day solved (not stopped, not out of time)
     work: float = 0.0  # the searches' deterministic time, summed
     days: set[date] = field(default_factory=set)  # the days solved
+    found: int = 0  # the plans found so far, over all days
+    began: float = field(default_factory=walltime.monotonic)
 
     def over(self, problem: PlanProblem, plan: Chosen) -> Chosen:
         """`plan` with the days solved apart replaced by their plans."""
@@ -128,8 +130,11 @@ def _solve_one_day(
     progress = settings.progress
 
     def so_far(p: SolveProgress) -> None:
+        done.found += 1
         if progress is not None:
-            progress(replace(p, objective=done.objective + p.objective, bound=done.bound + p.bound))
+            seconds = walltime.monotonic() - done.began
+            progress(SolveProgress(done.objective + p.objective, done.bound + p.bound, seconds,
+                                   done.found))  # fmt: skip
 
     day_settings = replace(settings.within(max(share, 0.05)), progress=so_far)
     return solve_model(today, day_settings)
