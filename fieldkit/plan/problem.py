@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from fieldkit.plan.progress import ProgressCallback
+from fieldkit.plan.progress import ProgressCallback, StopSwitch
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
@@ -54,6 +54,7 @@ class SolverSettings:
     workers: int = 1
     progress: ProgressCallback | None = None
     work_limit: float | None = None  # CP-SAT's deterministic time: same seed, same plan
+    stop: StopSwitch | None = None  # pressed: stop and keep the best plan so far
 
     def within(self, time_limit: float) -> SolverSettings:
         """The same settings with another time limit."""

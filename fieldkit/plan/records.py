@@ -31,6 +31,7 @@ class SolverReport:
     time_limit: float
     covered_priority: int = 0
     greedy_hint: bool = False
+    work: float = 0.0  # CP-SAT's deterministic time, a measure of the search free of the load
 
 
 @dataclass

@@ -10,10 +10,12 @@ from typing import Any
 from fieldkit.errors import UserError
 from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
 from fieldkit.plan.locks import Lock, read_locks
-from fieldkit.plan.progress import ProgressCallback
+from fieldkit.plan.problem import Chosen
+from fieldkit.plan.progress import ProgressCallback, StopSwitch
 from fieldkit.plan.records import Plan
 from fieldkit.plan.revisits import Revisit, add_revisits
 from fieldkit.plan.solve import solve
+from fieldkit.plan.split import DayMemo
 from fieldkit.plan.write import write_plan
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
@@ -35,6 +37,20 @@ class PlanOptions:
     lock_file: Path | None = None
     #: Venues to visit again (`--follow-ups-from OP`): one visit each, with its reason.
     revisits: tuple[Revisit, ...] = ()
+    #: Where the search starts (the previous plan), what stops it, the days already proven.
+    hint: Chosen | None = None
+    stop: StopSwitch | None = None
+    memo: DayMemo | None = None
+
+
+@dataclass(frozen=True)
+class PlanStart:
+    """What a re-solve in the app starts from: the previous plan as a hint, the lead's stop
+    switch and the days already proven optimal."""
+
+    hint: Chosen | None = None
+    stop: StopSwitch | None = None
+    memo: DayMemo | None = None
 
 
 @dataclass
@@ -98,6 +114,9 @@ def solve_playbook(
         seed=options.seed,
         progress=progress,
         work_limit=options.work_limit,
+        hint=options.hint,
+        stop=options.stop,
+        memo=options.memo,
     )
     return PlanSession(plan, path, name, ws.shown(path), warnings)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import time as walltime
 from collections import defaultdict
 from dataclasses import replace
 
@@ -10,11 +12,12 @@ from fieldkit.plan.explain import explain
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.locks import Lock, resolve_locks
 from fieldkit.plan.model import COVER_WEIGHT, NORMAL_SHIFT_MINUTES, ModelResult, solve_model
-from fieldkit.plan.problem import PlanProblem, SolverSettings
-from fieldkit.plan.progress import ProgressCallback
+from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
+from fieldkit.plan.progress import ProgressCallback, StopSwitch
 from fieldkit.plan.records import Assignment, Plan, SolverReport
 from fieldkit.plan.rolling import solve_by_day
 from fieldkit.plan.rules import Item, Rules
+from fieldkit.plan.split import DayMemo, keeps_rest, solve_days_apart
 from fieldkit.plan.visits import TeamFacts, Visit, all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook
 
@@ -24,6 +27,11 @@ GREEDY = "GREEDY"
 
 #: Above this many visits the operation is solved day by day (see rolling.py).
 WHOLE_MODEL_VISITS = 300
+#: ... and so it is when a day has more (visit, team) pairs than this: each day's whole model
+#: (every visit offered to every team) would not be solved in seconds.
+DAY_MODEL_PAIRS = 300
+#: The share of the time limit the days solved apart may take (split.py) before the whole model.
+APART_SHARE = 0.8
 
 
 class PlanningError(UserError):
@@ -106,15 +114,23 @@ def solve(
     progress: ProgressCallback | None = None,
     workers: int = 1,
     work_limit: float | None = None,
+    hint: Chosen | None = None,
+    stop: StopSwitch | None = None,
+    memo: DayMemo | None = None,
 ) -> Plan:
     """Solve the playbook with CP-SAT; locked assignments are kept, the rest re-solved.
 
     `work_limit` (CP-SAT's deterministic time) makes a search that ends by it give the same
     plan for the same seed on any machine, however busy; `time_limit` stays the wall-clock cap.
+    `hint` (e.g. the previous plan) is where the search starts; `stop`, pressed, ends the search
+    with the best plan so far; `memo` keeps the days proven optimal for the next re-solve.
     """
     problem = plan_problem(playbook, locks or [])
-    settings = SolverSettings(time_limit, seed, min(max(workers, 1), 2), progress, work_limit)
-    result = run_solver(problem, settings)
+    if hint:
+        problem = replace(problem, hint=_usable(hint, problem))
+    settings = SolverSettings(time_limit, seed, min(max(workers, 1), 2), progress, work_limit, stop)
+    digest = hashlib.sha256(playbook.model_dump_json().encode()).hexdigest() if memo else ""
+    result = run_solver(problem, settings, digest, memo)
     report = solver_report(result, settings)
     plan = make_plan(
         playbook,
@@ -125,7 +141,7 @@ def solve(
         report,
         set(problem.locks),
     )
-    if len(problem.visits) > WHOLE_MODEL_VISITS or result.status == GREEDY:
+    if by_day(problem) or result.status == GREEDY or not result.objective:
         # days not finished kept the baseline; a greedy plan has only its own worth
         report.objective = float(objective_of(plan))
         if report.bound <= 0:  # the solver proved nothing: every visit covered bounds it
@@ -143,16 +159,43 @@ def plan_problem(playbook: Playbook, locks: list[Lock]) -> PlanProblem:
     return PlanProblem(visits, teams, rules, resolve_locks(locks, visits, teams, rules))
 
 
-def run_solver(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
-    """The whole model from the greedy plan, or day by day for a large operation; a clear
-    error when no plan comes out."""
+def _usable(hint: Chosen, problem: PlanProblem) -> Chosen | None:
+    """The hint's assignments of visits and teams the problem still has, the locks kept; None
+    when that breaks a rule (a playbook changed since): a plan may fall back on its hint."""
+    known = problem.visit_index()
+    out = {v: ts for v, ts in hint.items() if v in known and ts[0] in problem.teams}
+    out.update(problem.locks)
+    by_team: dict[str, list[Item]] = defaultdict(list)
+    for vid, (t, s) in out.items():
+        by_team[t].append((known[vid], s))
+    for t, items in by_team.items():
+        if problem.rules.team_rules(problem.teams[t], sorted(items, key=lambda i: i[1])):
+            return None
+    return out
+
+
+def by_day(problem: PlanProblem) -> bool:
+    """Whether the operation is too large for the days apart and the whole model."""
     if len(problem.visits) > WHOLE_MODEL_VISITS:
+        return True
+    per_day: dict[object, int] = defaultdict(int)
+    for v in problem.visits:
+        per_day[v.day] += 1
+    return max(per_day.values(), default=0) * len(problem.teams) > DAY_MODEL_PAIRS
+
+
+def run_solver(
+    problem: PlanProblem,
+    settings: SolverSettings,
+    digest: str = "",
+    memo: DayMemo | None = None,
+) -> ModelResult:
+    """The days apart then the whole model, or day by day for a large operation; a clear
+    error when no plan comes out."""
+    if by_day(problem):
         result = solve_by_day(problem, settings)
     else:
-        hinted = replace(problem, hint=greedy(problem))
-        result = solve_model(hinted, settings)
-        if result.status == "UNKNOWN" and hinted.hint is not None:
-            result = replace(result, status=GREEDY, chosen=dict(hinted.hint))
+        result = solve_whole(problem, settings, digest, memo)
     if result.status not in ("OPTIMAL", "FEASIBLE", GREEDY):
         if result.status == "INFEASIBLE":
             raise PlanningError("the locked assignments cannot all be kept together")
@@ -160,6 +203,41 @@ def run_solver(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             f"no plan found within {settings.time_limit:g} s (solver: {result.status}); "
             "try a longer --time-limit"
         )
+    return result
+
+
+def solve_whole(
+    problem: PlanProblem, settings: SolverSettings, digest: str, memo: DayMemo | None
+) -> ModelResult:
+    """Each day apart first: when their plans keep the rest between days, that is the optimum.
+    Otherwise the whole model, from the best plan known; the days' bounds bound it too."""
+    began = walltime.monotonic()
+    start = problem.hint or greedy(problem)
+    hinted = replace(problem, hint=start)
+    apart = solve_days_apart(
+        hinted, settings.within(settings.time_limit * APART_SHARE), digest, memo
+    )
+    stopped = settings.stop is not None and settings.stop.stopped
+    merged = apart.over(problem, start) if apart.days else start
+    if keeps_rest(problem, merged):
+        if apart.complete and (apart.proven or stopped):
+            status = "OPTIMAL" if apart.proven else "FEASIBLE"
+            seconds = walltime.monotonic() - began
+            return ModelResult(status, apart.objective, apart.bound, seconds, merged, apart.work)
+        hinted = replace(problem, hint=merged)
+    left = max(0.1, settings.time_limit - (walltime.monotonic() - began))
+    result = solve_model(hinted, settings.within(left))
+    result.seconds = walltime.monotonic() - began
+    result.work += apart.work
+    if result.status == "UNKNOWN" and hinted.hint is not None:
+        # nothing better in time: the greedy plan, or the plan the search started from
+        status = GREEDY if hinted.hint is start and not problem.hint else "FEASIBLE"
+        bound = apart.bound if apart.complete else result.bound
+        return replace(result, status=status, objective=0.0, bound=bound, chosen=dict(hinted.hint))
+    if apart.complete and result.status == "FEASIBLE":
+        result.bound = min(result.bound, apart.bound)
+        if result.objective >= result.bound:
+            result.status = "OPTIMAL"
     return result
 
 
@@ -175,6 +253,7 @@ def solver_report(result: ModelResult, settings: SolverSettings) -> SolverReport
         settings.seed,
         settings.time_limit,
         greedy_hint=True,
+        work=result.work,
     )
 
 

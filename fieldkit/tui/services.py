@@ -16,7 +16,13 @@ from fieldkit.field.overview import DeviceOverview, is_device, overview
 from fieldkit.field.unlock import forget_passphrase, give_passphrase, passphrase_given
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import ProgressCallback
-from fieldkit.plan.service import PlanOptions, PlanSession, solve_playbook, write_operation
+from fieldkit.plan.service import (
+    PlanOptions,
+    PlanSession,
+    PlanStart,
+    solve_playbook,
+    write_operation,
+)
 from fieldkit.plan.session import open_operation
 from fieldkit.sync.device_side import summary
 from fieldkit.workspace import Workspace
@@ -134,9 +140,13 @@ class AppServices:
         time_limit: float,
         seed: int,
         progress: ProgressCallback,
+        start: PlanStart | None = None,
     ) -> PlanSession:
-        """Solve a playbook (keeping `locks`) into a plan held in memory, not yet exported."""
-        options = PlanOptions(op=op, time_limit=time_limit, seed=seed, locks=locks)
+        """Solve a playbook (keeping `locks`) into a plan held in memory, not yet exported;
+        `start` is the previous plan, the stop switch and the days already proven."""
+        start = start or PlanStart()
+        options = PlanOptions(op=op, time_limit=time_limit, seed=seed, locks=locks,
+                              hint=start.hint, stop=start.stop, memo=start.memo)  # fmt: skip
         return solve_playbook(self.workspace, playbook, options, progress=progress)
 
     def open_plan(self, op: str) -> PlanSession:

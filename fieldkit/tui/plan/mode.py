@@ -9,15 +9,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from fieldkit.errors import UserError
 from fieldkit.i18n import N_, _
 from fieldkit.plan.locks import Lock
-from fieldkit.plan.progress import SolveProgress
-from fieldkit.plan.service import PlanSession
+from fieldkit.plan.progress import SolveProgress, StopSwitch
+from fieldkit.plan.service import PlanSession, PlanStart
 from fieldkit.plan.session import locks_of, move, toggle_lock
+from fieldkit.plan.split import DayMemo
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.plan import details
@@ -28,6 +30,15 @@ from fieldkit.tui.services import AppServices
 
 PLAYBOOK, OPERATION = "playbook:", "op:"
 
+
+class Progressed(Message):
+    """The search found a better plan (posted from the solver's thread)."""
+
+    def __init__(self, progress: SolveProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
 #: Actions that need a plan on screen and no solve running.
 NEEDS_PLAN = frozenset({"lock", "move", "resolve", "export"})
 
@@ -36,6 +47,14 @@ PICK = N_("Pick a playbook to solve, or a planned operation to open (Enter).")
 
 GIVEN = "{message}"
 """A note as given (an error from the core: not in the catalogue)."""
+
+
+#: What the note says when a plan is shown, by how it came (solved, stopped early, opened).
+LOADED = {
+    "solved": N_("Solved {source}.{warnings}"),
+    "stopped early": N_("Stopped early {source}.{warnings}"),
+    "opened": N_("Opened {source}.{warnings}"),
+}
 
 
 class PlanMode(ModeScreen):
@@ -55,6 +74,7 @@ class PlanMode(ModeScreen):
         Binding("m", "move", N_("Move")),
         Binding("r", "resolve", N_("Solve")),
         Binding("e", "export", N_("Export")),
+        Binding("s", "stop", N_("Stop, keep best")),
     ]
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
@@ -63,6 +83,10 @@ class PlanMode(ModeScreen):
         super().__init__(services)
         self.session: PlanSession | None = None
         self.solving = False
+        #: Pressed by `s` while a solve runs: it stops with the best plan found so far.
+        self.stop: StopSwitch | None = None
+        #: The days proven optimal by earlier solves: a re-solve takes them as they are.
+        self.memo = DayMemo()
         self.time_limit = self.TIME_LIMIT
         self.seed = self.SEED
         self.note: tuple[str, dict[str, object]] = (PICK, {})
@@ -134,6 +158,8 @@ class PlanMode(ModeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_PLAN and (self.session is None or self.solving):
             return None
+        if action == "stop":  # shown only while a solve runs
+            return self.stop is not None
         return True
 
     def say(
@@ -184,15 +210,28 @@ class PlanMode(ModeScreen):
         self.refresh_bindings()
         self.put_note(note, fields)
 
-    def start_solve(self, path: Path, locks: list[Lock] | None, op: str | None) -> None:
+    def start_solve(
+        self,
+        path: Path,
+        locks: list[Lock] | None,
+        op: str | None,
+        hint: dict[str, tuple[str, int]] | None = None,
+    ) -> None:
         shown = f"playbooks/{path.name}" if path.parent == self.workspace.playbooks else path.name
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(total=self.time_limit, progress=0)
         solving = (
-            N_("Solving {playbook} (up to {seconds} s, seed {seed}, keeping {locked} locked)...")
+            N_(
+                "Solving {playbook} (up to {seconds} s, seed {seed}, keeping {locked} locked); "
+                "s stops and keeps the best plan so far..."
+            )
             if locks
-            else N_("Solving {playbook} (up to {seconds} s, seed {seed})...")
+            else N_(
+                "Solving {playbook} (up to {seconds} s, seed {seed}); "
+                "s stops and keeps the best plan so far..."
+            )
         )
+        self.stop = StopSwitch()
         self.set_busy(
             solving,
             playbook=shown,
@@ -200,12 +239,15 @@ class PlanMode(ModeScreen):
             seed=self.seed,
             locked=len(locks or ()),
         )
-        self.run_solve(path, locks, op)
+        self.run_solve(path, locks, op, PlanStart(hint, self.stop, self.memo))
 
     @work(thread=True, exclusive=True, group="plan")
-    def run_solve(self, path: Path, locks: list[Lock] | None, op: str | None) -> None:
+    def run_solve(
+        self, path: Path, locks: list[Lock] | None, op: str | None, start: PlanStart
+    ) -> None:
         def progress(p: SolveProgress) -> None:
-            self.app.call_from_thread(self._progress, p)
+            # posted, not awaited: the search never waits for the screen to redraw
+            self.post_message(Progressed(p))
 
         try:
             session = self.services.solve_plan(
@@ -215,11 +257,20 @@ class PlanMode(ModeScreen):
                 time_limit=self.time_limit,
                 seed=self.seed,
                 progress=progress,
+                start=start,
             )
         except UserError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._loaded, session, "solved")
+        stopped = start.stop is not None and start.stop.stopped
+        self.app.call_from_thread(self._loaded, session, "stopped early" if stopped else "solved")
+
+    def action_stop(self) -> None:
+        """Stop the solve running; it keeps the best plan found so far."""
+        if self.stop is None or self.stop.stopped:
+            return
+        self.stop.press()
+        self.say(N_("Stopping: keeping the best plan found so far..."))
 
     @work(thread=True, exclusive=True, group="plan")
     def run_open(self, op: str) -> None:
@@ -230,24 +281,36 @@ class PlanMode(ModeScreen):
             return
         self.app.call_from_thread(self._loaded, session, "opened")
 
+    @on(Progressed)
+    def _progressed(self, event: Progressed) -> None:
+        if self.solving:  # a late word from a search already done is dropped
+            self._progress(event.progress)
+
     def _progress(self, p: SolveProgress) -> None:
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(progress=min(p.seconds, bar.total or p.seconds))
+        gap = (p.bound - p.objective) / p.bound if p.bound > 0 else 0.0
         self.say(
-            N_("plan {solutions}: objective {objective}, bound {bound}"),
+            N_(
+                "plan {solutions}: objective {objective}, bound {bound} (gap {gap}); "
+                "s stops and keeps this plan"
+            ),
             solutions=p.solutions,
             objective=f"{p.objective:,.0f}",
             bound=f"{p.bound:,.0f}",
+            gap=f"{gap:.2%}",
         )
 
     def _failed(self, message: str) -> None:
         self.solving = False
+        self.stop = None
         self.refresh_bindings()
         self.query_one("#solve-progress", ProgressBar).update(total=1, progress=0)
         self.say(GIVEN, severity="error", toast=True, message=message)
 
     def _loaded(self, session: PlanSession, how: str) -> None:
         self.solving = False
+        self.stop = None
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(progress=bar.total or 1)
         keep = self.query_one(WeekGrid).current_visit if self.session else None
@@ -255,11 +318,7 @@ class PlanMode(ModeScreen):
             keep = session.plan.assignments[0].visit
         self.session = session
         self.show_plan(keep)
-        note = (
-            N_("Solved {source}.{warnings}")
-            if how == "solved"
-            else N_("Opened {source}.{warnings}")
-        )
+        note = LOADED.get(how, LOADED["opened"])
         warnings = "".join(" " + w for w in session.warnings)
         self.say(note, source=session.source, warnings=warnings)
         self.refresh_bindings()
@@ -361,7 +420,9 @@ class PlanMode(ModeScreen):
     def action_resolve(self) -> None:
         if self.session is None:
             return
-        self.start_solve(self.session.playbook_file, locks_of(self.session.plan), self.session.op)
+        plan = self.session.plan
+        hint = {a.visit: (a.team, a.start) for a in plan.assignments}
+        self.start_solve(self.session.playbook_file, locks_of(plan), self.session.op, hint)
 
     def action_export(self) -> None:
         if self.session is None:
