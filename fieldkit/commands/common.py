@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import _GeneratorContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ class TranslatedFormatter(click.HelpFormatter):
         super().write_usage(prog, args, _(prefix or "Usage: "))
 
     def write_dl(
-        self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
         """Options and commands, with click's own `[default: ...; required]` in the language."""
         super().write_dl([(term, _extras(text)) for term, text in rows], col_max, col_spacing)
@@ -52,14 +52,14 @@ class TranslatedFormatter(click.HelpFormatter):
 
 def _extras(text: str) -> str:
     """Click's `  [default: 4; 1<=x<=500; required]` after an option's help, translated."""
-    head, sep, extra = text.rpartition("  [")
-    if not sep or not extra.endswith("]") or language() == "en":
+    head, sep, extra = text.rpartition("  [") if "  [" in text else ("", "  [", text[1:])
+    if not extra.endswith("]") or language() == "en" or not (head or text.startswith("[")):
         return text
     items = [
         _("default") + item[len("default") :] if item.startswith("default: ") else _(item)
         for item in extra[:-1].split("; ")
     ]
-    return f"{head}  [{'; '.join(items)}]"
+    return f"{head}{sep if head else '['}{'; '.join(items)}]"
 
 
 class TranslatedContext(click.Context):
