@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import _
 from fieldkit.private_files import write_private
 
 UNLOCK_FORMAT = "fieldkit-unlock/1"
@@ -71,7 +72,7 @@ class KdfParams:
     def from_dict(cls, data: Any, source: str) -> KdfParams:
         """The parameters in `data`; AtRestError when any is missing or out of bounds."""
         if not isinstance(data, dict) or data.get("name") != "scrypt":
-            raise AtRestError(f"{source}: the key derivation is not scrypt")
+            raise AtRestError(_("{source}: the key derivation is not scrypt").format(source=source))
         salt, log2_n, r, p = (data.get(k) for k in ("salt", "log2_n", "r", "p"))
         if (
             not isinstance(salt, str)
@@ -83,7 +84,9 @@ class KdfParams:
             or type(p) is not int
             or not 1 <= p <= 16
         ):
-            raise AtRestError(f"{source}: the key derivation's parameters are damaged")
+            raise AtRestError(
+                _("{source}: the key derivation's parameters are damaged").format(source=source)
+            )
         return cls(bytes.fromhex(salt), log2_n, r, p)
 
 
@@ -95,7 +98,11 @@ def kdf_seconds(seconds: float | None = None) -> float:
     try:
         return max(0.0, float(raw)) if raw else DEFAULT_SECONDS
     except ValueError:
-        raise AtRestError(f"{KDF_SECONDS_ENV}={raw!r} is not a number of seconds") from None
+        raise AtRestError(
+            _("{kdf_seconds_env}={raw!r} is not a number of seconds").format(
+                kdf_seconds_env=KDF_SECONDS_ENV, raw=raw
+            )
+        ) from None
 
 
 def tune_kdf(seconds: float | None = None) -> KdfParams:
@@ -141,9 +148,9 @@ def unwrap_key(wrapped: bytes, kek: bytes, context: bytes = b"") -> bytes:
         nonce, sealed = wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:]
         key = ChaCha20Poly1305(kek).decrypt(nonce, sealed, _WRAP_CONTEXT + context)
     except (InvalidTag, ValueError):
-        raise WrongKeyError("wrong passphrase or key") from None
+        raise WrongKeyError(_("wrong passphrase or key")) from None
     if len(key) != KEY_BYTES:
-        raise WrongKeyError("wrong passphrase or key")
+        raise WrongKeyError(_("wrong passphrase or key"))
     return key
 
 
@@ -183,17 +190,25 @@ def read_unlock(path: Path) -> UnlockFile:
     """The unlock file at `path` (its size checked first); AtRestError when unusable."""
     try:
         if path.stat().st_size > MAX_UNLOCK_BYTES:
-            raise AtRestError(f"{path} is too big to be an unlock file")
+            raise AtRestError(_("{path} is too big to be an unlock file").format(path=path))
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
-        raise AtRestError(f"{path} is missing: without it the store cannot be opened") from None
+        raise AtRestError(
+            _("{path} is missing: without it the store cannot be opened").format(path=path)
+        ) from None
     except (OSError, ValueError) as exc:
-        raise AtRestError(f"{path} is not a readable unlock file ({exc})") from None
+        raise AtRestError(
+            _("{path} is not a readable unlock file ({exc})").format(path=path, exc=exc)
+        ) from None
     if not isinstance(data, dict) or data.get("format") != UNLOCK_FORMAT:
-        raise AtRestError(f"{path} is not an unlock file ({UNLOCK_FORMAT})")
+        raise AtRestError(
+            _("{path} is not an unlock file ({unlock_format})").format(
+                path=path, unlock_format=UNLOCK_FORMAT
+            )
+        )
     wrapped = data.get("wrapped_key")
     if not isinstance(wrapped, str) or not re.fullmatch(r"[0-9a-f]{120}", wrapped):
-        raise AtRestError(f"{path}: the wrapped key is damaged")
+        raise AtRestError(_("{path}: the wrapped key is damaged").format(path=path))
     known = {"format", "kdf", "cipher", "wrapped_key"}
     notes = {k: v for k, v in data.items() if k not in known and isinstance(v, str)}
     kdf = KdfParams.from_dict(data.get("kdf"), str(path))

@@ -64,7 +64,9 @@ def _clock_from_env() -> Callable[[], datetime] | None:
     try:
         start = datetime.fromisoformat(text)
     except ValueError:
-        raise UserError(f"FIELDKIT_NOW={text!r} is not an ISO 8601 time") from None
+        raise UserError(
+            _("FIELDKIT_NOW={text} is not an ISO 8601 time").format(text=repr(text))
+        ) from None
     began = time.monotonic()
     return lambda: start + timedelta(seconds=time.monotonic() - began)
 
@@ -107,7 +109,7 @@ class _Warnings(logging.Handler):
     """The core's warnings (a key file tightened...) as `fieldkit: warning: ...` on stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"fieldkit: warning: {record.getMessage()}", err=True)
+        click.echo(_("fieldkit: warning: {said}").format(said=record.getMessage()), err=True)
 
 
 def _show_warnings() -> None:
@@ -121,7 +123,7 @@ def _type_passphrase() -> str | None:
     command started by a script never waits on a prompt)."""
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
-    return str(click.prompt("Device passphrase", hide_input=True, err=True))
+    return str(click.prompt(_("Device passphrase"), hide_input=True, err=True))
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -135,7 +137,7 @@ def main(argv: list[str] | None = None) -> Any:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
-        click.echo("fieldkit: stopped", err=True)
+        click.echo(_("fieldkit: stopped"), err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
@@ -144,12 +146,12 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo(f"fieldkit: {exc}" if "\n" not in str(exc) else str(exc), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("fieldkit: interrupted", err=True)
+        click.echo(_("fieldkit: interrupted"), err=True)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception:  # a bug: say so, show where, exit 1
-        click.echo("fieldkit: internal error (a bug in fieldkit; please report it):", err=True)
+        click.echo(_("fieldkit: internal error (a bug in fieldkit; please report it):"), err=True)
         traceback.print_exc()
         sys.exit(1)
     sys.exit(0)

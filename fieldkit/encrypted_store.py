@@ -25,6 +25,7 @@ from fieldkit.at_rest import (
     unlock_path,
     write_unlock,
 )
+from fieldkit.i18n import _
 from fieldkit.private_files import FILE_MODE, create_private
 
 #: The errors of either database driver (SQLCipher's do not derive from sqlite3's).
@@ -57,7 +58,7 @@ def connect_encrypted(path: Path, data_key: bytes, **options: Any) -> Any:
     error log is silenced. `options` are sqlite3.connect's (isolation_level, timeout...).
     """
     if len(data_key) != KEY_BYTES:
-        raise AtRestError("a data key is 32 bytes")
+        raise AtRestError(_("a data key is 32 bytes"))
     if not Path(path).exists():
         create_private(Path(path))
     conn = sqlcipher3.connect(str(path), **options)
@@ -68,8 +69,12 @@ def connect_encrypted(path: Path, data_key: bytes, **options: Any) -> Any:
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
-            raise WrongKeyError(f"{path}: wrong key, or not an encrypted store") from None
-        raise AtRestError(f"{path}: cannot be opened ({exc})") from None
+            raise WrongKeyError(
+                _("{path}: wrong key, or not an encrypted store").format(path=path)
+            ) from None
+        raise AtRestError(
+            _("{path}: cannot be opened ({exc})").format(path=path, exc=exc)
+        ) from None
     return conn
 
 
@@ -97,7 +102,11 @@ def migrate_plain(path: Path, data_key: bytes) -> dict[str, int]:
         plain.execute("DETACH DATABASE encrypted")
     except sqlcipher3.Error as exc:
         target.unlink(missing_ok=True)
-        raise AtRestError(f"{path}: could not be encrypted ({exc}); it is left as it was") from None
+        raise AtRestError(
+            _("{path}: could not be encrypted ({exc}); it is left as it was").format(
+                path=path, exc=exc
+            )
+        ) from None
     finally:
         plain.close()
     _check_copy(path, target, data_key, counts)
@@ -121,7 +130,9 @@ def _checkpoint(path: Path) -> None:
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:
-        raise AtRestError(f"{path}: not a readable SQLite database ({exc})") from None
+        raise AtRestError(
+            _("{path}: not a readable SQLite database ({exc})").format(path=path, exc=exc)
+        ) from None
     finally:
         conn.close()
 
@@ -143,8 +154,10 @@ def _check_copy(path: Path, target: Path, data_key: bytes, counts: dict[str, int
     if copied != counts:
         target.unlink(missing_ok=True)
         raise AtRestError(
-            f"{path}: the encrypted copy does not hold the same rows ({copied} != {counts}); "
-            "the plain store is left as it was"
+            _(
+                "{path}: the encrypted copy does not hold the same rows ({copied} != "
+                "{counts}); the plain store is left as it was"
+            ).format(path=path, copied=copied, counts=counts)
         )
 
 
@@ -168,11 +181,13 @@ def unlock_store(
     if keys.exists():
         data_key = unlock_data_key(read_unlock(keys), passphrase)
     elif fresh and not create:
-        raise AtRestError(f"no store at {store}")
+        raise AtRestError(_("no store at {store}").format(store=store))
     elif not fresh and not is_plain_sqlite(store):
         raise AtRestError(
-            f"{store} is encrypted but its unlock file {keys.name} is missing: restore it "
-            "from where it was copied"
+            _(
+                "{store} is encrypted but its unlock file {name} is missing: restore it "
+                "from where it was copied"
+            ).format(store=store, name=keys.name)
         )
     else:
         data_key = new_data_key()

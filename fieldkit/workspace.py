@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from fieldkit.errors import WorkspaceError
+from fieldkit.i18n import _
 from fieldkit.private_files import private_folder
 
 FOLDERS: dict[str, str] = {
@@ -98,12 +99,16 @@ def find_workspace(start: Path | None = None, explicit: Path | None = None) -> W
     if explicit is not None:
         root = explicit.expanduser().resolve()
         if not root.is_dir():
-            raise WorkspaceError(f"workspace {explicit}: no such folder")
+            raise WorkspaceError(
+                _("workspace {explicit}: no such folder").format(explicit=explicit)
+            )
         if not is_workspace(root):
             missing = ", ".join(f"{n}/" for n in FOLDERS if not (root / n).is_dir())
             raise WorkspaceError(
-                f"{explicit} is not a fieldkit workspace (missing {missing}); "
-                f"make one with: fieldkit init {explicit}"
+                _(
+                    "{explicit} is not a fieldkit workspace (missing {missing}); make one "
+                    "with: fieldkit init {explicit}"
+                ).format(explicit=explicit, missing=missing)
             )
         return Workspace(root)
     here = (start or Path.cwd()).resolve()
@@ -111,16 +116,18 @@ def find_workspace(start: Path | None = None, explicit: Path | None = None) -> W
         if is_workspace(folder):
             return Workspace(folder)
     raise WorkspaceError(
-        f"not inside a fieldkit workspace ({here} and its parents have no "
-        "playbooks/, ops/, maps/ and sync/ folders); make one with `fieldkit init DIR` "
-        "or name one with --workspace DIR"
+        _(
+            "not inside a fieldkit workspace ({here} and its parents have no "
+            "playbooks/, ops/, maps/ and sync/ folders); make one with `fieldkit "
+            "init DIR` or name one with --workspace DIR"
+        ).format(here=here)
     )
 
 
 def init_workspace(root: Path) -> tuple[Workspace, list[Path]]:
     """Make (or complete) a workspace at `root`; returns it and the paths created."""
     if root.exists() and not root.is_dir():
-        raise WorkspaceError(f"{root} exists and is not a folder")
+        raise WorkspaceError(_("{root} exists and is not a folder").format(root=root))
     created: list[Path] = []
     root.mkdir(parents=True, exist_ok=True)
     for name, readme in FOLDERS.items():

@@ -24,6 +24,7 @@ from fieldkit.central.bundle_file import MAX_ZIP, BundleFile
 from fieldkit.central.ingest import ForeignRecordError, IngestResult, ingest
 from fieldkit.central.store import ACTIVE, Central, CentralError, central_path
 from fieldkit.errors import quote
+from fieldkit.i18n import _
 from fieldkit.model import canonical_json
 from fieldkit.private_files import write_private
 from fieldkit.wire.keys import verify_signature
@@ -105,7 +106,9 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
     try:
         result = ingest(central, device, key, records, lines, admit=admit)
     except ForeignRecordError as exc:
-        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+        raise BundleError(
+            _("{source}: {exc}; nothing was imported").format(source=source, exc=exc)
+        ) from None
     seen = _note_bundle(central, manifest, len(records))
     return _answer(central, row, manifest, result), result, seen
 
@@ -120,9 +123,17 @@ def _read_bundle(
         device = str(manifest["device"])
         row = central.device_row(manifest["credential_id"])
         if row is None or row["status"] != ACTIVE:
-            raise BundleError(f"{source}: device {quote(device)} is unknown or revoked on central")
+            raise BundleError(
+                _("{source}: device {device} is unknown or revoked on central").format(
+                    source=source, device=quote(device)
+                )
+            )
         if not verify_signature(manifest["public_key"], head, signature):
-            raise BundleError(f"{source} is forged: its signature does not match its manifest")
+            raise BundleError(
+                _("{source} is forged: its signature does not match its manifest").format(
+                    source=source
+                )
+            )
         secret = bundle.credential(manifest)
         records, lines = bundle.records(manifest)
     return manifest, row, secret, records, lines
@@ -134,17 +145,22 @@ def _unsealed(central: Central, source: Path) -> bytes:
         sealed = read_sealed(source, MAX_ZIP, "bundle")
         if not looks_sealed(sealed[:16]):
             raise BundleError(
-                f"bundle {source} is not sealed to central (a bundle from an older fieldkit, "
-                "or not a bundle): export it again on the device; nothing was imported"
+                _(
+                    "bundle {source} is not sealed to central (a bundle from an older "
+                    "fieldkit, or not a bundle): export it again on the device; nothing was "
+                    "imported"
+                ).format(source=source)
             )
         return open_sealed(sealed, central.sealing_key(), "bundle", f"bundle {source}")
     except NotForThisKeyError:
         raise BundleError(
-            f"bundle {source} is sealed to another central, not this one: import it where its "
-            "device was enrolled; nothing was imported"
+            _(
+                "bundle {source} is sealed to another central, not this one: import it "
+                "where its device was enrolled; nothing was imported"
+            ).format(source=source)
         ) from None
     except SealError as exc:
-        raise BundleError(f"{exc}; nothing was imported") from None
+        raise BundleError(_("{exc}; nothing was imported").format(exc=exc)) from None
 
 
 def _admit_sender(
@@ -160,17 +176,23 @@ def _admit_sender(
         if row["public_key"] is None:
             if secret is None:
                 raise BundleError(
-                    f"{source}: device {quote(device)} has not registered its key with "
-                    "central and the bundle carries no credential"
+                    _(
+                        "{source}: device {device} has not registered its key with central and "
+                        "the bundle carries no credential"
+                    ).format(source=source, device=quote(device))
                 )
             central.authenticate(row["id"], secret)
         elif row["public_key"] != manifest["public_key"] or row["device"] != device:
             raise BundleError(
-                f"{source} is forged: it is not signed with the key central holds for "
-                f"{row['device'] or row['id']}; nothing was imported"
+                _(
+                    "{source} is forged: it is not signed with the key central holds for "
+                    "{device}; nothing was imported"
+                ).format(source=source, device=row["device"] or row["id"])
             )
     except CentralError as exc:
-        raise BundleError(f"{source}: {exc}; nothing was imported") from None
+        raise BundleError(
+            _("{source}: {exc}; nothing was imported").format(source=source, exc=exc)
+        ) from None
 
 
 def _note_bundle(central: Central, manifest: dict[str, Any], records: int) -> bool:

@@ -23,6 +23,7 @@ from typing import IO, Any
 
 from fieldkit.central.content import is_uuid
 from fieldkit.errors import clip, quote
+from fieldkit.i18n import _
 from fieldkit.json_input import JSONInputError, loads, loads_lines
 from fieldkit.wire.protocol import (
     BUNDLE_FORMAT,
@@ -61,9 +62,13 @@ class BundleFile:
         try:
             self._file: IO[bytes] = content if content is not None else source.open("rb")
         except FileNotFoundError:
-            raise BundleError(f"bundle {source}: no such file") from None
+            raise BundleError(_("bundle {source}: no such file").format(source=source)) from None
         except OSError as exc:
-            raise BundleError(f"bundle {source}: cannot read it ({exc.strerror})") from None
+            raise BundleError(
+                _("bundle {source}: cannot read it ({strerror})").format(
+                    source=source, strerror=exc.strerror
+                )
+            ) from None
         try:
             self._check_end_record()
             self._zip = zipfile.ZipFile(self._file)
@@ -73,7 +78,9 @@ class BundleFile:
             raise
         except _READ_ERRORS as exc:
             self._file.close()
-            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
+            raise self._refused(
+                _("{damaged} ({reason})").format(damaged=self.damaged, reason=clip(str(exc)))
+            ) from None
 
     def __enter__(self) -> BundleFile:
         return self
@@ -89,7 +96,11 @@ class BundleFile:
         """The central directory's size and entry count, from the zip's end record."""
         size = self._file.seek(0, 2)
         if size > MAX_ZIP:
-            raise self._refused(f"bundle {self.source} is {size:,} bytes, over the bundle limit")
+            raise self._refused(
+                _("bundle {source} is {size:,} bytes, over the bundle limit").format(
+                    source=self.source, size=size
+                )
+            )
         self._file.seek(max(0, size - _END_SIZE - 0xFFFF))
         tail = self._file.read()
         at = tail.rfind(_END_RECORD)
@@ -98,8 +109,10 @@ class BundleFile:
         entries, directory = struct.unpack_from("<HI", tail, at + 10)
         if entries > len(LIMITS) or directory > MAX_DIRECTORY:
             raise self._refused(
-                f"{self.source} is not a device bundle (it lists {entries:,} files in "
-                f"{directory:,} bytes; a bundle holds at most {len(LIMITS)})"
+                _(
+                    "{source} is not a device bundle (it lists {entries:,} files in "
+                    "{directory:,} bytes; a bundle holds at most {n})"
+                ).format(source=self.source, entries=entries, directory=directory, n=len(LIMITS))
             )
 
     def _check_directory(self, infos: list[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
@@ -108,36 +121,62 @@ class BundleFile:
         for name, times in names.items():
             if name not in LIMITS:
                 raise self._refused(
-                    f"{self.source} is not a device bundle: it holds {quote(name)} "
-                    f"(a bundle holds only {', '.join(LIMITS)})"
+                    _(
+                        "{source} is not a device bundle: it holds {name} (a bundle holds only "
+                        "{limits})"
+                    ).format(source=self.source, name=quote(name), limits=", ".join(LIMITS))
                 )
             if times > 1:
-                raise self._refused(f"{self.source} holds {name} {times} times")
+                raise self._refused(
+                    _("{source} holds {name} {times} times").format(
+                        source=self.source, name=name, times=times
+                    )
+                )
         if not {MANIFEST, SIGNATURE, RECORDS} <= names.keys():
-            raise BundleError(f"{self.source} is not a device bundle (no manifest or records)")
+            raise BundleError(
+                _("{source} is not a device bundle (no manifest or records)").format(
+                    source=self.source
+                )
+            )
         for info in infos:
             self._check_member(info)
         total = sum(info.file_size for info in infos)
         if total > MAX_CONTENT:
             raise self._refused(
-                f"{self.source} holds {total:,} bytes uncompressed, over the "
-                f"{MAX_CONTENT:,} a bundle may hold"
+                _(
+                    "{source} holds {total:,} bytes uncompressed, over the {max_content:,} a "
+                    "bundle may hold"
+                ).format(source=self.source, total=total, max_content=MAX_CONTENT)
             )
         return {info.filename: info for info in infos}
 
     def _check_member(self, info: zipfile.ZipInfo) -> None:
         name, size = info.filename, info.file_size
         if info.flag_bits & 0x1 or info.compress_type not in _METHODS:
-            raise self._refused(f"{self.source}: {name} is encrypted or compressed unusually")
+            raise self._refused(
+                _("{source}: {name} is encrypted or compressed unusually").format(
+                    source=self.source, name=name
+                )
+            )
         if size > LIMITS[name]:
             raise self._refused(
-                f"{self.source}: {name} is {size:,} bytes uncompressed, over the "
-                f"{LIMITS[name]:,} a bundle may hold"
+                _(
+                    "{source}: {name} is {size:,} bytes uncompressed, over the {limit:,} a "
+                    "bundle may hold"
+                ).format(source=self.source, name=name, size=size, limit=LIMITS[name])
             )
         if size > MAX_RATIO * max(info.compress_size, 1) + 1024:
             raise self._refused(
-                f"{self.source}: {name} expands {size // max(info.compress_size, 1):,} times "
-                f"({info.compress_size:,} bytes to {size:,}): a zip bomb, not a bundle"
+                _(
+                    "{source}: {name} expands {ratio:,} times ({compress_size:,} bytes to "
+                    "{size:,}): a zip bomb, not a bundle"
+                ).format(
+                    source=self.source,
+                    name=name,
+                    ratio=size // max(info.compress_size, 1),
+                    compress_size=info.compress_size,
+                    size=size,
+                )
             )
 
     def read(self, name: str) -> bytes | None:
@@ -150,9 +189,15 @@ class BundleFile:
             with self._zip.open(info) as stream:
                 data = stream.read(LIMITS[name] + 1)
         except _READ_ERRORS as exc:
-            raise self._refused(f"{self.damaged} ({clip(str(exc))})") from None
+            raise self._refused(
+                _("{damaged} ({reason})").format(damaged=self.damaged, reason=clip(str(exc)))
+            ) from None
         if len(data) > LIMITS[name]:
-            raise self._refused(f"{self.source}: {name} is over {LIMITS[name]:,} bytes")
+            raise self._refused(
+                _("{source}: {name} is over {limit:,} bytes").format(
+                    source=self.source, name=name, limit=LIMITS[name]
+                )
+            )
         return data
 
     def manifest(self) -> tuple[dict[str, Any], bytes, str]:
@@ -162,7 +207,11 @@ class BundleFile:
             manifest = loads(head)
             signature = sig.decode("ascii")
         except (JSONInputError, UnicodeDecodeError) as exc:
-            raise self._refused(f"{self.damaged}: unreadable manifest ({clip(str(exc))})") from None
+            raise self._refused(
+                _("{damaged}: unreadable manifest ({reason})").format(
+                    damaged=self.damaged, reason=clip(str(exc))
+                )
+            ) from None
         if (
             not isinstance(manifest, dict)
             or manifest.get("format") != BUNDLE_FORMAT
@@ -173,7 +222,11 @@ class BundleFile:
             or type(manifest.get("count")) is not int
             or not isinstance(manifest.get("checksums"), dict)
         ):
-            raise BundleError(f"{self.source} is not a device bundle ({BUNDLE_FORMAT} manifest)")
+            raise BundleError(
+                _("{source} is not a device bundle ({bundle_format} manifest)").format(
+                    source=self.source, bundle_format=BUNDLE_FORMAT
+                )
+            )
         self._check_ids(manifest)
         return manifest, head, signature
 
@@ -183,13 +236,17 @@ class BundleFile:
             value = manifest[name]
             if not isinstance(value, str) or not re.fullmatch(DEVICE_ID, value):
                 raise BundleError(
-                    f"{self.source}: the manifest's {name} {quote(value)} is not a device id; "
-                    "nothing was imported"
+                    _(
+                        "{source}: the manifest's {name} {value} is not a device id; nothing was "
+                        "imported"
+                    ).format(source=self.source, name=name, value=quote(value))
                 )
         if not is_uuid(manifest["bundle"]):
             raise BundleError(
-                f"{self.source}: the manifest's bundle id {quote(manifest['bundle'])} is not a "
-                "UUID; nothing was imported"
+                _(
+                    "{source}: the manifest's bundle id {bundle} is not a UUID; nothing was "
+                    "imported"
+                ).format(source=self.source, bundle=quote(manifest["bundle"]))
             )
 
     def checked(self, name: str, manifest: dict[str, Any]) -> bytes | None:
@@ -197,7 +254,9 @@ class BundleFile:
         data = self.read(name)
         if data is not None and manifest["checksums"].get(name) != _sha256(data):
             raise self._refused(
-                f"{self.source} is corrupted: {name} does not match the manifest's sha256 checksum"
+                _(
+                    "{source} is corrupted: {name} does not match the manifest's sha256 checksum"
+                ).format(source=self.source, name=name)
             )
         return data
 
@@ -206,7 +265,9 @@ class BundleFile:
         try:
             return None if data is None else data.decode("ascii")
         except UnicodeDecodeError:
-            raise self._refused(f"{self.damaged}: unreadable credential") from None
+            raise self._refused(
+                _("{damaged}: unreadable credential").format(damaged=self.damaged)
+            ) from None
 
     def records(self, manifest: dict[str, Any]) -> tuple[list[dict[str, Any]], list[bytes]]:
         """The records and their lines as written, checked against the manifest's count."""
@@ -215,11 +276,14 @@ class BundleFile:
         try:
             records = loads_lines(lines)
         except JSONInputError as exc:
-            raise self._refused(f"{self.damaged}: records.jsonl {exc}") from None
+            raise self._refused(
+                _("{damaged}: records.jsonl {exc}").format(damaged=self.damaged, exc=exc)
+            ) from None
         if len(records) != manifest["count"]:
             raise self._refused(
-                f"{self.source} is corrupted: it holds {len(records)} records, its "
-                f"manifest says {manifest['count']}"
+                _("{source} is corrupted: it holds {n} records, its manifest says {count}").format(
+                    source=self.source, n=len(records), count=manifest["count"]
+                )
             )
         return records, lines
 

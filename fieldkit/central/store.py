@@ -28,6 +28,7 @@ from fieldkit.central.schema import (
 from fieldkit.central.unlock import open_central_db
 from fieldkit.encrypted_store import DATABASE_ERRORS
 from fieldkit.errors import UserError, quote
+from fieldkit.i18n import _
 from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
 from fieldkit.wire.keys import SigningKey
 from fieldkit.wire.protocol import now_iso
@@ -79,7 +80,9 @@ class Central:
         self.path = Path(path)
         if not self.path.exists() and not create:
             raise CentralError(
-                f"no central store at {self.path}: make one with `fieldkit central init`"
+                _("no central store at {path}: make one with `fieldkit central init`").format(
+                    path=self.path
+                )
             )
         self.conn, data_key = open_central_db(self.path, create, keyfile)
         self._seal_password = hmac.new(data_key, b"central sealing key", "sha256").hexdigest()
@@ -98,7 +101,9 @@ class Central:
             self.conn.execute("PRAGMA cache_size=-65536")
             self._migrate()
         except DATABASE_ERRORS as exc:
-            raise CentralError(f"{self.path}: not a usable central store ({exc})") from None
+            raise CentralError(
+                _("{path}: not a usable central store ({exc})").format(path=self.path, exc=exc)
+            ) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -134,7 +139,9 @@ class Central:
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != APPLICATION_ID and self.db.table_names():
-            raise CentralError(f"{self.path} is a SQLite database but not a central store")
+            raise CentralError(
+                _("{path} is a SQLite database but not a central store").format(path=self.path)
+            )
         if version >= SCHEMA_VERSION:
             return
         with self.transaction():
@@ -177,7 +184,11 @@ class Central:
         salt = secrets.token_bytes(16)
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM devices WHERE id = ?", (device_id,)).fetchone():
-                raise CentralError(f"device {device_id} is already enrolled on central")
+                raise CentralError(
+                    _("device {device_id} is already enrolled on central").format(
+                        device_id=device_id
+                    )
+                )
             conn.execute(
                 "INSERT INTO devices (id, team, operation, officer, salt, credential_hash, "
                 "status, enrolled_at, head_count) VALUES (?,?,?,?,?,?,?,?,0)",
@@ -203,8 +214,9 @@ class Central:
             if cur.rowcount == 0:
                 known = [r[0] for r in conn.execute("SELECT id FROM devices ORDER BY id")]
                 raise CentralError(
-                    f"no device {quote(device_id)} on central "
-                    f"(enrolled: {', '.join(known) or 'none'})"
+                    _("no device {device_id} on central (enrolled: {known})").format(
+                        device_id=quote(device_id), known=", ".join(known) or "none"
+                    )
                 )
         self._verified.clear()
 
@@ -213,8 +225,10 @@ class Central:
         row = self.device_row(credential_id)
         if row is None or row["status"] != ACTIVE:
             raise AuthError(
-                "unknown or revoked device: ask central for a new credential "
-                "(fieldkit central enroll-device)"
+                _(
+                    "unknown or revoked device: ask central for a new credential (fieldkit "
+                    "central enroll-device)"
+                )
             )
         remembered = hmac.new(self._pepper, secret.encode(), "sha256").digest()
         known = self._verified.get(credential_id)
@@ -222,7 +236,9 @@ class Central:
             return row
         digest = hash_secret(secret, bytes.fromhex(row["salt"]))
         if not hmac.compare_digest(digest, row["credential_hash"]):
-            raise AuthError(f"wrong credential for device {credential_id}")
+            raise AuthError(
+                _("wrong credential for device {credential_id}").format(credential_id=credential_id)
+            )
         self._verified[credential_id] = remembered
         return row
 
@@ -256,7 +272,11 @@ class Central:
                 "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
             ).fetchone()
             if taken:
-                raise ForbiddenError(f"device id {quote(device)} is already registered on central")
+                raise ForbiddenError(
+                    _("device id {device} is already registered on central").format(
+                        device=quote(device)
+                    )
+                )
             conn.execute(
                 "UPDATE devices SET device = ?, public_key = ?, registered_at = ? WHERE id = ?",
                 (device, public_key, now_iso(), row["id"]),
@@ -380,11 +400,16 @@ def _bound_to(row: dict[str, Any], device: str, public_key: str) -> bool:
         return False
     if row["device"] != device:
         raise ForbiddenError(
-            f"this credential belongs to device {row['device']}, not {quote(device)}"
+            _("this credential belongs to device {device}, not {asked}").format(
+                device=row["device"], asked=quote(device)
+            )
         )
     if row["public_key"] != public_key:
         raise ForbiddenError(
-            f"device {quote(device)} is registered on central with another key; a "
-            "re-enrolled device needs a new credential (fieldkit central enroll-device)"
+            _(
+                "device {device} is registered on central with another key; a "
+                "re-enrolled device needs a new credential (fieldkit central "
+                "enroll-device)"
+            ).format(device=quote(device))
         )
     return True

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.common import TranslatedCommand, console, with_workspace
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 FULL_SCREEN = "show_aids"
@@ -15,27 +16,33 @@ FULL_SCREEN = "show_aids"
 the aids (the app's; commands do not import the app)."""
 
 
-@click.command("aids")
+@click.command(
+    "aids",
+    cls=TranslatedCommand,
+    help=_(
+        "Helplines and the leaflet, full screen in large type, to turn toward the person.\n"
+        "\n"
+        "They come from the device's loadout (the playbook's `helplines` and `leaflet`); with no\n"
+        "leaflet in the playbook, the kit's own in English and Romanian."
+    ),
+)
 @click.option(
     "--language",
     type=click.Choice(["en", "ro"]),
     default=None,
-    help="The language to show them in (default: FIELDKIT_LANG, else English); "
-    "e and r switch on the screen.",
+    help=_(
+        "The language to show them in (default: FIELDKIT_LANG, else English); "
+        "e and r switch on the screen."
+    ),
 )
 @click.option(
     "--print",
     "as_text",
     is_flag=True,
-    help="Print them as text instead of the full screen (also when not on a terminal).",
+    help=_("Print them as text instead of the full screen (also when not on a terminal)."),
 )
 @with_workspace
 def aids(ws: Workspace, language: str | None, as_text: bool) -> None:
-    """Helplines and the leaflet, full screen in large type, to turn toward the person.
-
-    They come from the device's loadout (the playbook's `helplines` and `leaflet`); with no
-    leaflet in the playbook, the kit's own in English and Romanian.
-    """
     from fieldkit.field.aids import aids_of, aids_text, choose_language
     from fieldkit.field.device import Device
 

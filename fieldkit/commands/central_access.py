@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from fieldkit.central.roles import ROLES
-from fieldkit.commands.common import console, with_workspace
+from fieldkit.commands.common import TranslatedCommand, TranslatedGroup, console, with_workspace
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace
 
 PASSWORD_ENV = "FIELDKIT_USER_PASSWORD"
@@ -28,44 +29,54 @@ def _open(ws: Workspace) -> Any:
     return Central(central_path(ws.sync))
 
 
-@click.group("users")
+@click.group(
+    "users",
+    cls=TranslatedGroup,
+    help=_('The people at central: their role says what they may read (README, "Roles").'),
+)
 def users() -> None:
-    """The people at central: their role says what they may read (README, "Roles")."""
+    pass
 
 
-@users.command("add")
+@users.command(
+    "add",
+    help=_(
+        "Add NAME with a ROLE and a password (FIELDKIT_USER_PASSWORD, or asked without echo);\n"
+        "prints their API token once (central keeps only its hash)."
+    ),
+)
 @click.argument("name")
 @click.option(
     "--role",
     required=True,
     type=click.Choice(ROLES),
-    help="What the user may read.",
+    help=_("What the user may read."),
 )
-@click.option("--token", "token_only", is_flag=True, help="Print only the API token.")
+@click.option("--token", "token_only", is_flag=True, help=_("Print only the API token."))
 @with_workspace
 def add_cmd(ws: Workspace, name: str, role: str, token_only: bool) -> None:
-    """Add NAME with a ROLE and a password (FIELDKIT_USER_PASSWORD, or asked without echo);
-    prints their API token once (central keeps only its hash)."""
     from fieldkit.central.users import add_user
 
     password = os.environ.get(PASSWORD_ENV) or click.prompt(
-        f"password for {name}", hide_input=True, confirmation_prompt=True, err=True
+        _("password for {name}").format(name=name),
+        hide_input=True,
+        confirmation_prompt=True,
+        err=True,
     )
     with _open(ws) as store:
         user, token = add_user(store, name, role, password)
     if token_only:
         click.echo(token)
         return
-    click.echo(f"user {user.name} added as {user.role}")
-    click.echo(f"API token (shown once, central keeps only a hash): {token}")
-    click.echo("use it as `Authorization: Bearer TOKEN` on /v1/report, /v1/followups, ...")
+    click.echo(_("user {name} added as {role}").format(name=user.name, role=user.role))
+    click.echo(_("API token (shown once, central keeps only a hash): {token}").format(token=token))
+    click.echo(_("use it as `Authorization: Bearer TOKEN` on /v1/report, /v1/followups, ..."))
 
 
-@users.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@users.command("list", help=_("Every user at central: name, role, whether disabled."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
 @with_workspace
 def list_cmd(ws: Workspace, as_json: bool) -> None:
-    """Every user at central: name, role, whether disabled."""
     from dataclasses import asdict
 
     from fieldkit.central.users import list_users
@@ -76,32 +87,40 @@ def list_cmd(ws: Workspace, as_json: bool) -> None:
         click.echo(json.dumps([asdict(u) for u in found], indent=2))
         return
     if not found:
-        console.print("no users at central: add one with `fieldkit central users add`")
+        console.print(_("no users at central: add one with `fieldkit central users add`"))
     for u in found:
-        state = "disabled" if u.disabled else "active"
-        console.print(f"{u.name}  {u.role}  {state}  (since {u.created_at})")
+        state = _("disabled") if u.disabled else _("active")
+        since = _("(since {when})").format(when=u.created_at)
+        console.print(f"{u.name}  {u.role}  {state}  {since}")
 
 
-@users.command("disable")
+@users.command("disable", help=_("Disable NAME: their API tokens are refused from now on."))
 @click.argument("name")
 @with_workspace
 def disable_cmd(ws: Workspace, name: str) -> None:
-    """Disable NAME: their API tokens are refused from now on."""
     from fieldkit.central.users import disable_user
 
     with _open(ws) as store:
         disable_user(store, name)
-    console.print(f"user {name} disabled: their tokens are refused")
+    console.print(_("user {name} disabled: their tokens are refused").format(name=name))
 
 
-@click.command("audit")
-@click.option("--json", "as_json", is_flag=True, help=f"Print as JSON ({AUDIT_FORMAT}).")
+@click.command(
+    "audit",
+    cls=TranslatedCommand,
+    help=_("The access log: who read what at central, as what role, why and when."),
+)
 @click.option(
-    "--verify", is_flag=True, help="Prove the log unbroken (exit 2 naming the first bad entry)."
+    "--json",
+    "as_json",
+    is_flag=True,
+    help=_("Print as JSON ({format}).").format(format=AUDIT_FORMAT),
+)
+@click.option(
+    "--verify", is_flag=True, help=_("Prove the log unbroken (exit 2 naming the first bad entry).")
 )
 @with_workspace
 def audit_cmd(ws: Workspace, as_json: bool, verify: bool) -> None:
-    """The access log: who read what at central, as what role, why and when."""
     from fieldkit.central.access_log import entries
     from fieldkit.central.access_log import verify as verify_log
 
@@ -117,9 +136,25 @@ def audit_cmd(ws: Workspace, as_json: bool, verify: bool) -> None:
     elif not verify:
         _show(found)
     if broken is not None:
-        raise AuditBrokenError(f"access log broken at entry {broken.n}: {broken.reason}")
+        raise AuditBrokenError(
+            _("access log broken at entry {n}: {reason}").format(n=broken.n, reason=broken.reason)
+        )
     if verify and not as_json:
-        console.print(f"access log verified: {len(found)} entries, unbroken")
+        console.print(_("access log verified: {n} entries, unbroken").format(n=len(found)))
+
+
+AUDIT_TITLES = (
+    "n",
+    N_("when"),
+    N_("who"),
+    N_("role"),
+    N_("what"),
+    N_("operation"),
+    N_("records"),
+    N_("purpose"),
+    N_("via"),
+)
+"""The columns of the access log's table."""
 
 
 def _show(found: list[Any]) -> None:
@@ -127,11 +162,11 @@ def _show(found: list[Any]) -> None:
     from rich.text import Text
 
     if not found:
-        console.print("the access log is empty")
+        console.print(_("the access log is empty"))
         return
     table = Table()
-    for title in ("n", "when", "who", "role", "what", "operation", "records", "purpose", "via"):
-        table.add_column(title, overflow="fold")  # folded, never cut, on a narrow terminal
+    for title in AUDIT_TITLES:
+        table.add_column(_(title), overflow="fold")  # folded, never cut, on a narrow terminal
     for e in found:
         cells = (e.n, e.at, e.who, e.role, e.what, e.operation or "-", e.count, e.purpose, e.via)
         table.add_row(*(Text(str(c)) for c in cells))

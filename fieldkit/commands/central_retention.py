@@ -17,6 +17,7 @@ from fieldkit.commands.common import (
     with_workspace,
 )
 from fieldkit.errors import UserError, quote
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 
@@ -27,20 +28,26 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"--as-of {quote(text)} is not a date: write YYYY-MM-DD") from None
+        raise UserError(
+            _("--as-of {text} is not a date: write YYYY-MM-DD").format(text=quote(text))
+        ) from None
 
 
-@central.command("retention")
-@click.option("--as-of", "as_of", default=None, help="The day to review as of (YYYY-MM-DD).")
-@click.option("--apply", "apply_", is_flag=True, help="Delete what is listed (default: list).")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@central.command(
+    "retention",
+    help=_(
+        "List (with --apply, delete) the sensitive text and the no-concern engagements past the\n"
+        "operation's review periods; every chain still verifies afterwards."
+    ),
+)
+@click.option("--as-of", "as_of", default=None, help=_("The day to review as of (YYYY-MM-DD)."))
+@click.option("--apply", "apply_", is_flag=True, help=_("Delete what is listed (default: list)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON."))
 @purpose_option
 @with_workspace
 def retention_cmd(
     ws: Workspace, as_of: str | None, apply_: bool, as_json: bool, purpose: str | None
 ) -> None:
-    """List (with --apply, delete) the sensitive text and the no-concern engagements past the
-    operation's review periods; every chain still verifies afterwards."""
     from fieldkit.central.retention import apply, review
 
     day = _as_of(as_of)
@@ -72,31 +79,48 @@ def _log_retention(store: Any, result: Any, purpose: str | None) -> None:
 
 
 def _show(data: dict[str, Any]) -> None:
-    done = "removed" if data["applied"] else "past review (--apply removes them)"
-    console.print(f"retention as of {data['as_of']}: {done}")
+    done = _("removed") if data["applied"] else _("past review (--apply removes them)")
+    console.print(_("retention as of {day}: {done}").format(day=data["as_of"], done=done))
     for op in data["operations"]:
-        policy = op["policy"]
-        text_period = policy["sensitive_text"] or "by outcome (code lists)"
-        console.print(
-            f"operation {op['operation']} (sensitive text: {text_period}; engagements of no "
-            f"concern: {policy['no_concern_engagements']}): {op['texts_removed']} text(s) of "
-            f"{len(op['records_with_text_removed'])} record(s); {op['engagements_removed']} "
-            f"engagement(s) of no concern ({len(op['records_removed'])} record(s), "
-            f"{op['texts_removed_with_engagements']} text(s))"
-        )
-        for rid in op["records_with_text_removed"]:
-            console.print(f"  text: {rid}")
-        for rid in op["records_removed"]:
-            console.print(f"  engagement record: {rid}")
+        _show_operation(op)
     console.print(
-        f"in all: {data['texts_removed']} text(s), {data['engagements_removed']} engagement(s)"
+        _("in all: {texts} text(s), {engagements} engagement(s)").format(
+            texts=data["texts_removed"], engagements=data["engagements_removed"]
+        )
     )
     verified = data.get("verification")
     if verified is not None:
         console.print(
-            f"chains verified: {verified['devices']} device(s), {verified['records']} "
-            f"record(s), {verified['removed']} removed record trace(s): "
-            + ("ok" if verified["ok"] else f"{len(verified['faults'])} fault(s)")
+            _(
+                "chains verified: {devices} device(s), {records} record(s), {removed} removed "
+                "record trace(s): "
+            ).format(**{k: verified[k] for k in ("devices", "records", "removed")})
+            + (_("ok") if verified["ok"] else _("{n} fault(s)").format(n=len(verified["faults"])))
         )
         for fault in verified["faults"]:
             console.print(f"  {fault}")
+
+
+def _show_operation(op: dict[str, Any]) -> None:
+    policy = op["policy"]
+    text_period = policy["sensitive_text"] or _("by outcome (code lists)")
+    console.print(
+        _(
+            "operation {operation} (sensitive text: {text_period}; engagements of no concern: "
+            "{engagement_period}): {texts} text(s) of {text_records} record(s); {engagements} "
+            "engagement(s) of no concern ({records} record(s), {engagement_texts} text(s))"
+        ).format(
+            operation=op["operation"],
+            text_period=text_period,
+            engagement_period=policy["no_concern_engagements"],
+            texts=op["texts_removed"],
+            text_records=len(op["records_with_text_removed"]),
+            engagements=op["engagements_removed"],
+            records=len(op["records_removed"]),
+            engagement_texts=op["texts_removed_with_engagements"],
+        )
+    )
+    for rid in op["records_with_text_removed"]:
+        console.print("  " + _("text: {record}").format(record=rid))
+    for rid in op["records_removed"]:
+        console.print("  " + _("engagement record: {record}").format(record=rid))

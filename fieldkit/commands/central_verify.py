@@ -11,6 +11,7 @@ import click
 
 from fieldkit.commands.central import _open, central
 from fieldkit.commands.common import console, with_workspace
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 
@@ -21,19 +22,23 @@ def _cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@central.command("verify")
-@click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
+@central.command(
+    "verify",
+    help=_(
+        "Re-verify every record central holds: hashes, device signatures, texts against their\n"
+        "digests, links, removed-record traces, device heads and the ODK receipts chain.\n"
+        "Exit 2 naming each fault (device, record, what)."
+    ),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("The report as JSON."))
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes checking the records (default: one per core).",
+    help=_("Processes checking the records (default: one per core)."),
 )
 @with_workspace
 def verify_cmd(ws: Workspace, as_json: bool, workers: int | None) -> None:
-    """Re-verify every record central holds: hashes, device signatures, texts against their
-    digests, links, removed-record traces, device heads and the ODK receipts chain.
-    Exit 2 naming each fault (device, record, what)."""
     from fieldkit.central.chain_verify import verify_chains
     from fieldkit.central.odk_receipts import receipt_problems
 
@@ -63,17 +68,20 @@ def _show(data: dict[str, Any], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    counts = (
-        f"{data['devices']} device(s), {data['records']} record(s), "
-        f"{data['removed']} removed-record trace(s), {data['receipts']} ODK receipt(s)"
-    )
+    counts = _(
+        "{devices} device(s), {records} record(s), {removed} removed-record trace(s), "
+        "{receipts} ODK receipt(s)"
+    ).format(**{k: data[k] for k in ("devices", "records", "removed", "receipts")})
     if data["ok"]:
-        console.print(f"ok: {counts}: every hash, signature, text and link verifies")
+        console.print(
+            _("ok: {counts}: every hash, signature, text and link verifies").format(counts=counts)
+        )
         return
     for fault in data["faults"]:
         click.echo(f"fieldkit: {fault}", err=True)
     click.echo(
-        f"fieldkit: {len(data['faults'])} fault(s) in {counts}: central's store has been "
-        "tampered with or damaged",
+        _(
+            "fieldkit: {n} fault(s) in {counts}: central's store has been tampered with or damaged"
+        ).format(n=len(data["faults"]), counts=counts),
         err=True,
     )

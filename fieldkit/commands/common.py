@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import _GeneratorContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 
 from fieldkit.errors import UserError
-from fieldkit.i18n import N_, _
+from fieldkit.i18n import N_, _, language
 from fieldkit.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,6 +42,24 @@ class TranslatedFormatter(click.HelpFormatter):
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, _(prefix or "Usage: "))
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        """Options and commands, with click's own `[default: ...; required]` in the language."""
+        super().write_dl([(term, _extras(text)) for term, text in rows], col_max, col_spacing)
+
+
+def _extras(text: str) -> str:
+    """Click's `  [default: 4; 1<=x<=500; required]` after an option's help, translated."""
+    head, sep, extra = text.rpartition("  [") if "  [" in text else ("", "  [", text[1:])
+    if not extra.endswith("]") or language() == "en" or not (head or text.startswith("[")):
+        return text
+    items = [
+        _("default") + item[len("default") :] if item.startswith("default: ") else _(item)
+        for item in extra[:-1].split("; ")
+    ]
+    return f"{head}{sep if head else '['}{'; '.join(items)}]"
 
 
 class TranslatedContext(click.Context):
@@ -110,7 +128,9 @@ def clock_now() -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UserError(f"FIELDKIT_NOW={text!r} is not an ISO 8601 time") from None
+        raise UserError(
+            _("FIELDKIT_NOW={text} is not an ISO 8601 time").format(text=repr(text))
+        ) from None
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
@@ -120,8 +140,10 @@ def purpose_option(func: F) -> F:
         "--purpose",
         default=None,
         metavar="TEXT",
-        help="Why you read central's data (kept in its access log with your OS user; "
-        "default: 'not given').",
+        help=_(
+            "Why you read central's data (kept in its access log with your OS user; "
+            "default: 'not given')."
+        ),
     )(func)
 
 
@@ -159,5 +181,6 @@ def record_local_read(
         )
 
 
-CLICK_HEADINGS = (N_("Usage: "), N_("Options"), N_("Commands"))
-"""Click's headings, marked for the catalogue (TranslatedFormatter shows them)."""
+CLICK_HEADINGS = (N_("Usage: "), N_("Options"), N_("Commands"), N_("default"), N_("required"))
+"""Click's headings and an option's extras, marked for the catalogue (TranslatedFormatter shows
+them)."""

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.markup import escape
 
-from fieldkit.commands.common import console, err_console
+from fieldkit.commands.common import TranslatedCommand, console, err_console
+from fieldkit.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -25,7 +26,12 @@ class RichSteps:
     def __init__(self, bar: Progress, steps: tuple[tuple[str, str], ...]) -> None:
         self.bar = bar
         self.tasks: dict[str, TaskID] = {
-            name: bar.add_task(label, total=None, start=False, note="[dim]waiting[/]")
+            name: bar.add_task(
+                escape(_(label)),
+                total=None,
+                start=False,
+                note="[dim]" + escape(_("waiting")) + "[/]",
+            )
             for name, label in steps
         }
         self.totals: dict[str, int] = {}
@@ -66,31 +72,35 @@ def _stop_on_term(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl+C, so central is stopped
 
 
-@click.command("demo")
+@click.command(
+    "demo",
+    cls=TranslatedCommand,
+    help=_(
+        "Replay the Barnet week of action: plan, enrol, log, sync, verify, map and report.\n"
+        "\n"
+        "Works in a new folder (or an empty one, or a workspace without the demo's data); takes\n"
+        "well under a minute. The central server runs on a free loopback port only while the\n"
+        "demo syncs, and is always stopped at the end."
+    ),
+)
 @click.option(
     "--workspace",
     "-w",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="A new (or empty) folder for the demo (default: ./fieldkit-demo-YYYYmmdd-HHMMSS).",
+    help=_("A new (or empty) folder for the demo (default: ./fieldkit-demo-YYYYmmdd-HHMMSS)."),
 )
 @click.option(
     "--devices",
     type=click.IntRange(1, 40),
     default=4,
     show_default=True,
-    help="Devices to enrol (teams round-robin); all but one sync over HTTP, one by bundle.",
+    help=_("Devices to enrol (teams round-robin); all but one sync over HTTP, one by bundle."),
 )
 @click.option(
-    "--seed", type=int, default=1, show_default=True, help="The same seed, the same results."
+    "--seed", type=int, default=1, show_default=True, help=_("The same seed, the same results.")
 )
 def demo(workspace: Path | None, devices: int, seed: int) -> None:
-    """Replay the Barnet week of action: plan, enrol, log, sync, verify, map and report.
-
-    Works in a new folder (or an empty one, or a workspace without the demo's data); takes
-    well under a minute. The central server runs on a free loopback port only while the
-    demo syncs, and is always stopped at the end.
-    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -123,6 +133,15 @@ def demo(workspace: Path | None, devices: int, seed: int) -> None:
     _print_summary(result)
 
 
+PATHS = (
+    ("plan", N_("plan:")),
+    ("briefing", N_("briefing:")),
+    ("map", N_("map:")),
+    ("report", N_("report:")),
+)
+"""The files the demo wrote, as its summary names them."""
+
+
 def _print_summary(r: DemoResult) -> None:
     from rich.table import Table
 
@@ -134,53 +153,81 @@ def _print_summary(r: DemoResult) -> None:
         except ValueError:
             return str(p)
 
-    table = Table(title="Barnet week of action: demo summary", show_header=False)
+    table = Table(title=_("Barnet week of action: demo summary"), show_header=False)
     table.add_column("what", style="bold")
     table.add_column("result")
     plan, cov = r.plan, r.coverage
     table.add_row(
-        "plan", f"{plan['assigned']} of {plan['visits']} visits planned ({plan['status']})"
+        _("plan"),
+        _("{assigned} of {visits} visits planned ({status})").format(
+            assigned=plan["assigned"], visits=plan["visits"], status=plan["status"]
+        ),
     )
-    table.add_row("visits covered", f"{cov['done']} of {cov['planned']} planned visits logged")
+    table.add_row(
+        _("visits covered"),
+        _("{done} of {planned} planned visits logged").format(
+            done=cov["done"], planned=cov["planned"]
+        ),
+    )
     for d in r.devices:
         table.add_row(
-            f"device {d.id}",
-            f"team {d.team}, {d.officer}: {d.records} records, synced by {d.via}, "
-            f"{d.acknowledged} acknowledged, chain {'intact' if d.chain_ok else 'BROKEN'}",
+            _("device {device}").format(device=d.id),
+            _(
+                "team {team}, {officer}: {records} records, synced by {via}, {acknowledged} "
+                "acknowledged, chain {chain}"
+            ).format(
+                team=d.team,
+                officer=d.officer,
+                records=d.records,
+                via=d.via,
+                acknowledged=d.acknowledged,
+                chain=_("intact") if d.chain_ok else _("BROKEN"),
+            ),
         )
     http = sum(d.via == "http" for d in r.devices)
-    table.add_row("synced", f"{http} over HTTP ({r.server}), {len(r.devices) - http} by bundle")
-    table.add_row("central records", str(r.central_records))
-    table.add_row("problems", "none" if not r.problems else str(len(r.problems)))
+    table.add_row(
+        _("synced"),
+        _("{http} over HTTP ({server}), {bundle} by bundle").format(
+            http=http, server=r.server, bundle=len(r.devices) - http
+        ),
+    )
+    table.add_row(_("central records"), str(r.central_records))
+    table.add_row(_("problems"), _("none") if not r.problems else str(len(r.problems)))
     hot = ", ".join(
-        f"{n} at {k.removeprefix('hot_')}% confidence"
+        _("{n} at {level}% confidence").format(n=n, level=k.removeprefix("hot_"))
         for k, n in sorted(r.hot_cells.items(), reverse=True)
     )
-    table.add_row("hot cells", hot or "none")
+    table.add_row(_("hot cells"), hot or _("none"))
     if r.people:
         pp = r.people
         table.add_row(
-            "people met one to one",
-            f"{pp['met_one_to_one']}, {pp['with_signs']} with signs, {pp['children']} children, "
-            f"{pp['referred']} referred",
+            _("people met one to one"),
+            _("{met}, {signs} with signs, {children} children, {referred} referred").format(
+                met=pp["met_one_to_one"],
+                signs=pp["with_signs"],
+                children=pp["children"],
+                referred=pp["referred"],
+            ),
         )
-        table.add_row("follow-ups", _follow_ups(pp["follow_ups"]))
+        table.add_row(_("follow-ups"), _follow_ups(pp["follow_ups"]))
+    device = shown(r.devices[0].root) if r.devices else "DEVICE"
     table.add_row(
-        "device passphrase",
-        f"{DEMO_PASSPHRASE} (e.g. FIELDKIT_PASSPHRASE={DEMO_PASSPHRASE} fieldkit log list "
-        f"-w {shown(r.devices[0].root) if r.devices else 'DEVICE'})",
+        _("device passphrase"),
+        _(
+            "{passphrase} (e.g. FIELDKIT_PASSPHRASE={passphrase} fieldkit log list -w {device})"
+        ).format(passphrase=DEMO_PASSPHRASE, device=device),
     )
-    table.add_row("time taken", f"{r.seconds:.1f} s")
+    table.add_row(_("time taken"), f"{r.seconds:.1f} s")
     console.print(table)
-    for name in ("plan", "briefing", "map", "report"):
-        console.print(f"{name + ':':<10} {shown(r.paths[name])}")
-    console.print(f"{'workspace:':<10} {shown(r.workspace)}")
+    for name, title in PATHS:
+        console.print(f"{_(title):<10} {shown(r.paths[name])}")
+    console.print(f"{_('workspace:'):<10} {shown(r.workspace)}")
 
 
 def _follow_ups(by_status: dict[str, int]) -> str:
     """The referred people by their follow-up status now, most first."""
     shown = sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in shown) or "none"
+    return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in shown) or _("none")
 
 
 COMMANDS = [demo]

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from fieldkit.commands.common import (
+    TranslatedGroup,
     clock_now,
     console,
     purpose_option,
@@ -17,13 +18,14 @@ from fieldkit.commands.common import (
     workspace_option,
 )
 from fieldkit.errors import UserError
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace
 
 FORMAT = "fieldkit-followups/1"
 _LIST = "list-open"
 
 
-class FollowupsGroup(click.Group):
+class FollowupsGroup(TranslatedGroup):
     """`followups update ...` is the subcommand; anything else is `followups [OP] [--json]`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -38,18 +40,22 @@ class FollowupsGroup(click.Group):
         )
 
 
-@click.group("followups", cls=FollowupsGroup)
+@click.group(
+    "followups",
+    cls=FollowupsGroup,
+    help=_("What became of each referral: the open follow-ups at central, and their updates.")
+    + "\n\n\b\n"
+    "fieldkit followups [OP] [--json]\n"
+    "fieldkit followups update PERSON --status S [--partner P]\n\n"
+    + _(
+        "A person referred on a device (route nrm, duty_to_notify, safeguarding or "
+        "partner_support)\nstarts as `referred`; an engagement with the outcome "
+        "follow_up_needed stays open until its\n"
+        "venue is visited again. Days open count from the engagement to now (FIELDKIT_NOW if set)."
+    ),
+)
 def followups() -> None:
-    """What became of each referral: the open follow-ups at central, and their updates.
-
-    \b
-    fieldkit followups [OP] [--json]
-    fieldkit followups update PERSON --status S [--partner P]
-
-    A person referred on a device (route nrm, duty_to_notify, safeguarding or partner_support)
-    starts as `referred`; an engagement with the outcome follow_up_needed stays open until its
-    venue is visited again. Days open count from the engagement to now (FIELDKIT_NOW if set).
-    """
+    pass
 
 
 def open_central(ws: Workspace) -> Any:
@@ -72,18 +78,23 @@ def operation_ids(ws: Workspace, store: Any, op: str) -> set[str]:
 
     at_central = enrolled_operations(store)
     if op not in ws.operations() and not ids & at_central:
-        known = ", ".join(sorted(at_central | set(ws.operations()))) or "none"
-        raise UserError(f"no operation {op!r} in {ws.ops} or at central (operations: {known})")
+        known = ", ".join(sorted(at_central | set(ws.operations()))) or _("none")
+        raise UserError(
+            _("no operation {op} in {ops} or at central (operations: {known})").format(
+                op=repr(op), ops=ws.ops, known=known
+            )
+        )
     return ids
 
 
-@followups.command(_LIST, hidden=True)
+@followups.command(
+    _LIST, hidden=True, help=_("The open follow-ups of OP (default: every operation at central).")
+)
 @click.argument("op", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON (fieldkit-followups/1).")
+@click.option("--json", "as_json", is_flag=True, help=_("Print as JSON (fieldkit-followups/1)."))
 @purpose_option
 @workspace_option
 def list_open(op: str | None, as_json: bool, purpose: str | None, workspace: Any) -> None:
-    """The open follow-ups of OP (default: every operation at central)."""
     from fieldkit.central.followups import follow_ups
 
     ws = resolve_workspace(workspace)
@@ -102,14 +113,28 @@ def list_open(op: str | None, as_json: bool, purpose: str | None, workspace: Any
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     if not found:
-        console.print(f"no open follow-ups{' for ' + op if op else ''}")
+        console.print(
+            _("no open follow-ups for {op}").format(op=op) if op else _("no open follow-ups")
+        )
         return
     console.print(_table(found))
     people = sum(1 for f in found if f.kind == "person")
     console.print(
-        f"{people} person(s) referred with a follow-up open, {len(found) - people} "
-        "engagement(s) asking for a visit again"
+        _(
+            "{people} person(s) referred with a follow-up open, {engagements} engagement(s) "
+            "asking for a visit again"
+        ).format(people=people, engagements=len(found) - people)
     )
+
+
+TITLES = (
+    N_("person"),
+    N_("operation"),
+    N_("venue"),
+    N_("age band"),
+    N_("route"),
+    N_("referring agency"),
+)
 
 
 def _table(found: list[Any]) -> Any:
@@ -119,10 +144,10 @@ def _table(found: list[Any]) -> Any:
     from rich.text import Text
 
     table = Table()
-    for title in ("person", "operation", "venue", "age band", "route", "referring agency"):
-        table.add_column(title, overflow="fold", no_wrap=title == "person")
-    table.add_column("status", overflow="fold")
-    table.add_column("days open", justify="right")
+    for title in TITLES:
+        table.add_column(_(title), overflow="fold", no_wrap=title == "person")
+    table.add_column(_("status"), overflow="fold")
+    table.add_column(_("days open"), justify="right")
     for f in found:
         cells = (f.id, f.operation, f.venue, f.age_band, f.route, f.agency, f.status)
         table.add_row(*(Text(str(c or "-")) for c in cells), Text(str(f.days_open)))
@@ -141,11 +166,14 @@ def revisits_from(ws: Workspace, op: str) -> tuple[Any, ...]:
     return tuple(Revisit(r.venue, r.reason, op) for r in found)
 
 
-@followups.command("update")
+@followups.command(
+    "update",
+    help=_("Append a status event to PERSON (an id `fieldkit followups` lists, e.g. K7M2Q9XD-1)."),
+)
 @click.argument("person")
-@click.option("--status", "status", required=True, help="The new status (codes.yaml).")
-@click.option("--partner", default=None, help="The partner who helped (a partner code).")
-@click.option("--json", "as_json", is_flag=True, help="Print the person's follow-up as JSON.")
+@click.option("--status", "status", required=True, help=_("The new status (codes.yaml)."))
+@click.option("--partner", default=None, help=_("The partner who helped (a partner code)."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the person's follow-up as JSON."))
 @purpose_option
 @workspace_option
 def update(
@@ -156,7 +184,6 @@ def update(
     purpose: str | None,
     workspace: Any,
 ) -> None:
-    """Append a status event to PERSON (an id `fieldkit followups` lists, e.g. K7M2Q9XD-1)."""
     from fieldkit.central.followups import add_event, os_user
     from fieldkit.codes.followups import allowed_next
 
@@ -169,9 +196,18 @@ def update(
         return
     was = done.history[-2]
     nxt = allowed_next(done.history)
+    now_is = (
+        _("{status} with {partner}").format(status=done.status, partner=partner)
+        if partner
+        else done.status
+    )
     console.print(
-        f"{done.id}: {done.status}{' with ' + partner if partner else ''} (was {was}); "
-        + (f"next may come: {', '.join(nxt)}" if nxt else "the follow-up is closed")
+        _("{id}: {status} (was {was}); ").format(id=done.id, status=now_is, was=was)
+        + (
+            _("next may come: {statuses}").format(statuses=", ".join(nxt))
+            if nxt
+            else _("the follow-up is closed")
+        )
     )
 
 

@@ -9,13 +9,22 @@ from typing import Any
 
 import click
 
-from fieldkit.commands.common import console, err_console, resolve_workspace, workspace_option
+from fieldkit.commands.common import (
+    TranslatedCommand,
+    TranslatedContext,
+    TranslatedGroup,
+    console,
+    err_console,
+    resolve_workspace,
+    workspace_option,
+)
 from fieldkit.errors import UserError
+from fieldkit.i18n import _, ngettext
 
 _RUN = "run-playbook"
 
 
-class PlanGroup(click.Group):
+class PlanGroup(TranslatedGroup):
     """`plan check ...` is the subcommand; anything else is `plan PLAYBOOK [OPTIONS]`."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -31,13 +40,13 @@ class PlanGroup(click.Group):
         )
 
 
-class _PlaybookContext(click.Context):
+class _PlaybookContext(TranslatedContext):
     @property
     def command_path(self) -> str:
         return self.parent.command_path if self.parent is not None else "fieldkit plan"
 
 
-class PlaybookCommand(click.Command):
+class PlaybookCommand(TranslatedCommand):
     """`plan PLAYBOOK`: its help and usage errors name it as the user typed it."""
 
     context_class = _PlaybookContext
@@ -46,48 +55,50 @@ class PlaybookCommand(click.Command):
         formatter.write_usage("fieldkit plan", "PLAYBOOK [OPTIONS]")
 
 
-@click.group("plan", cls=PlanGroup, no_args_is_help=True)
+@click.group(
+    "plan",
+    cls=PlanGroup,
+    no_args_is_help=True,
+    help=_("Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan.") + "\n\n\b\n"
+    "fieldkit plan PLAYBOOK [--op NAME] [--time-limit S] [--seed N] [--lock FILE]\n"
+    "                       [--follow-ups-from OP] [--json]\n"
+    "fieldkit plan check ops/NAME/plan.json",
+)
 def plan() -> None:
-    """Solve PLAYBOOK into a week plan written to ops/NAME/, or check a plan.
-
-    \b
-    fieldkit plan PLAYBOOK [--op NAME] [--time-limit S] [--seed N] [--lock FILE]
-                           [--follow-ups-from OP] [--json]
-    fieldkit plan check ops/NAME/plan.json
-    """
+    pass
 
 
-@plan.command(_RUN, cls=PlaybookCommand, hidden=True)
+@plan.command(_RUN, cls=PlaybookCommand, hidden=True, help=_("Solve PLAYBOOK and write ops/NAME/."))
 @click.argument("playbook", type=click.Path(path_type=Path))
 @click.option(
-    "--op", "op_name", default=None, help="Folder name under ops/ (default: operation.id)."
+    "--op", "op_name", default=None, help=_("Folder name under ops/ (default: operation.id).")
 )
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0.1),
     default=10.0,
     show_default=True,
-    help="Seconds the solver may take.",
+    help=_("Seconds the solver may take."),
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Solver seed (same seed, same plan)."
+    "--seed", type=int, default=0, show_default=True, help=_("Solver seed (same seed, same plan).")
 )
 @click.option(
     "--lock",
     "lock_file",
     type=click.Path(path_type=Path),
     default=None,
-    help="YAML/JSON list of {visit, team, start} to keep as they are.",
+    help=_("YAML/JSON list of {visit, team, start} to keep as they are."),
 )
 @click.option(
     "--follow-ups-from",
     "follow_ups_from",
     default=None,
     metavar="OP",
-    help="Add a visit per venue with open follow-ups in OP (read at central), with its reason.",
+    help=_("Add a visit per venue with open follow-ups in OP (read at central), with its reason."),
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help="Print a summary as JSON (docs/plan-json.md)."
+    "--json", "as_json", is_flag=True, help=_("Print a summary as JSON (docs/plan-json.md).")
 )
 @workspace_option
 def run_playbook(
@@ -100,7 +111,6 @@ def run_playbook(
     as_json: bool,
     workspace: Path | None,
 ) -> None:
-    """Solve PLAYBOOK and write ops/NAME/."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from fieldkit.plan.export_json import summary_dict
@@ -132,7 +142,7 @@ def run_playbook(
 
         result = plan_playbook(ws, playbook, options, progress=report)
     for warning in result.session.warnings:
-        click.echo(f"fieldkit: warning: {warning}", err=True)
+        click.echo(_("fieldkit: warning: {said}").format(said=warning), err=True)
     if as_json:
         click.echo(json.dumps(summary_dict(result.doc, result.shown, result.files), indent=2))
         return
@@ -145,7 +155,8 @@ def _revisits(ws: Any, op: str) -> tuple[Any, ...]:
 
     found = revisits_from(ws, op)
     if not found:
-        click.echo(f"fieldkit: warning: {op} has no open follow-ups at a venue", err=True)
+        said = _("{op} has no open follow-ups at a venue").format(op=op)
+        click.echo(_("fieldkit: warning: {said}").format(said=said), err=True)
     return found
 
 
@@ -154,39 +165,58 @@ def _print_summary(doc: dict[str, Any], folder: str) -> None:
 
     s = doc["solver"]
     console.print(
-        f"{doc['operation']['name']}: {s['covered_visits']} of {s['total_visits']} "
-        f"visits planned ({s['status']}, objective {s['objective']:,.0f}, bound "
-        f"{s['bound']:,.0f}, gap {s['gap']:.2%}, {s['seconds']:.1f} s)"
+        _(
+            "{name}: {covered} of {total} visits planned ({status}, objective {objective}, "
+            "bound {bound}, gap {gap}, {seconds} s)"
+        ).format(
+            name=doc["operation"]["name"],
+            covered=s["covered_visits"],
+            total=s["total_visits"],
+            status=s["status"],
+            objective=f"{s['objective']:,.0f}",
+            bound=f"{s['bound']:,.0f}",
+            gap=f"{s['gap']:.2%}",
+            seconds=f"{s['seconds']:.1f}",
+        )
     )
     if s["status"] == GREEDY:
         console.print(
-            f"  the solver found no plan within {s['time_limit']:g} s: this is the greedy plan "
-            "(earliest deadline first), which keeps every rule; a longer --time-limit may "
-            "cover more"
+            "  "
+            + _(
+                "the solver found no plan within {limit} s: this is the greedy plan (earliest "
+                "deadline first), which keeps every rule; a longer --time-limit may cover more"
+            ).format(limit=f"{s['time_limit']:g}")
         )
     for entry in doc.get("revisits", []):
-        console.print(f"  revisit {entry['venue']}: {entry['reason']}")
+        console.print(
+            "  "
+            + _("revisit {venue}: {reason}").format(venue=entry["venue"], reason=entry["reason"])
+        )
     for entry in doc["unassigned"]:
-        console.print(f"  not planned: {entry['visit']}")
+        console.print("  " + _("not planned: {visit}").format(visit=entry["visit"]))
         for reason in entry["reasons"]:
             console.print(f"    - {reason}")
     console.print(
-        f"written: {folder}/ (plan.json, briefing.md, briefing.html, briefing.pdf, "
-        "teams/, loadouts/)"
+        _(
+            "written: {folder}/ (plan.json, briefing.md, briefing.html, briefing.pdf, "
+            "teams/, loadouts/)"
+        ).format(folder=folder)
     )
 
 
-@plan.command("check")
+@plan.command(
+    "check",
+    help=_("Re-verify every hard rule of PLAN_JSON against its playbook, without the solver."),
+)
 @click.argument("plan_json", type=click.Path(path_type=Path))
 @workspace_option
 def check(plan_json: Path, workspace: Path | None) -> None:
-    """Re-verify every hard rule of PLAN_JSON against its playbook, without the solver."""
     from fieldkit.plan.check import check_plan
     from fieldkit.plan.write import load_plan_file
     from fieldkit.workspace import find_workspace
 
     if not plan_json.is_file():
-        raise UserError(f"{plan_json}: no such plan file")
+        raise UserError(_("{file}: no such plan file").format(file=plan_json))
     ws = (
         resolve_workspace(workspace)
         if workspace
@@ -199,10 +229,12 @@ def check(plan_json: Path, workspace: Path | None) -> None:
     if problems:
         for problem in problems:
             click.echo(f"{plan_json}: {problem}", err=True)
-        click.echo(f"{plan_json}: {len(problems)} violation(s)", err=True)
+        said = ngettext("{file}: {n} violation(s)", "{file}: {n} violation(s)", len(problems))
+        click.echo(said.format(file=plan_json, n=len(problems)), err=True)
         sys.exit(2)
+    kept = len(doc.get("assignments", []))
     console.print(
-        f"{plan_json}: ok ({len(doc.get('assignments', []))} assignments keep every hard rule)"
+        _("{file}: ok ({n} assignments keep every hard rule)").format(file=plan_json, n=kept)
     )
 
 

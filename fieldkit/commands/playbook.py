@@ -7,18 +7,25 @@ from pathlib import Path
 
 import click
 
-from fieldkit.commands.common import console
+from fieldkit.commands.common import TranslatedGroup, console
+from fieldkit.i18n import _, ngettext
 
 
-@click.group("playbook")
+@click.group(
+    "playbook", cls=TranslatedGroup, help=_("Check playbooks and print the playbook JSON Schema.")
+)
 def playbook() -> None:
-    """Check playbooks and print the playbook JSON Schema."""
+    pass
 
 
-@playbook.command("check")
+@playbook.command(
+    "check",
+    help=_(
+        "Check FILE...: exit 0 when all are valid; else every problem as FILE:LINE:COL: message."
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
-    """Check FILE...: exit 0 when all are valid; else every problem as FILE:LINE:COL: message."""
     from fieldkit.playbook import check_playbook  # pydantic: loaded when first needed
 
     bad = 0
@@ -29,15 +36,21 @@ def check(files: tuple[Path, ...]) -> None:
             for problem in problems:
                 click.echo(str(problem), err=True)
         else:
-            console.print(f"{file}: ok")
+            console.print(_("{file}: ok").format(file=file))
     if bad:
-        click.echo(f"{bad} of {len(files)} playbook(s) have problems", err=True)
+        said = ngettext(
+            "{bad} of {total} playbook(s) have problems",
+            "{bad} of {total} playbook(s) have problems",
+            len(files),
+        )
+        click.echo(said.format(bad=bad, total=len(files)), err=True)
         sys.exit(2)
 
 
-@playbook.command("schema")
+@playbook.command(
+    "schema", help=_("Print the playbook JSON Schema (playbooks/playbook.schema.json is the same).")
+)
 def schema() -> None:
-    """Print the playbook JSON Schema (playbooks/playbook.schema.json is the same)."""
     from fieldkit.playbook import schema_json
 
     click.echo(schema_json(), nl=False)

@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from fieldkit.commands.common import err_console, with_workspace
+from fieldkit.commands.common import TranslatedCommand, err_console, with_workspace
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 
@@ -17,16 +18,20 @@ def is_loopback(host: str) -> bool:
     return loopback(host)
 
 
-@click.command("serve-ui")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.command(
+    "serve-ui",
+    cls=TranslatedCommand,
+    help=_(
+        "Serve the app in a web browser (each browser tab runs its own app).\n"
+        "\n"
+        "Open the address printed at start: it holds a token minted for this run, and the server\n"
+        "answers nothing else (other pages, other host names and requests without it get 403)."
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=_("Address to listen on."))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @with_workspace
 def serve_ui(host: str, port: int, ws: Workspace) -> None:
-    """Serve the app in a web browser (each browser tab runs its own app).
-
-    Open the address printed at start: it holds a token minted for this run, and the server
-    answers nothing else (other pages, other host names and requests without it get 403).
-    """
     from rich.text import Text
 
     from fieldkit.webui import Access, GuardedServer
@@ -34,15 +39,20 @@ def serve_ui(host: str, port: int, ws: Workspace) -> None:
     if not is_loopback(host):
         err_console.print(
             Text.assemble(
-                ("warning:", "bold red"),
-                f" serving on {host}: anyone who can reach port {port} "
-                "and has the address with its token can use the app and everything in this "
-                "workspace. Use 127.0.0.1 unless the network is yours alone.",
+                (_("warning:"), "bold red"),
+                " "
+                + _(
+                    "serving on {host}: anyone who can reach port {port} and has the address "
+                    "with its token can use the app and everything in this workspace. Use "
+                    "127.0.0.1 unless the network is yours alone."
+                ).format(host=host, port=port),
             )
         )
     access = Access(host, port)
     command = shlex.join([sys.executable, "-m", "fieldkit", "--workspace", str(ws.root)])
-    err_console.print("fieldkit app on", access.url, "(Ctrl+C stops)", markup=False, soft_wrap=True)
+    err_console.print(
+        _("fieldkit app on"), access.url, _("(Ctrl+C stops)"), markup=False, soft_wrap=True
+    )
     GuardedServer(command, access, title="fieldkit").serve()
 
 

@@ -7,34 +7,40 @@ from pathlib import Path
 
 import click
 
-from fieldkit.commands.common import console, err_console, with_workspace
+from fieldkit.commands.common import TranslatedCommand, console, err_console, with_workspace
 from fieldkit.errors import UserError
+from fieldkit.i18n import _
 from fieldkit.workspace import Workspace
 
 
-@click.command("sync")
+@click.command(
+    "sync",
+    cls=TranslatedCommand,
+    help=_("Sync this device with central: over HTTP, or by carrying bundle files."),
+)
 @click.option(
-    "--server", help="Central's address, e.g. https://10.0.0.2:8765 (default: the loadout's)."
+    "--server",
+    help=_("Central's address, e.g. https://10.0.0.2:8765 (default: the loadout's)."),
 )
 @click.option(
     "--export-bundle",
     "export",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the records not yet acknowledged to a signed bundle file.",
+    help=_("Write the records not yet acknowledged to a signed bundle file."),
 )
 @click.option(
     "--import-bundle",
     "answer",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Apply central's answer bundle (acknowledgements, plan changes).",
+    help=_("Apply central's answer bundle (acknowledgements, plan changes)."),
 )
 @click.option(
     "--cafile",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Trust this certificate for HTTPS (default: the loadout's).",
+    help=_("Trust this certificate for HTTPS (default: the loadout's)."),
 )
-@click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds per call.")
-@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option("--timeout", type=float, default=15.0, show_default=True, help=_("Seconds per call."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the outcome as JSON."))
 @with_workspace
 def sync_cmd(
     ws: Workspace,
@@ -45,13 +51,12 @@ def sync_cmd(
     timeout: float,
     as_json: bool,
 ) -> None:
-    """Sync this device with central: over HTTP, or by carrying bundle files."""
     if (
         sum(x is not None for x in (export, answer))
         + (server is not None and bool(export or answer))
         > 1
     ):
-        raise UserError("give one of --server, --export-bundle, --import-bundle")
+        raise UserError(_("give one of --server, --export-bundle, --import-bundle"))
     if export is not None:
         from fieldkit.sync.bundle import export_bundle
 
@@ -61,8 +66,10 @@ def sync_cmd(
             click.echo(json.dumps(out, indent=2))
         else:
             console.print(
-                f"wrote {manifest['count']} record(s) to {export}; carry it to "
-                "central (`fieldkit central import-bundle`)"
+                _(
+                    "wrote {n} record(s) to {file}; carry it to central "
+                    "(`fieldkit central import-bundle`)"
+                ).format(n=manifest["count"], file=export)
             )
         return
     if answer is not None:
@@ -73,8 +80,8 @@ def sync_cmd(
             click.echo(json.dumps(done, indent=2))
         else:
             console.print(
-                f"{done['acknowledged']} record(s) newly acknowledged"
-                + ("; plan updated" if done["plan_changed"] else "")
+                _("{n} record(s) newly acknowledged").format(n=done["acknowledged"])
+                + (_("; plan updated") if done["plan_changed"] else "")
             )
         return
     _sync_http(ws, server, cafile, timeout, as_json)
@@ -100,12 +107,24 @@ def _sync_http(
     counts = report.counts
     waiting = counts.get("pending", 0) + counts.get("sent", 0)
     console.print(
-        f"sent {report.sent}, acknowledged {report.acknowledged} ({report.new_on_central} new on "
-        f"central); {counts.get('acknowledged', 0)} acknowledged, {waiting} waiting"
-        + ("; plan updated" if report.plan_changed else "")
+        _(
+            "sent {sent}, acknowledged {acknowledged} ({new} new on central); "
+            "{held} acknowledged, {waiting} waiting"
+        ).format(
+            sent=report.sent,
+            acknowledged=report.acknowledged,
+            new=report.new_on_central,
+            held=counts.get("acknowledged", 0),
+            waiting=waiting,
+        )
+        + (_("; plan updated") if report.plan_changed else "")
     )
     for r in report.rejected:
-        console.print(f"refused by central: {r['id']}: {r['kind']}: {r['detail']}")
+        console.print(
+            _("refused by central: {id}: {kind}: {detail}").format(
+                id=r["id"], kind=r["kind"], detail=r["detail"]
+            )
+        )
 
 
 COMMANDS = [sync_cmd]

@@ -6,18 +6,26 @@ from pathlib import Path
 
 import click
 
-from fieldkit.commands.common import console
+from fieldkit.commands.common import TranslatedCommand, console
+from fieldkit.i18n import _
 from fieldkit.workspace import init_workspace
 
 
-@click.command("init")
+@click.command(
+    "init",
+    cls=TranslatedCommand,
+    help=_("Make a workspace in DIRECTORY (default: here): playbooks/, ops/, maps/, sync/."),
+)
 @click.argument("directory", type=click.Path(path_type=Path), default=".")
 def init(directory: Path) -> None:
-    """Make a workspace in DIRECTORY (default: here): playbooks/, ops/, maps/, sync/."""
     ws, created = init_workspace(directory)
     for path in created:
-        console.print(f"created {path}")
-    console.print(f"workspace ready: {ws.root}" if created else f"already a workspace: {ws.root}")
+        console.print(_("created {path}").format(path=path))
+    console.print(
+        _("workspace ready: {root}").format(root=ws.root)
+        if created
+        else _("already a workspace: {root}").format(root=ws.root)
+    )
 
 
 COMMANDS = [init]

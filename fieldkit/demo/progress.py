@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from fieldkit.i18n import N_
+
 STEPS: tuple[tuple[str, str], ...] = (
-    ("plan", "Plan the week (CP-SAT)"),
-    ("central", "Central store, one credential per device"),
-    ("enrol", "Enrol the devices"),
-    ("simulate", "Log the week's engagements"),
-    ("serve", "Start central on a loopback port"),
-    ("http", "Sync over HTTP"),
-    ("bundle", "Sync by bundle (carried by hand)"),
-    ("follow-ups", "Follow the referrals up at central"),
-    ("verify", "Verify chains and central"),
-    ("map", "Hotspot map and exports"),
-    ("report", "Report and summary"),
+    ("plan", N_("Plan the week (CP-SAT)")),
+    ("central", N_("Central store, one credential per device")),
+    ("enrol", N_("Enrol the devices")),
+    ("simulate", N_("Log the week's engagements")),
+    ("serve", N_("Start central on a loopback port")),
+    ("http", N_("Sync over HTTP")),
+    ("bundle", N_("Sync by bundle (carried by hand)")),
+    ("follow-ups", N_("Follow the referrals up at central")),
+    ("verify", N_("Verify chains and central")),
+    ("map", N_("Hotspot map and exports")),
+    ("report", N_("Report and summary")),
 )
 
 

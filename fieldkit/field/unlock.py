@@ -26,6 +26,7 @@ from fieldkit.at_rest import (
 from fieldkit.encrypted_store import is_plain_sqlite, unlock_store
 from fieldkit.errors import UserError
 from fieldkit.field.store import DeviceStore
+from fieldkit.i18n import _
 
 PASSPHRASE_ENV = "FIELDKIT_PASSPHRASE"
 #: What the demo's and the simulator's devices are locked with (the demo prints it).
@@ -83,8 +84,10 @@ def device_passphrase(passphrase: str | None = None) -> str:
         give_passphrase(typed)
         return typed
     raise PassphraseError(
-        f"this device's store is encrypted: set {PASSPHRASE_ENV}, or run the command in a "
-        "terminal to type the passphrase"
+        _(
+            "this device's store is encrypted: set {passphrase_env}, or run the "
+            "command in a terminal to type the passphrase"
+        ).format(passphrase_env=PASSPHRASE_ENV)
     )
 
 
@@ -105,8 +108,10 @@ def open_device_store(
         data_key = _data_key(path, secret, create)
     except WrongKeyError:
         raise WrongPassphrase(
-            f"wrong passphrase for the device store {path}: nothing was opened "
-            f"({PASSPHRASE_ENV}, or the one typed)"
+            _(
+                "wrong passphrase for the device store {path}: nothing was opened "
+                "({passphrase_env}, or the one typed)"
+            ).format(path=path, passphrase_env=PASSPHRASE_ENV)
         ) from None
     return DeviceStore(path, create=create, data_key=data_key)
 
@@ -136,11 +141,13 @@ def key_password(data_key: bytes, purpose: str) -> bytes:
 def change_device_passphrase(store: Path, old: str, new: str) -> None:
     """Rewrap the store's data key under `new` (nothing else is rewritten)."""
     if not new:
-        raise PassphraseError("the new passphrase is empty")
+        raise PassphraseError(_("the new passphrase is empty"))
     try:
         change_passphrase(unlock_path(store), old, new)
     except WrongKeyError:
         raise WrongPassphrase(
-            f"wrong passphrase for the device store {store}: it was not changed"
+            _("wrong passphrase for the device store {store}: it was not changed").format(
+                store=store
+            )
         ) from None
     forget_passphrase()

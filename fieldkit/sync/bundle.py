@@ -21,6 +21,7 @@ import fieldkit.field.outbox as outbox
 from fieldkit.errors import quote
 from fieldkit.field.device import Device
 from fieldkit.field.ids import uuid7
+from fieldkit.i18n import _
 from fieldkit.json_input import JSONInputError, loads
 from fieldkit.model import canonical_json
 from fieldkit.private_files import private_output
@@ -64,8 +65,11 @@ def export_bundle(root: Path, target: Path) -> dict[str, Any]:
         link = side.central_link(dev)
         if not link.seal_key:
             raise BundleError(
-                "this device's credential was issued before bundles were sealed to central: "
-                "ask central for a new one (fieldkit central enroll-device), or sync over HTTP"
+                _(
+                    "this device's credential was issued before bundles were sealed to "
+                    "central: ask central for a new one (fieldkit central enroll-device), or "
+                    "sync over HTTP"
+                )
             )
         answer_key = side.device_seal_key(dev).public_hex
         state = side.read_state(dev)
@@ -127,25 +131,34 @@ def _check_answer(source: Path, answer: Any, dev: Device) -> None:
     """BundleError unless `answer` is an answer for this device, whole and signed by its central."""
     if not isinstance(answer, dict) or answer.get("format") != ANSWER_FORMAT:
         raise BundleError(
-            f"{source} is not an answer bundle from central (format {ANSWER_FORMAT}); "
-            "a device imports the file `fieldkit central import-bundle` wrote"
+            _(
+                "{source} is not an answer bundle from central (format {answer_format}); "
+                "a device imports the file `fieldkit central import-bundle` wrote"
+            ).format(source=source, answer_format=ANSWER_FORMAT)
         )
     signed = {k: v for k, v in answer.items() if k != "signature"}
     body = {k: v for k, v in signed.items() if k != "checksum"}
     if answer.get("checksum") != _checksum_or_none(body):
-        raise BundleError(f"{source} is corrupted (its checksum does not match); nothing applied")
+        raise BundleError(
+            _("{source} is corrupted (its checksum does not match); nothing applied").format(
+                source=source
+            )
+        )
     if answer.get("device") != dev.id:
         raise BundleError(
-            f"{source} answers device {quote(answer.get('device'))}, not this device "
-            f"({dev.id}); nothing applied"
+            _("{source} answers device {device}, not this device ({id}); nothing applied").format(
+                source=source, device=quote(answer.get("device")), id=dev.id
+            )
         )
     central_key = side.central_link(dev).central_key
     if not central_key or not verify_signature(
         str(central_key), canonical_json(signed), str(answer.get("signature"))
     ):
         raise BundleError(
-            f"{source} is not signed by this device's central (forged, or from another "
-            "central); nothing applied"
+            _(
+                "{source} is not signed by this device's central (forged, or from "
+                "another central); nothing applied"
+            ).format(source=source)
         )
 
 
@@ -156,13 +169,17 @@ def _read_answer(source: Path, key: SealKey) -> Any:
         return loads(open_sealed(sealed, key, "answer", f"answer bundle {source}"), MAX_ANSWER)
     except NotForThisKeyError:
         raise BundleError(
-            f"answer bundle {source} is sealed to another device, not this device: import it "
-            "on the device whose bundle central imported; nothing applied"
+            _(
+                "answer bundle {source} is sealed to another device, not this device: "
+                "import it on the device whose bundle central imported; nothing applied"
+            ).format(source=source)
         ) from None
     except SealError as exc:
-        raise BundleError(f"{exc}; nothing applied") from None
+        raise BundleError(_("{exc}; nothing applied").format(exc=exc)) from None
     except (JSONInputError, ValueError) as exc:
         raise BundleError(
-            f"answer bundle {source} is truncated or corrupted (not whole JSON: {exc}); "
-            "nothing was imported"
+            _(
+                "answer bundle {source} is truncated or corrupted (not whole JSON: "
+                "{exc}); nothing was imported"
+            ).format(source=source, exc=exc)
         ) from None

@@ -15,6 +15,7 @@ import orjson
 
 import fieldkit.field.outbox as outbox
 from fieldkit.field.device import Device
+from fieldkit.i18n import _
 from fieldkit.sync import device_side as side
 from fieldkit.sync.device_side import SyncError
 from fieldkit.wire.address import central_url
@@ -61,7 +62,7 @@ def sync_now(
     with Device.open(root) as dev:
         link = side.central_link(dev)
         if not (server or link.url):
-            raise SyncError("no central address: give --server URL (e.g. http://10.0.0.2:8765)")
+            raise SyncError(_("no central address: give --server URL (e.g. http://10.0.0.2:8765)"))
         url = central_url(server) if server else central_url(str(link.url), "the credential's url")
         try:
             with httpx.Client(
@@ -77,8 +78,11 @@ def sync_now(
             waiting = outbox.pending_count(dev.store)
             side.write_state(dev, last_error=f"central not reachable ({exc})", server=url)
             raise SyncError(
-                f"central not reachable at {url} - your {waiting} records are safe on this "
-                "device; sync again when there is a connection (or use --export-bundle)"
+                _(
+                    "central not reachable at {url} - your {waiting} records are safe on "
+                    "this device; sync again when there is a connection (or use "
+                    "--export-bundle)"
+                ).format(url=url, waiting=waiting)
             ) from None
         except SyncError as exc:
             side.back_to_pending(dev)
@@ -140,16 +144,20 @@ def _call(http: httpx.Client, method: str, path: str, body: Any, retries: int) -
             continue
         if answer.status_code >= 500:
             if attempt == retries:
-                raise _Unavailable(f"central answered {answer.status_code}")
+                raise _Unavailable(
+                    _("central answered {status_code}").format(status_code=answer.status_code)
+                )
             time.sleep(min(0.2 * 2**attempt, 2.0))
             continue
         if answer.status_code == 401:
             raise SyncError(
-                "central does not accept this device's credential (unknown or revoked "
-                f"device): {_detail(answer)}. Your records are safe on this device"
+                _(
+                    "central does not accept this device's credential (unknown or revoked "
+                    "device): {answer}. Your records are safe on this device"
+                ).format(answer=_detail(answer))
             )
         if answer.status_code >= 400:
-            raise SyncError(f"central refused the sync: {_detail(answer)}")
+            raise SyncError(_("central refused the sync: {answer}").format(answer=_detail(answer)))
         return answer.json()
     raise AssertionError("unreachable")
 
@@ -168,8 +176,10 @@ def _run(
     hello = Hello.model_validate(_call(http, "GET", "/hello", None, retries))
     if hello.device not in (None, dev.id):
         raise SyncError(
-            f"this credential is registered on central to device {hello.device}, not to "
-            f"{dev.id}: a re-enrolled device needs a new credential"
+            _(
+                "this credential is registered on central to device {device}, not to "
+                "{id}: a re-enrolled device needs a new credential"
+            ).format(device=hello.device, id=dev.id)
         )
     if hello.device == dev.id:
         report.registered = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fieldkit.field.kept import keep, read_kept, take_in
 from fieldkit.field.store import DeviceStore
+from fieldkit.i18n import _
 from fieldkit.json_input import loads
 from fieldkit.wire.credential import Credential, CredentialError, parse_credential
 
@@ -20,7 +21,7 @@ def device_credential(store: DeviceStore) -> Credential | None:
     try:
         data = loads(raw)
     except ValueError:
-        raise CredentialError(f"{source}: not JSON (damaged)") from None
+        raise CredentialError(_("{source}: not JSON (damaged)").format(source=source)) from None
     return parse_credential(data, source)
 
 

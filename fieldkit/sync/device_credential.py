@@ -9,6 +9,7 @@ from typing import Any
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
 from fieldkit.field.loadout import read_loadout
+from fieldkit.i18n import _
 from fieldkit.sync import device_side as side
 from fieldkit.sync.credential import keep_on_device
 from fieldkit.wire.credential import Credential, CredentialError, read_credential
@@ -47,9 +48,11 @@ def take_credential(root: Path, credential_path: Path) -> dict[str, Any]:
             return {**outcome, "changed": False}
         if held is not None and _registered(dev):
             raise CredentialError(
-                f"this device already syncs with credential {held.device_id}; it keeps the "
-                "credential it registered with central. A lost or wiped device is enrolled "
-                "anew with a new credential"
+                _(
+                    "this device already syncs with credential {device_id}; it keeps the "
+                    "credential it registered with central. A lost or wiped device is "
+                    "enrolled anew with a new credential"
+                ).format(device_id=held.device_id)
             )
         keep_on_device(dev.store, cred)
         return {**outcome, "changed": True}
@@ -82,13 +85,17 @@ def check_fits(cred: Credential, operation: str, team: str, officer: str | None)
     """CredentialError unless the credential is for this operation, team (and officer)."""
     if (cred.operation, cred.team) != (operation, team):
         raise CredentialError(
-            f"this credential is for team {cred.team} of {cred.operation}, not team {team} of "
-            f"{operation}: ask central for one for this team (fieldkit central enroll-device "
-            f"--team {team} --officer OFFICER)"
+            _(
+                "this credential is for team {team} of {operation}, not team {team2} of "
+                "{operation2}: ask central for one for this team (fieldkit central "
+                "enroll-device --team {team2} --officer OFFICER)"
+            ).format(team=cred.team, operation=cred.operation, team2=team, operation2=operation)
         )
     if officer is not None and cred.officer != officer:
         raise CredentialError(
-            f"this credential is for officer {cred.officer}, and this device is {officer}'s: "
-            f"ask central for one for {officer} (fieldkit central enroll-device --team {team} "
-            f"--officer {officer})"
+            _(
+                "this credential is for officer {officer}, and this device is "
+                "{officer2}'s: ask central for one for {officer2} (fieldkit central "
+                "enroll-device --team {team} --officer {officer2})"
+            ).format(officer=cred.officer, officer2=officer, team=team)
         )

@@ -14,6 +14,7 @@ from fieldkit.field.enroll import LOADOUT_FILE, SEAL_FILE
 from fieldkit.field.kept import SEALING, keep, password
 from fieldkit.field.loadout import parse_loadout
 from fieldkit.field.retention import drop_texts, loadout_days
+from fieldkit.i18n import _
 from fieldkit.private_files import write_private
 from fieldkit.sync.credential import Credential, device_credential
 from fieldkit.wire.protocol import content_sha256, now_iso
@@ -158,8 +159,15 @@ def apply_plan(dev: Device, loadout: dict[str, Any], version: int) -> bool:
     parsed = parse_loadout(data, "pulled plan")
     if parsed.team != dev.loadout.team or parsed.operation != dev.loadout.operation:
         raise SyncError(
-            f"central sent a plan for team {parsed.team} of {parsed.operation}; this device "
-            f"is team {dev.loadout.team} of {dev.loadout.operation}; nothing was changed"
+            _(
+                "central sent a plan for team {team} of {operation}; this device is team "
+                "{team2} of {operation2}; nothing was changed"
+            ).format(
+                team=parsed.team,
+                operation=parsed.operation,
+                team2=dev.loadout.team,
+                operation2=dev.loadout.operation,
+            )
         )
     changed = content_sha256(data) != content_sha256(dev.loadout.data)
     if changed:

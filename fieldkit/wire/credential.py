@@ -14,6 +14,7 @@ from typing import Any
 
 from fieldkit import json_input
 from fieldkit.errors import UserError
+from fieldkit.i18n import _
 from fieldkit.wire.address import AddressError, central_url
 
 CREDENTIAL_FORMAT = "fieldkit-credential/1"
@@ -59,25 +60,37 @@ def parse_credential(data: Any, source: str) -> Credential:
     if not isinstance(data, dict) or data.get("format") != CREDENTIAL_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise CredentialError(
-            f"{source}: not a device credential (format {str(found)[:40]!r}, expected "
-            f"{CREDENTIAL_FORMAT!r}); use the file `fieldkit central enroll-device` wrote in "
-            "ops/OP/credentials/"
+            _(
+                "{source}: not a device credential (format {found!r}, expected "
+                "{credential_format!r}); use the file `fieldkit central enroll-device` "
+                "wrote in ops/OP/credentials/"
+            ).format(source=source, found=str(found)[:40], credential_format=CREDENTIAL_FORMAT)
         )
 
     def text(name: str, pattern: re.Pattern[str] | None = None) -> str:
         value = data.get(name)
         if not isinstance(value, str) or not value or len(value) > 200:
-            raise CredentialError(f"{source}: {name} is missing or not a short text")
+            raise CredentialError(
+                _("{source}: {name} is missing or not a short text").format(
+                    source=source, name=name
+                )
+            )
         if pattern is not None and not pattern.fullmatch(value):
-            raise CredentialError(f"{source}: {name} is not a valid {name.replace('_', ' ')}")
+            raise CredentialError(
+                _("{source}: {name} is not a valid {words}").format(
+                    source=source, name=name, words=name.replace("_", " ")
+                )
+            )
         if not value.isprintable():
-            raise CredentialError(f"{source}: {name} holds control characters")
+            raise CredentialError(
+                _("{source}: {name} holds control characters").format(source=source, name=name)
+            )
         return value
 
     url, certificate = data.get("url"), data.get("certificate")
     if url is not None:
         if not isinstance(url, str):
-            raise CredentialError(f"{source}: url is not a text")
+            raise CredentialError(_("{source}: url is not a text").format(source=source))
         try:
             url = central_url(url, f"{source}: url")
         except AddressError as exc:
@@ -87,11 +100,15 @@ def parse_credential(data: Any, source: str) -> Credential:
         or len(certificate) > MAX_BYTES
         or not certificate.lstrip().startswith("-----BEGIN CERTIFICATE-----")
     ):
-        raise CredentialError(f"{source}: certificate is not a PEM certificate")
+        raise CredentialError(
+            _("{source}: certificate is not a PEM certificate").format(source=source)
+        )
     issued = data.get("issued")
     seal_key = data.get("central_seal_key")
     if seal_key is not None and (not isinstance(seal_key, str) or not _KEY.fullmatch(seal_key)):
-        raise CredentialError(f"{source}: central_seal_key is not a valid X25519 public key")
+        raise CredentialError(
+            _("{source}: central_seal_key is not a valid X25519 public key").format(source=source)
+        )
     return Credential(
         operation=text("operation", _ID),
         team=text("team", _ID),
@@ -111,16 +128,28 @@ def read_credential(path: Path) -> Credential:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise CredentialError(f"{path}: {size} bytes is too big for a device credential")
+            raise CredentialError(
+                _("{path}: {size} bytes is too big for a device credential").format(
+                    path=path, size=size
+                )
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise CredentialError(f"credential {path}: no such file") from None
+        raise CredentialError(_("credential {path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise CredentialError(f"credential {path}: a folder, not a credential file") from None
+        raise CredentialError(
+            _("credential {path}: a folder, not a credential file").format(path=path)
+        ) from None
     except OSError as exc:
-        raise CredentialError(f"credential {path}: cannot read it ({exc.strerror})") from None
+        raise CredentialError(
+            _("credential {path}: cannot read it ({strerror})").format(
+                path=path, strerror=exc.strerror
+            )
+        ) from None
     try:
         data = json_input.loads(raw, MAX_BYTES)
     except ValueError:
-        raise CredentialError(f"credential {path}: not JSON (damaged, or another file)") from None
+        raise CredentialError(
+            _("credential {path}: not JSON (damaged, or another file)").format(path=path)
+        ) from None
     return parse_credential(data, f"credential {path}")

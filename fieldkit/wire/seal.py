@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import _
 from fieldkit.private_files import tighten_key_file, write_private
 
 MAGIC = b"FKSEALED"
@@ -77,14 +78,20 @@ class SealKey:
         try:
             tighten_key_file(path, what, "Anyone who copied it can read what is sealed to it")
             if path.stat().st_size > 4096:
-                raise SealError(f"{what} {path} is too big to be a key")
+                raise SealError(
+                    _("{what} {path} is too big to be a key").format(what=what, path=path)
+                )
             key = serialization.load_pem_private_key(path.read_bytes(), password=password)
         except FileNotFoundError:
-            raise SealError(f"{what} {path} is missing") from None
+            raise SealError(_("{what} {path} is missing").format(what=what, path=path)) from None
         except (ValueError, TypeError, OSError) as exc:
-            raise SealError(f"{what} {path} cannot be read as a key ({exc})") from None
+            raise SealError(
+                _("{what} {path} cannot be read as a key ({exc})").format(
+                    what=what, path=path, exc=exc
+                )
+            ) from None
         if not isinstance(key, X25519PrivateKey):
-            raise SealError(f"{what} {path} is not an X25519 key")
+            raise SealError(_("{what} {path} is not an X25519 key").format(what=what, path=path))
         return cls(key)
 
     def agree(self, peer: bytes) -> bytes:
@@ -116,7 +123,9 @@ def seal(data: bytes, recipient_public_hex: str, purpose: str) -> bytes:
         recipient = bytes.fromhex(recipient_public_hex)
         X25519PublicKey.from_public_bytes(recipient)
     except ValueError:
-        raise SealError(f"{recipient_public_hex[:80]!r} is not an X25519 public key") from None
+        raise SealError(
+            _("{key!r} is not an X25519 public key").format(key=recipient_public_hex[:80])
+        ) from None
     ephemeral = X25519PrivateKey.generate()
     eph_public = public_bytes(ephemeral.public_key())
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient))
@@ -143,31 +152,56 @@ def looks_sealed(head: bytes) -> bool:
 def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes:
     """What `sealed` holds, opened with `key`; SealError saying why not, naming `source`."""
     if not looks_sealed(sealed):
-        raise SealError(f"{source} is not a sealed {purpose} (no {MAGIC.decode()} header)")
+        raise SealError(
+            _("{source} is not a sealed {purpose} (no {magic} header)").format(
+                source=source, purpose=purpose, magic=MAGIC.decode()
+            )
+        )
     if len(sealed) < HEADER:
-        raise SealError(f"{source} is truncated ({len(sealed)} bytes, cut inside its header)")
+        raise SealError(
+            _("{source} is truncated ({n} bytes, cut inside its header)").format(
+                source=source, n=len(sealed)
+            )
+        )
     at = len(MAGIC)
     version, kind = sealed[at], sealed[at + 1]
     if version != VERSION:
-        raise SealError(f"{source} is sealed in format {version}; this fieldkit reads {VERSION}")
+        raise SealError(
+            _("{source} is sealed in format {version}; this fieldkit reads {readable}").format(
+                source=source, version=version, readable=VERSION
+            )
+        )
     if kind != PURPOSES[purpose]:
         found = next((k for k, v in PURPOSES.items() if v == kind), "unknown")
-        raise SealError(f"{source} is a sealed {found}, not a sealed {purpose}")
+        raise SealError(
+            _("{source} is a sealed {found}, not a sealed {purpose}").format(
+                source=source, found=found, purpose=purpose
+            )
+        )
     at += 2
     recipient = sealed[at : at + _KEY_ID]
     if recipient != key_id(key.public):
         raise NotForThisKeyError(
-            f"{source} is sealed to another key ({recipient.hex()}), not this one "
-            f"({key_id(key.public).hex()})"
+            _("{source} is sealed to another key ({recipient}), not this one ({public})").format(
+                source=source, recipient=recipient.hex(), public=key_id(key.public).hex()
+            )
         )
     at += _KEY_ID
     (length,) = struct.unpack_from(">Q", sealed, at)
     at += _LENGTH
     body = len(sealed) - HEADER - _TAG
     if body < length:
-        raise SealError(f"{source} is truncated ({max(body, 0):,} of {length:,} bytes)")
+        raise SealError(
+            _("{source} is truncated ({body:,} of {length:,} bytes)").format(
+                source=source, body=max(body, 0), length=length
+            )
+        )
     if body > length:
-        raise SealError(f"{source} is corrupted ({body - length:,} bytes past its end)")
+        raise SealError(
+            _("{source} is corrupted ({extra:,} bytes past its end)").format(
+                source=source, extra=body - length
+            )
+        )
     eph_public, nonce = sealed[at : at + _PUBLIC], sealed[at + _PUBLIC : HEADER]
     try:
         shared = key.agree(eph_public)
@@ -175,7 +209,9 @@ def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes
         return box.decrypt(nonce, sealed[HEADER:], sealed[:HEADER])
     except (InvalidTag, ValueError):
         raise SealError(
-            f"{source} is corrupted or was tampered with (changed after it was sealed)"
+            _("{source} is corrupted or was tampered with (changed after it was sealed)").format(
+                source=source
+            )
         ) from None
 
 
@@ -184,15 +220,29 @@ def read_sealed(path: Path, limit: int, what: str) -> bytes:
     try:
         size = os.stat(path).st_size
         if size > limit + OVERHEAD:
-            raise SealError(f"{what} {path} is {size:,} bytes, over the {limit:,} allowed")
+            raise SealError(
+                _("{what} {path} is {size:,} bytes, over the {limit:,} allowed").format(
+                    what=what, path=path, size=size, limit=limit
+                )
+            )
         with path.open("rb") as f:
             data = f.read(limit + OVERHEAD + 1)
     except FileNotFoundError:
-        raise SealError(f"{what} {path}: no such file") from None
+        raise SealError(_("{what} {path}: no such file").format(what=what, path=path)) from None
     except IsADirectoryError:
-        raise SealError(f"{what} {path}: a folder, not a file") from None
+        raise SealError(
+            _("{what} {path}: a folder, not a file").format(what=what, path=path)
+        ) from None
     except OSError as exc:
-        raise SealError(f"{what} {path}: cannot read it ({exc.strerror})") from None
+        raise SealError(
+            _("{what} {path}: cannot read it ({strerror})").format(
+                what=what, path=path, strerror=exc.strerror
+            )
+        ) from None
     if len(data) > limit + OVERHEAD:
-        raise SealError(f"{what} {path} grew past the {limit:,} bytes it may hold")
+        raise SealError(
+            _("{what} {path} grew past the {limit:,} bytes it may hold").format(
+                what=what, path=path, limit=limit
+            )
+        )
     return data
