@@ -20,9 +20,7 @@ import orjson
 #: is read by the standard parser, which keeps every integer exact. A run of 19 digits is a
 #: number when it starts the text or follows what a number may follow (`-`, `,`, `:`, `[` or
 #: white space); inside a string (a hash's hex digits) it is not.
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
 _BEFORE_NUMBER = frozenset(b"-,:[ \t\n\r\f\v")
-_BEFORE_NUMBER_TEXT = frozenset("-,:[ \t\n\r\f\v")
 #: Every digit read as 0, other bytes as they are: runs of digits found with bytes.find.
 _DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b for b in range(256))
 _RUN = b"0" * 19
@@ -116,9 +114,8 @@ def nested_deeper(value: Any, limit: int) -> bool:
 
 def _long_integer(data: bytes | bytearray | str) -> bool:
     """Whether the JSON text `data` may hold an integer of 19 digits or more (see above)."""
-    if isinstance(data, str):
-        runs = (m.start() for m in _LONG_DIGITS_TEXT.finditer(data))
-        return any(at == 0 or data[at - 1] in _BEFORE_NUMBER_TEXT for at in runs)
+    if isinstance(data, str):  # as UTF-8: a digit or a byte before one is one ASCII byte
+        data = data.encode("utf-8", "surrogatepass")
     digits = data.translate(_DIGITS_AS_ZERO)
     at = digits.find(_RUN)
     while at >= 0:
