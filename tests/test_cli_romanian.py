@@ -139,3 +139,33 @@ def test_a_tampered_bundle_in_romanian(tmp_path: Path) -> None:
     assert done.stderr.rstrip().endswith("nu s-a importat nimic"), done.stderr
     english = fieldkit("central", "import-bundle", bundle, "-w", ws.root)
     assert "corrupted or was tampered with" in english.stderr and english.returncode == 2
+
+
+def test_the_officers_commands_print_romanian(tmp_path: Path) -> None:
+    """Enrol, log, list and verify: what the officer reads is Romanian; ids and codes stay."""
+    from fieldkit.field.sample import write_sample_loadouts
+
+    op = write_sample_loadouts(BARNET, tmp_path / "ops")
+    dev = tmp_path / "dev"
+    enrolled = fieldkit("device", "enroll", op / "loadouts" / "alpha.json", "-w", dev, env=RO)
+    assert enrolled.returncode == 0, enrolled.stderr
+    assert enrolled.stdout.startswith("dispozitiv înrolat ")
+    assert "încă nu există o acreditare pentru centrală" in flat(enrolled.stdout)
+    added = fieldkit(
+        "log", "add", "--time", "2023-09-26T19:30", "--venue", "church-hendon",
+        "--outcome", "leaflet_given", "-w", dev, env=RO,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("salvată ") and "sincronizare: în așteptare" in added.stdout
+    listed = fieldkit("log", "list", "-w", dev, env=RO)
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["id", "ora", "sincr.", "unde", "persoane", "semne", "rezultate"]
+    assert "leaflet_given" in lines[1] and "în așteptare" in lines[1]
+    assert lines[-1] == "1 interacțiune(i)"
+    checked = fieldkit("log", "verify", "-w", dev, env=RO)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip() == "ok: 1 înregistrare(ări), lanțul și semnăturile sunt intacte"
+    wrong = fieldkit("log", "list", "--day", "tuesday", "-w", dev, env=RO)
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert wrong.stderr.strip() == 'fieldkit: --day "tuesday": scrieți AAAA-LL-ZZ sau „today”'

@@ -80,14 +80,21 @@ def enroll_cmd(
         click.echo(json.dumps(info, indent=2))
         return
     console.print(
-        f"enrolled device {info['device_id']}: team {info['team']} of "
-        f"{info['operation']}, officer {info['officer']}"
+        _("enrolled device {device}: team {team} of {operation}, officer {officer}").format(
+            device=info["device_id"],
+            team=info["team"],
+            operation=info["operation"],
+            officer=info["officer"],
+        )
     )
-    console.print(f"device workspace: {done.root}")
+    console.print(_("device workspace: {folder}").format(folder=done.root))
     if not done.with_credential:
         console.print(
-            "no central credential yet: logging works offline; to sync, give the device the "
-            "file `fieldkit central enroll-device` writes: fieldkit device credential FILE"
+            _(
+                "no central credential yet: logging works offline; to sync, give the device "
+                "the file `fieldkit central enroll-device` writes: fieldkit device credential "
+                "FILE"
+            )
         )
 
 
@@ -107,12 +114,17 @@ def credential_cmd(ws: Workspace, file: Path) -> None:
 
     done = take_credential(ws.root, file)
     if not done["changed"]:
-        click.echo(f"device {done['device']} already holds credential {done['credential_id']}")
+        click.echo(
+            _("device {device} already holds credential {credential}").format(
+                device=done["device"], credential=done["credential_id"]
+            )
+        )
         return
-    where = f"; central: {done['url']}" if done["url"] else ""
+    where = "; " + _("central: {url}").format(url=done["url"]) if done["url"] else ""
     click.echo(
-        f"device {done['device']} now holds credential {done['credential_id']}{where}; "
-        "sync with: fieldkit sync"
+        _(
+            "device {device} now holds credential {credential}{where}; sync with: fieldkit sync"
+        ).format(device=done["device"], credential=done["credential_id"], where=where)
     )
 
 
@@ -184,10 +196,18 @@ def retention_cmd(ws: Workspace, days: int | None, apply_: bool, as_json: bool) 
     if as_json:
         click.echo(json.dumps(done.to_dict(), indent=2))
         return
-    verb = "dropped" if apply_ else "to drop (--apply drops them)"
+    verb = _("dropped") if apply_ else _("to drop (--apply drops them)")
     console.print(
-        f"{done.texts} text(s) of {len(done.records)} record(s) acknowledged by central "
-        f"{done.days} or more day(s) ago (by {done.acknowledged_by}) {verb}"
+        _(
+            "{texts} text(s) of {records} record(s) acknowledged by central {days} or more "
+            "day(s) ago (by {by}) {verb}"
+        ).format(
+            texts=done.texts,
+            records=len(done.records),
+            days=done.days,
+            by=done.acknowledged_by,
+            verb=verb,
+        )
     )
     for rid in sorted(done.records):
         console.print(f"  {rid}")
@@ -213,7 +233,11 @@ def passphrase_cmd(ws: Workspace) -> None:
         store, device_id = dev.store.path, dev.id
     new = _new_passphrase()
     change_device_passphrase(store, old, new)
-    click.echo(f"device {device_id}: passphrase changed; the records and keys are as they were")
+    click.echo(
+        _("device {device}: passphrase changed; the records and keys are as they were").format(
+            device=device_id
+        )
+    )
 
 
 NEW_PASSPHRASE_ENV = "FIELDKIT_NEW_PASSPHRASE"
@@ -230,10 +254,12 @@ def _new_passphrase() -> str:
         return given
     if not sys.stdin.isatty():
         raise UserError(
-            f"no new passphrase: set {NEW_PASSPHRASE_ENV}, or run the command in a terminal "
-            "to type it"
+            _(
+                "no new passphrase: set {variable}, or run the command in a terminal to type it"
+            ).format(variable=NEW_PASSPHRASE_ENV)
         )
-    return str(click.prompt("New passphrase", hide_input=True, confirmation_prompt=True, err=True))
+    asked = _("New passphrase")
+    return str(click.prompt(asked, hide_input=True, confirmation_prompt=True, err=True))
 
 
 COMMANDS = [device]

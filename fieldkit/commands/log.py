@@ -13,7 +13,7 @@ import click
 
 from fieldkit.commands.common import TranslatedGroup, console, err_console, with_workspace
 from fieldkit.errors import UserError, quote
-from fieldkit.i18n import _
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _parse_time(text: str, dev: Device) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise UserError(
-            f"--time {quote(text)}: write 2023-09-26T19:30 (ISO 8601) or 19:30"
+            _("--time {text}: write 2023-09-26T19:30 (ISO 8601) or 19:30").format(text=quote(text))
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dev.zone)
 
@@ -161,9 +161,15 @@ def _check_now(dev: Device) -> None:
     dates = dev.loadout.dates
     example = f"{dates[0].isoformat()}T19:30" if dates else "2023-09-26T19:30"
     raise UserError(
-        f"now ({now:%Y-%m-%d %H:%M}) is {why}: to log an engagement of the operation, give "
-        f"its time with --time, e.g. --time {example}; nothing was saved"
+        _(
+            "now ({now}) is {why}: to log an engagement of the operation, give its time with "
+            "--time, e.g. --time {example}; nothing was saved"
+        ).format(now=f"{now:%Y-%m-%d %H:%M}", why=why, example=example)
     )
+
+
+#: The sync states `log add` and `log list` show, for the catalogue (field/outbox.py).
+SYNC_STATES = (N_("pending"), N_("sent"), N_("acknowledged"))
 
 
 def _show(rec: Engagement, as_json: bool, verb: str, state: str = "pending") -> None:
@@ -171,7 +177,12 @@ def _show(rec: Engagement, as_json: bool, verb: str, state: str = "pending") -> 
         click.echo(json.dumps({**rec.to_dict(), "sync": state}, indent=2, ensure_ascii=False))
     else:
         where = rec.venue or f"{rec.lat:.5f},{rec.lon:.5f}"
-        console.print(f"{verb} {short_id(rec.id)} ({rec.id}) at {where}, {rec.time}; sync: {state}")
+        line = _("{verb} {id} ({record}) at {where}, {time}; sync: {state}")
+        shown = line.format(
+            verb=_(verb), id=short_id(rec.id), record=rec.id, where=where, time=rec.time,
+            state=_(state),
+        )  # fmt: skip
+        console.print(shown)
 
 
 @click.group(
@@ -199,9 +210,13 @@ def add(ws: Workspace, as_json: bool, **opts: Any) -> None:
             _check_now(dev)
         logged = log_engagement(dev, changes)
     if logged.gps is not None and logged.gps.configured and logged.gps.fix is None:
-        where = "its venue's position" if logged.record.venue else "no position"
-        err_console.print(f"{logged.gps.text()}; the engagement was saved with {where}")
-    _show(logged.record, as_json, "saved", logged.sync)
+        where = _("its venue's position") if logged.record.venue else _("no position")
+        err_console.print(
+            _("{gps}; the engagement was saved with {where}").format(
+                gps=logged.gps.text(), where=where
+            )
+        )
+    _show(logged.record, as_json, N_("saved"), logged.sync)
 
 
 @log.command(
@@ -245,15 +260,17 @@ def amend(
         raise UserError(f"--edit-person {exc}") from None
     if person_edits and opts["person"]:
         raise UserError(
-            "give --person (replacing every person) or --edit-person (changing one person's "
-            "fields), not both"
+            _(
+                "give --person (replacing every person) or --edit-person (changing one "
+                "person's fields), not both"
+            )
         )
     with Device.open(ws.root) as dev:
         changes = _changes(dev, opts)
         if not changes and not person_edits:
-            raise UserError("nothing to amend: give the fields to correct, e.g. --outcome ...")
+            raise UserError(_("nothing to amend: give the fields to correct, e.g. --outcome ..."))
         logged = amend_engagement(dev, record_id, changes, person_edits)
-    _show(logged.record, as_json, "amended" if not as_json else "", logged.sync)
+    _show(logged.record, as_json, N_("amended"), logged.sync)
 
 
 @log.command(
@@ -283,7 +300,9 @@ def list_cmd(
             try:
                 wanted = date.fromisoformat(day)
             except ValueError:
-                raise UserError(f'--day {quote(day)}: write YYYY-MM-DD or "today"') from None
+                raise UserError(
+                    _('--day {day}: write YYYY-MM-DD or "today"').format(day=quote(day))
+                ) from None
         if limit is not None:
             newest = dev.store.records(
                 wanted.isoformat() if wanted else None,
@@ -308,20 +327,19 @@ def short_id(record_id: str) -> str:
 
 
 def _table(rows: list[tuple[Engagement, str]], amended: set[str], history: bool) -> None:
-    lines = [
-        f"{'id':8}  {'time':16}  {'sync':12}  {'where':24}  {'people':>6}  {'signs':>5}  outcomes"
-    ]
+    head = (_("id"), _("time"), _("sync"), _("where"), _("people"), _("signs"), _("outcomes"))
+    lines = ["{:8}  {:16}  {:12}  {:24}  {:>6}  {:>5}  {}".format(*head)]
     for rec, state in rows:
-        note = f"  (amends {short_id(rec.amends)})" if rec.amends else ""
+        note = "  " + _("(amends {id})").format(id=short_id(rec.amends)) if rec.amends else ""
         if history and rec.id in amended:
-            note += "  [superseded]"
+            note += "  " + _("[superseded]")
         where = rec.venue or f"{rec.lat:.4f},{rec.lon:.4f}"
         lines.append(
-            f"{short_id(rec.id):8}  {rec.time[:16].replace('T', ' '):16}  {state:12}  "
+            f"{short_id(rec.id):8}  {rec.time[:16].replace('T', ' '):16}  {_(state):12}  "
             f"{where[:24]:24}  {rec.people_count:>6}  {len(rec.indicators):>5}  "
             f"{', '.join(rec.outcomes) or '-'}{note}"
         )
-    lines.append(f"{len(rows)} engagement(s)")
+    lines.append(_("{count} engagement(s)").format(count=len(rows)))
     click.echo("\n".join(lines))
 
 
@@ -346,15 +364,16 @@ def verify(ws: Workspace, as_json: bool, workers: int | None) -> None:
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     elif report.ok:
-        console.print(f"ok: {report.checked} record(s), chain and signatures intact")
+        console.print(
+            _("ok: {count} record(s), chain and signatures intact").format(count=report.checked)
+        )
     else:
         for item in report.breaks:
             click.echo(f"fieldkit: {item}", err=True)
-        click.echo(
-            f"fieldkit: {len(report.breaks)} problem(s) in {report.checked} record(s): "
-            "the log has been tampered with or damaged",
-            err=True,
-        )
+        said = _(
+            "{problems} problem(s) in {count} record(s): the log has been tampered with or damaged"
+        ).format(problems=len(report.breaks), count=report.checked)
+        click.echo(f"fieldkit: {said}", err=True)
     if not report.ok:
         sys.exit(2)
 

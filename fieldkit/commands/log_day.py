@@ -50,9 +50,11 @@ def activity_cmd(
     if as_json:
         click.echo(json.dumps({**rec.to_dict(), "sync": "pending"}, indent=2, ensure_ascii=False))
         return
-    where = f" at {rec.venue}" if rec.venue else ""
+    where = " " + _("at {venue}").format(venue=rec.venue) if rec.venue else ""
     console.print(
-        f"saved {activity} {short_id(rec.id)} ({rec.id}){where}, {rec.time}; sync: pending"
+        _("saved {activity} {id} ({record}){where}, {time}; sync: pending").format(
+            activity=activity, id=short_id(rec.id), record=rec.id, where=where, time=rec.time
+        )
     )
 
 
@@ -83,7 +85,9 @@ def _day(text: str | None) -> date:
     try:
         return date.fromisoformat(str(text))
     except ValueError:
-        raise UserError(f'--day {quote(text)}: write YYYY-MM-DD or "today"') from None
+        raise UserError(
+            _('--day {day}: write YYYY-MM-DD or "today"').format(day=quote(text))
+        ) from None
 
 
 COMMANDS: list[click.Command] = []
