@@ -55,6 +55,10 @@ DEVICE_A, DEVICE_B = markup("device.a"), markup("device.b")
 before device ids were checked)."""
 
 
+#: The venue the hostile playbook gives by its address only (its name is in markup).
+BY_ADDRESS = "church-by-address"
+
+
 @dataclass
 class Office:
     """The planner's and central's workspace, and the field device enrolled from its plan."""
@@ -105,7 +109,9 @@ def build_office(tmp: Path) -> Office:
     write_operation(ws, session)
     with Central(central_path(ws.sync), create=True):
         pass
-    first = session.plan.assignments[0]
+    # The team visiting the venue known only by its address, which the screens must escape.
+    plan = session.plan
+    first = next(a for a in plan.assignments if plan.visit(a.visit).venue == BY_ADDRESS)
     team = session.plan.playbook.team(first.team)
     device, now = field_device(ws, tmp / "device", team.id, team.members[0])
     refused_records(ws)
@@ -117,12 +123,13 @@ def field_device(
 ) -> tuple[Workspace, datetime]:
     """A device of `team` holding two records with markup in their notes, both synced by a
     bundle, and an amendment of the first made since (pending); and a moment during the
-    team's first visit."""
+    team's visit to the venue known by its address (else its first visit)."""
     dev_ws, _ = init_workspace(root)
     issued = enroll_device(office, team, officer)
     enroll_with_credential(Path(issued["loadout"]), root, Path(issued["credential_file"]))
     with Device.open(root) as dev:
-        visit = dev.loadout.assignments[0]
+        visits = dev.loadout.assignments
+        visit = next((a for a in visits if a.venue == BY_ADDRESS), visits[0])
         saved = []
         for n in range(2):
             draft = dev.prefill(visit.start + timedelta(minutes=5 + n))

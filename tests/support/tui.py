@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Footer
 from textual.worker import WorkerCancelled
 
 from fieldkit.tui.app import FieldkitApp
@@ -67,3 +68,14 @@ def assert_covered(app: FieldkitApp) -> None:
     lowered = text.lower()
     assert [word for word in FORBIDDEN_ON_COVER if word in lowered] == []
     assert app.title == "Weather"
+
+
+def footer_fits(app: App[None]) -> list[str]:
+    """The footer's keys that are cut or off the screen (none, when it fits)."""
+    footer = app.screen.query_one(Footer)
+    keys = [k for k in footer.query("FooterKey") if k.display]
+    assert keys, "the footer shows no key"
+    width = app.size.width
+    cut = [str(k.render()) for k in keys if k.region.right > width or k.region.width == 0]
+    shown = visible_text(app).splitlines()[-1]
+    return cut + [d for k in keys if (d := k.description) and d not in shown]  # type: ignore[attr-defined]

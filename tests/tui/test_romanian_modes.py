@@ -23,8 +23,7 @@ from fieldkit.workspace import Workspace
 from tests.support.log_form import log_app, to_log
 from tests.support.operation import make_workspace
 from tests.support.plan_screen import OP, choose, make_ws, planned
-from tests.support.tui import FORBIDDEN_ON_COVER, SIZE, settle, visible_text
-from tests.tui.test_small_terminal import footer_fits
+from tests.support.tui import FORBIDDEN_ON_COVER, SIZE, footer_fits, settle, visible_text
 
 SMALL = (80, 24)
 

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Footer, Static
+from textual.widgets import Checkbox, DataTable, Static
 
 from fieldkit.field import Device
 from fieldkit.model import PeopleGroup
@@ -20,7 +19,7 @@ from fieldkit.tui.plan.grid import WeekGrid
 from fieldkit.workspace import Workspace
 from tests.support.log_form import NOW, log_app, to_log
 from tests.support.plan_screen import OP, choose, make_ws, planned
-from tests.support.tui import settle, visible_text
+from tests.support.tui import footer_fits, settle, visible_text
 
 SMALL = (80, 24)
 
@@ -38,17 +37,6 @@ def seed(device: Device) -> None:
         outcomes=["leaflet_given"],
     )
     device.save(draft)
-
-
-def footer_fits(app: App[None]) -> list[str]:
-    """The footer's keys that are cut or off the screen (none, when it fits)."""
-    footer = app.screen.query_one(Footer)
-    keys = [k for k in footer.query("FooterKey") if k.display]
-    assert keys, "the footer shows no key"
-    width = app.size.width
-    cut = [str(k.render()) for k in keys if k.region.right > width or k.region.width == 0]
-    shown = visible_text(app).splitlines()[-1]
-    return cut + [d for k in keys if (d := k.description) and d not in shown]  # type: ignore[attr-defined]
 
 
 async def test_home_at_80x24_keeps_its_footer(app: FieldkitApp) -> None:
