@@ -1,4 +1,4 @@
-"""Each device's stored records counted as they are stored and removed (schema 6): central
+"""Each device's stored records counted as they are stored and removed (schema 7): central
 status gives the counts a count of the records table gives, and an older store migrates."""
 
 from __future__ import annotations
@@ -63,11 +63,33 @@ def test_records_removed_at_retention_are_no_longer_counted(tmp_path: Path) -> N
 def test_a_schema_5_store_counts_its_records_when_opened(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "ws")
     with Central(central_path(ws.sync)) as old:
-        old.conn.executescript(
-            "DROP TRIGGER records_counted; DROP TRIGGER records_uncounted;"
-            " ALTER TABLE devices DROP COLUMN stored; PRAGMA user_version=5;"
-        )
+        old.conn.executescript("ALTER TABLE devices DROP COLUMN stored; PRAGMA user_version=5;")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 6
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 7
         assert status_counts(store) == counted(store)
         assert sum(counted(store).values()) == 42
+
+
+def test_a_schema_6_store_loses_its_count_triggers_and_counts_each_record_once(
+    tmp_path: Path,
+) -> None:
+    """Schema 6 counted by triggers; kept beside ingest's own count they would count twice."""
+    from fieldkit.central.bundle import import_bundle
+    from fieldkit.sync.bundle import export_bundle
+
+    ws = central_workspace(tmp_path / "a")
+    new_device(ws, tmp_path / "dev")
+    with Central(central_path(ws.sync)) as old:
+        old.conn.executescript(
+            "CREATE TRIGGER records_counted AFTER INSERT ON records BEGIN"
+            " UPDATE devices SET stored = stored + 1 WHERE device = NEW.device; END;"
+            " PRAGMA user_version=6;"
+        )
+    fill(tmp_path / "dev", 4)
+    export_bundle(tmp_path / "dev", tmp_path / "b.zip")
+    with Central(central_path(ws.sync)) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 7
+        assert store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                           " AND name LIKE 'records_%counted'") == []  # fmt: skip
+        import_bundle(store, tmp_path / "b.zip")
+        assert list(status_counts(store).values()) == [4] == list(counted(store).values())

@@ -200,6 +200,8 @@ def _trusted(
 
 
 def _insert_records(conn: Any, device: str, stored: list[Checked], received: str) -> None:
+    """The records, and the device's count of them (schema 7), in the caller's transaction."""
+    conn.execute("UPDATE devices SET stored = stored + ? WHERE device = ?", (len(stored), device))
     conn.executemany(
         "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, amends, body, "
         "received_at) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -166,7 +166,16 @@ def _remove_records(conn: Any, ids: list[str], operation: str, removed_at: str) 
             f" signature, amends, ?, ?, ? FROM records WHERE id IN ({marks})",
             [operation, removed_at, NO_CONCERN_PAST, *part],
         )
+        gone = conn.execute(
+            f"SELECT device, count(*) FROM records WHERE id IN ({marks}) GROUP BY device", part
+        ).fetchall()
         conn.execute(f"DELETE FROM records WHERE id IN ({marks})", part)
+        conn.executemany("UPDATE devices SET stored = stored - ? WHERE device = ?", gone_by(gone))
+
+
+def gone_by(rows: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    """(count, device) for each device's records removed: the devices' counts (schema 7)."""
+    return [(count, device) for device, count in rows]
 
 
 def operation_policies(central: Central) -> dict[str, RetentionPolicy]:

@@ -219,20 +219,16 @@ def create_access_log(conn: Any) -> None:
 
 
 def create_device_counts(conn: Any) -> None:
-    """Schema 6: each device's count of stored records, kept by triggers as records are
-    stored and removed (central status reads it instead of counting a national store)."""
+    """Schema 7: each device's count of stored records (central status reads it instead of
+    counting a national store), kept by ingest and retention in the transaction that stores or
+    removes them, once per batch. Schema 6 kept it by triggers, one write per record: they go,
+    and the counts are taken again."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(devices)")}
     if "stored" not in columns:
         conn.execute("ALTER TABLE devices ADD COLUMN stored INTEGER NOT NULL DEFAULT 0")
+    conn.execute("DROP TRIGGER IF EXISTS records_counted")
+    conn.execute("DROP TRIGGER IF EXISTS records_uncounted")
     conn.execute(
         "UPDATE devices SET stored = (SELECT count(*) FROM records r"
         " WHERE r.device = devices.device) WHERE device IS NOT NULL"
-    )
-    conn.execute(
-        "CREATE TRIGGER IF NOT EXISTS records_counted AFTER INSERT ON records BEGIN"
-        " UPDATE devices SET stored = stored + 1 WHERE device = NEW.device; END"
-    )
-    conn.execute(
-        "CREATE TRIGGER IF NOT EXISTS records_uncounted AFTER DELETE ON records BEGIN"
-        " UPDATE devices SET stored = stored - 1 WHERE device = OLD.device; END"
     )

@@ -40,7 +40,7 @@ CENTRAL_KEY = "central.key"
 CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -152,7 +152,7 @@ class Central:
             create_retention(self.conn)  # version 4: removed records' traces, records guarded
             create_users(self.conn)  # version 5: users, roles, API tokens and the access log
             create_access_log(self.conn)
-            create_device_counts(self.conn)  # version 6: each device's stored records counted
+            create_device_counts(self.conn)  # versions 6, 7: each device's records counted
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
