@@ -65,7 +65,7 @@ def test_a_schema_5_store_counts_its_records_when_opened(tmp_path: Path) -> None
     with Central(central_path(ws.sync)) as old:
         old.conn.executescript("ALTER TABLE devices DROP COLUMN stored; PRAGMA user_version=5;")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 7
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
         assert status_counts(store) == counted(store)
         assert sum(counted(store).values()) == 42
 
@@ -88,7 +88,7 @@ def test_a_schema_6_store_loses_its_count_triggers_and_counts_each_record_once(
     fill(tmp_path / "dev", 4)
     export_bundle(tmp_path / "dev", tmp_path / "b.zip")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 7
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
         assert store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'"
                            " AND name LIKE 'records_%counted'") == []  # fmt: skip
         import_bundle(store, tmp_path / "b.zip")

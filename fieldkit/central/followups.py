@@ -13,13 +13,13 @@ and their place in the record, `K7M2Q9XD-1`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
 from fieldkit.central.by_operation import operation_records
 from fieldkit.central.known import known_for
+from fieldkit.central.short_ids import near, operations_of, short_id
 from fieldkit.central.store import Central
 from fieldkit.codes import did_you_mean
 from fieldkit.codes.followups import (
@@ -33,20 +33,12 @@ from fieldkit.codes.followups import (
 from fieldkit.errors import UserError, quote
 from fieldkit.model import ACTIVITY, Engagement, RecordError
 
-#: Crockford's base32: no I, L, O or U, so an id read aloud or copied by hand stays right.
-ID_CHARS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _TYPED = str.maketrans("OILU", "0110")
 PERSON, ENGAGEMENT = "person", "engagement"
 
 
 class FollowUpError(UserError):
     """An unknown person or partner, or a follow-up that cannot take a status (exit 2)."""
-
-
-def short_id(record_id: str) -> str:
-    """The 8-character id of a record (its original id's, so amendments keep it)."""
-    number = int.from_bytes(hashlib.sha256(record_id.encode()).digest()[:5], "big")
-    return "".join(ID_CHARS[(number >> shift) & 31] for shift in range(35, -1, -5))
 
 
 def person_id(record_id: str, n: int) -> str:
@@ -239,16 +231,18 @@ def _agencies(store: Central, operations: Collection[str]) -> dict[tuple[str, st
 
 
 def find(store: Central, typed: str) -> FollowUp:
-    """The follow-up a person typed the id of; FollowUpError naming what was wrong."""
+    """The follow-up a person typed the id of; FollowUpError naming what was wrong. Only the
+    operations holding a record of that short id are read, not the whole store."""
     wanted = typed_id(typed)
-    every = follow_ups(store, open_only=False)
-    hits = [f for f in every if f.id == wanted]
+    short = wanted.split("-", 1)[0]
+    hits = [f for f in _follow_ups_of(store, {short}) if f.id == wanted]
     if len(hits) > 1:
         raise FollowUpError(f"{quote(typed)} names {len(hits)} follow-ups: ask for support")
     if not hits:
+        close = [f.id for f in _follow_ups_of(store, {short, *near(short)})]
         raise FollowUpError(
             f"no person referred with id {quote(typed)} at central"
-            f"{did_you_mean(wanted, [f.id for f in every])}; `fieldkit followups` lists them"
+            f"{did_you_mean(wanted, close)}; `fieldkit followups` lists them"
         )
     if hits[0].kind == ENGAGEMENT:
         raise FollowUpError(
@@ -256,6 +250,12 @@ def find(store: Central, typed: str) -> FollowUp:
             f"visited again; statuses are for the persons referred ({wanted}-1, {wanted}-2, ...)"
         )
     return hits[0]
+
+
+def _follow_ups_of(store: Central, shorts: set[str]) -> list[FollowUp]:
+    """Every follow-up, open or closed, of the operations holding a record of these ids."""
+    operations = operations_of(store, shorts)
+    return follow_ups(store, operations, open_only=False) if operations else []
 
 
 def os_user() -> str:

@@ -232,3 +232,23 @@ def create_device_counts(conn: Any) -> None:
         "UPDATE devices SET stored = (SELECT count(*) FROM records r"
         " WHERE r.device = devices.device) WHERE device IS NOT NULL"
     )
+
+
+def create_short_ids(conn: Any) -> None:
+    """Schema 8: each record's short id, and the mark of the last record read into it."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS record_short_ids (record_id TEXT PRIMARY KEY,"
+        " short TEXT NOT NULL) WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS idx_record_short_ids_short ON record_short_ids(short)")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS record_short_ids_mark"
+        " (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)"
+    )
+    conn.execute("INSERT OR IGNORE INTO record_short_ids_mark (one, seq) VALUES (1, 0)")
+    conn.execute(
+        "CREATE TRIGGER IF NOT EXISTS records_short_id_gone AFTER DELETE ON records BEGIN"
+        " DELETE FROM record_short_ids WHERE record_id = old.id;"
+        " UPDATE record_short_ids_mark SET seq ="
+        " min(seq, (SELECT coalesce(max(seq), 0) FROM records)); END"
+    )

@@ -23,6 +23,7 @@ from fieldkit.central.schema import (
     create_record_texts,
     create_retention,
     create_schema,
+    create_short_ids,
     create_users,
 )
 from fieldkit.central.unlock import open_central_db
@@ -40,7 +41,7 @@ CENTRAL_KEY = "central.key"
 CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 ACTIVE, REVOKED = "active", "revoked"
 #: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
 #: Seconds between two notes of a device's `last_seen`.
@@ -153,6 +154,7 @@ class Central:
             create_users(self.conn)  # version 5: users, roles, API tokens and the access log
             create_access_log(self.conn)
             create_device_counts(self.conn)  # versions 6, 7: each device's records counted
+            create_short_ids(self.conn)  # version 8: the short ids a commander types
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 

@@ -1,0 +1,86 @@
+"""A person's follow-up is found from the short id typed without reading the whole store:
+only the operations holding a record of that short id are read; a slip of one character is
+answered with the id meant; the table of short ids follows records removed and stored again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import fieldkit.central.followups as followups_module
+from fieldkit.central.followups import add_event, find, person_id
+from fieldkit.central.retention import _remove_records
+from fieldkit.central.short_ids import catch_up, near, operations_of, short_id
+from fieldkit.central.store import Central, central_path
+from fieldkit.workspace import Workspace
+from tests.support.followups import BROTHEL, GIRL_NRM, OP, moment, referrals_workspace
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    return referrals_workspace(tmp_path)
+
+
+def test_an_update_reads_only_the_operation_of_the_person(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[set[str] | None] = []
+    real = followups_module.follow_ups
+
+    def spy(store: Central, operations: Any = None, *args: Any, **kw: Any) -> Any:
+        asked.append(None if operations is None else set(operations))
+        return real(store, operations, *args, **kw)
+
+    monkeypatch.setattr(followups_module, "follow_ups", spy)
+    with Central(central_path(ws.sync)) as store:
+        monkeypatch.setattr(store, "records", lambda: pytest.fail("the whole store was read"))
+        done = add_event(store, GIRL_NRM.lower(), "support_accepted", None, "sgt", moment())
+    assert done.id == GIRL_NRM and done.status == "support_accepted"
+    assert asked and all(ops == {OP} for ops in asked)
+
+
+def test_a_slip_of_one_character_names_the_id_meant(ws: Workspace) -> None:
+    short, person = GIRL_NRM.split("-")
+    slipped = ("1" if short[0] != "1" else "2") + short[1:]
+    swapped = short[1] + short[0] + short[2:]
+    with Central(central_path(ws.sync)) as store:
+        for typed in (f"{slipped}-{person}", f"{swapped}-{person}"):
+            if typed == GIRL_NRM:
+                continue
+            with pytest.raises(followups_module.FollowUpError) as err:
+                find(store, typed)
+            assert f'did you mean "{GIRL_NRM}"' in str(err.value)
+
+
+def test_near_ids_are_one_change_or_one_swap_away() -> None:
+    found = near("K7M2Q9XD")
+    assert "K7M2Q9XD" not in found
+    assert {"17M2Q9XD", "K7M2Q9X0", "7KM2Q9XD", "K7M2Q9DX"} <= found
+    assert len(found) == 8 * 31 + 7
+
+
+def test_the_table_follows_records_removed_and_a_seq_taken_again(ws: Workspace) -> None:
+    with Central(central_path(ws.sync)) as store:
+        assert catch_up(store) == store.record_count()
+        assert operations_of(store, {short_id(BROTHEL)}) == {OP}
+        newest_id, newest_seq = store.query("SELECT id, seq FROM records ORDER BY seq DESC")[0]
+        with store.transaction() as conn:
+            _remove_records(conn, [newest_id], OP, "2023-10-02T09:00:00+00:00")
+        assert store.query("SELECT count(*) FROM record_short_ids WHERE record_id = ?",
+                           (newest_id,))[0][0] == 0  # fmt: skip
+        # A record stored now takes the removed one's seq: it must still be read.
+        store.conn.execute(
+            "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, body)"
+            " SELECT 'taken-again', device, hlc, prev_hash, 'h2', 's2', body FROM records"
+            " ORDER BY seq DESC LIMIT 1"
+        )
+        (seq,) = store.query("SELECT seq FROM records WHERE id = 'taken-again'")[0]
+        assert seq == newest_seq
+        assert operations_of(store, {short_id("taken-again")}) == {OP}
+        assert operations_of(store, {short_id(newest_id)}) == set()
+
+
+def test_person_ids_are_the_record_short_id_and_place() -> None:
+    assert person_id(BROTHEL, 3) == f"{short_id(BROTHEL)}-3" == GIRL_NRM
