@@ -13,12 +13,21 @@ import sqlcipher3
 
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
-from fieldkit.field.keys import DeviceKey
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
 from tests.support.cli import fieldkit
 from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET
+from tests.support.tampering import (
+    Saved,
+    Tamper,
+    delete,
+    edit_record,
+    forge_with_other_key,
+    set_column,
+    steps,
+    swap,
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,50 +85,27 @@ def test_verify_json_report(filled: tuple[Path, list[Engagement]]) -> None:
     assert json.loads(result.stdout) == {"ok": True, "checked": 6, "breaks": []}
 
 
-def change_one_and_delete_another(conn: sqlite3.Connection, saved: list[Engagement]) -> None:
-    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
-    conn.execute(
-        "UPDATE engagements SET record = ? WHERE seq = 2",
-        (text.replace("leaflet_given", "no_concerns"),),
-    )
-    conn.execute("DELETE FROM engagements WHERE seq = 4")
+def change_one_and_delete_another() -> Tamper:
+    changed = edit_record(2, lambda text, _: text.replace("leaflet_given", "no_concerns"))
+    return steps(changed, delete(4, keep_sync_state=True))
 
 
-def swap_two_and_forge_one(conn: sqlite3.Connection, saved: list[Engagement]) -> None:
-    cols = "id, hlc, time, day, amends, root, visit, prev_hash, hash, record"
-    rows = {
-        s: conn.execute(f"SELECT {cols} FROM engagements WHERE seq = ?", (s,)).fetchone()
-        for s in (3, 4)
-    }
-    conn.execute("DELETE FROM engagements WHERE seq IN (3, 4)")
-    insert = f"INSERT INTO engagements (seq, {cols}) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-    conn.execute(insert, (3, *rows[4]))
-    conn.execute(insert, (4, *rows[3]))
-    # a record re-hashed after editing, signed with some other key
-    forged = (
-        saved[5]
-        .with_changes(outcomes=("arrest",))
-        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
-    )
-    conn.execute(
-        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
-        (forged.canonical().decode(), forged.hash),
-    )
+def swap_two_and_forge_one() -> Tamper:
+    """Records #3 and #4 swapped; #6 re-hashed after editing, signed with some other key."""
+    return steps(swap(3, 4), forge_with_other_key(6))
 
 
-def delete_the_newest(conn: sqlite3.Connection, saved: list[Engagement]) -> None:
-    conn.execute("DELETE FROM engagements WHERE seq >= 5")
-    conn.execute("DELETE FROM outbox WHERE id IN (?, ?)", (saved[4].id, saved[5].id))
+def delete_the_newest() -> Tamper:
+    return delete(5, 6)
 
 
-def edit_an_index_column(conn: sqlite3.Connection, saved: list[Engagement]) -> None:
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+def edit_an_index_column() -> Tamper:
+    return set_column(3, "day", lambda _: "2023-09-01")
 
 
-Tamper = Callable[[sqlite3.Connection, list[Engagement]], None]
 Said = Callable[[list[Engagement]], list[str]]
 
-TAMPERING: list[tuple[Tamper, list[tuple[int | None, str]], Said, set[int]]] = [
+TAMPERING: list[tuple[Callable[[], Tamper], list[tuple[int | None, str]], Said, set[int]]] = [
     # (what is done behind the kit's back, the breaks verify reports (seq, kind; no seq for a
     # deleted record), what
     # `log verify` says of them, the records (by position) it must not name)
@@ -163,14 +149,14 @@ TAMPERING: list[tuple[Tamper, list[tuple[int | None, str]], Said, set[int]]] = [
 )
 def test_verify_names_each_tampering(
     filled: tuple[Path, list[Engagement]],
-    tamper: Tamper,
+    tamper: Callable[[], Tamper],
     breaks: list[tuple[int | None, str]],
     said: Said,
     untouched: set[int],
 ) -> None:
     root, saved = filled
     conn = raw(root)
-    tamper(conn, saved)
+    tamper()(conn, Saved(saved))
     conn.close()
     with Device.open(root) as dev:
         report = dev.verify()
@@ -188,7 +174,7 @@ def test_an_edited_index_column_moves_no_record_in_lists(
 ) -> None:
     root, saved = filled
     conn = raw(root)
-    edit_an_index_column(conn, saved)
+    edit_an_index_column()(conn, Saved(saved))
     conn.close()
     # Lists go by the time column (a day is a range of it): the edited day moves no record.
     listed = fieldkit("log", "list", "--day", "2023-09-01", "--json", "--workspace", str(root))
@@ -206,21 +192,8 @@ def test_verify_on_every_core_reports_what_one_core_does(
     column, a deleted record and a broken text."""
     root, saved = filled
     conn = raw(root)
-    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
-    conn.execute(
-        "UPDATE engagements SET record = ? WHERE seq = 2",
-        (text.replace("leaflet_given", "no_concerns"),),
-    )
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
-    conn.execute("DELETE FROM engagements WHERE seq = 4")
-    forged = (
-        saved[5]
-        .with_changes(outcomes=("arrest",))
-        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
-    )
-    conn.execute(
-        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
-        (forged.canonical().decode(), forged.hash),
+    steps(change_one_and_delete_another(), edit_an_index_column(), forge_with_other_key(6))(
+        conn, Saved(saved)
     )
     conn.execute("UPDATE engagements SET record = 'not json' WHERE seq = 1")
     conn.close()
@@ -239,9 +212,9 @@ def test_verify_on_every_core_reports_what_one_core_does(
 def test_verify_workers_option_gives_the_same_output(
     filled: tuple[Path, list[Engagement]],
 ) -> None:
-    root, _ = filled
+    root, saved = filled
     conn = raw(root)
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    edit_an_index_column()(conn, Saved(saved))
     conn.close()
     default, one = verify(root), fieldkit("log", "verify", "--workers", "1", "-w", str(root))
     assert default.returncode == one.returncode == 2
