@@ -18,7 +18,6 @@ process doing the same (`--open-app WORKSPACE`) gives the time from the process'
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import io
@@ -29,11 +28,12 @@ import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from table import Table, arguments, workdir
 
 from fieldkit.cli import main
 from fieldkit.field.chain_parallel import default_workers
@@ -285,10 +285,10 @@ def verify_rows(folder: Path) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def bench(records: int, saves: int, folder: Path) -> list[tuple[str, str, str, str]]:
+def bench(records: int, saves: int, folder: Path) -> Table:
     ops = folder / "ws" / "ops"
     op = write_sample_loadouts(BARNET, ops)
-    rows: list[tuple[str, str, str, str]] = []
+    rows = Table(("measure", "p50 ms", "p99 ms", "vs baseline / rate"), right=[1, 2])
     base = baseline(folder, saves, 1500)
     b50, b99 = percentiles(base)
     rows.append(("baseline: sqlite3 insert+commit (WAL, FULL)", f"{b50:.2f}", f"{b99:.2f}", "1.0x"))
@@ -363,22 +363,10 @@ def main_bench() -> None:
         home, log, shown = open_app(Path(sys.argv[2]))
         print(f"{shown} {home} {log}")
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--saves", type=int, default=200)
-    parser.add_argument(
-        "--dir",
-        type=Path,
-        default=None,
-        help="Where to write (default: a temporary folder on the local disk).",
-    )
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        rows = bench(args.records, args.saves, Path(tmp))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':{width}}  {'p50 ms':>9}  {'p99 ms':>9}  vs baseline / rate")
-    for name, p50, p99, note in rows:
-        print(f"{name:{width}}  {p50:>9}  {p99:>9}  {note}")
+    args = arguments(__doc__, records=100_000, saves=200)
+    with workdir(args.dir) as folder:
+        table = bench(args.records, args.saves, folder)
+    table.print()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ week (15 teams, 300 visits) OPTIMAL or within 1% of its bound in <= 20 s; the la
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import time
@@ -21,6 +20,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from table import load_line, render
 
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.model import COVER_WEIGHT, solve_model
@@ -311,12 +312,6 @@ def case_rows(
     ], plan
 
 
-def load() -> str:
-    """The machine's load average (1, 5, 15 min) and its cores."""
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--barnet-time-limit", type=float, default=10)
@@ -327,25 +322,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cases", default="barnet,force,large")
     args = parser.parse_args(argv)
     cases = args.cases.split(",")
-    notes: list[str] = [f"start: {load()}"]
+    notes: list[str] = [load_line("at the start")]
     rows: list[list[str]] = []
     if "barnet" in cases:
         book = load_playbook(ROOT / "playbooks" / "barnet-week-of-action.yaml")
         rows += barnet_rows(book, args.barnet_time_limit, args.workers)
-        notes.append(f"after barnet: {load()}")
+        notes.append(load_line("after barnet"))
     if "force" in cases:
         force = large_playbook(seed=2, teams=15, activities=30, length=7)
         target = "OPTIMAL or gap <= 1% in <= 20 s"
         more, _ = case_rows("force", force, args.force_time_limit, args.workers, args.seed, target)
         rows += more
-        notes += [FORCE_PARAMETERS, f"after force: {load()}"]
+        notes += [FORCE_PARAMETERS, load_line("after force")]
     if "large" in cases:
         target = ">= 98.5% of bound in 60 s"
         more, plan = case_rows(
             "large", large_playbook(), args.large_time_limit, args.workers, args.seed, target
         )
         rows += more
-        notes += [LARGE_PARAMETERS, *gap_lines(plan), f"after large: {load()}"]
+        notes += [LARGE_PARAMETERS, *gap_lines(plan), load_line("after large")]
     print_table(rows)
     for line in notes:
         print(line)
@@ -354,11 +349,7 @@ def main(argv: list[str] | None = None) -> None:
 def print_table(rows: list[list[str]]) -> None:
     head = ["case", "method", "time s", "work", "status", "objective", "bound", "gap",
             "obj/bound", "covered", "target"]  # fmt: skip
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    print("  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)))
-    print("  ".join("-" * w for w in widths))
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)))
+    print(render(head, rows, rule=True))
     print()
 
 

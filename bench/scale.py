@@ -33,7 +33,6 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -53,6 +52,7 @@ os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
 
 from scale_central import enrol_bulk, enrol_http, workspace  # noqa: E402
 from scale_chain import device_for, make_device_files  # noqa: E402
+from table import Table, arguments, say, workdir  # noqa: E402
 
 from fieldkit.central.bundle import import_bundle  # noqa: E402
 from fieldkit.central.chain_verify import verify_chains  # noqa: E402
@@ -66,25 +66,6 @@ from fieldkit.field.chain_parallel import default_workers  # noqa: E402
 from fieldkit.maps.service import build_map_files, build_report_files  # noqa: E402
 from fieldkit.workspace import Workspace  # noqa: E402
 from tests.support.sync import LiveServer  # noqa: E402
-
-Row = tuple[str, str, str, str]
-
-
-def say(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
-
-
-def load() -> str:
-    return f"{os.getloadavg()[0]:.1f}"
-
-
-class Table(list[Row]):
-    """The table's rows, each also written to stderr as it is measured."""
-
-    def add(self, name: str, value: str, note: str) -> None:
-        row = (name, value, note, load())
-        say("  ".join(row))
-        self.append(row)
 
 
 def generate(
@@ -244,7 +225,7 @@ def peak_mb() -> tuple[float, float]:
 
 
 def bench(args: argparse.Namespace, folder: Path) -> Table:
-    table = Table()
+    table = Table(("measure", "result", "ratio / target"), right=[1], echo=True)
     ops = [f"op-{k:03d}" for k in range(args.operations)]
     ws = workspace(folder / "central", ops)
     data = folder / "data"
@@ -346,22 +327,13 @@ def verify_rows(table: Table, ws: Workspace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=2_000_000)
-    parser.add_argument("--devices", type=int, default=2000)
-    parser.add_argument("--operations", type=int, default=200)
-    parser.add_argument("--http-devices", type=int, default=20)
-    parser.add_argument("--dir", type=Path, default=None)
-    args = parser.parse_args()
+    args = arguments(__doc__, records=2_000_000, devices=2000, operations=200, http_devices=20)
     started = time.perf_counter()
     say(f"load average at the start: {os.getloadavg()}")
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        table = bench(args, Path(tmp))
-    table.add("whole run", f"{time.perf_counter() - started:.0f} s", f"load {os.getloadavg()}")
-    width = max(len(r[0]) for r in table)
-    print(f"{'measure':<{width}}  {'result':>12}  {'load':>5}  ratio / target")
-    for name, value, note, avg in table:
-        print(f"{name:<{width}}  {value:>12}  {avg:>5}  {note}")
+    with workdir(args.dir) as folder:
+        table = bench(args, folder)
+    table.add("whole run", f"{time.perf_counter() - started:.0f} s", "")
+    table.print()
 
 
 if __name__ == "__main__":

@@ -16,12 +16,10 @@ loopback; a sync with nothing new against a central holding 100,000 records <= 5
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,6 +34,8 @@ os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 # The devices' stores are encrypted too, unlocked the same way.
 os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
+
+from table import Table, arguments, workdir  # noqa: E402
 
 from fieldkit.at_rest import new_data_key  # noqa: E402
 from fieldkit.central.bundle import import_bundle  # noqa: E402
@@ -88,17 +88,8 @@ def fill_big(root: Path, n: int) -> None:
         fill(root, min(5000, n - start), start)
 
 
-class Rows(list[tuple[str, str, str]]):
-    """The table's rows, each also written to stderr as it is measured (a run cut short
-    keeps what it measured)."""
-
-    def append(self, row: tuple[str, str, str]) -> None:
-        print("  ".join(row), file=sys.stderr, flush=True)
-        super().append(row)
-
-
-def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
-    rows = Rows()
+def bench(records: int, big: int, folder: Path) -> Table:
+    rows = Table(("measure", "result", "ratio / target"), right=[1], echo=True)
     ws = central_workspace(folder / "a")
     dev = folder / "a" / "dev"
     new_device(ws, dev)
@@ -221,17 +212,10 @@ def bench(records: int, big: int, folder: Path) -> list[tuple[str, str, str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=20000)
-    parser.add_argument("--big", type=int, default=100000)
-    parser.add_argument("--dir", type=Path, default=None)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        rows = bench(args.records, args.big, Path(tmp))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':>26}  ratio / target")
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>26}  {note}")
+    args = arguments(__doc__, records=20000, big=100000)
+    with workdir(args.dir) as folder:
+        table = bench(args.records, args.big, folder)
+    table.print()
 
 
 if __name__ == "__main__":

@@ -11,11 +11,9 @@ says less than the CPU time does. No target is asserted; the issue asks for both
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,6 +22,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("FIELDKIT_CENTRAL_PASSPHRASE", "bench passphrase")
 os.environ.setdefault("FIELDKIT_KDF_SECONDS", "0")
 os.environ.setdefault("FIELDKIT_PASSPHRASE", "bench passphrase")
+
+from table import Table, arguments, workdir  # noqa: E402
 
 from fieldkit.central.bundle import import_bundle  # noqa: E402
 from fieldkit.central.chain_verify import verify_chains  # noqa: E402
@@ -74,16 +74,17 @@ def timed_verify(ws: Workspace, workers: int) -> tuple[int, float, float, float]
     )
 
 
-def bench(records: int, devices: int, folder: Path) -> list[tuple[str, str, str]]:
+def bench(records: int, devices: int, folder: Path) -> Table:
     start = time.perf_counter()
     ws = store(folder, records, devices)
-    rows = [
+    rows = Table(("measure", "time", "rate"), right=[1])
+    rows.append(
         (
             f"store {records:,} records from {devices} device(s)",
             f"{time.perf_counter() - start:.1f} s",
             "",
         )
-    ]
+    )
     cores = default_workers()
     rates = {}
     for workers in (1, cores):
@@ -97,28 +98,14 @@ def bench(records: int, devices: int, folder: Path) -> list[tuple[str, str, str]
             )
         )
     rows.append((f"central verify: {cores} cores vs one", "", f"{rates[cores] / rates[1]:.2f}x"))
-    rows.append(
-        (
-            "load average (1, 5, 15 min) at the end",
-            "",
-            ", ".join(f"{x:.1f}" for x in os.getloadavg()),
-        )
-    )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=20_000)
-    parser.add_argument("--devices", type=int, default=2)
-    parser.add_argument("--dir", type=Path, default=None)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        rows = bench(args.records, args.devices, Path(tmp))
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':{width}}  {'time':>9}  rate")
-    for name, took, note in rows:
-        print(f"{name:{width}}  {took:>9}  {note}")
+    args = arguments(__doc__, records=20_000, devices=2)
+    with workdir(args.dir) as folder:
+        table = bench(args.records, args.devices, folder)
+    table.print()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,21 @@ import sqlcipher3
 
 from fieldkit.field.device import Device
 from fieldkit.field.enroll import enroll
-from fieldkit.field.keys import DeviceKey
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.model import Engagement, PeopleGroup
 from tests.support.cli import fieldkit
 from tests.support.device_db import raw_connect
 from tests.support.paths import BARNET
+from tests.support.tampering import (
+    Saved,
+    Tamper,
+    delete,
+    edit_record,
+    forge_with_other_key,
+    set_column,
+    steps,
+    swap,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,69 +78,6 @@ def test_triggers_refuse_update_and_delete(filled: tuple[Path, list[Engagement]]
     conn.close()
 
 
-def test_verify_names_a_changed_and_a_deleted_record(
-    filled: tuple[Path, list[Engagement]],
-) -> None:
-    root, saved = filled
-    conn = raw(root)
-    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
-    conn.execute(
-        "UPDATE engagements SET record = ? WHERE seq = 2",
-        (text.replace("leaflet_given", "no_concerns"),),
-    )
-    conn.execute("DELETE FROM engagements WHERE seq = 4")
-    conn.close()
-    result = verify(root)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    changed = [x for x in lines if ": changed:" in x]
-    missing = [x for x in lines if ": missing:" in x]
-    assert len(changed) == 1 and f"record #2 {saved[1].id}" in changed[0]
-    assert any(f"record #5 {saved[4].id}" in x for x in missing)  # its link points at a gap
-    assert any(saved[3].id in x and "deleted" in x for x in missing)  # the deleted one, by id
-    assert not any(saved[0].id in x or saved[2].id in x or saved[5].id in x for x in lines)
-
-
-def test_verify_catches_out_of_order_and_bad_signature(
-    filled: tuple[Path, list[Engagement]],
-) -> None:
-    root, saved = filled
-    conn = raw(root)
-    rows = {
-        s: conn.execute(
-            "SELECT id, hlc, time, day, amends, root, visit, prev_hash, hash, "
-            "record FROM engagements WHERE seq = ?",
-            (s,),
-        ).fetchone()
-        for s in (3, 4)
-    }
-    conn.execute("DELETE FROM engagements WHERE seq IN (3, 4)")
-    cols = "seq, id, hlc, time, day, amends, root, visit, prev_hash, hash, record"
-    conn.execute(f"INSERT INTO engagements ({cols}) VALUES (3,?,?,?,?,?,?,?,?,?,?)", rows[4])
-    conn.execute(f"INSERT INTO engagements ({cols}) VALUES (4,?,?,?,?,?,?,?,?,?,?)", rows[3])
-    # a record re-hashed after editing, signed with some other key
-    forged = (
-        saved[5]
-        .with_changes(outcomes=("arrest",))
-        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
-    )
-    conn.execute(
-        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
-        (forged.canonical().decode(), forged.hash),
-    )
-    conn.close()
-    with Device.open(root) as dev:
-        report = dev.verify()
-    kinds = {(b.seq, b.kind) for b in report.breaks}
-    assert (3, "out of order") in kinds and (4, "out of order") in kinds
-    assert (6, "bad signature") in kinds
-    assert not any(b.seq in (1, 2) for b in report.breaks)
-    assert {b.kind for b in report.breaks} == {"out of order", "bad signature"}
-    result = verify(root)
-    assert result.returncode == 2 and f"record #6 {saved[5].id}: bad signature" in result.stderr
-
-
 def test_verify_json_report(filled: tuple[Path, list[Engagement]]) -> None:
     root, _ = filled
     result = fieldkit("log", "verify", "--json", "-w", str(root))
@@ -138,24 +85,96 @@ def test_verify_json_report(filled: tuple[Path, list[Engagement]]) -> None:
     assert json.loads(result.stdout) == {"ok": True, "checked": 6, "breaks": []}
 
 
-def test_verify_notices_the_newest_records_gone(filled: tuple[Path, list[Engagement]]) -> None:
+def change_one_and_delete_another() -> Tamper:
+    changed = edit_record(2, lambda text, _: text.replace("leaflet_given", "no_concerns"))
+    return steps(changed, delete(4, keep_sync_state=True))
+
+
+def swap_two_and_forge_one() -> Tamper:
+    """Records #3 and #4 swapped; #6 re-hashed after editing, signed with some other key."""
+    return steps(swap(3, 4), forge_with_other_key(6))
+
+
+def delete_the_newest() -> Tamper:
+    return delete(5, 6)
+
+
+def edit_an_index_column() -> Tamper:
+    return set_column(3, "day", lambda _: "2023-09-01")
+
+
+Said = Callable[[list[Engagement]], list[str]]
+
+TAMPERING: list[tuple[Callable[[], Tamper], list[tuple[int | None, str]], Said, set[int]]] = [
+    # (what is done behind the kit's back, the breaks verify reports (seq, kind; no seq for a
+    # deleted record), what
+    # `log verify` says of them, the records (by position) it must not name)
+    (
+        change_one_and_delete_another,
+        [(2, "changed"), (5, "missing"), (None, "missing")],
+        lambda saved: [
+            f"record #2 {saved[1].id}: changed:",
+            f"record #5 {saved[4].id}",  # its link points at a gap
+            f"{saved[3].id}",  # the deleted one, by id
+        ],
+        {0, 2, 5},
+    ),
+    (
+        swap_two_and_forge_one,
+        [(3, "out of order"), (4, "out of order"), (4, "out of order"), (5, "out of order")]
+        + [(6, "bad signature")],
+        lambda saved: [f"record #6 {saved[5].id}: bad signature"],
+        {0, 1},
+    ),
+    (
+        delete_the_newest,
+        [(6, "missing")],
+        lambda saved: ["newest record(s) after #4 are gone"],
+        {0, 1, 2, 3},
+    ),
+    (
+        edit_an_index_column,
+        [(3, "changed")],
+        lambda saved: [
+            f"record #3 {saved[2].id}: changed: its day column says '2023-09-01' but its "
+            f"signed record says '{saved[2].time[:10]}' (the index was edited)"
+        ],
+        {0, 1, 3, 4, 5},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "breaks", "said", "untouched"), TAMPERING, ids=[t[0].__name__ for t in TAMPERING]
+)
+def test_verify_names_each_tampering(
+    filled: tuple[Path, list[Engagement]],
+    tamper: Callable[[], Tamper],
+    breaks: list[tuple[int | None, str]],
+    said: Said,
+    untouched: set[int],
+) -> None:
     root, saved = filled
     conn = raw(root)
-    conn.execute("DELETE FROM engagements WHERE seq >= 5")
-    conn.execute("DELETE FROM outbox WHERE id IN (?, ?)", (saved[4].id, saved[5].id))
+    tamper()(conn, Saved(saved))
     conn.close()
     with Device.open(root) as dev:
         report = dev.verify()
-    assert [(b.kind, b.seq) for b in report.breaks] == [("missing", 6)]
-    assert "newest record(s) after #4 are gone" in report.breaks[0].detail
+    assert [(b.seq, b.kind) for b in report.breaks] == breaks
+    result = verify(root)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for words in said(saved):
+        assert words in result.stderr
+    assert not any(saved[n].id in result.stderr for n in untouched)
 
 
-def test_verify_names_an_index_column_edited_behind_the_signature(
+def test_an_edited_index_column_moves_no_record_in_lists(
     filled: tuple[Path, list[Engagement]],
 ) -> None:
     root, saved = filled
     conn = raw(root)
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    edit_an_index_column()(conn, Saved(saved))
     conn.close()
     # Lists go by the time column (a day is a range of it): the edited day moves no record.
     listed = fieldkit("log", "list", "--day", "2023-09-01", "--json", "--workspace", str(root))
@@ -163,13 +182,6 @@ def test_verify_names_an_index_column_edited_behind_the_signature(
     day = saved[2].time[:10]
     listed = fieldkit("log", "list", "--day", day, "--json", "--workspace", str(root))
     assert saved[2].id in [r["id"] for r in json.loads(listed.stdout)]
-    result = verify(root)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert (
-        f"record #3 {saved[2].id}: changed: its day column says '2023-09-01' but its signed "
-        f"record says '{saved[2].time[:10]}' (the index was edited)"
-    ) in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_verify_on_every_core_reports_what_one_core_does(
@@ -180,21 +192,8 @@ def test_verify_on_every_core_reports_what_one_core_does(
     column, a deleted record and a broken text."""
     root, saved = filled
     conn = raw(root)
-    text = conn.execute("SELECT record FROM engagements WHERE seq = 2").fetchone()[0]
-    conn.execute(
-        "UPDATE engagements SET record = ? WHERE seq = 2",
-        (text.replace("leaflet_given", "no_concerns"),),
-    )
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
-    conn.execute("DELETE FROM engagements WHERE seq = 4")
-    forged = (
-        saved[5]
-        .with_changes(outcomes=("arrest",))
-        .sealed(saved[5].prev_hash, DeviceKey.generate().sign)
-    )
-    conn.execute(
-        "UPDATE engagements SET record = ?, hash = ? WHERE seq = 6",
-        (forged.canonical().decode(), forged.hash),
+    steps(change_one_and_delete_another(), edit_an_index_column(), forge_with_other_key(6))(
+        conn, Saved(saved)
     )
     conn.execute("UPDATE engagements SET record = 'not json' WHERE seq = 1")
     conn.close()
@@ -213,9 +212,9 @@ def test_verify_on_every_core_reports_what_one_core_does(
 def test_verify_workers_option_gives_the_same_output(
     filled: tuple[Path, list[Engagement]],
 ) -> None:
-    root, _ = filled
+    root, saved = filled
     conn = raw(root)
-    conn.execute("UPDATE engagements SET day = '2023-09-01' WHERE seq = 3")
+    edit_an_index_column()(conn, Saved(saved))
     conn.close()
     default, one = verify(root), fieldkit("log", "verify", "--workers", "1", "-w", str(root))
     assert default.returncode == one.returncode == 2

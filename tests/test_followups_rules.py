@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldkit.at_rest import unlock_path
 from fieldkit.central.followups import add_event, events, find
 from fieldkit.central.store import Central, central_path
 from fieldkit.codes import Code, CodeBook, CodeListError, load_codes, validate
@@ -27,6 +26,7 @@ from fieldkit.codes.followups import (
     statuses,
 )
 from fieldkit.errors import UserError
+from tests.support.central_copy import copy_central
 from tests.support.followups import GIRL_NRM, moment, referrals_workspace
 
 STATUSES = statuses().ids
@@ -74,10 +74,7 @@ def _fresh_store() -> Path:
     if not _TEMPLATE:
         ws = referrals_workspace(Path(tempfile.mkdtemp()))
         _TEMPLATE.append(central_path(ws.sync))
-    target = Path(tempfile.mkdtemp()) / "central.db"
-    shutil.copyfile(_TEMPLATE[0], target)
-    shutil.copyfile(unlock_path(_TEMPLATE[0]), unlock_path(target))  # its key, beside it
-    return target
+    return copy_central(_TEMPLATE[0], Path(tempfile.mkdtemp()) / "central.db")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from fieldkit.at_rest import unlock_path
 from fieldkit.central.content import FORM_RULES
 from fieldkit.central.ingest import ingest
 from fieldkit.central.plans import publish
 from fieldkit.central.store import Central, central_path
 from fieldkit.field.keys import DeviceKey
 from tests.support import records as hostile
+from tests.support.central_copy import copy_central
 from tests.support.content_cases import CASE_PARAMS, EDGE_PARAMS, OPERATION
 from tests.support.sync import central_workspace
 
@@ -52,9 +52,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture
 def central(template: dict[str, Any], tmp_path: Path) -> Iterator[Central]:
-    shutil.copyfile(template["db"], tmp_path / "central.db")
-    shutil.copyfile(unlock_path(template["db"]), unlock_path(tmp_path / "central.db"))
-    with Central(tmp_path / "central.db") as store:
+    with Central(copy_central(template["db"], tmp_path / "central.db")) as store:
         yield store
 
 

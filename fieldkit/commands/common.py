@@ -27,7 +27,10 @@ class _PlainConsole(Console):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self._width = self._height = None  # what Console fixed from COLUMNS/LINES at start
+        # What Console fixed from COLUMNS/LINES at start. Rich has no public way to undo it:
+        # Console(width=, height=) and the `size` setter fix a size, and width=None reads
+        # COLUMNS here; `size` reads the terminal and COLUMNS/LINES again when both are None.
+        self._width = self._height = None
 
 
 console = _PlainConsole(highlight=False, markup=False, emoji=False)

@@ -143,34 +143,51 @@ PATHS = (
 
 
 def _print_summary(r: DemoResult) -> None:
+    """The summary table, then where the demo's files are."""
     from rich.table import Table
-
-    from fieldkit.field.unlock import DEMO_PASSPHRASE
-
-    def shown(p: Path) -> str:
-        try:
-            return str(p.relative_to(Path.cwd()))
-        except ValueError:
-            return str(p)
 
     table = Table(title=_("Barnet week of action: demo summary"), show_header=False)
     table.add_column("what", style="bold")
     table.add_column("result")
+    for what, result in _run_rows(r) + _device_rows(r) + _finding_rows(r) + _how_rows(r):
+        table.add_row(what, result)
+    console.print(table)
+    for name, title in PATHS:
+        console.print(f"{_(title):<10} {_shown(r.paths[name])}")
+    console.print(f"{_('workspace:'):<10} {_shown(r.workspace)}")
+
+
+def _shown(p: Path) -> str:
+    """`p` from the current folder when it lies under it, else whole."""
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def _run_rows(r: DemoResult) -> list[tuple[str, str]]:
+    """The plan and the visits its devices logged."""
     plan, cov = r.plan, r.coverage
-    table.add_row(
-        _("plan"),
-        _("{assigned} of {visits} visits planned ({status})").format(
-            assigned=plan["assigned"], visits=plan["visits"], status=plan["status"]
+    return [
+        (
+            _("plan"),
+            _("{assigned} of {visits} visits planned ({status})").format(
+                assigned=plan["assigned"], visits=plan["visits"], status=plan["status"]
+            ),
         ),
-    )
-    table.add_row(
-        _("visits covered"),
-        _("{done} of {planned} planned visits logged").format(
-            done=cov["done"], planned=cov["planned"]
+        (
+            _("visits covered"),
+            _("{done} of {planned} planned visits logged").format(
+                done=cov["done"], planned=cov["planned"]
+            ),
         ),
-    )
-    for d in r.devices:
-        table.add_row(
+    ]
+
+
+def _device_rows(r: DemoResult) -> list[tuple[str, str]]:
+    """A row per device (its records, how it synced, its chain), how they synced, central."""
+    rows = [
+        (
             _("device {device}").format(device=d.id),
             _(
                 "team {team}, {officer}: {records} records, synced by {via}, {acknowledged} "
@@ -184,44 +201,53 @@ def _print_summary(r: DemoResult) -> None:
                 chain=_("intact") if d.chain_ok else _("BROKEN"),
             ),
         )
+        for d in r.devices
+    ]
     http = sum(d.via == "http" for d in r.devices)
-    table.add_row(
-        _("synced"),
-        _("{http} over HTTP ({server}), {bundle} by bundle").format(
-            http=http, server=r.server, bundle=len(r.devices) - http
-        ),
+    rows.append(
+        (
+            _("synced"),
+            _("{http} over HTTP ({server}), {bundle} by bundle").format(
+                http=http, server=r.server, bundle=len(r.devices) - http
+            ),
+        )
     )
-    table.add_row(_("central records"), str(r.central_records))
-    table.add_row(_("problems"), _("none") if not r.problems else str(len(r.problems)))
+    rows.append((_("central records"), str(r.central_records)))
+    return rows
+
+
+def _finding_rows(r: DemoResult) -> list[tuple[str, str]]:
+    """Problems, hot cells and the people met (counts only)."""
     hot = ", ".join(
         _("{n} at {level}% confidence").format(n=n, level=k.removeprefix("hot_"))
         for k, n in sorted(r.hot_cells.items(), reverse=True)
     )
-    table.add_row(_("hot cells"), hot or _("none"))
+    rows = [
+        (_("problems"), _("none") if not r.problems else str(len(r.problems))),
+        (_("hot cells"), hot or _("none")),
+    ]
     if r.people:
         pp = r.people
-        table.add_row(
-            _("people met one to one"),
-            _("{met}, {signs} with signs, {children} children, {referred} referred").format(
-                met=pp["met_one_to_one"],
-                signs=pp["with_signs"],
-                children=pp["children"],
-                referred=pp["referred"],
-            ),
+        met = _("{met}, {signs} with signs, {children} children, {referred} referred").format(
+            met=pp["met_one_to_one"],
+            signs=pp["with_signs"],
+            children=pp["children"],
+            referred=pp["referred"],
         )
-        table.add_row(_("follow-ups"), _follow_ups(pp["follow_ups"]))
-    device = shown(r.devices[0].root) if r.devices else "DEVICE"
-    table.add_row(
-        _("device passphrase"),
-        _(
-            "{passphrase} (e.g. FIELDKIT_PASSPHRASE={passphrase} fieldkit log list -w {device})"
-        ).format(passphrase=DEMO_PASSPHRASE, device=device),
-    )
-    table.add_row(_("time taken"), f"{r.seconds:.1f} s")
-    console.print(table)
-    for name, title in PATHS:
-        console.print(f"{_(title):<10} {shown(r.paths[name])}")
-    console.print(f"{_('workspace:'):<10} {shown(r.workspace)}")
+        rows.append((_("people met one to one"), met))
+        rows.append((_("follow-ups"), _follow_ups(pp["follow_ups"])))
+    return rows
+
+
+def _how_rows(r: DemoResult) -> list[tuple[str, str]]:
+    """The next steps: the devices' passphrase with a command to try it, and the time taken."""
+    from fieldkit.field.unlock import DEMO_PASSPHRASE
+
+    device = _shown(r.devices[0].root) if r.devices else "DEVICE"
+    passphrase = _(
+        "{passphrase} (e.g. FIELDKIT_PASSPHRASE={passphrase} fieldkit log list -w {device})"
+    ).format(passphrase=DEMO_PASSPHRASE, device=device)
+    return [(_("device passphrase"), passphrase), (_("time taken"), f"{r.seconds:.1f} s")]
 
 
 def _follow_ups(by_status: dict[str, int]) -> str:

@@ -30,7 +30,18 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Every field of an engagement as an option (shared by add and amend)."""
-    options = [
+    options = [*_where_options(), *_who_options(), *_what_options()]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+Option = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _where_options() -> list[Option]:
+    """When and where: the time, the visit, the venue or a position."""
+    return [
         click.option(
             "--time",
             "when",
@@ -47,6 +58,12 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lon", type=float, help=_("Longitude, when not at a catalogue venue.")),
         click.option("--accuracy", type=float, help=_("Position accuracy in metres.")),
         click.option("--venue-type", help=_("Venue type code (default: the venue's).")),
+    ]
+
+
+def _who_options() -> list[Option]:
+    """Who was met (never names), the language and the partners present."""
+    return [
         click.option(
             "--people",
             multiple=True,
@@ -77,6 +94,12 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--partner", multiple=True, help=_("Partner present (code; repeatable or a,b).")
         ),
+    ]
+
+
+def _what_options() -> list[Option]:
+    """What was seen and done, the notes, the officer logging, and the output."""
+    return [
         click.option(
             "--indicator", multiple=True, help=_("Sign of exploitation seen (code; repeatable).")
         ),
@@ -88,9 +111,6 @@ def record_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--json", "as_json", is_flag=True, help=_("Print the stored record as JSON.")),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def _changes(dev: Device, opts: dict[str, Any]) -> dict[str, Any]:

@@ -1,67 +1,61 @@
-"""Domain records shared by the device, central and maps: the Engagement and its canonical JSON
-(the people it met in people.py, its sealed texts in sealing.py)."""
+"""Domain records shared by the device, central and maps: the Engagement (its formats and field
+names in formats.py, its canonical JSON in canonical.py, the people it met in people.py, its
+sealed texts in sealing.py and unseal.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from typing import Any
 
 from fieldkit.errors import clip, quote
 from fieldkit.json_input import loads
+from fieldkit.model.canonical import _code_set, _merge_people, canonical_json
+from fieldkit.model.formats import (
+    ACTIVITIES,
+    ACTIVITY,
+    ENGAGEMENT,
+    ENGAGEMENT_FORMAT,
+    ENGAGEMENT_FORMAT_2,
+    FORMATS,
+    GENESIS_HASH,
+    KIND_FIELDS,
+    KINDS,
+    NOTES_MAX,
+    POSITION_SOURCES,
+    REFERRAL_REF_MAX,
+    SEAL_FIELDS,
+    SENSITIVE_FIELDS,
+    TEXTS_FIELD,
+)
 from fieldkit.model.people import PeopleGroup, Person
 from fieldkit.model.record_error import RecordError
-from fieldkit.model.sealing import DIGEST, SALT, Seal, seal_text, text_digest
+from fieldkit.model.sealing import Seal, seal_text, text_digest
+from fieldkit.model.unseal import _unseal
 
 __all__ = [
     "ACTIVITIES",
     "ACTIVITY",
     "ENGAGEMENT",
+    "ENGAGEMENT_FORMAT",
+    "ENGAGEMENT_FORMAT_2",
+    "FORMATS",
+    "GENESIS_HASH",
+    "KINDS",
+    "KIND_FIELDS",
+    "NOTES_MAX",
+    "POSITION_SOURCES",
+    "REFERRAL_REF_MAX",
+    "SEAL_FIELDS",
+    "SENSITIVE_FIELDS",
+    "TEXTS_FIELD",
     "Engagement",
     "PeopleGroup",
     "Person",
     "RecordError",
     "canonical_json",
 ]
-
-#: The `format` of format 1 records (signed history: read and verified forever).
-ENGAGEMENT_FORMAT = "fieldkit-engagement/1"
-#: Format 2: `persons` met one to one; sensitive text sealed by a salted digest (texts.py).
-ENGAGEMENT_FORMAT_2 = "fieldkit-engagement/2"
-FORMATS = (ENGAGEMENT_FORMAT, ENGAGEMENT_FORMAT_2)
-
-#: What a record is: an engagement, or (format 2) an entry of the team's activity log.
-ENGAGEMENT = "engagement"
-ACTIVITY = "activity"
-KINDS = (ENGAGEMENT, ACTIVITY)
-#: The entries of the activity log (ICS 214): a visit started or ended, a handover note between
-#: shifts, any other note of what the team did.
-ACTIVITIES = ("visit_started", "visit_ended", "handover", "note")
-#: Fields written only when a record is not an engagement (so an engagement's bytes, and the
-#: hashes of every record ever signed, stay as they were).
-KIND_FIELDS = ("kind", "activity")
-#: Where a record's position came from (None: given by hand, or a record made before).
-POSITION_SOURCES = (None, "gps", "venue")
-
-#: prev_hash of a device's first record.
-GENESIS_HASH = "0" * 64
-
-#: Fields that hold free text an officer wrote: never shown on maps or in exports.
-SENSITIVE_FIELDS = ("notes",)
-
-#: The longest free text an officer may write in a record, in characters (device and central).
-NOTES_MAX = 4000
-REFERRAL_REF_MAX = 64
-
-#: Fields that make the record's identity and chain, not its content: hash and signature are
-#: computed over everything else.
-SEAL_FIELDS = ("hash", "signature")
-
-#: Format 2: the sensitive texts beside the signed body ({digest: {salt, text}}), outside the
-#: hash so they can be removed (retention) while signature and chain still verify.
-TEXTS_FIELD = "texts"
 
 
 @dataclass(frozen=True)
@@ -321,72 +315,6 @@ def _check_kind(rec: Engagement) -> None:
         )
 
 
-def _unseal(values: dict[str, Any]) -> dict[str, Any]:
-    """Format 2's persons, texts and seals from a record's JSON; RecordError if malformed."""
-    texts = values.pop(TEXTS_FIELD, None) or {}
-    if not isinstance(texts, dict):
-        raise RecordError("texts is an object of {digest: {salt, text}}")
-    if not texts and not values.get("persons"):
-        if values.get("notes") is None and values.get("referral_ref") is None:
-            return _NOTHING_SEALED  # no text place holds a digest: nothing to unseal
-    try:
-        raw = [dict(p) for p in values.get("persons") or ()]
-        persons = [Person(**{**p, "signs": tuple(p.get("signs") or ())}) for p in raw]
-    except (TypeError, ValueError) as exc:
-        raise RecordError(f"malformed persons: {clip(str(exc))}") from None
-    places = [("notes", values.get("notes")), ("referral_ref", values.get("referral_ref"))]
-    places += [(f"persons.{n}.ref", p.ref) for n, p in enumerate(persons)]
-    seals: list[Seal] = []
-    plain: dict[str, str | None] = {}
-    used: set[str] = set()
-    for path, digest in places:
-        if digest is None:
-            continue
-        if not isinstance(digest, str) or not DIGEST.fullmatch(digest):
-            raise RecordError(f"{path} is not a text digest (sha256: and 64 hex digits)")
-        entry = texts.get(digest)
-        if entry is None:
-            seals.append(Seal(path, digest, None))
-            plain[path] = None
-            continue
-        salt, text = _text_entry(digest, entry)
-        used.add(digest)
-        seals.append(Seal(path, digest, salt))
-        plain[path] = text
-    stray = sorted(set(texts) - used)
-    if stray:
-        raise RecordError(f"texts holds {clip(stray[0])}, a digest the record does not name")
-    return {
-        "notes": plain.get("notes"),
-        "referral_ref": plain.get("referral_ref"),
-        "persons": tuple(
-            replace(p, ref=plain.get(f"persons.{n}.ref")) for n, p in enumerate(persons)
-        ),
-        "seals": tuple(seals),
-    }
-
-
-#: What _unseal gives for a record with no persons and no sealed text.
-_NOTHING_SEALED: dict[str, Any] = {
-    "notes": None,
-    "referral_ref": None,
-    "persons": (),
-    "seals": (),
-}
-
-
-def _text_entry(digest: str, entry: Any) -> tuple[str, str]:
-    if (
-        not isinstance(entry, dict)
-        or set(entry) != {"salt", "text"}
-        or not isinstance(entry["salt"], str)
-        or not SALT.fullmatch(entry["salt"])
-        or not isinstance(entry["text"], str)
-    ):
-        raise RecordError(f"texts[{clip(digest)}] is not {{salt: 32 hex digits, text}}")
-    return entry["salt"], entry["text"]
-
-
 #: The fields a record's JSON may hold, in format 1 and in format 2.
 _FIELDS_1 = frozenset(f.name for f in fields(Engagement)) - {"persons", "seals", *KIND_FIELDS}
 _FIELDS_2 = _FIELDS_1 | {"persons", TEXTS_FIELD, *KIND_FIELDS}
@@ -401,35 +329,3 @@ _REQUIRED = frozenset(f.name for f in fields(Engagement) if f.default is MISSING
 _ALL = frozenset(_DEFAULTS)
 if any(f.default_factory is not MISSING for f in fields(Engagement)):
     raise TypeError("_built shares defaults between records: Engagement has no default_factory")
-
-
-def _code_set(codes: Any) -> tuple[str, ...]:
-    """Codes as a set in canonical order: sorted, each once."""
-    if type(codes) is tuple and (not codes or (len(codes) == 1 and type(codes[0]) is str)):
-        return codes  # already a set in order
-    return tuple(sorted(set(codes)))
-
-
-def canonical_json(data: Any) -> bytes:
-    """Keys sorted, no spaces, UTF-8, no NaN: the same data always gives the same bytes."""
-    return json.dumps(
-        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
-
-
-def _merge_people(groups: Any) -> tuple[PeopleGroup, ...]:
-    if groups == ():
-        return ()
-    if len(groups) == 1:  # one group: nothing to merge
-        (g,) = groups
-        if type(g) is PeopleGroup and type(g.count) is int and g.count >= 0:
-            return (g,) if g.count > 0 else ()
-    counts: dict[tuple[str, str, str], int] = {}
-    for g in groups:
-        if not isinstance(g, PeopleGroup):
-            raise TypeError(f"people must be PeopleGroup, not {type(g).__name__}")
-        if g.count < 0:
-            raise ValueError(f"a people count cannot be negative ({g})")
-        key = (g.gender, g.age_band, g.nationality)
-        counts[key] = counts.get(key, 0) + g.count
-    return tuple(PeopleGroup(*key, n) for key, n in sorted(counts.items()) if n > 0)

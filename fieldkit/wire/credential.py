@@ -57,6 +57,26 @@ class Credential:
 
 def parse_credential(data: Any, source: str) -> Credential:
     """The credential in `data`, or CredentialError naming the field that is wrong."""
+    _check_format(data, source)
+    url, certificate = _url(data, source), _certificate(data, source)
+    seal_key = _seal_key(data, source)
+    issued = data.get("issued")
+    return Credential(
+        operation=_text(data, source, "operation", _ID),
+        team=_text(data, source, "team", _ID),
+        officer=_text(data, source, "officer", _ID),
+        device_id=_text(data, source, "device_id", _ID),
+        credential=_text(data, source, "credential", _SECRET),
+        central_key=_text(data, source, "central_key", _KEY),
+        url=url,
+        certificate=certificate,
+        issued=issued if isinstance(issued, str) and len(issued) <= 40 else None,
+        central_seal_key=seal_key,
+    )
+
+
+def _check_format(data: Any, source: str) -> None:
+    """CredentialError unless `data` is an object of the credential's format."""
     if not isinstance(data, dict) or data.get("format") != CREDENTIAL_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise CredentialError(
@@ -67,34 +87,43 @@ def parse_credential(data: Any, source: str) -> Credential:
             ).format(source=source, found=str(found)[:40], credential_format=CREDENTIAL_FORMAT)
         )
 
-    def text(name: str, pattern: re.Pattern[str] | None = None) -> str:
-        value = data.get(name)
-        if not isinstance(value, str) or not value or len(value) > 200:
-            raise CredentialError(
-                _("{source}: {name} is missing or not a short text").format(
-                    source=source, name=name
-                )
-            )
-        if pattern is not None and not pattern.fullmatch(value):
-            raise CredentialError(
-                _("{source}: {name} is not a valid {words}").format(
-                    source=source, name=name, words=name.replace("_", " ")
-                )
-            )
-        if not value.isprintable():
-            raise CredentialError(
-                _("{source}: {name} holds control characters").format(source=source, name=name)
-            )
-        return value
 
-    url, certificate = data.get("url"), data.get("certificate")
-    if url is not None:
-        if not isinstance(url, str):
-            raise CredentialError(_("{source}: url is not a text").format(source=source))
-        try:
-            url = central_url(url, f"{source}: url")
-        except AddressError as exc:
-            raise CredentialError(str(exc)) from None
+def _text(data: dict[str, Any], source: str, name: str, pattern: re.Pattern[str]) -> str:
+    """The field `name`: a short printable text matching `pattern`."""
+    value = data.get(name)
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise CredentialError(
+            _("{source}: {name} is missing or not a short text").format(source=source, name=name)
+        )
+    if not pattern.fullmatch(value):
+        raise CredentialError(
+            _("{source}: {name} is not a valid {words}").format(
+                source=source, name=name, words=name.replace("_", " ")
+            )
+        )
+    if not value.isprintable():
+        raise CredentialError(
+            _("{source}: {name} holds control characters").format(source=source, name=name)
+        )
+    return value
+
+
+def _url(data: dict[str, Any], source: str) -> str | None:
+    """Central's address, checked as `central_url` checks it, or None."""
+    url = data.get("url")
+    if url is None:
+        return None
+    if not isinstance(url, str):
+        raise CredentialError(_("{source}: url is not a text").format(source=source))
+    try:
+        return central_url(url, f"{source}: url")
+    except AddressError as exc:
+        raise CredentialError(str(exc)) from None
+
+
+def _certificate(data: dict[str, Any], source: str) -> str | None:
+    """Central's PEM certificate, or None."""
+    certificate = data.get("certificate")
     if certificate is not None and (
         not isinstance(certificate, str)
         or len(certificate) > MAX_BYTES
@@ -103,24 +132,17 @@ def parse_credential(data: Any, source: str) -> Credential:
         raise CredentialError(
             _("{source}: certificate is not a PEM certificate").format(source=source)
         )
-    issued = data.get("issued")
+    return certificate
+
+
+def _seal_key(data: dict[str, Any], source: str) -> str | None:
+    """Central's X25519 public key bundles are sealed to, or None."""
     seal_key = data.get("central_seal_key")
     if seal_key is not None and (not isinstance(seal_key, str) or not _KEY.fullmatch(seal_key)):
         raise CredentialError(
             _("{source}: central_seal_key is not a valid X25519 public key").format(source=source)
         )
-    return Credential(
-        operation=text("operation", _ID),
-        team=text("team", _ID),
-        officer=text("officer", _ID),
-        device_id=text("device_id", _ID),
-        credential=text("credential", _SECRET),
-        central_key=text("central_key", _KEY),
-        url=url,
-        certificate=certificate,
-        issued=issued if isinstance(issued, str) and len(issued) <= 40 else None,
-        central_seal_key=seal_key,
-    )
+    return seal_key
 
 
 def read_credential(path: Path) -> Credential:

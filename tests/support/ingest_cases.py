@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from fieldkit.at_rest import unlock_path
 from fieldkit.central.ingest import ingest
 from fieldkit.central.store import Central
-from fieldkit.field.clock import HybridClock
 from fieldkit.field.keys import DeviceKey
-from fieldkit.model import GENESIS_HASH, Engagement, PeopleGroup
+from fieldkit.model import GENESIS_HASH, Engagement
+from tests.support import central_chains
+from tests.support.central_copy import copy_central, template
 
 ALPHA, BRAVO = "alpha-0001", "bravo-0001"
 KEY, BRAVO_KEY, THIEF = DeviceKey.generate(), DeviceKey.generate(), DeviceKey.generate()
@@ -31,27 +29,9 @@ def chain(
     n: int, start: int = 0, key: DeviceKey = KEY, device: str = ALPHA, prev: str = GENESIS_HASH
 ) -> list[dict[str, Any]]:
     """`n` sealed records of one device with ids rid(start)..., chained after `prev`."""
-    clock = HybridClock(wall=lambda: 1_695_578_400_000)
     team, officer = CREDENTIALS[device]
-    out = []
-    for i in range(n):
-        rec = Engagement(
-            id=rid(start + i),
-            device=device,
-            officer=officer,
-            operation="barnet",
-            team=team,
-            hlc=str(clock.now()),
-            recorded_at="2023-09-26T19:00:00+01:00",
-            timezone="Europe/London",
-            time="2023-09-26T19:00:00+01:00",
-            venue_type="brothel",
-            people=(PeopleGroup("female", "age_25_34", "romanian", i + 1),),
-            notes="Bună ziua",  # a problem keeps the record's text as written, not escaped
-        ).sealed(prev, key.sign)
-        prev = rec.hash
-        out.append(rec.to_dict())
-    return out
+    # A problem keeps the record's text as written, not escaped.
+    return central_chains.chain(key, n, device, start, team, officer, prev, notes="Bună ziua")
 
 
 def resealed(data: dict[str, Any], key: DeviceKey = KEY, **changes: Any) -> dict[str, Any]:
@@ -65,22 +45,17 @@ X = chain(1, start=200, prev=A[0]["hash"])  # another record after A[0]: a fork 
 G = chain(1, start=50)  # a third chain from genesis
 LONG = chain(1201, start=1000)  # longer than one query chunk (500)
 FORK = "the device's chain forks (a restored backup, or a copied key)"
-_TEMPLATE: dict[str, Path] = {}
 
 
 def fresh(tmp: Path) -> Central:
     """A central store with both devices enrolled and bound to their keys."""
-    if "db" not in _TEMPLATE:
-        folder = Path(tempfile.mkdtemp())
-        with Central(folder / "central.db", create=True) as central:
-            for device, (team, officer) in CREDENTIALS.items():
-                cred, _ = central.enroll_device(team, "barnet", officer, device_id=device)
-                central.bind(central.device_row(cred) or {}, device, KEYS[device].public_hex)
-            central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _TEMPLATE["db"] = folder / "central.db"
-    shutil.copyfile(_TEMPLATE["db"], tmp / "central.db")
-    shutil.copyfile(unlock_path(_TEMPLATE["db"]), unlock_path(tmp / "central.db"))
-    return Central(tmp / "central.db")
+
+    def bind(central: Central) -> None:
+        for device, (team, officer) in CREDENTIALS.items():
+            cred, _ = central.enroll_device(team, "barnet", officer, device_id=device)
+            central.bind(central.device_row(cred) or {}, device, KEYS[device].public_hex)
+
+    return Central(copy_central(template("ingest cases", bind), tmp / "central.db"))
 
 
 @dataclass

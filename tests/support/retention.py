@@ -19,20 +19,18 @@ The chain runs in the order of the table (3 last of the first push, 11 after it)
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldkit.at_rest import unlock_path
 from fieldkit.central.ingest import ingest
 from fieldkit.central.store import Central
 from fieldkit.field.keys import DeviceKey
 from fieldkit.model import ENGAGEMENT_FORMAT_2, GENESIS_HASH, Engagement, PeopleGroup, Person
 from fieldkit.workspace import FOLDERS, Workspace
+from tests.support.central_copy import copy_central, template
 from tests.support.people_operation import CAR_WASH, CHURCH, OP, plan_doc
 
 DEVICE = "alpha-dev"
@@ -110,21 +108,14 @@ def records() -> list[Engagement]:
     return list(_records())
 
 
-_TEMPLATE: dict[str, Path] = {}
-
-
 def empty_central(path: Path) -> Central:
     """A central store at `path` with DEVICE enrolled for OP and bound to KEY."""
-    if "store" not in _TEMPLATE:
-        folder = Path(tempfile.mkdtemp())
-        with Central(folder / "central.db", create=True) as central:
-            cid, _ = central.enroll_device("alpha", OP, "pc-met", DEVICE)
-            central.bind(central.device_row(cid) or {}, DEVICE, KEY.public_hex)
-            central.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _TEMPLATE["store"] = folder / "central.db"
-    shutil.copyfile(_TEMPLATE["store"], path)
-    shutil.copyfile(unlock_path(_TEMPLATE["store"]), unlock_path(path))
-    return Central(path)
+
+    def bind(central: Central) -> None:
+        cid, _ = central.enroll_device("alpha", OP, "pc-met", DEVICE)
+        central.bind(central.device_row(cid) or {}, DEVICE, KEY.public_hex)
+
+    return Central(copy_central(template("retention", bind), path))
 
 
 def push(central: Central, recs: list[Engagement]) -> Any:

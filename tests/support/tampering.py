@@ -1,4 +1,5 @@
-"""A device store of six records and ways to tamper with it, for test_guards_chain's tables."""
+"""A device store of six records and ways to tamper with it, for the tables of
+test_guards_chain and test_field_chain."""
 
 from __future__ import annotations
 
