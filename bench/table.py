@@ -110,5 +110,7 @@ def arguments(
 @contextlib.contextmanager
 def workdir(parent: Path | None) -> Iterator[Path]:
     """A temporary folder under `parent` (the system's if None), removed afterwards."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=parent) as tmp:
         yield Path(tmp)
