@@ -235,12 +235,14 @@ def create_device_counts(conn: Any) -> None:
 
 
 def create_short_ids(conn: Any) -> None:
-    """Schema 8: each record's short id, and the mark of the last record read into it."""
+    """Schema 8: each record's short id (one b-tree, by short id), and the mark of the last
+    record read into it, as numbers: the short id's 40 bits and the record's seq. A removed
+    record's row stays (its seq no longer names it); the mark goes back so that a record given
+    a removed one's `seq` is read."""
     conn.execute(
-        "CREATE TABLE IF NOT EXISTS record_short_ids (record_id TEXT PRIMARY KEY,"
-        " short TEXT NOT NULL) WITHOUT ROWID"
+        "CREATE TABLE IF NOT EXISTS record_short_ids (short INTEGER NOT NULL, seq INTEGER NOT"
+        " NULL, PRIMARY KEY (short, seq)) WITHOUT ROWID"
     )
-    conn.execute("CREATE INDEX IF NOT EXISTS idx_record_short_ids_short ON record_short_ids(short)")
     conn.execute(
         "CREATE TABLE IF NOT EXISTS record_short_ids_mark"
         " (one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL)"
@@ -248,7 +250,6 @@ def create_short_ids(conn: Any) -> None:
     conn.execute("INSERT OR IGNORE INTO record_short_ids_mark (one, seq) VALUES (1, 0)")
     conn.execute(
         "CREATE TRIGGER IF NOT EXISTS records_short_id_gone AFTER DELETE ON records BEGIN"
-        " DELETE FROM record_short_ids WHERE record_id = old.id;"
         " UPDATE record_short_ids_mark SET seq ="
         " min(seq, (SELECT coalesce(max(seq), 0) FROM records)); END"
     )
