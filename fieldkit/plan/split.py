@@ -23,10 +23,13 @@ from fieldkit.plan.greedy import greedy
 from fieldkit.plan.model import ModelResult, solve_model
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
+from fieldkit.plan.routing import better_start
 from fieldkit.plan.rules import Item
 
 #: Each day may take at least this long (while time is left), however many days remain.
 MIN_DAY_SECONDS = 2.0
+#: At most this share of a day's time goes to the router's first plan (routing.py).
+ROUTER_SHARE = 0.25
 #: How many proven days a memo keeps (the oldest go first).
 MEMO_DAYS = 512
 
@@ -126,7 +129,11 @@ def _solve_one_day(
     today = problem.of_day(day)
     ids = {v.id for v in today.visits}
     hint = {vid: ts for vid, ts in (problem.hint or {}).items() if vid in ids}
-    today = replace(today, hint=hint or greedy(today))
+    if not hint:
+        # a work limit asks for the same plan on any machine: the router then runs to its end
+        cap = share * ROUTER_SHARE if settings.work_limit is None else share
+        hint = better_start(today, greedy(today), cap)
+    today = replace(today, hint=hint)
     progress = settings.progress
 
     def so_far(p: SolveProgress) -> None:
