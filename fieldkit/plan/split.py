@@ -88,7 +88,8 @@ def solve_days_apart(
     book_digest: str,
     memo: DayMemo | None = None,
 ) -> DaysApart:
-    """Each day's model alone, smallest first, each from the hint's day (else greedy)."""
+    """Each day's model alone, smallest first, each from the hint's day (else greedy or the
+    router's plan)."""
     began = walltime.monotonic()
     out = DaysApart({}, 0.0, 0.0, True, True)
     days = sorted(problem.days(), key=lambda d: (sum(v.day == d for v in problem.visits), d))
@@ -125,7 +126,8 @@ def _solve_one_day(
     share: float,
     done: DaysApart,
 ) -> ModelResult:
-    """One day's model, hinted from the problem's hint on that day (else the greedy plan)."""
+    """One day's model, hinted from the problem's hint on that day, else from the greedy plan
+    or the router's (routing.py), whichever is worth more."""
     today = problem.of_day(day)
     ids = {v.id for v in today.visits}
     hint = {vid: ts for vid, ts in (problem.hint or {}).items() if vid in ids}
