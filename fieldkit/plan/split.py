@@ -28,8 +28,6 @@ from fieldkit.plan.rules import Item
 
 #: Each day may take at least this long (while time is left), however many days remain.
 MIN_DAY_SECONDS = 2.0
-#: At most this share of a day's time goes to the router's first plan (routing.py).
-ROUTER_SHARE = 0.25
 #: How many proven days a memo keeps (the oldest go first).
 MEMO_DAYS = 512
 
@@ -132,9 +130,10 @@ def _solve_one_day(
     ids = {v.id for v in today.visits}
     hint = {vid: ts for vid, ts in (problem.hint or {}).items() if vid in ids}
     if not hint:
-        # a work limit asks for the same plan on any machine: the router then runs to its end
-        cap = share * ROUTER_SHARE if settings.work_limit is None else share
-        hint = better_start(today, greedy(today), cap)
+        # The router runs to its local optimum (a day here has at most DAY_MODEL_PAIRS pairs:
+        # well under a second), so the same day gives the same start, hence the same plan;
+        # the day's share only caps it.
+        hint = better_start(today, greedy(today), share)
     today = replace(today, hint=hint)
     progress = settings.progress
 
