@@ -214,8 +214,12 @@ def solve_whole(
     began = walltime.monotonic()
     start = problem.hint or greedy(problem)
     hinted = replace(problem, hint=start)
+    # From nothing, each day starts from its own greedy or routed plan (split.py).
     apart = solve_days_apart(
-        hinted, settings.within(settings.time_limit * APART_SHARE), digest, memo
+        hinted if problem.hint else problem,
+        settings.within(settings.time_limit * APART_SHARE),
+        digest,
+        memo,
     )
     stopped = settings.stop is not None and settings.stop.stopped
     merged = apart.over(problem, start) if apart.days else start

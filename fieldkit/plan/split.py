@@ -23,6 +23,7 @@ from fieldkit.plan.greedy import greedy
 from fieldkit.plan.model import ModelResult, solve_model
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
+from fieldkit.plan.routing import better_start
 from fieldkit.plan.rules import Item
 
 #: Each day may take at least this long (while time is left), however many days remain.
@@ -85,7 +86,8 @@ def solve_days_apart(
     book_digest: str,
     memo: DayMemo | None = None,
 ) -> DaysApart:
-    """Each day's model alone, smallest first, each from the hint's day (else greedy)."""
+    """Each day's model alone, smallest first, each from the hint's day (else greedy or the
+    router's plan)."""
     began = walltime.monotonic()
     out = DaysApart({}, 0.0, 0.0, True, True)
     days = sorted(problem.days(), key=lambda d: (sum(v.day == d for v in problem.visits), d))
@@ -122,11 +124,17 @@ def _solve_one_day(
     share: float,
     done: DaysApart,
 ) -> ModelResult:
-    """One day's model, hinted from the problem's hint on that day (else the greedy plan)."""
+    """One day's model, hinted from the problem's hint on that day, else from the greedy plan
+    or the router's (routing.py), whichever is worth more."""
     today = problem.of_day(day)
     ids = {v.id for v in today.visits}
     hint = {vid: ts for vid, ts in (problem.hint or {}).items() if vid in ids}
-    today = replace(today, hint=hint or greedy(today))
+    if not hint:
+        # The router runs to its local optimum (a day here has at most DAY_MODEL_PAIRS pairs:
+        # well under a second), so the same day gives the same start, hence the same plan;
+        # the day's share only caps it.
+        hint = better_start(today, greedy(today), share)
+    today = replace(today, hint=hint)
     progress = settings.progress
 
     def so_far(p: SolveProgress) -> None:
