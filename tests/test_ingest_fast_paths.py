@@ -8,20 +8,25 @@ must agree.
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldkit.central.content import (
+from fieldkit.central.form import (
     _NONE,
     _SEALED,
     _SHORTEST,
     TEXT_MAX,
     _texts_sound,
     _texts_sound_each,
+    plain_line,
+    plain_text_fields,
+    text_fields,
 )
+from fieldkit.central.rules import NO_CONTEXT
 from fieldkit.model import (
     _ALL as _ALL_FIELDS,
 )
@@ -82,6 +87,38 @@ def test_the_text_fast_pass_agrees_with_the_text_by_text_pass(
     data: dict[str, Any], skip: frozenset[str]
 ) -> None:
     assert _texts_sound(data, skip) is _texts_sound_each(data, skip)
+
+
+@settings(max_examples=500)
+@given(records(), st.sampled_from([None, "fieldkit-engagement/2"]), st.booleans())
+def test_a_plain_line_passes_only_what_the_text_check_passes(
+    data: dict[str, Any], form: str | None, ascii_only: bool
+) -> None:
+    """A bundle's record read from a plain line is checked with the plain rule: the verdict
+    (and its words) are the full text check's, whichever way the line was written."""
+    if form is not None:
+        data["format"] = form
+    text = json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"), sort_keys=True)
+    line = text.encode("utf-8", "surrogatepass")
+    if plain_line(line):
+        assert verdict(plain_text_fields, data) == verdict(text_fields, data)
+
+
+def verdict(rule: Any, data: dict[str, Any]) -> Any:
+    """What a rule says of `data`; for values the shape check keeps from the rules (a size
+    of a number), the error it stops at."""
+    try:
+        return rule(data, NO_CONTEXT)
+    except TypeError as exc:
+        return str(exc)
+
+
+def test_a_line_is_plain_only_without_escapes_non_ascii_or_long_runs() -> None:
+    ok = b'{"a":"' + b"x" * TEXT_MAX + b'","b":["c"]}'
+    assert plain_line(ok)
+    assert not plain_line(ok.replace(b"x" * TEXT_MAX, b"x" * (TEXT_MAX + 1)))
+    assert not plain_line(b'{"a":"\\ud800"}')
+    assert not plain_line('{"a":"é"}'.encode())
 
 
 GROUPS = st.builds(PeopleGroup, SHORT, SHORT, SHORT, st.integers(-2, 3))
