@@ -8,6 +8,7 @@ must agree.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import fields
 from typing import Any
@@ -26,6 +27,7 @@ from fieldkit.central.form import (
     plain_text_fields,
     text_fields,
 )
+from fieldkit.central.ingest import _body_of_line, _cut
 from fieldkit.central.rules import NO_CONTEXT
 from fieldkit.model import (
     _ALL as _ALL_FIELDS,
@@ -37,6 +39,7 @@ from fieldkit.model import (
     _built,
     _code_set,
     _merge_people,
+    canonical_json,
 )
 
 SHORT = st.text(alphabet="abc-_", max_size=6)
@@ -196,3 +199,37 @@ def test_a_record_read_from_json_is_built_as_the_constructor_builds_it(
     assert _made(lambda v: _built(Engagement, v), values) == _made(
         lambda v: Engagement(**v), values
     )
+
+
+def signed_line(**fields: Any) -> tuple[bytes, dict[str, Any], bytes]:
+    """(canonical line, record, signed body) of a record of `fields` with its hash."""
+    body = {"amends": None, "id": "r-1", "venue": "v-1", **fields}
+    signed = canonical_json(body)
+    data = {**body, "hash": hashlib.sha256(signed).hexdigest(), "signature": "ab" * 64}
+    data["texts"] = {}
+    return canonical_json(data), data, signed
+
+
+def test_the_body_cut_from_a_canonical_line_is_the_signed_body() -> None:
+    line, data, signed = signed_line(notes=None)
+    assert _body_of_line(line, data) == signed
+
+
+@given(st.sampled_from(["twice", "missing", "key again"]), SHORT)
+def test_a_line_cut_any_other_way_gives_no_body(change: str, text: str) -> None:
+    """A hash pair given twice or missing, or a cut key named again in what is left: no body
+    is cut (ingest reads the record's body from the parsed record)."""
+    line, data, _ = signed_line(notes=text)
+    pair = b',"hash":"' + data["hash"].encode() + b'"'
+    if change == "twice":
+        line = line.replace(b"}", pair + b"}", 1)
+    elif change == "missing":
+        line = line.replace(pair, b"")
+    else:
+        line = line.replace(b'"venue"', b'"signature"')
+    assert _body_of_line(line, data) is None
+
+
+def test_spans_cut_from_a_line_leave_the_rest_in_order_and_never_overlap() -> None:
+    assert _cut(b"abcdef", [(1, 2), (4, 5)]) == b"acdf"
+    assert _cut(b"abcdef", [(1, 3), (2, 4)]) is None

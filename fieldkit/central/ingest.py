@@ -132,11 +132,12 @@ def _store(
     candidates = _candidates(records, lines, device, problems, result)
     with central.transaction() as conn:
         fresh = _drop_known(conn, candidates, problems, result)
-        stored = _trusted(central, conn, device, public_key, fresh, problems, result)
+        ctx = device_context(central, conn, device)  # read once: the same all through
+        stored = _trusted(ctx, device, public_key, fresh, problems, result)
         received = now_iso()
         _insert_records(conn, device, stored, received)
         keep_texts(conn, device, stored, problems)
-        flag_rules(device_context(central, conn, device), device, stored, problems)
+        flag_rules(ctx, device, stored, problems)
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
@@ -172,8 +173,7 @@ def _candidates(
 
 
 def _trusted(
-    central: Central,
-    conn: Any,
+    ctx: Context,
     device: str,
     public_key: str,
     fresh: list[Checked],
@@ -182,7 +182,7 @@ def _trusted(
 ) -> list[Checked]:
     """The new records signed with the device's key whose content is sound; others refused."""
     authentic = _authenticate(fresh, public_key)
-    sound = _check_content(device, device_context(central, conn, device), problems, result)
+    sound = _check_content(device, ctx, problems, result)
     stored: list[Checked] = []
     for c in fresh:
         if c.hash in authentic:
