@@ -11,12 +11,12 @@ from fieldkit.central.content import (
     FORM_RULES,
     QUOTE_MAX,
     Context,
-    _texts_sound,
     known_zone,
     quote,
     shown_id,
     text_fields,
 )
+from fieldkit.central.form import _texts_sound
 from fieldkit.central.known import kit_codes, known_from
 from fieldkit.field.keys import DeviceKey
 from tests.support import records as hostile

@@ -8,20 +8,27 @@ must agree.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import fields
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldkit.central.content import (
+from fieldkit.central.form import (
     _NONE,
     _SEALED,
     _SHORTEST,
     TEXT_MAX,
     _texts_sound,
     _texts_sound_each,
+    plain_line,
+    plain_text_fields,
+    text_fields,
 )
+from fieldkit.central.ingest import _body_of_line, _cut
+from fieldkit.central.rules import NO_CONTEXT
 from fieldkit.model import (
     _ALL as _ALL_FIELDS,
 )
@@ -32,6 +39,7 @@ from fieldkit.model import (
     _built,
     _code_set,
     _merge_people,
+    canonical_json,
 )
 
 SHORT = st.text(alphabet="abc-_", max_size=6)
@@ -82,6 +90,38 @@ def test_the_text_fast_pass_agrees_with_the_text_by_text_pass(
     data: dict[str, Any], skip: frozenset[str]
 ) -> None:
     assert _texts_sound(data, skip) is _texts_sound_each(data, skip)
+
+
+@settings(max_examples=500)
+@given(records(), st.sampled_from([None, "fieldkit-engagement/2"]), st.booleans())
+def test_a_plain_line_passes_only_what_the_text_check_passes(
+    data: dict[str, Any], form: str | None, ascii_only: bool
+) -> None:
+    """A bundle's record read from a plain line is checked with the plain rule: the verdict
+    (and its words) are the full text check's, whichever way the line was written."""
+    if form is not None:
+        data["format"] = form
+    text = json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"), sort_keys=True)
+    line = text.encode("utf-8", "surrogatepass")
+    if plain_line(line):
+        assert verdict(plain_text_fields, data) == verdict(text_fields, data)
+
+
+def verdict(rule: Any, data: dict[str, Any]) -> Any:
+    """What a rule says of `data`; for values the shape check keeps from the rules (a size
+    of a number), the error it stops at."""
+    try:
+        return rule(data, NO_CONTEXT)
+    except TypeError as exc:
+        return str(exc)
+
+
+def test_a_line_is_plain_only_without_escapes_non_ascii_or_long_runs() -> None:
+    ok = b'{"a":"' + b"x" * TEXT_MAX + b'","b":["c"]}'
+    assert plain_line(ok)
+    assert not plain_line(ok.replace(b"x" * TEXT_MAX, b"x" * (TEXT_MAX + 1)))
+    assert not plain_line(b'{"a":"\\ud800"}')
+    assert not plain_line('{"a":"é"}'.encode())
 
 
 GROUPS = st.builds(PeopleGroup, SHORT, SHORT, SHORT, st.integers(-2, 3))
@@ -159,3 +199,37 @@ def test_a_record_read_from_json_is_built_as_the_constructor_builds_it(
     assert _made(lambda v: _built(Engagement, v), values) == _made(
         lambda v: Engagement(**v), values
     )
+
+
+def signed_line(**fields: Any) -> tuple[bytes, dict[str, Any], bytes]:
+    """(canonical line, record, signed body) of a record of `fields` with its hash."""
+    body = {"amends": None, "id": "r-1", "venue": "v-1", **fields}
+    signed = canonical_json(body)
+    data = {**body, "hash": hashlib.sha256(signed).hexdigest(), "signature": "ab" * 64}
+    data["texts"] = {}
+    return canonical_json(data), data, signed
+
+
+def test_the_body_cut_from_a_canonical_line_is_the_signed_body() -> None:
+    line, data, signed = signed_line(notes=None)
+    assert _body_of_line(line, data) == signed
+
+
+@given(st.sampled_from(["twice", "missing", "key again"]), SHORT)
+def test_a_line_cut_any_other_way_gives_no_body(change: str, text: str) -> None:
+    """A hash pair given twice or missing, or a cut key named again in what is left: no body
+    is cut (ingest reads the record's body from the parsed record)."""
+    line, data, _ = signed_line(notes=text)
+    pair = b',"hash":"' + data["hash"].encode() + b'"'
+    if change == "twice":
+        line = line.replace(b"}", pair + b"}", 1)
+    elif change == "missing":
+        line = line.replace(pair, b"")
+    else:
+        line = line.replace(b'"venue"', b'"signature"')
+    assert _body_of_line(line, data) is None
+
+
+def test_spans_cut_from_a_line_leave_the_rest_in_order_and_never_overlap() -> None:
+    assert _cut(b"abcdef", [(1, 2), (4, 5)]) == b"acdf"
+    assert _cut(b"abcdef", [(1, 3), (2, 4)]) is None

@@ -61,8 +61,12 @@ def test_the_probe_sees_central() -> None:
     assert central_loaded_by(["fieldkit.sync", "fieldkit.central.store"]) == {
         "fieldkit.central.store": [
             "fieldkit.central",
+            "fieldkit.central.devices",
+            "fieldkit.central.errors",
+            "fieldkit.central.reading",
             "fieldkit.central.schema",
             "fieldkit.central.store",
+            "fieldkit.central.store_base",
             "fieldkit.central.unlock",
         ]
     }

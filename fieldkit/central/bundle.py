@@ -103,14 +103,18 @@ def import_bundle(central: Central, source: Path) -> tuple[dict[str, Any], Inges
         _admit_sender(central, source, row, manifest, secret)
         return str(central.bind(row, device, key)["public_key"])
 
+    noted: list[bool] = []
+
+    def note(conn: Any) -> None:
+        noted.append(_note_bundle(conn, manifest, len(records)))
+
     try:
-        result = ingest(central, device, key, records, lines, admit=admit)
+        result = ingest(central, device, key, records, lines, admit=admit, also=note)
     except ForeignRecordError as exc:
         raise BundleError(
             _("{source}: {exc}; nothing was imported").format(source=source, exc=exc)
         ) from None
-    seen = _note_bundle(central, manifest, len(records))
-    return _answer(central, row, manifest, result), result, seen
+    return _answer(central, row, manifest, result), result, noted[0]
 
 
 def _read_bundle(
@@ -195,14 +199,14 @@ def _admit_sender(
         ) from None
 
 
-def _note_bundle(central: Central, manifest: dict[str, Any], records: int) -> bool:
-    """Note the bundle as imported; True when it was imported before."""
-    with central.transaction() as conn:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
-            (str(manifest["bundle"]), str(manifest["device"]), records, now_iso()),
-        )
-        return bool(cur.rowcount == 0)
+def _note_bundle(conn: Any, manifest: dict[str, Any], records: int) -> bool:
+    """Note the bundle as imported, in the ingest's transaction (one commit for both); True
+    when it was imported before."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO bundles (id, device, records, imported_at) VALUES (?,?,?,?)",
+        (str(manifest["bundle"]), str(manifest["device"]), records, now_iso()),
+    )
+    return bool(cur.rowcount == 0)
 
 
 def _answer(

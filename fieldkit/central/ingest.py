@@ -28,13 +28,8 @@ from typing import Any
 
 from fieldkit.central.bulk import paused_gc
 from fieldkit.central.chain_check import chain_problems
-from fieldkit.central.content import (
-    CONTENT_RULES,
-    FORM_RULES,
-    NO_CONTEXT,
-    Context,
-    broken,
-)
+from fieldkit.central.content import CONTENT_RULES
+from fieldkit.central.form import FORM_RULES, PLAIN_FORM_RULES, plain_line
 from fieldkit.central.heads import advance_head, flag_conflicts
 from fieldkit.central.known import device_context
 from fieldkit.central.problems import (
@@ -53,6 +48,7 @@ from fieldkit.central.problems import (
     resolve_refusals,
 )
 from fieldkit.central.referrals import flag_rules, keep_texts
+from fieldkit.central.rules import NO_CONTEXT, Context, broken
 from fieldkit.central.shape import shape_check
 from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.errors import quote
@@ -94,6 +90,8 @@ def check_owner(records: list[dict[str, Any]], device: str) -> None:
 #: A push's sender let in: called once its records are known to be its own, before any is
 #: checked; authenticates it, binds its credential and returns the key its records verify with.
 Admit = Callable[[], str]
+#: More to write in an ingest's own transaction (a bundle noted as imported): one commit.
+Also = Callable[[Any], None]
 
 
 @paused_gc()
@@ -104,17 +102,19 @@ def ingest(
     records: list[dict[str, Any]],
     lines: list[bytes] | None = None,
     admit: Admit | None = None,
+    also: Also | None = None,
 ) -> IngestResult:
     """Verify and store `records` of `device` in one transaction; see the module docstring.
 
     `lines`, when given, are the records' JSON texts as received (a bundle's records.jsonl).
     The records' owner is checked first, once per push, then `admit` (HTTP and bundle pushes)
-    lets the sender in: nothing is bound to a device that pushed another's records.
+    lets the sender in: nothing is bound to a device that pushed another's records. `also`
+    writes more in the same transaction, given its connection, after the records.
     """
     check_owner(records, device)
     if admit is not None:
         public_key = admit()
-    return _store(central, device, public_key, records, lines)
+    return _store(central, device, public_key, records, lines, also)
 
 
 def _store(
@@ -123,6 +123,7 @@ def _store(
     public_key: str,
     records: list[dict[str, Any]],
     lines: list[bytes] | None,
+    also: Also | None = None,
 ) -> IngestResult:
     """The records whose form, hash, signature and content hold, stored with their chain's
     problems, in one transaction."""
@@ -131,11 +132,12 @@ def _store(
     candidates = _candidates(records, lines, device, problems, result)
     with central.transaction() as conn:
         fresh = _drop_known(conn, candidates, problems, result)
-        stored = _trusted(central, conn, device, public_key, fresh, problems, result)
+        ctx = device_context(central, conn, device)  # read once: the same all through
+        stored = _trusted(ctx, device, public_key, fresh, problems, result)
         received = now_iso()
         _insert_records(conn, device, stored, received)
         keep_texts(conn, device, stored, problems)
-        flag_rules(device_context(central, conn, device), device, stored, problems)
+        flag_rules(ctx, device, stored, problems)
         result.new = len(stored)
         result.acknowledged.extend(c.rec_id for c in stored)
         forked: set[str] = set()
@@ -147,6 +149,8 @@ def _store(
         _insert_problems(conn, problems, received)
         links = {c.prev: c.hash for c in stored if c.prev not in forked}
         result.head = advance_head(conn, device, links)
+        if also is not None:
+            also(conn)
     return result
 
 
@@ -169,8 +173,7 @@ def _candidates(
 
 
 def _trusted(
-    central: Central,
-    conn: Any,
+    ctx: Context,
     device: str,
     public_key: str,
     fresh: list[Checked],
@@ -179,7 +182,7 @@ def _trusted(
 ) -> list[Checked]:
     """The new records signed with the device's key whose content is sound; others refused."""
     authentic = _authenticate(fresh, public_key)
-    sound = _check_content(device, device_context(central, conn, device), problems, result)
+    sound = _check_content(device, ctx, problems, result)
     stored: list[Checked] = []
     for c in fresh:
         if c.hash in authentic:
@@ -240,7 +243,8 @@ def _check_form(
 ) -> Checked | None:
     wrong, rec = shape_check(data)
     if wrong is None:
-        wrong = "; ".join(broken(FORM_RULES, data, NO_CONTEXT)) or None
+        rules = PLAIN_FORM_RULES if line is not None and plain_line(line) else FORM_RULES
+        wrong = "; ".join(broken(rules, data, NO_CONTEXT)) or None
     if wrong is not None:
         text = record_text(data)
         rid = data.get("id") if isinstance(data, dict) else None
@@ -296,16 +300,32 @@ def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
             pairs.append(_NO_TEXTS if not texts else _TEXTS + canonical_json(texts))
         except ValueError:
             return None
+    cuts = []
     for pair in pairs:
-        if line.count(pair) != 1:
-            return None
-    body = line
-    for pair in pairs:
-        body = body.replace(pair, b"")
+        at = line.find(pair)
+        if at < 0 or line.find(pair, at + 1) >= 0:
+            return None  # not there, or there twice
+        cuts.append((at, at + len(pair)))
+    cuts.sort()
+    body = _cut(line, cuts)
+    if body is None:
+        return None
     for name in _CUT_NAMES:
         if name in body:
             return None
     return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
+
+
+def _cut(line: bytes, cuts: list[tuple[int, int]]) -> bytes | None:
+    """`line` without the (start, end) spans `cuts`, in order; None if two of them overlap."""
+    pieces, at = [], 0
+    for start, end in cuts:
+        if start < at:
+            return None
+        pieces.append(line[at:start])
+        at = end
+    pieces.append(line[at:])
+    return b"".join(pieces)
 
 
 _TEXTS = b',"' + TEXTS_FIELD.encode() + b'":'

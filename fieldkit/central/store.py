@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
 import secrets
-import sqlite3
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from fieldkit.central.devices import SCRYPT, TOUCH_EVERY, DeviceRegistry, hash_secret
+from fieldkit.central.errors import (
+    ACTIVE,
+    REVOKED,
+    AuthError,
+    CentralError,
+    ForbiddenError,
+)
+from fieldkit.central.reading import StoreReading
 from fieldkit.central.schema import (
     create_access_log,
     create_device_counts,
@@ -28,12 +31,26 @@ from fieldkit.central.schema import (
 )
 from fieldkit.central.unlock import open_central_db
 from fieldkit.encrypted_store import DATABASE_ERRORS
-from fieldkit.errors import UserError, quote
 from fieldkit.i18n import _
-from fieldkit.model import ENGAGEMENT_FORMAT_2, TEXTS_FIELD
 from fieldkit.wire.keys import SigningKey
-from fieldkit.wire.protocol import now_iso
 from fieldkit.wire.seal import SealKey
+
+__all__ = [
+    "ACTIVE",
+    "APPLICATION_ID",
+    "CENTRAL_KEY",
+    "REVOKED",
+    "SCHEMA_VERSION",
+    "SCRYPT",
+    "TOUCH_EVERY",
+    "AuthError",
+    "Central",
+    "CentralError",
+    "ForbiddenError",
+    "central_path",
+    "central_status",
+    "hash_secret",
+]
 
 CENTRAL_FILE = "central.db"
 CENTRAL_KEY = "central.key"
@@ -42,38 +59,18 @@ CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
 SCHEMA_VERSION = 8
-ACTIVE, REVOKED = "active", "revoked"
-#: scrypt cost: ~30 ms to check a credential once; verified ones are remembered in memory.
-#: Seconds between two notes of a device's `last_seen`.
-TOUCH_EVERY = 5.0
-SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 CENTRAL_KEY_ADVICE = (
     "If someone else may have copied it, they could forge answer bundles that devices accept"
 )
-
-
-class CentralError(UserError):
-    """The central store cannot be used as asked."""
-
-
-class AuthError(CentralError):
-    """Unknown or revoked device, or a wrong credential (HTTP 401)."""
-
-
-class ForbiddenError(CentralError):
-    """An authenticated device asking for what is not its own (HTTP 403)."""
-
-
-def hash_secret(secret: str, salt: bytes) -> str:
-    return hashlib.scrypt(secret.encode(), salt=salt, **SCRYPT).hex()  # type: ignore[arg-type]
 
 
 def central_path(sync_folder: Path) -> Path:
     return sync_folder / CENTRAL_FILE
 
 
-class Central:
-    """One central store. Thread-safe: every use of the connection holds `lock`."""
+class Central(DeviceRegistry, StoreReading):
+    """One central store: its devices (devices.py) and reads (reading.py) on one connection.
+    Thread-safe: every use of the connection holds `lock`."""
 
     def __init__(self, path: Path, create: bool = False, keyfile: Path | None = None) -> None:
         """Open (with `create`, make) the store, unlocked as central/unlock.py says; `keyfile`
@@ -94,6 +91,8 @@ class Central:
         self._pepper = secrets.token_bytes(16)
         #: What central knows of each operation's plan (known.py), by plan version.
         self.known: dict[str, tuple[Any, Any]] = {}
+        self._signing: SigningKey | None = None
+        self._sealing: SealKey | None = None
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")
             # FULL: an acknowledgement is only sent for records that reached the disk.
@@ -110,7 +109,13 @@ class Central:
         self.conn.close()
 
     def signing_key(self) -> SigningKey:
-        """Central's own Ed25519 key (sync/central.key), made on first use: signs answers."""
+        """Central's own Ed25519 key (sync/central.key), made on first use: signs answers.
+        Read once per open store (a bundle's answer is signed with it every time)."""
+        if self._signing is None:
+            self._signing = self._load_signing_key()
+        return self._signing
+
+    def _load_signing_key(self) -> SigningKey:
         private = self.path.with_name(CENTRAL_KEY)
         if not private.exists():
             SigningKey.generate().save(private, private.with_suffix(".pub"))
@@ -118,7 +123,13 @@ class Central:
 
     def sealing_key(self) -> SealKey:
         """Central's X25519 key (sync/central.seal, encrypted with a key of the store's), made
-        on first use: devices seal their bundles to its public half."""
+        on first use: devices seal their bundles to its public half. Read once per open store
+        (unwrapping it costs a key derivation; every bundle is opened with it)."""
+        if self._sealing is None:
+            self._sealing = self._load_sealing_key()
+        return self._sealing
+
+    def _load_sealing_key(self) -> SealKey:
         private = self.path.with_name(CENTRAL_SEAL_KEY)
         password = self._seal_password.encode()
         if not private.exists():
@@ -158,224 +169,6 @@ class Central:
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT under the lock; ROLLBACK on any error."""
-        with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-
-    def query(self, sql: str, args: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.lock:
-            return self.conn.execute(sql, args).fetchall()
-
-    # -- devices -------------------------------------------------------------------
-
-    def enroll_device(
-        self, team: str, operation: str, officer: str, device_id: str | None = None
-    ) -> tuple[str, str]:
-        """A new device slot and its credential: (device id, secret). The secret is not kept."""
-        device_id = device_id or f"{team}-{secrets.token_hex(4)}"
-        secret = secrets.token_urlsafe(32)
-        salt = secrets.token_bytes(16)
-        with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM devices WHERE id = ?", (device_id,)).fetchone():
-                raise CentralError(
-                    _("device {device_id} is already enrolled on central").format(
-                        device_id=device_id
-                    )
-                )
-            conn.execute(
-                "INSERT INTO devices (id, team, operation, officer, salt, credential_hash, "
-                "status, enrolled_at, head_count) VALUES (?,?,?,?,?,?,?,?,0)",
-                (
-                    device_id,
-                    team,
-                    operation,
-                    officer,
-                    salt.hex(),
-                    hash_secret(secret, salt),
-                    ACTIVE,
-                    now_iso(),
-                ),
-            )
-        return device_id, secret
-
-    def revoke(self, device_id: str) -> None:
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "UPDATE devices SET status = ? WHERE id = ? OR device = ?",
-                (REVOKED, device_id, device_id),
-            )
-            if cur.rowcount == 0:
-                known = [r[0] for r in conn.execute("SELECT id FROM devices ORDER BY id")]
-                raise CentralError(
-                    _("no device {device_id} on central (enrolled: {known})").format(
-                        device_id=quote(device_id), known=", ".join(known) or "none"
-                    )
-                )
-        self._verified.clear()
-
-    def authenticate(self, credential_id: str, secret: str) -> dict[str, Any]:
-        """The device row for a credential; AuthError when unknown, revoked or wrong."""
-        row = self.device_row(credential_id)
-        if row is None or row["status"] != ACTIVE:
-            raise AuthError(
-                _(
-                    "unknown or revoked device: ask central for a new credential (fieldkit "
-                    "central enroll-device)"
-                )
-            )
-        remembered = hmac.new(self._pepper, secret.encode(), "sha256").digest()
-        known = self._verified.get(credential_id)
-        if known is not None and hmac.compare_digest(known, remembered):
-            return row
-        digest = hash_secret(secret, bytes.fromhex(row["salt"]))
-        if not hmac.compare_digest(digest, row["credential_hash"]):
-            raise AuthError(
-                _("wrong credential for device {credential_id}").format(credential_id=credential_id)
-            )
-        self._verified[credential_id] = remembered
-        return row
-
-    def device_row(self, credential_id: str) -> dict[str, Any] | None:
-        with self.lock:
-            cur = self.conn.execute("SELECT * FROM devices WHERE id = ?", (credential_id,))
-            found = cur.fetchone()
-            names = [d[0] for d in cur.description]
-        return dict(zip(names, found, strict=True)) if found else None
-
-    def device_by_record_id(self, device: str) -> dict[str, Any] | None:
-        rows = self.query("SELECT id FROM devices WHERE device = ?", (device,))
-        return self.device_row(rows[0][0]) if rows else None
-
-    def bind(self, row: dict[str, Any], device: str, public_key: str) -> dict[str, Any]:
-        """Trust on first use: the first push binds the credential to a device id and key.
-
-        The row is read again inside the transaction, so of two first pushes racing on one
-        credential only the first binds; the other is checked against what it bound.
-        """
-        if _bound_to(row, device, public_key):
-            return row
-        with self.transaction() as conn:
-            now = conn.execute(
-                "SELECT device, public_key FROM devices WHERE id = ?", (row["id"],)
-            ).fetchone()
-            current = {**row, "device": now[0], "public_key": now[1]} if now else row
-            if _bound_to(current, device, public_key):
-                return current
-            taken = conn.execute(
-                "SELECT id FROM devices WHERE device = ? AND id != ?", (device, row["id"])
-            ).fetchone()
-            if taken:
-                raise ForbiddenError(
-                    _("device id {device} is already registered on central").format(
-                        device=quote(device)
-                    )
-                )
-            conn.execute(
-                "UPDATE devices SET device = ?, public_key = ?, registered_at = ? WHERE id = ?",
-                (device, public_key, now_iso(), row["id"]),
-            )
-        return {**row, "device": device, "public_key": public_key}
-
-    def touch(self, credential_id: str) -> None:
-        """Note the device was seen (at most every few seconds: each note is a disk write)."""
-        now = time.monotonic()
-        if now - self._seen.get(credential_id, -TOUCH_EVERY) < TOUCH_EVERY:
-            return
-        self._seen[credential_id] = now
-        with self.lock:
-            self.conn.execute(
-                "UPDATE devices SET last_seen = ? WHERE id = ?", (now_iso(), credential_id)
-            )
-
-    # -- reading -------------------------------------------------------------------
-
-    def record_count(self, device: str | None = None) -> int:
-        if device is None:
-            return int(self.query("SELECT count(*) FROM records")[0][0])
-        return int(self.query("SELECT count(*) FROM records WHERE device = ?", (device,))[0][0])
-
-    def records(self, device: str | None = None) -> list[dict[str, Any]]:
-        """Stored records in central's order (hlc, device, id): the same on every central.
-
-        A record is kept as `body` (the exact canonical bytes its hash covers) with its hash and
-        signature beside it; `Engagement.from_dict` of what this returns is the device's record.
-        """
-        sql, args = "SELECT body, hash, signature FROM records", []
-        if device is not None:
-            sql, args = sql + " WHERE device = ?", [device]
-        rows = self.query(sql + " ORDER BY hlc, device, id", args)
-        records = [{**json.loads(body), "hash": h, "signature": sig} for body, h, sig in rows]
-        with self.lock:
-            texts = _texts_of(self.conn)
-        for r in records:
-            if r.get("format") == ENGAGEMENT_FORMAT_2:
-                r[TEXTS_FIELD] = texts.get(r["id"], {})
-        return records
-
-    def problems(self, open_only: bool = False) -> list[dict[str, Any]]:
-        sql = "SELECT n, device, kind, record_id, detail, found_at, resolved_at FROM problems"
-        if open_only:
-            sql += " WHERE resolved_at IS NULL"
-        names = ("n", "device", "kind", "record", "detail", "found_at", "resolved_at")
-        return [dict(zip(names, r, strict=True)) for r in self.query(sql + " ORDER BY n")]
-
-    def conflicts(self) -> list[dict[str, Any]]:
-        names = ("amends", "record_a", "device_a", "record_b", "device_b", "found_at")
-        rows = self.query(f"SELECT {', '.join(names)} FROM conflicts ORDER BY n")
-        return [dict(zip(names, r, strict=True)) for r in rows]
-
-    def status(self) -> dict[str, Any]:
-        """Devices (last seen, records, chain head), totals, open problems and conflicts."""
-        devices = []
-        open_by = dict(
-            self.query(
-                "SELECT device, count(*) FROM problems WHERE resolved_at IS NULL GROUP BY device"
-            )
-        )
-        for r in self.query(
-            "SELECT id, device, team, operation, officer, status, last_seen, head_count, "
-            "stored FROM devices ORDER BY team, id"
-        ):
-            devices.append(
-                {
-                    "id": r[0],
-                    "device": r[1],
-                    "team": r[2],
-                    "operation": r[3],
-                    "officer": r[4],
-                    "status": r[5],
-                    "last_seen": r[6],
-                    "records": r[8] if r[1] is not None else 0,
-                    "unbroken": r[7],
-                    "open_problems": open_by.get(r[1], 0),
-                }
-            )
-        return {
-            "central": str(self.path),
-            "devices": devices,
-            # Every stored record's device is enrolled: the counts the triggers keep add up.
-            "records": sum(d["records"] for d in devices),
-            "problems": {
-                "open": int(
-                    self.query("SELECT count(*) FROM problems WHERE resolved_at IS NULL")[0][0]
-                ),
-                "resolved": int(
-                    self.query("SELECT count(*) FROM problems WHERE resolved_at IS NOT NULL")[0][0]
-                ),
-            },
-            "conflicts": int(self.query("SELECT count(*) FROM conflicts")[0][0]),
-            "plan_versions": int(self.query("SELECT count(*) FROM plans")[0][0]),
-        }
-
 
 def central_status(sync_folder: Path) -> dict[str, Any] | None:
     """Central's status when this workspace is central (sync/central.db exists), else None."""
@@ -384,34 +177,3 @@ def central_status(sync_folder: Path) -> dict[str, Any] | None:
         return None
     with Central(path) as store:
         return {**store.status(), "open_problems": store.problems(open_only=True)}
-
-
-def _texts_of(conn: Any) -> dict[str, dict[str, dict[str, str]]]:
-    """{record id: {digest: {salt, text}}}: the texts kept beside format 2 records."""
-    found: dict[str, dict[str, dict[str, str]]] = {}
-    rows = conn.execute("SELECT record_id, digest, salt, text FROM record_texts")
-    for rid, digest, salt, text in rows:
-        found.setdefault(rid, {})[digest] = {"salt": salt, "text": text}
-    return found
-
-
-def _bound_to(row: dict[str, Any], device: str, public_key: str) -> bool:
-    """True when the credential's row is bound to this device and key; False when unbound;
-    ForbiddenError when it is bound to another device or another key."""
-    if row["device"] is None:
-        return False
-    if row["device"] != device:
-        raise ForbiddenError(
-            _("this credential belongs to device {device}, not {asked}").format(
-                device=row["device"], asked=quote(device)
-            )
-        )
-    if row["public_key"] != public_key:
-        raise ForbiddenError(
-            _(
-                "device {device} is registered on central with another key; a "
-                "re-enrolled device needs a new credential (fieldkit central "
-                "enroll-device)"
-            ).format(device=quote(device))
-        )
-    return True

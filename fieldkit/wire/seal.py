@@ -35,6 +35,11 @@ VERSION = 1
 PURPOSES = {"bundle": 1, "answer": 2}
 _KEY_ID, _LENGTH, _PUBLIC, _NONCE, _TAG = 8, 8, 32, 12, 16
 HEADER = len(MAGIC) + 2 + _KEY_ID + _LENGTH + _PUBLIC + _NONCE
+#: Where the header's parts start: version and purpose, key id, length, ephemeral key, nonce.
+_AT_VERSION = len(MAGIC)
+_AT_KEY_ID = _AT_VERSION + 2
+_AT_LENGTH = _AT_KEY_ID + _KEY_ID
+_AT_PUBLIC = _AT_LENGTH + _LENGTH
 #: Bytes a sealed file adds to what it seals.
 OVERHEAD = HEADER + _TAG
 
@@ -151,6 +156,14 @@ def looks_sealed(head: bytes) -> bool:
 
 def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes:
     """What `sealed` holds, opened with `key`; SealError saying why not, naming `source`."""
+    _check_header(sealed, purpose, source)
+    _check_recipient(sealed, key, source)
+    _check_length(sealed, source)
+    return _decrypt(sealed, key, purpose, source)
+
+
+def _check_header(sealed: bytes, purpose: str, source: str) -> None:
+    """A whole header, of a format this fieldkit reads, for a file of this `purpose`."""
     if not looks_sealed(sealed):
         raise SealError(
             _("{source} is not a sealed {purpose} (no {magic} header)").format(
@@ -163,8 +176,7 @@ def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes
                 source=source, n=len(sealed)
             )
         )
-    at = len(MAGIC)
-    version, kind = sealed[at], sealed[at + 1]
+    version, kind = sealed[_AT_VERSION], sealed[_AT_VERSION + 1]
     if version != VERSION:
         raise SealError(
             _("{source} is sealed in format {version}; this fieldkit reads {readable}").format(
@@ -178,17 +190,22 @@ def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes
                 source=source, found=found, purpose=purpose
             )
         )
-    at += 2
-    recipient = sealed[at : at + _KEY_ID]
+
+
+def _check_recipient(sealed: bytes, key: SealKey, source: str) -> None:
+    """NotForThisKeyError unless the header names `key` as the recipient."""
+    recipient = sealed[_AT_KEY_ID : _AT_KEY_ID + _KEY_ID]
     if recipient != key_id(key.public):
         raise NotForThisKeyError(
             _("{source} is sealed to another key ({recipient}), not this one ({public})").format(
                 source=source, recipient=recipient.hex(), public=key_id(key.public).hex()
             )
         )
-    at += _KEY_ID
-    (length,) = struct.unpack_from(">Q", sealed, at)
-    at += _LENGTH
+
+
+def _check_length(sealed: bytes, source: str) -> None:
+    """The sealed bytes are as long as the header says: neither cut off nor with more after."""
+    (length,) = struct.unpack_from(">Q", sealed, _AT_LENGTH)
     body = len(sealed) - HEADER - _TAG
     if body < length:
         raise SealError(
@@ -202,7 +219,12 @@ def open_sealed(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes
                 source=source, extra=body - length
             )
         )
-    eph_public, nonce = sealed[at : at + _PUBLIC], sealed[at + _PUBLIC : HEADER]
+
+
+def _decrypt(sealed: bytes, key: SealKey, purpose: str, source: str) -> bytes:
+    """The plaintext, its header and ciphertext authenticated; SealError if either changed."""
+    eph_public = sealed[_AT_PUBLIC : _AT_PUBLIC + _PUBLIC]
+    nonce = sealed[_AT_PUBLIC + _PUBLIC : HEADER]
     try:
         shared = key.agree(eph_public)
         box = ChaCha20Poly1305(_box_key(shared, eph_public, key.public, purpose))
