@@ -181,7 +181,8 @@ def _made(make: Any, values: dict[str, Any]) -> Any:
     except Exception as exc:  # noqa: BLE001 - the verdict compared is any error's type and text
         return (type(exc), str(exc))
     made = {f.name: getattr(rec, f.name) for f in fields(rec)}
-    made["seals"] = [getattr(seal, "path", seal) for seal in rec.seals]
+    if isinstance(rec.seals, tuple | list):  # a value given for `seals` is kept as given
+        made["seals"] = [getattr(seal, "path", seal) for seal in rec.seals]
     return [(name, type(value), value) for name, value in made.items()]
 
 
