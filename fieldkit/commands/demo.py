@@ -220,8 +220,8 @@ def _print_summary(r: DemoResult) -> None:
     table.add_row(_("time taken"), f"{r.seconds:.1f} s")
     console.print(table)
     for name, title in PATHS:
-        console.print(f"{_(title):<10} {shown(r.paths[name])}")
-    console.print(f"{_('workspace:'):<10} {shown(r.workspace)}")
+        console.print(_(title).ljust(10), shown(r.paths[name]))
+    console.print(_("workspace:").ljust(10), shown(r.workspace))
 
 
 def _follow_ups(by_status: dict[str, int]) -> str:

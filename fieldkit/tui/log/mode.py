@@ -60,6 +60,7 @@ class LogMode(ModeScreen):
         Binding("d", "day_log", N_("Day log"), show=False),
         Binding("l", "aids", N_("Leaflet")),
     ]
+    FOOTER_LEAVES = frozenset({"h"})  # Home: in the help screen (80 columns, in Romanian)
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
         super().__init__(services)

@@ -76,6 +76,7 @@ class PlanMode(ModeScreen):
         Binding("e", "export", N_("Export")),
         Binding("s", "stop", N_("Stop, keep best")),
     ]
+    FOOTER_LEAVES = frozenset({"h"})  # Home: in the help screen (80 columns, in Romanian)
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
 
@@ -156,7 +157,9 @@ class PlanMode(ModeScreen):
             sources.highlighted = keep if keep is not None and keep < len(options) else 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in NEEDS_PLAN and (self.session is None or self.solving):
+        if action in NEEDS_PLAN and self.solving:
+            return False  # off the footer: "s Stop, keep best" takes their room
+        if action in NEEDS_PLAN and self.session is None:
             return None
         if action == "stop":  # shown only while a solve runs
             return self.stop is not None
