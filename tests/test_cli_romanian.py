@@ -260,3 +260,25 @@ def test_a_playbooks_schema_mistakes_in_romanian(tmp_path: Path) -> None:
     assert any(s.startswith('9:3: cheie necunoscută "colour"; chei cunoscute: id, ') for s in said)
     english = fieldkit("playbook", "check", path, env={"FIELDKIT_LANG": "en"}).stderr
     assert f'{path}:8:3: unknown key "leader" (did you mean "lead"?)' in english.splitlines()
+
+
+def test_missing_files_and_devices_in_romanian(tmp_path: Path) -> None:
+    """What an officer meets first when a path is wrong: in Romanian, exit 2."""
+    ws = tmp_path / "ws"
+    assert invoke("init", ws).returncode == 0
+    cases = [
+        (("device", "info", "-w", ws), f"fieldkit: niciun dispozitiv înrolat în {ws} "),
+        (
+            ("playbook", "check", tmp_path / "nope.yaml"),
+            f"{tmp_path / 'nope.yaml'}:1:1: fișierul nu există",
+        ),
+        (("playbook", "check", tmp_path), f"{tmp_path}:1:1: este un dosar, nu un fișier playbook"),
+        (
+            ("device", "enroll", tmp_path / "nope.json", "-w", tmp_path / "d"),
+            f"fieldkit: loadout {tmp_path / 'nope.json'}: fișierul nu există",
+        ),
+    ]
+    for args, said in cases:
+        done = fieldkit(*args, env={**RO, "COLUMNS": "250"})
+        assert done.returncode == 2 and "Traceback" not in done.stderr, args
+        assert done.stderr.startswith(said), done.stderr

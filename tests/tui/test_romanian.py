@@ -3,17 +3,21 @@ which switches at once; snapshots of Log mode and the Log form in Romanian."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Select, Static
 
 from fieldkit.field.enroll import enroll, remember_language
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.unlock import forget_passphrase
 from fieldkit.tui import make_app
 from fieldkit.tui.log.checklist import CodeChecklist
+from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.screens.passphrase import PassphraseScreen
 from fieldkit.workspace import Workspace
@@ -71,8 +75,12 @@ async def test_fieldkit_lang_ro_shows_the_log_form_in_romanian(
             "Grup (doar numere, niciodată nume)",
             "Semne observate (1…0 sau spațiu)",
             "Ce s-a făcut (o apoi 1…0)",
+            "lun. 25 sept. 2023 10:20 ·",  # the form's context: when, where, the visit
+            "vizită: ",
+            "parteneri prezenți: ",
         ):
             assert words in shown, words
+        assert "partners present" not in shown and "Mon 25 Sep" not in shown
         assert {"Semn", "Rezultat", "Salvează", "Renunță"} <= footer(app)
         await pilot.press("p")
         await settle(pilot)
@@ -163,3 +171,28 @@ def test_log_form_in_romanian_at_80x24_snapshot(
 ) -> None:
     monkeypatch.setenv("FIELDKIT_LANG", "ro")
     assert snap_compare(log_app(device_ws), terminal_size=(80, 24), run_before=open_form)
+
+
+async def test_a_time_outside_the_operation_asks_in_romanian(
+    device_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDKIT_LANG", "ro")
+    outside = datetime(2024, 1, 15, 10, 20, tzinfo=ZoneInfo("Europe/London"))
+    app = log_app(device_ws, outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "f")
+        await settle(pilot)
+        app.screen.query_one("#venue", Select).value = "shelter-finchley"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmTime)
+        text = flat(str(app.screen.query_one("#confirm-time-text", Static).content))
+        assert text.startswith(
+            "Ora acestei interacțiuni, lun. 15 ian. 2024 10:20, este în afara datelor "
+            "operațiunii (2023-09-24 – 2023-09-30)."
+        ), text
+        shown = flat(visible_text(app))
+        assert "Salvează oricum (y)" in shown and "Înapoi (n)" in shown
+        assert "This engagement" not in shown and "Save anyway" not in shown
+        assert {"Salvează oricum", "Înapoi la formular"} <= footer(app)

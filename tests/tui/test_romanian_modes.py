@@ -209,16 +209,55 @@ async def test_the_quick_exit_in_romanian_shows_only_a_romanian_weather_page(
 # -- F2 -----------------------------------------------------------------------------------
 
 
-async def test_f2_switches_home_at_once_and_back(app: FieldkitApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+# Each screen F2 draws again at once: where it is (the workspace, the keys from Home, the
+# terminal's size), what it says in English and in Romanian, and a Romanian key of its footer.
+F2_SCREENS = [
+    ("home", "ws", (), SIZE, HOME_EN, HOME_RO, "Reverifică"),
+    ("sync", "device_ws", ("3",), SIZE, SYNC_EN, SYNC_RO, "Sincronizează"),
+    ("review", "review_ws", ("4",), SIZE, REVIEW_EN[:2], REVIEW_RO[:2], "Harta"),
+    ("help", "ws", ("question_mark",), (120, 70), HELP_EN, HELP_RO, "Închide"),
+    (
+        "day log",
+        "device_ws",
+        ("2", "s", "d"),
+        SIZE,
+        ("Activity log: team alpha",),
+        ("Jurnal de activitate: echipa alpha",),
+        "Înapoi",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "fixture", "keys", "size", "english", "romanian", "key_ro"),
+    F2_SCREENS,
+    ids=[case[0] for case in F2_SCREENS],
+)
+async def test_f2_switches_a_screen_at_once_and_back(
+    where: str,
+    fixture: str,
+    keys: tuple[str, ...],
+    size: tuple[int, int],
+    english: tuple[str, ...],
+    romanian: tuple[str, ...],
+    key_ro: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    app = log_app(request.getfixturevalue(fixture))
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        speaks(app, HOME_EN, HOME_RO)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        screen = app.screen
+        speaks(app, english, romanian)
         await press_f2(pilot)
-        speaks(app, HOME_RO, HOME_EN)
-        assert "Reverifică" in footer(app) and app.screen.sub_title == "Acasă"
+        assert app.screen is screen, where
+        speaks(app, romanian, english)
+        assert key_ro in footer(app)
         await press_f2(pilot)
-        speaks(app, HOME_EN, HOME_RO)
-        assert "Recheck" in footer(app)
+        speaks(app, english, romanian)
+        assert key_ro not in footer(app)
 
 
 async def test_f2_switches_plan_mode_and_keeps_the_plan_and_cursor(
@@ -242,19 +281,6 @@ async def test_f2_switches_plan_mode_and_keeps_the_plan_and_cursor(
         assert screen.query_one(WeekGrid).current_visit == visit
 
 
-async def test_f2_switches_sync_mode_at_once(device_ws: Workspace) -> None:
-    app = log_app(device_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        speaks(app, SYNC_EN, SYNC_RO)
-        await press_f2(pilot)
-        speaks(app, SYNC_RO, SYNC_EN)
-        await press_f2(pilot)
-        speaks(app, SYNC_EN, SYNC_RO)
-
-
 async def test_f2_switches_review_mode_and_keeps_its_tables(review_ws: Workspace) -> None:
     app = make_app(review_ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -266,30 +292,6 @@ async def test_f2_switches_review_mode_and_keeps_its_tables(review_ws: Workspace
         assert totals["Vizite planificate făcute"] == "4 din 6"
         assert len(_rows(screen, "per-day")) == 7
         assert "Harta" in footer(app)
-
-
-async def test_f2_switches_the_help_screen_at_once(app: FieldkitApp) -> None:
-    async with app.run_test(size=(120, 70)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        speaks(app, HELP_EN, HELP_RO)
-        await press_f2(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        speaks(app, HELP_RO, HELP_EN)
-        assert "Închide" in footer(app)
-
-
-async def test_f2_switches_the_day_log_at_once(device_ws: Workspace) -> None:
-    app = log_app(device_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await to_log(pilot)
-        await pilot.press("s", "d")
-        await settle(pilot)
-        assert "Activity log: team alpha" in shown(app)
-        await press_f2(pilot)
-        assert isinstance(app.screen, DayLogScreen)
-        assert "Jurnal de activitate: echipa alpha" in shown(app)
 
 
 async def test_a_mode_shown_after_f2_speaks_the_new_language(

@@ -11,6 +11,7 @@ from fieldkit.field.draft import Draft
 from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.i18n import _
 from fieldkit.model import Engagement, PeopleGroup
+from fieldkit.tui.dates import FULL_TIME, shown_time
 
 
 def hhmm(moment: datetime) -> str:
@@ -49,20 +50,25 @@ def people_short(people: tuple[PeopleGroup, ...] | list[PeopleGroup]) -> str:
 def draft_context(draft: Draft, loadout: Loadout) -> str:
     """Where and when a draft is, in one or two lines."""
     zone = loadout.zone
-    when = draft.time.astimezone(zone).strftime("%a %d %b %Y %H:%M")
+    when = shown_time(draft.time.astimezone(zone), *FULL_TIME)
     venue = loadout.venues.get(draft.venue or "")
     where = f"{venue.name} ({draft.venue_type})" if venue else venue_name(loadout, draft.venue)
     visit = loadout.assignment(draft.visit) if draft.visit else None
     if visit is not None:
-        on = f"visit: {visit.activity_name}, {window(visit, loadout)}"
+        on = _("visit: {activity}, {window}").format(
+            activity=visit.activity_name, window=window(visit, loadout)
+        )
     else:
-        on = "not on one of today's visits"
+        on = _("not on one of today's visits")
     partners = labels(loadout.codes.partners, draft.partners)
-    return f"{when} · {where}\n{on} · partners present: {partners}"
+    return _("{when} · {where}\n{on} · partners present: {partners}").format(
+        when=when, where=where, on=on, partners=partners
+    )
 
 
 def record_time(rec: Engagement, loadout: Loadout) -> str:
-    return datetime.fromisoformat(rec.time).astimezone(loadout.zone).strftime("%a %d %b %H:%M")
+    moment = datetime.fromisoformat(rec.time).astimezone(loadout.zone)
+    return shown_time(moment, "%a %d %b %H:%M", "EEE d MMM HH:mm")
 
 
 def plain(message: str) -> str:
