@@ -15,6 +15,7 @@ from fieldkit.i18n import _, pgettext
 SHORTER_IN_FOOTER: dict[str, Callable[[], str]] = {
     "Quick exit": lambda: pgettext("footer", "Quick exit"),
     "Amend": lambda: pgettext("footer", "Amend"),
+    "Back to Review": lambda: pgettext("footer", "Back to Review"),
 }
 """The keys whose footer word may be shorter than their name elsewhere (help, palette)."""
 

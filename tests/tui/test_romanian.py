@@ -10,18 +10,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select, Static
+from textual.widgets import DataTable, Select, Static
 
+from fieldkit.field import Device
 from fieldkit.field.enroll import enroll, remember_language
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.unlock import forget_passphrase
+from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
 from fieldkit.tui.log.checklist import CodeChecklist
 from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.screens.passphrase import PassphraseScreen
 from fieldkit.workspace import Workspace
-from tests.support.log_form import log_app, to_log
+from tests.support.log_form import NOW, log_app, to_log
 from tests.support.paths import BARNET
 from tests.support.tui import SIZE, settle, visible_text
 
@@ -196,3 +198,28 @@ async def test_a_time_outside_the_operation_asks_in_romanian(
         assert "Salvează oricum (y)" in shown and "Înapoi (n)" in shown
         assert "This engagement" not in shown and "Save anyway" not in shown
         assert {"Salvează oricum", "Înapoi la formular"} <= footer(app)
+
+
+async def test_recent_engagements_in_romanian(
+    device_ws: Workspace, device: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Recent table: its date, the people, signs and outcomes in Romanian."""
+    draft = device.prefill(NOW.replace(minute=5)).update(
+        people=[PeopleGroup("male", "age_25_34", "romanian", 1)],
+        indicators=["owes_debt"],
+        outcomes=["leaflet_given"],
+    )
+    device.save(draft)
+    codes = device.loadout.codes
+    monkeypatch.setenv("FIELDKIT_LANG", "ro")
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        recent = app.screen.query_one("#recent", DataTable)
+        row = [str(cell) for cell in recent.get_row_at(0)]
+        assert row[0] == "lun. 25 sept. 10:05"
+        assert row[2:5] == [
+            "1 masculin",
+            codes.indicators["owes_debt"].ro,
+            codes.outcomes["leaflet_given"].ro,
+        ]

@@ -9,7 +9,7 @@ from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
 from fieldkit.field.loadout import Assignment, Loadout
-from fieldkit.i18n import _
+from fieldkit.i18n import _, label
 from fieldkit.model import Engagement, PeopleGroup
 from fieldkit.tui.dates import FULL_TIME, shown_time
 
@@ -18,16 +18,16 @@ def hhmm(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
-def labels(codes: CodeList, chosen: tuple[str, ...] | list[str], none: str = "none") -> str:
-    """English labels of codes, comma separated."""
+def labels(codes: CodeList, chosen: tuple[str, ...] | list[str], none: str | None = None) -> str:
+    """The codes' labels in the language in use, comma separated (`none` when there are none)."""
     if not chosen:
-        return none
-    return ", ".join(codes[c].en if c in codes else c for c in chosen)
+        return _("none") if none is None else none
+    return ", ".join(label(codes[c]) if c in codes else c for c in chosen)
 
 
 def venue_name(loadout: Loadout, venue: str | None) -> str:
     if venue is None:
-        return "no venue"
+        return _("no venue")
     found = loadout.venues.get(venue)
     return found.name if found else venue
 
@@ -37,14 +37,14 @@ def window(a: Assignment, loadout: Loadout) -> str:
     return f"{hhmm(a.start.astimezone(zone))}–{hhmm(a.end.astimezone(zone))}"
 
 
-def people_short(people: tuple[PeopleGroup, ...] | list[PeopleGroup]) -> str:
-    """'2 female, 1 male' (totals by gender)."""
+def people_short(people: tuple[PeopleGroup, ...] | list[PeopleGroup], genders: CodeList) -> str:
+    """'2 female, 1 male' (totals by gender, in the language in use)."""
     if not people:
-        return "none"
+        return _("none")
     totals: dict[str, int] = {}
     for group in people:
         totals[group.gender] = totals.get(group.gender, 0) + group.count
-    return ", ".join(f"{n} {gender}" for gender, n in totals.items())
+    return ", ".join(f"{n} {labels(genders, [gender]).lower()}" for gender, n in totals.items())
 
 
 def draft_context(draft: Draft, loadout: Loadout) -> str:
