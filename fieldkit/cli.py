@@ -15,6 +15,7 @@ import click
 from fieldkit import __version__
 from fieldkit.commands import register
 from fieldkit.commands.aids import FULL_SCREEN
+from fieldkit.commands.click_words import speak_through_the_catalogue
 from fieldkit.commands.common import FieldkitGroup, workspace_option
 from fieldkit.errors import UserError
 from fieldkit.i18n import N_, _, language
@@ -71,6 +72,7 @@ def _clock_from_env() -> Callable[[], datetime] | None:
     return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
+speak_through_the_catalogue()
 register(cli)
 
 LISTING = {

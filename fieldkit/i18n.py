@@ -15,6 +15,9 @@ LANGUAGES = ("en", "ro")
 DOMAIN = "fieldkit"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
+CONTEXT_SEPARATOR = "\x04"
+"""Between a message's context and its text in the catalogue's keys (as GNU gettext has it)."""
+
 _chosen: str | None = None
 
 
@@ -71,6 +74,8 @@ def catalogue(lang: str) -> Catalogue:
         if not message.id or message.fuzzy:
             continue
         key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        if message.context:
+            key = f"{message.context}{CONTEXT_SEPARATOR}{key}"
         string = message.string
         if isinstance(string, tuple | list):
             if all(string):
@@ -85,6 +90,13 @@ def _(message: str) -> str:
     if not message:
         return message
     found = catalogue(language()).get(message)
+    return found if isinstance(found, str) else message
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` as said in `context` (msgctxt: the footer's shorter words), in the language
+    in use; as written when that context has no translation."""
+    found = catalogue(language()).get(f"{context}{CONTEXT_SEPARATOR}{message}") if message else None
     return found if isinstance(found, str) else message
 
 

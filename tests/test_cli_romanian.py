@@ -151,6 +151,19 @@ def test_the_officers_commands_print_romanian(tmp_path: Path) -> None:
     assert enrolled.returncode == 0, enrolled.stderr
     assert enrolled.stdout.startswith("dispozitiv înrolat ")
     assert "încă nu există o acreditare pentru centrală" in flat(enrolled.stdout)
+    info = fieldkit("device", "info", "-w", dev, env=RO)
+    assert info.returncode == 0, info.stderr
+    shown = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in info.stdout.splitlines())
+    assert list(shown) == [
+        "dispozitiv", "operațiune", "echipa", "ofițer", "cheie publică", "înrolat la",
+        "acreditare", "înregistrări", "starea sincronizării", "sarcini",
+    ]  # fmt: skip
+    assert (shown["operațiune"], shown["echipa"], shown["acreditare"]) == (
+        "barnet-2023",
+        "alpha",
+        "niciuna",
+    )
+    assert shown["starea sincronizării"] == "0 în așteptare, 0 trimise, 0 confirmate"
     added = fieldkit(
         "log", "add", "--time", "2023-09-26T19:30", "--venue", "church-hendon",
         "--outcome", "leaflet_given", "-w", dev, env=RO,
@@ -169,3 +182,103 @@ def test_the_officers_commands_print_romanian(tmp_path: Path) -> None:
     wrong = fieldkit("log", "list", "--day", "tuesday", "-w", dev, env=RO)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert wrong.stderr.strip() == 'fieldkit: --day "tuesday": scrieți AAAA-LL-ZZ sau „today”'
+
+
+# Click's own usage errors, through the entry point: what was typed wrong, in Romanian.
+USAGE_ERRORS = [
+    (("nosuch",), "Nu există comanda 'nosuch'."),
+    (("log", "add", "--bogus"), "Nu există opțiunea '--bogus'."),
+    (("map", "--top", "x"), "Ați vrut să spuneți '--out'?"),
+    (("device", "enroll"), "Lipsește argumentul 'LOADOUT'."),
+    (("plan", "ops/x/plan.json", "--time-limit", "soon"), "Valoare nevalidă pentru '--time-limit'"),
+    (("report", "op", "extra"), "Argument suplimentar neașteptat (extra)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"), USAGE_ERRORS, ids=[" ".join(a) for a, _s in USAGE_ERRORS]
+)
+def test_clicks_usage_errors_in_romanian(args: tuple[str, ...], said: str) -> None:
+    done = fieldkit(*args, env=RO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("Utilizare: fieldkit ")
+    assert "Încercați 'fieldkit" in done.stderr and "--help' pentru ajutor." in done.stderr
+    assert lines[-1].startswith("Eroare: ") and said in lines[-1], done.stderr
+    assert "Error:" not in done.stderr and "Try " not in done.stderr
+
+
+def test_clicks_usage_errors_stay_english_in_english() -> None:
+    done = fieldkit("log", "add", "--bogus", env={"FIELDKIT_LANG": "en"})
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == "Error: No such option '--bogus'."
+
+
+def test_clicks_counted_messages_have_their_romanian() -> None:
+    from fieldkit.commands.click_words import CLICK_PLURALS
+    from fieldkit.i18n import set_language
+
+    english = [say(n) for say in CLICK_PLURALS for n in (1, 2)]
+    set_language("ro")
+    romanian = [say(n) for say in CLICK_PLURALS for n in (1, 2)]
+    assert [en for en, ro in zip(english, romanian, strict=True) if en == ro] == []
+
+
+SCHEMA_MISTAKES = """\
+version: 1
+operation:
+  id: bad-op
+  name: Bad
+  start: 2023-09-24
+  end: tomorrow
+  timezone: Europe/London
+  leader: DI Example
+  colour: blue
+partners: [met_police]
+teams:
+  - id: alpha
+    size: many
+"""
+"""A playbook with the schema's mistakes: missing keys, a misspelt one, an unknown one, a
+value of the wrong kind."""
+
+
+def test_a_playbooks_schema_mistakes_in_romanian(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(SCHEMA_MISTAKES, encoding="utf-8")
+    done = fieldkit("playbook", "check", path, env=RO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    said = {line.removeprefix(f"{path}:") for line in done.stderr.splitlines()}
+    for line in (
+        '1:1: lipsește cheia obligatorie "venues" din playbook',
+        '3:3: lipsește cheia obligatorie "area" din operation',
+        '6:8: end: trebuie să fie o dată (AAAA-LL-ZZ), nu "tomorrow"',
+        '8:3: cheie necunoscută "leader" (ați vrut să spuneți "lead"?)',
+        '12:5: lipsește cheia obligatorie "members" pentru această echipă',
+    ):
+        assert line in said, done.stderr
+    assert any(s.startswith('9:3: cheie necunoscută "colour"; chei cunoscute: id, ') for s in said)
+    english = fieldkit("playbook", "check", path, env={"FIELDKIT_LANG": "en"}).stderr
+    assert f'{path}:8:3: unknown key "leader" (did you mean "lead"?)' in english.splitlines()
+
+
+def test_missing_files_and_devices_in_romanian(tmp_path: Path) -> None:
+    """What an officer meets first when a path is wrong: in Romanian, exit 2."""
+    ws = tmp_path / "ws"
+    assert invoke("init", ws).returncode == 0
+    cases = [
+        (("device", "info", "-w", ws), f"fieldkit: niciun dispozitiv înrolat în {ws} "),
+        (
+            ("playbook", "check", tmp_path / "nope.yaml"),
+            f"{tmp_path / 'nope.yaml'}:1:1: fișierul nu există",
+        ),
+        (("playbook", "check", tmp_path), f"{tmp_path}:1:1: este un dosar, nu un fișier playbook"),
+        (
+            ("device", "enroll", tmp_path / "nope.json", "-w", tmp_path / "d"),
+            f"fieldkit: loadout {tmp_path / 'nope.json'}: fișierul nu există",
+        ),
+    ]
+    for args, said in cases:
+        done = fieldkit(*args, env={**RO, "COLUMNS": "250"})
+        assert done.returncode == 2 and "Traceback" not in done.stderr, args
+        assert done.stderr.startswith(said), done.stderr

@@ -3,6 +3,7 @@ the language is chosen as the issue says, and `fieldkit --help` speaks Romanian.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -30,16 +31,20 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 """What marks a string for the catalogue (babel.cfg and docs/translating.md say the same)."""
 
 
-def marked_in_code() -> set[str]:
+Key = tuple[str | None, str]
+"""A catalogue entry: its context (msgctxt, as "footer") and its msgid."""
+
+
+def marked_in_code() -> set[Key]:
     """Every msgid marked in fieldkit/, as `pybabel extract -F babel.cfg -k N_` finds them."""
     found = extract_from_dir(ROOT / "fieldkit", method_map=[("**.py", "python")], keywords=KEYWORDS)
-    return {m[2] if isinstance(m[2], str) else m[2][0] for m in found}
+    return {(m[4], m[2] if isinstance(m[2], str) else m[2][0]) for m in found}
 
 
-def ids_of(path: Path) -> dict[str, object]:
+def ids_of(path: Path) -> dict[Key, object]:
     with path.open("rb") as po:
         book = read_po(po, locale="ro")
-    return {(m.id if isinstance(m.id, str) else m.id[0]): m for m in book if m.id}
+    return {(m.context, m.id if isinstance(m.id, str) else m.id[0]): m for m in book if m.id}
 
 
 def test_every_marked_string_has_a_romanian_translation() -> None:
@@ -65,13 +70,53 @@ def test_the_template_is_up_to_date() -> None:
     assert sorted(template - marked) == [], "fieldkit.pot holds strings no longer in the code"
 
 
+def test_the_footers_shorter_words_have_their_romanian() -> None:
+    """msgctxt "footer": a key's shorter word in a Romanian footer; English is unchanged."""
+    from fieldkit.tui.translated import footer_word
+
+    assert (footer_word("Quick exit"), _("Quick exit")) == ("Quick exit", "Quick exit")
+    set_language("ro")
+    assert (footer_word("Quick exit"), _("Quick exit")) == ("Ieșire", "Ieșire rapidă")
+    assert footer_word("Leaflet") == "Pliant"
+
+
+def translated_in_fstrings(source: str) -> list[int]:
+    """The lines where `_(...)` (or ngettext...) is called inside an f-string: pybabel does
+    not see such a call, so its string never reaches the catalogue."""
+    return [
+        call.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.JoinedStr)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in {"_", "N_", "ngettext", "pgettext"}
+    ]
+
+
+def test_no_translated_string_inside_an_fstring() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "fieldkit").rglob("*.py"))
+        for line in translated_in_fstrings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], 'write _(...) outside the f-string: _("... {x}").format(x=...)'
+
+
+def test_a_translation_inside_an_fstring_is_found() -> None:
+    source = 'x = f"{name} ({_(\'no agency\')})"\ny = _("fine {x}").format(x=x)\nz = f"{x}"\n'
+    assert translated_in_fstrings(source) == [1]
+
+
 def test_romanian_plurals_and_placeholders_follow_the_english() -> None:
     """Three plural forms in Romanian; every {name} of the English is in its Romanian."""
     ro = ids_of(LOCALE_DIR / "ro" / "LC_MESSAGES" / "fieldkit.po")
-    for msgid, message in ro.items():
+    for (_context, msgid), message in ro.items():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)  # type: ignore[attr-defined]
-        wanted = {part.split("}")[0] for part in msgid.split("{")[1:]}
-        for string in strings:
+        english = message.id if isinstance(message.id, tuple) else (msgid,)  # type: ignore[attr-defined]
+        for n, string in enumerate(strings):
+            said = english[min(n, len(english) - 1)]  # Romanian's "one", then the plural's forms
+            wanted = {part.split("}")[0] for part in said.split("{")[1:]}
             assert {part.split("}")[0] for part in string.split("{")[1:]} == wanted, msgid
     set_language("ro")
     tries = "{said} {left} more try before a wait.", "{said} {left} more tries before a wait."

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from fieldkit.errors import quote
+from fieldkit.i18n import _
 
 #: Every list the kit knows; a playbook may restrict or extend these.
 LIST_NAMES = (
@@ -205,7 +206,7 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' or '' — for messages about unknown names."""
     hit = suggest(word, choices)
-    return f' (did you mean "{hit}"?)' if hit else ""
+    return _(' (did you mean "{hit}"?)').format(hit=hit) if hit else ""
 
 
 class CodeListError(ValueError):

@@ -153,8 +153,8 @@ def _print_summary(r: DemoResult) -> None:
         table.add_row(what, result)
     console.print(table)
     for name, title in PATHS:
-        console.print(f"{_(title):<10} {_shown(r.paths[name])}")
-    console.print(f"{_('workspace:'):<10} {_shown(r.workspace)}")
+        console.print(_(title).ljust(10), _shown(r.paths[name]))
+    console.print(_("workspace:").ljust(10), _shown(r.workspace))
 
 
 def _shown(p: Path) -> str:

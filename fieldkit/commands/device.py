@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from fieldkit.commands.common import TranslatedGroup, console, with_workspace
-from fieldkit.i18n import _
+from fieldkit.i18n import N_, _
 from fieldkit.workspace import Workspace
 
 
@@ -151,10 +151,38 @@ def info_cmd(ws: Workspace, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
-    for key, value in data.items():
-        if key == "sync":
-            value = ", ".join(f"{n} {state}" for state, n in value.items())
-        console.print(f"{key:12} {value}")
+    shown = {_(INFO_LABELS[key]): _shown_value(key, value) for key, value in data.items()}
+    width = max(map(len, shown)) + 2
+    for label, value in shown.items():
+        console.print(label.ljust(width) + value)
+
+
+INFO_LABELS = {
+    "device_id": N_("device"),
+    "operation": N_("operation"),
+    "team": N_("team"),
+    "officer": N_("officer"),
+    "public_key": N_("public key"),
+    "enrolled_at": N_("enrolled at"),
+    "credential": N_("credential"),
+    "records": N_("records"),
+    "sync": N_("sync state"),
+    "assignments": N_("assignments"),
+}
+"""`device info`'s lines, in the officer's words (--json keeps the field names)."""
+
+SYNC_COUNTS = {
+    "pending": N_("{count} pending"),
+    "sent": N_("{count} sent"),
+    "acknowledged": N_("{count} acknowledged"),
+}
+
+
+def _shown_value(key: str, value: Any) -> str:
+    if key == "sync":
+        counted = [(_(SYNC_COUNTS.get(state, "{count} " + state)), n) for state, n in value.items()]
+        return ", ".join(words.format(count=n) for words, n in counted)
+    return _("none") if value is None else str(value)
 
 
 def _credential_id(dev: Any) -> str | None:

@@ -354,8 +354,9 @@ def _table(rows: list[tuple[Engagement, str]], amended: set[str], history: bool)
         if history and rec.id in amended:
             note += "  " + _("[superseded]")
         where = rec.venue or f"{rec.lat:.4f},{rec.lon:.4f}"
+        synced = _(state)
         lines.append(
-            f"{short_id(rec.id):8}  {rec.time[:16].replace('T', ' '):16}  {_(state):12}  "
+            f"{short_id(rec.id):8}  {rec.time[:16].replace('T', ' '):16}  {synced:12}  "
             f"{where[:24]:24}  {rec.people_count:>6}  {len(rec.indicators):>5}  "
             f"{', '.join(rec.outcomes) or '-'}{note}"
         )

@@ -253,7 +253,8 @@ def day_log_text(log: DayLog, width: int = 80) -> str:
     ]
     for e in log.entries:
         where = f"{e.venue}, " if e.venue else ""
-        lines.append(f"{e.time[11:16]:5}  {_(e.what):15}  {where}{e.officer}")
+        what = _(e.what)
+        lines.append(f"{e.time[11:16]:5}  {what:15}  {where}{e.officer}")
         detail = e.detail
         if e.met is not None:
             detail = engagement_detail(e.met, e.signs, e.outcomes, e.referrals)

@@ -27,6 +27,7 @@ from fieldkit.field.loadout import Assignment, Loadout
 from fieldkit.field.roster import partners_present
 from fieldkit.field.store import DeviceStore
 from fieldkit.field.unlock import open_device_store
+from fieldkit.i18n import _
 from fieldkit.model import ENGAGEMENT, ENGAGEMENT_FORMAT_2, Engagement
 
 #: After a visit ends, its engagements are still prefilled from it for this long.
@@ -154,7 +155,9 @@ class Device:
         local = moment.astimezone(self.zone)
         if dates is None or dates[0] <= local.date() <= dates[1] or self.current(moment):
             return None
-        return f"outside the operation's dates ({dates[0].isoformat()} to {dates[1].isoformat()})"
+        return _("outside the operation's dates ({start} to {end})").format(
+            start=dates[0].isoformat(), end=dates[1].isoformat()
+        )
 
     def prefill(self, now: datetime | None = None) -> Draft:
         """A draft with the time, the current assignment's visit, venue and type, and the

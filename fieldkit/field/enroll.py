@@ -18,7 +18,7 @@ from fieldkit.field.keys import DeviceKey
 from fieldkit.field.loadout import Loadout, LoadoutError, parse_loadout, read_loadout_file
 from fieldkit.field.store import DeviceStore
 from fieldkit.field.unlock import open_device_store
-from fieldkit.i18n import choose_language
+from fieldkit.i18n import _, choose_language
 from fieldkit.json_input import loads
 from fieldkit.private_files import FOLDER_MODE, private_folder, write_private
 from fieldkit.workspace import FOLDERS, make_folder
@@ -173,8 +173,10 @@ def load_device_file(folder: Path) -> dict[str, Any]:
     path = folder / DEVICE_FILE
     if not path.is_file():
         raise EnrolError(
-            f"no enrolled device in {folder.parent} ({DEVICE_DIR}/{DEVICE_FILE} is missing); "
-            "enrol one with: fieldkit device enroll ops/OP/loadouts/TEAM.json --workspace DIR"
+            _(
+                "no enrolled device in {workspace} ({file} is missing); "
+                "enrol one with: fieldkit device enroll ops/OP/loadouts/TEAM.json --workspace DIR"
+            ).format(workspace=folder.parent, file=f"{DEVICE_DIR}/{DEVICE_FILE}")
         )
     try:
         info = json.loads(path.read_text(encoding="utf-8"))

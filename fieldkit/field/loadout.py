@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fieldkit.codes import CodeBook, CodeListError
 from fieldkit.errors import UserError, clip, quote
 from fieldkit.field.order_facts import TeamOrder, read_team_order
+from fieldkit.i18n import _
 from fieldkit.json_input import loads, read_capped
 
 LOADOUT_FORMAT = "fieldkit-loadout/1"
@@ -138,7 +139,7 @@ def read_loadout_file(path: Path) -> tuple[Loadout, bytes]:
     try:
         raw = read_capped(path, MAX_LOADOUT)
     except FileNotFoundError:
-        raise LoadoutError(f"loadout {path}: no such file") from None
+        raise LoadoutError(_("loadout {path}: no such file").format(path=path)) from None
     except OSError as exc:
         raise LoadoutError(f"loadout {path}: cannot read it ({exc.strerror or exc})") from None
     except ValueError as exc:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from fieldkit.codes import did_you_mean, suggest
 from fieldkit.errors import clip, quote
+from fieldkit.i18n import N_, _, ngettext
 from fieldkit.playbook.checks import check_references
 from fieldkit.playbook.models import Playbook, Strict
 from fieldkit.playbook.problems import PlaybookError, Problem, shown
@@ -16,24 +17,33 @@ from fieldkit.playbook.yamlread import Document, parse, read_text
 
 # What a value of the wrong type should have been, by pydantic error type.
 _SHOULD_BE = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": 'a list ([a, b], or lines starting with "- ")',
-    "tuple_type": "a list",
-    "dict_type": "a mapping (key: value lines)",
-    "model_type": "a mapping (key: value lines)",
-    "model_attributes_type": "a mapping (key: value lines)",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_inexact": "a date (YYYY-MM-DD) with no time of day",
+    "string_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "list_type": N_('a list ([a, b], or lines starting with "- ")'),
+    "tuple_type": N_("a list"),
+    "dict_type": N_("a mapping (key: value lines)"),
+    "model_type": N_("a mapping (key: value lines)"),
+    "model_attributes_type": N_("a mapping (key: value lines)"),
+    "date_type": N_("a date (YYYY-MM-DD)"),
+    "date_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("a date (YYYY-MM-DD) with no time of day"),
     "literal_error": None,
+}
+
+
+# A number out of its bounds, by pydantic error type.
+_BOUNDS = {
+    "greater_than_equal": N_("must be at least {limit}, not {got}"),
+    "less_than_equal": N_("must be at most {limit}, not {got}"),
+    "greater_than": N_("must be more than {limit}, not {got}"),
+    "less_than": N_("must be less than {limit}, not {got}"),
 }
 
 
@@ -48,10 +58,10 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
     """The playbook written in `text` (`name` is the file named in problems)."""
     doc = parse(text, name)
     if doc.data is None:
-        raise PlaybookError([Problem(name, 1, 1, "the playbook is empty")])
+        raise PlaybookError([Problem(name, 1, 1, _("the playbook is empty"))])
     if not isinstance(doc.data, dict):
         raise PlaybookError(
-            [doc.problem((), "a playbook is a mapping of sections (operation:, roster:, ...)")]
+            [doc.problem((), _("a playbook is a mapping of sections (operation:, roster:, ...)"))]
         )
     problems: list[Problem] = []
     playbook: Playbook | None = None
@@ -122,13 +132,13 @@ def _field_names(model: type[Strict]) -> list[str]:
 
 # What one entry of a list is called in messages ("missing required key "name" for this venue").
 _ENTRY = {
-    "roster": "person",
-    "teams": "team",
-    "venues": "venue",
-    "activities": "activity",
-    "when": "window",
-    "available": "window",
-    "helplines": "helpline",
+    "roster": N_("for this person"),
+    "teams": N_("for this team"),
+    "venues": N_("for this venue"),
+    "activities": N_("for this activity"),
+    "when": N_("for this window"),
+    "available": N_("for this window"),
+    "helplines": N_("for this helpline"),
 }
 
 
@@ -136,12 +146,14 @@ def _entry(parent: tuple[Any, ...]) -> str:
     """How a message names the mapping at `parent`: 'in operation', 'for this venue'..."""
     keys = [p for p in parent if isinstance(p, str)]
     if not keys:
-        return "in the playbook"
+        return _("in the playbook")
     if not isinstance(parent[-1], int):
-        return f"in {keys[-1]}"
+        return _("in {section}").format(section=keys[-1])
     if keys[:2] == ["codes", "add"]:
-        return "for this added code"
-    return f"for this {_ENTRY.get(keys[-1], keys[-1] + ' entry')}"
+        return _("for this added code")
+    if keys[-1] in _ENTRY:
+        return _(_ENTRY[keys[-1]])
+    return _("for this {section} entry").format(section=keys[-1])
 
 
 def _all_located(doc: Document, errors: list[Any]) -> list[tuple[Any, Problem]]:
@@ -179,10 +191,18 @@ def _located(doc: Document, err: Any) -> Problem:
         key = str(loc[-1])
         model = _model_at(loc)
         hint = did_you_mean(key, _field_names(model)) if model else ""
-        known = f"; known keys: {', '.join(_field_names(model))}" if model and not hint else ""
-        return doc.problem(loc, f"unknown key {quote(key)}{hint}{known}", key=True)
+        known = (
+            _("; known keys: {keys}").format(keys=", ".join(_field_names(model)))
+            if model and not hint
+            else ""
+        )
+        said = _("unknown key {key}{hint}{known}").format(key=quote(key), hint=hint, known=known)
+        return doc.problem(loc, said, key=True)
     if kind == "missing":
-        return doc.problem(loc[:-1], f"missing required key {quote(loc[-1])} {_entry(loc[:-1])}")
+        said = _("missing required key {key} {where}").format(
+            key=quote(loc[-1]), where=_entry(loc[:-1])
+        )
+        return doc.problem(loc[:-1], said)
     at = (err.get("ctx") or {}).get("at")
     if isinstance(at, str):
         loc = loc + (at,)
@@ -190,25 +210,25 @@ def _located(doc: Document, err: Any) -> Problem:
     msg = str(err["msg"]).removeprefix("Value error, ")
     should_be = _SHOULD_BE.get(kind)
     if should_be:
-        msg = f"should be {should_be}, not {shown(got)}"
+        msg = _("should be {kind}, not {got}").format(kind=_(should_be), got=shown(got))
     elif kind == "literal_error" and loc == ("version",):
-        msg = f"must be 1, not {shown(got)}"
+        msg = _("must be 1, not {got}").format(got=shown(got))
     elif kind == "string_pattern_mismatch":
-        msg = f"{shown(got)} is not an id or code: use lower-case letters, digits, _ or -"
+        msg = _("{got} is not an id or code: use lower-case letters, digits, _ or -").format(
+            got=shown(got)
+        )
     elif kind == "string_too_long":
-        msg = f"{shown(got)} is too long (at most {err['ctx']['max_length']} characters)"
+        msg = _("{got} is too long (at most {most} characters)").format(
+            got=shown(got), most=err["ctx"]["max_length"]
+        )
     elif kind == "too_short":
         least = err["ctx"]["min_length"]
-        msg = f"needs at least {least} entr{'y' if least == 1 else 'ies'}"
-    elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bound = {
-            "greater_than_equal": "at least",
-            "less_than_equal": "at most",
-            "greater_than": "more than",
-            "less_than": "less than",
-        }[kind]
+        msg = ngettext(
+            "needs at least {least} entry", "needs at least {least} entries", least
+        ).format(least=least)
+    elif kind in _BOUNDS:
         limit = next(iter(err["ctx"].values()))
-        msg = f"must be {bound} {limit}, not {shown(got)}"
+        msg = _(_BOUNDS[kind]).format(limit=limit, got=shown(got))
     name = loc[-1] if loc and isinstance(loc[-1], str) else None
     if name is not None and at is None:
         return doc.problem(loc, f"{name}: {msg}")

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from fieldkit.errors import clip, quote
+from fieldkit.i18n import _
 from fieldkit.playbook.problems import PlaybookError, Problem
 from fieldkit.playbook.yamlerrors import line_col, syntax_problem
 
@@ -75,10 +76,10 @@ def read_text(path: Path, label: str | None = None) -> str:
     name = label or str(path)
     try:
         if path.is_dir():
-            raise _refuse(name, "is a folder, not a playbook file")
+            raise _refuse(name, _("is a folder, not a playbook file"))
         size = path.stat().st_size
     except FileNotFoundError:
-        raise _refuse(name, "no such file") from None
+        raise _refuse(name, _("no such file")) from None
     except OSError as exc:
         raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
     if size > MAX_BYTES:

@@ -15,7 +15,7 @@ from fieldkit.field.enroll import device_language
 from fieldkit.i18n import N_, _, language, language_from_env, set_language
 from fieldkit.tui.commands import FieldkitCommands
 from fieldkit.tui.keys import LANGUAGE_KEY, QUICK_EXIT_KEY, UNLOCK_WORD
-from fieldkit.tui.log.engagement_form import SAVE_GROUP
+from fieldkit.tui.log.form_saving import SAVE_GROUP
 from fieldkit.tui.log.keymap import form_keys
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.plan.mode import PlanMode

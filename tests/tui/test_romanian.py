@@ -3,21 +3,27 @@ which switches at once; snapshots of Log mode and the Log form in Romanian."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable, Select, Static
 
+from fieldkit.field import Device
 from fieldkit.field.enroll import enroll, remember_language
 from fieldkit.field.sample import write_sample_loadouts
 from fieldkit.field.unlock import forget_passphrase
+from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
 from fieldkit.tui.log.checklist import CodeChecklist
+from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.screens.passphrase import PassphraseScreen
 from fieldkit.workspace import Workspace
-from tests.support.log_form import log_app, to_log
+from tests.support.log_form import NOW, log_app, to_log
 from tests.support.paths import BARNET
 from tests.support.tui import SIZE, settle, visible_text
 
@@ -55,7 +61,7 @@ async def test_fieldkit_lang_ro_shows_log_mode_in_romanian(
         for words in (*ROMANIAN, "Echipa alpha", "lun. 25 sept. 2023 10:20", "▶acum"):
             assert words in shown, words
         assert not any(words in shown for words in ENGLISH)
-        assert {"Jurnal", "Corectează", "Activitate", "Pliant", "Ieșire rapidă"} <= footer(app)
+        assert {"Jurnal", "Modifică", "Activitate", "Pliant", "Ieșire"} <= footer(app)
 
 
 async def test_fieldkit_lang_ro_shows_the_log_form_in_romanian(
@@ -71,8 +77,12 @@ async def test_fieldkit_lang_ro_shows_the_log_form_in_romanian(
             "Grup (doar numere, niciodată nume)",
             "Semne observate (1…0 sau spațiu)",
             "Ce s-a făcut (o apoi 1…0)",
+            "lun. 25 sept. 2023 10:20 ·",  # the form's context: when, where, the visit
+            "vizită: ",
+            "parteneri prezenți: ",
         ):
             assert words in shown, words
+        assert "partners present" not in shown and "Mon 25 Sep" not in shown
         assert {"Semn", "Rezultat", "Salvează", "Renunță"} <= footer(app)
         await pilot.press("p")
         await settle(pilot)
@@ -163,3 +173,53 @@ def test_log_form_in_romanian_at_80x24_snapshot(
 ) -> None:
     monkeypatch.setenv("FIELDKIT_LANG", "ro")
     assert snap_compare(log_app(device_ws), terminal_size=(80, 24), run_before=open_form)
+
+
+async def test_a_time_outside_the_operation_asks_in_romanian(
+    device_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIELDKIT_LANG", "ro")
+    outside = datetime(2024, 1, 15, 10, 20, tzinfo=ZoneInfo("Europe/London"))
+    app = log_app(device_ws, outside)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        await pilot.press("n", "f")
+        await settle(pilot)
+        app.screen.query_one("#venue", Select).value = "shelter-finchley"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmTime)
+        text = flat(str(app.screen.query_one("#confirm-time-text", Static).content))
+        assert text.startswith(
+            "Ora acestei interacțiuni, lun. 15 ian. 2024 10:20, este în afara datelor "
+            "operațiunii (2023-09-24 – 2023-09-30)."
+        ), text
+        shown = flat(visible_text(app))
+        assert "Salvează oricum (y)" in shown and "Înapoi (n)" in shown
+        assert "This engagement" not in shown and "Save anyway" not in shown
+        assert {"Salvează oricum", "Înapoi la formular"} <= footer(app)
+
+
+async def test_recent_engagements_in_romanian(
+    device_ws: Workspace, device: Device, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Recent table: its date, the people, signs and outcomes in Romanian."""
+    draft = device.prefill(NOW.replace(minute=5)).update(
+        people=[PeopleGroup("male", "age_25_34", "romanian", 1)],
+        indicators=["owes_debt"],
+        outcomes=["leaflet_given"],
+    )
+    device.save(draft)
+    codes = device.loadout.codes
+    monkeypatch.setenv("FIELDKIT_LANG", "ro")
+    app = log_app(device_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_log(pilot)
+        recent = app.screen.query_one("#recent", DataTable)
+        row = [str(cell) for cell in recent.get_row_at(0)]
+        assert row[0] == "lun. 25 sept. 10:05"
+        assert row[2:5] == [
+            "1 masculin",
+            codes.indicators["owes_debt"].ro,
+            codes.outcomes["leaflet_given"].ro,
+        ]

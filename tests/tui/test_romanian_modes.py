@@ -11,6 +11,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
+from fieldkit.plan.progress import StopSwitch
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
 from fieldkit.tui.log.activity import DayLogScreen
@@ -100,7 +101,7 @@ async def test_home_in_romanian(app: FieldkitApp) -> None:
         await settle(pilot)
         speaks(app, (*HOME_RO, "Stare", "valid", "probleme", "Spațiul de lucru ws"), HOME_EN)
         assert "problems" not in shown(app)
-        assert {"Reverifică", "Ieșire rapidă", "Acasă"} <= footer(app)
+        assert {"Reverifică", "Ieșire", "Acasă"} <= footer(app)
 
 
 @pytest.mark.usefixtures("ro")
@@ -127,7 +128,8 @@ async def test_plan_mode_in_romanian(planned_ws: Workspace) -> None:
     app = make_app(planned_ws)
     async with app.run_test(size=SIZE) as pilot:
         screen = await choose(pilot, f"ops/{OP}/plan.json")
-        speaks(app, (*PLAN_RO, "zi", "lun. 25", "Locația", "Interval"), PLAN_EN)
+        speaks(app, (*PLAN_RO, "zi", "lun. 25", "Locația", "Interval", "optim · obiectiv"), PLAN_EN)
+        assert "OPTIMAL" not in shown(app)
         assert {"Alege", "Fixează", "Mută", "Rezolvă", "Export"} <= footer(app)
         await pilot.press("l")
         await settle(pilot)
@@ -207,16 +209,55 @@ async def test_the_quick_exit_in_romanian_shows_only_a_romanian_weather_page(
 # -- F2 -----------------------------------------------------------------------------------
 
 
-async def test_f2_switches_home_at_once_and_back(app: FieldkitApp) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+# Each screen F2 draws again at once: where it is (the workspace, the keys from Home, the
+# terminal's size), what it says in English and in Romanian, and a Romanian key of its footer.
+F2_SCREENS = [
+    ("home", "ws", (), SIZE, HOME_EN, HOME_RO, "Reverifică"),
+    ("sync", "device_ws", ("3",), SIZE, SYNC_EN, SYNC_RO, "Sincronizează"),
+    ("review", "review_ws", ("4",), SIZE, REVIEW_EN[:2], REVIEW_RO[:2], "Harta"),
+    ("help", "ws", ("question_mark",), (120, 70), HELP_EN, HELP_RO, "Închide"),
+    (
+        "day log",
+        "device_ws",
+        ("2", "s", "d"),
+        SIZE,
+        ("Activity log: team alpha",),
+        ("Jurnal de activitate: echipa alpha",),
+        "Înapoi",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "fixture", "keys", "size", "english", "romanian", "key_ro"),
+    F2_SCREENS,
+    ids=[case[0] for case in F2_SCREENS],
+)
+async def test_f2_switches_a_screen_at_once_and_back(
+    where: str,
+    fixture: str,
+    keys: tuple[str, ...],
+    size: tuple[int, int],
+    english: tuple[str, ...],
+    romanian: tuple[str, ...],
+    key_ro: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    app = log_app(request.getfixturevalue(fixture))
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        speaks(app, HOME_EN, HOME_RO)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        screen = app.screen
+        speaks(app, english, romanian)
         await press_f2(pilot)
-        speaks(app, HOME_RO, HOME_EN)
-        assert "Reverifică" in footer(app) and app.screen.sub_title == "Acasă"
+        assert app.screen is screen, where
+        speaks(app, romanian, english)
+        assert key_ro in footer(app)
         await press_f2(pilot)
-        speaks(app, HOME_EN, HOME_RO)
-        assert "Recheck" in footer(app)
+        speaks(app, english, romanian)
+        assert key_ro not in footer(app)
 
 
 async def test_f2_switches_plan_mode_and_keeps_the_plan_and_cursor(
@@ -240,19 +281,6 @@ async def test_f2_switches_plan_mode_and_keeps_the_plan_and_cursor(
         assert screen.query_one(WeekGrid).current_visit == visit
 
 
-async def test_f2_switches_sync_mode_at_once(device_ws: Workspace) -> None:
-    app = log_app(device_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        speaks(app, SYNC_EN, SYNC_RO)
-        await press_f2(pilot)
-        speaks(app, SYNC_RO, SYNC_EN)
-        await press_f2(pilot)
-        speaks(app, SYNC_EN, SYNC_RO)
-
-
 async def test_f2_switches_review_mode_and_keeps_its_tables(review_ws: Workspace) -> None:
     app = make_app(review_ws)
     async with app.run_test(size=SIZE) as pilot:
@@ -264,30 +292,6 @@ async def test_f2_switches_review_mode_and_keeps_its_tables(review_ws: Workspace
         assert totals["Vizite planificate făcute"] == "4 din 6"
         assert len(_rows(screen, "per-day")) == 7
         assert "Harta" in footer(app)
-
-
-async def test_f2_switches_the_help_screen_at_once(app: FieldkitApp) -> None:
-    async with app.run_test(size=(120, 70)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await settle(pilot)
-        speaks(app, HELP_EN, HELP_RO)
-        await press_f2(pilot)
-        assert isinstance(app.screen, HelpScreen)
-        speaks(app, HELP_RO, HELP_EN)
-        assert "Închide" in footer(app)
-
-
-async def test_f2_switches_the_day_log_at_once(device_ws: Workspace) -> None:
-    app = log_app(device_ws)
-    async with app.run_test(size=SIZE) as pilot:
-        await to_log(pilot)
-        await pilot.press("s", "d")
-        await settle(pilot)
-        assert "Activity log: team alpha" in shown(app)
-        await press_f2(pilot)
-        assert isinstance(app.screen, DayLogScreen)
-        assert "Jurnal de activitate: echipa alpha" in shown(app)
 
 
 async def test_a_mode_shown_after_f2_speaks_the_new_language(
@@ -310,29 +314,59 @@ async def test_a_mode_shown_after_f2_speaks_the_new_language(
         assert "Operațiuni" in shown(app) and "Operations" not in shown(app)
 
 
+# Each screen in Romanian at 80×24, as an officer reaches it: the workspace it needs and the
+# keys pressed from Home (after the first, the keys go on from the screen before).
+ROMANIAN_AT_80 = [
+    ("home", "review_ws", ()),
+    ("review", "review_ws", ("4",)),
+    ("follow-ups", "review_ws", ("4", "f")),
+    ("device home", "device_ws", ()),
+    ("log", "device_ws", ("2",)),
+    ("log form", "device_ws", ("2", "n")),
+    ("person form", "device_ws", ("2", "n", "p")),
+    ("day log", "device_ws", ("2", "s", "d")),
+    ("aids", "device_ws", ("2", "l")),
+    ("sync", "device_ws", ("3",)),
+    ("device review", "device_ws", ("4",)),
+    ("help", "device_ws", ("question_mark",)),
+]
+
+
 @pytest.mark.usefixtures("ro")
-async def test_home_and_review_in_romanian_keep_their_footers_at_80x24(
-    review_ws: Workspace,
+@pytest.mark.parametrize(
+    ("where", "fixture", "keys"), ROMANIAN_AT_80, ids=[c[0] for c in ROMANIAN_AT_80]
+)
+async def test_every_screen_in_romanian_keeps_its_footer_at_80x24(
+    where: str, fixture: str, keys: tuple[str, ...], request: pytest.FixtureRequest
 ) -> None:
-    app = make_app(review_ws)
+    ws = request.getfixturevalue(fixture)
+    app = log_app(ws)
     async with app.run_test(size=SMALL) as pilot:
-        await open_review(pilot)
-        assert footer_fits(app) == []
-        await pilot.press("h")
         await settle(pilot)
-        assert footer_fits(app) == []
-
-
-@pytest.mark.usefixtures("ro")
-async def test_a_devices_modes_in_romanian_keep_their_footers_at_80x24(
-    device_ws: Workspace,
-) -> None:
-    app = log_app(device_ws)
-    async with app.run_test(size=SMALL) as pilot:
-        for key in ("h", "3", "4"):  # Log mode's own keys are more than 80 columns hold
+        for key in keys:
             await pilot.press(key)
             await settle(pilot)
-            assert footer_fits(app) == [], key
+        assert footer_fits(app) == [], where
+        assert "Ajutor" in visible_text(app).splitlines()[-1] or where.endswith(("form", "help")), (
+            where
+        )
+
+
+@pytest.mark.usefixtures("ro")
+async def test_plan_mode_in_romanian_keeps_its_footer_at_80x24_with_a_plan_and_solving(
+    planned_ws: Workspace,
+) -> None:
+    app = make_app(planned_ws)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await choose(pilot, f"ops/{OP}/plan.json")
+        assert footer_fits(app) == []
+        assert {"Fixează", "Rezolvă", "Ajutor"} <= footer(app)
+        assert "1234 Moduri" in visible_text(app).splitlines()[-1]
+        screen.solving, screen.stop = True, StopSwitch()  # as while a solve runs
+        screen.refresh_bindings()
+        await settle(pilot)
+        assert footer_fits(app) == []
+        assert "Oprește, păstrează" in footer(app) and "Fixează" not in footer(app)
 
 
 def _rows(screen: ReviewMode, table_id: str) -> list[list[object]]:

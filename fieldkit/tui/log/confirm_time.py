@@ -12,10 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from fieldkit.i18n import N_, _
+from fieldkit.tui.dates import FULL_TIME, shown_time
 from fieldkit.tui.keys import QUICK_EXIT
+from fieldkit.tui.translated import TranslatedBindings
 
 
-class ConfirmTime(ModalScreen[bool]):
+class ConfirmTime(TranslatedBindings, ModalScreen[bool]):
     """'This engagement is at TIME, outside the operation's dates: save it anyway?'"""
 
     DEFAULT_CSS = """
@@ -46,8 +49,8 @@ class ConfirmTime(ModalScreen[bool]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         QUICK_EXIT,
-        Binding("y", "answer(True)", "Save anyway"),
-        Binding("n,escape", "answer(False)", "Back to the form"),
+        Binding("y", "answer(True)", N_("Save anyway")),
+        Binding("n,escape", "answer(False)", N_("Back to the form")),
     ]
 
     def __init__(self, moment: datetime, why: str) -> None:
@@ -58,15 +61,19 @@ class ConfirmTime(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-time"):
             yield Static(
-                f"This engagement's time, {self.moment:%a %d %b %Y %H:%M}, is {self.why}.\n"
-                "Is that when it happened? Save it anyway (y), or go back and correct "
-                "the time (n or Esc).",
+                _(
+                    "This engagement's time, {time}, is {why}.\n"
+                    "Is that when it happened? Save it anyway (y), or go back and correct "
+                    "the time (n or Esc)."
+                ).format(time=shown_time(self.moment, *FULL_TIME), why=self.why),
                 id="confirm-time-text",
                 markup=False,
             )
             with Horizontal(id="confirm-time-buttons"):
-                yield Button("Back (n)", id="back", compact=True)
-                yield Button("Save anyway (y)", id="save-anyway", variant="warning", compact=True)
+                yield Button(_("Back (n)"), id="back", compact=True)
+                yield Button(
+                    _("Save anyway (y)"), id="save-anyway", variant="warning", compact=True
+                )
 
     def on_mount(self) -> None:
         self.query_one("#back", Button).focus()

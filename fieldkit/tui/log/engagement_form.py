@@ -2,69 +2,42 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
-from typing import Any, ClassVar, TypeVar, cast
+from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, Select, Static
 
 from fieldkit.codes.rules import BrokenRule
-from fieldkit.errors import UserError
 from fieldkit.field.device import Device
 from fieldkit.field.draft import Draft
-from fieldkit.field.service import save_engagement
 from fieldkit.i18n import _
-from fieldkit.model import Engagement, Person
+from fieldkit.model import Person
 from fieldkit.tui.log.checklist import CodeChecklist
-from fieldkit.tui.log.confirm_time import ConfirmTime
-from fieldkit.tui.log.describe import draft_context, plain
+from fieldkit.tui.log.describe import draft_context
 from fieldkit.tui.log.form_parts import (
     compose_checklists,
     compose_details,
     compose_people,
     compose_status,
 )
-from fieldkit.tui.log.keymap import OUTCOME_KEY, form_bindings
+from fieldkit.tui.log.form_saving import FormSaving
+from fieldkit.tui.log.keymap import OUTCOME_KEY, drops_outcome, form_bindings
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.tui.log.person_form import PersonDone, PersonForm
-from fieldkit.tui.log.persons import PersonsList, rules_refusal, rules_shown
+from fieldkit.tui.log.persons import PersonsList, rules_shown
 from fieldkit.tui.log.referral import ROUTE_OUTCOMES, PersonEdit, Referral, broken_for, cycled
 from fieldkit.tui.registry import HOME
 from fieldkit.tui.translated import TranslatedBindings
-
-TIME = re.compile(r"^([01]?\d|2[0-3]):?([0-5]\d)$")
-
-SAVE_GROUP = "save"
-"""The workers that store an engagement; quitting waits for them."""
 
 BLOCKED_APP_KEYS = HOME.key
 """Mode keys that would leave the form when no field takes them (the digits tick signs here):
 here they do nothing."""
 
 
-Action = TypeVar("Action", bound=Callable[..., None])
-
-
-def drops_outcome(action: Action) -> Action:
-    """A key of the form other than a digit: an `o` pressed before it no longer applies.
-    (Not in check_action: the footer calls that too, to draw itself.)"""
-
-    @wraps(action)
-    def run(self: EngagementForm, *args: Any) -> None:
-        self.outcome_next = False
-        action(self, *args)
-
-    return cast(Action, run)
-
-
-class EngagementForm(TranslatedBindings, Screen[Engagement | None]):
+class EngagementForm(TranslatedBindings, FormSaving):
     """One engagement: the crowd, the persons met one to one, signs seen and what was done;
     ctrl+s saves it on the device. Keys: fieldkit/tui/log/keymap.py."""
 
@@ -300,120 +273,6 @@ class EngagementForm(TranslatedBindings, Screen[Engagement | None]):
             )
         if event.select.id == "language":
             self.show_persons()
-
-    # -- saving ----------------------------------------------------------------------
-
-    def place(self, draft: Draft) -> Draft:
-        """The draft with the venue chosen in the form (a different venue leaves the visit)."""
-        chosen = self.query_one("#venue", Select).value
-        venue = chosen if isinstance(chosen, str) else None
-        if venue == draft.venue:
-            return draft
-        loadout = self.device.loadout
-        visit = loadout.assignment(draft.visit) if draft.visit else None
-        return replace(
-            draft,
-            venue=venue,
-            venue_type=loadout.venues[venue].type if venue in loadout.venues else None,
-            visit=draft.visit if visit is not None and visit.venue == venue else None,
-        )
-
-    def collect(self) -> Draft:
-        """The draft as the form shows it now; raises UserError for what cannot be saved."""
-        self.typed_count()
-        draft = self.place(self.draft)
-        if draft.venue is None and (draft.lat is None or draft.lon is None):
-            raise UserError(_("Choose the venue before saving."))
-        typed = self.query_one("#time", Input).value.strip()
-        match = TIME.match(typed)
-        if match is None:
-            raise UserError(
-                _('The time "{typed}" is not a time of day: write it as HH:MM, e.g. 19:30.').format(
-                    typed=typed
-                )
-            )
-        local = draft.time.astimezone(self.device.zone)
-        when = local.replace(hour=int(match[1]), minute=int(match[2]), second=0)
-        if self.amending and (when.hour, when.minute) == (local.hour, local.minute):
-            when = draft.time  # the record's time as it was (the form shows no seconds)
-        language = self.query_one("#language", Select).value
-        return replace(
-            draft,
-            time=when,
-            people=list(self.query_one(PeoplePicker).groups),
-            persons=self.current_persons(),
-            indicators=self.query_one("#indicators", CodeChecklist).chosen,
-            outcomes=self.query_one("#outcomes", CodeChecklist).chosen,
-            partners=self.query_one("#partners", CodeChecklist).chosen,
-            language=language if isinstance(language, str) else None,
-            interpreter=self.query_one("#interpreter", Checkbox).value,
-            referral_ref=self.query_one("#referral", Input).value.strip() or None,
-            notes=self.query_one("#notes", Input).value.strip() or None,
-        )
-
-    @drops_outcome
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        self.cancel_armed = False
-        try:
-            draft = self.collect()
-        except UserError as exc:
-            self.refused(plain(str(exc)))
-            return
-        broken = self.show_persons()
-        if broken:
-            self.refused(rules_refusal(broken))
-            first = broken[0].person
-            if first is not None:
-                listing = self.query_one(PersonsList)
-                listing.highlighted = first - 1
-                listing.focus()
-            return
-        why = self.device.outside_operation(draft.time)
-        if why is not None and not (self.amending and draft.time == self.draft.time):
-            self.saving = True  # one question at a time: further ctrl+s wait for the answer
-            self.app.push_screen(
-                ConfirmTime(draft.time.astimezone(self.device.zone), why),
-                lambda save: self._confirmed(draft, bool(save)),
-            )
-            return
-        self._save(draft)
-
-    def _confirmed(self, draft: Draft, save: bool) -> None:
-        if save:
-            self._save(draft)
-            return
-        self.saving = False
-        self.show_error(_("Not saved yet: correct the time, then save."))
-
-    def _save(self, draft: Draft) -> None:
-        self.saving = True
-        self.show_error(_("Saving…"))
-        self.save_in_thread(draft)
-
-    @work(thread=True, exclusive=True, group=SAVE_GROUP)
-    def save_in_thread(self, draft: Draft) -> None:
-        """The save is local and quick; a thread keeps the screen live all the same."""
-        try:
-            record = save_engagement(self.device, draft).record
-        except UserError as exc:
-            self.app.call_from_thread(self.refused, plain(str(exc)))
-        except Exception as exc:  # a bug: say so plainly, keep the form and its contents
-            self.app.call_from_thread(
-                self.refused,
-                _(
-                    "Not saved: something went wrong ({problem}). "
-                    "Nothing was changed; the form is still here."
-                ).format(problem=f"{type(exc).__name__}: {exc}"),
-            )
-        else:
-            self.app.call_from_thread(self.dismiss, record)
-
-    def refused(self, message: str) -> None:
-        self.saving = False
-        self.show_error(_("Not saved. {why}").format(why=message))
-        self.notify(message, title=_("Not saved"), severity="error", timeout=8, markup=False)
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(message)

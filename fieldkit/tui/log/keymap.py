@@ -7,6 +7,10 @@ main ones, the help screen lists them all (`FORM_HELP`, `PERSON_HELP`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
 from textual.binding import Binding
 
 from fieldkit.i18n import N_
@@ -19,6 +23,20 @@ OUTCOME_KEY = "o"
 """Then a digit: the outcome with that number ("o1" in the list)."""
 
 GENDER_KEYS = {"f": "female", "m": "male", "x": "other"}
+
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def drops_outcome(action: Action) -> Action:
+    """A key of the form other than a digit: an `o` pressed before it no longer applies.
+    (Not in check_action: the footer calls that too, to draw itself.)"""
+
+    @wraps(action)
+    def run(self: Any, *args: Any) -> None:
+        self.outcome_next = False
+        action(self, *args)
+
+    return cast(Action, run)
 
 
 def sign_bindings() -> list[Binding]:

@@ -20,6 +20,7 @@ from fieldkit.field.order import order_line, risk_lines, visit_risk
 from fieldkit.i18n import N_, _, language
 from fieldkit.model import Engagement
 from fieldkit.tui.aids.screen import AidsScreen
+from fieldkit.tui.dates import FULL_TIME, shown_time
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.log.activity import DayLogScreen, HandoverNote
 from fieldkit.tui.log.describe import pending_text, plain, venue_name
@@ -60,6 +61,7 @@ class LogMode(ModeScreen):
         Binding("d", "day_log", N_("Day log"), show=False),
         Binding("l", "aids", N_("Leaflet")),
     ]
+    FOOTER_LEAVES = frozenset({"h"})  # Home: in the help screen (80 columns, in Romanian)
 
     def __init__(self, services: AppServices, *, now: Clock | None = None) -> None:
         super().__init__(services)
@@ -281,8 +283,4 @@ class LogMode(ModeScreen):
 
 def when(now: datetime) -> str:
     """The header's date and time: "Mon 25 Sep 2023 10:20", in the language in use."""
-    if language() != "ro":
-        return f"{now:%a %d %b %Y %H:%M}"
-    from babel.dates import format_datetime
-
-    return format_datetime(now, "EEE d MMM y HH:mm", locale="ro")
+    return shown_time(now, *FULL_TIME)

@@ -128,7 +128,8 @@ class PersonForm(TranslatedBindings, ModalScreen[PersonDone | None]):
                 return _("nobody (no referral)")
             name = self.names.get(person.by)
             agency = self.codes.partners.get(self.referral.agencies.get(person.by, ""))
-            return f"{person.by} ({name}, {label(agency) if agency else _('no agency')})"
+            agency_name = label(agency) if agency else _("no agency")
+            return f"{person.by} ({name}, {agency_name})"
         code = getattr(person, field)
         if field == "language" and code is None:
             code = self.language

@@ -83,7 +83,7 @@ def fill_recent(
                 (
                     record_time(rec, loadout),
                     venue_name(loadout, rec.venue),
-                    people_short(rec.people),
+                    people_short(rec.people, loadout.codes["genders"]),
                     labels(loadout.codes.indicators, rec.indicators),
                     labels(loadout.codes.outcomes, rec.outcomes),
                 )

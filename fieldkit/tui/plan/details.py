@@ -13,10 +13,19 @@ from fieldkit.tui.plan.grid import short, type_label
 LABEL_WIDTH = 10
 """The details' labels (Venue, Window...) are padded to one column."""
 
+SOLVER_STATUS = {
+    "OPTIMAL": N_("optimal"),
+    "FEASIBLE": N_("feasible"),
+    "GREEDY": N_("greedy"),
+    "INFEASIBLE": N_("infeasible"),
+    "UNKNOWN": N_("unknown"),
+}
+"""The solver's word for its result, as the Plan screen says it (the plan keeps the solver's)."""
+
 
 def labelled(name: str, text: str) -> str:
     """One line of the details: its label `name` (translated), padded, then `text`."""
-    return f"{_(name):<{LABEL_WIDTH}}{text}" if name else f"{'':<{LABEL_WIDTH}}{text}"
+    return (_(name) if name else "").ljust(LABEL_WIDTH) + text
 
 
 def summary(plan: Plan, source: str, op: str) -> str:
@@ -30,7 +39,7 @@ def summary(plan: Plan, source: str, op: str) -> str:
         operation=plan.playbook.operation.name,
         planned=len(plan.assignments),
         visits=len(plan.visits),
-        status=s.status,
+        status=_(SOLVER_STATUS[s.status]) if s.status in SOLVER_STATUS else s.status,
         objective=f"{s.objective:,.0f}",
         bound=f"{s.bound:,.0f}",
         gap=f"{s.gap:.2%}",

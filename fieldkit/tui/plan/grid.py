@@ -109,7 +109,7 @@ class WeekGrid(DataTable[Text]):
         out = Text("▌", style=colour)
         out.append(f"{rules.hhmm(a.start)}-{rules.hhmm(a.end)}", style=f"bold {colour}")
         if a.locked:
-            out.append(f" {_(LOCKED)}", style="reverse")
+            out.append(" " + _(LOCKED), style="reverse")
         out.append("\n▌", style=colour)
         out.append(venue.id, style=colour)
         return out

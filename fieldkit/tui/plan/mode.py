@@ -18,14 +18,13 @@ from fieldkit.i18n import N_, _
 from fieldkit.plan.locks import Lock
 from fieldkit.plan.progress import SolveProgress, StopSwitch
 from fieldkit.plan.service import PlanSession, PlanStart
-from fieldkit.plan.session import locks_of, move, toggle_lock
 from fieldkit.plan.split import DayMemo
 from fieldkit.tui.as_written import as_written
 from fieldkit.tui.keys import QUICK_EXIT
 from fieldkit.tui.plan import details
+from fieldkit.tui.plan.editing import PlanEditing
 from fieldkit.tui.plan.grid import WeekGrid, legend
-from fieldkit.tui.plan.picker import TeamPicker
-from fieldkit.tui.screens.mode import ModeScreen
+from fieldkit.tui.plan.notes import GIVEN, PICK
 from fieldkit.tui.services import AppServices
 
 PLAYBOOK, OPERATION = "playbook:", "op:"
@@ -42,13 +41,6 @@ class Progressed(Message):
 #: Actions that need a plan on screen and no solve running.
 NEEDS_PLAN = frozenset({"lock", "move", "resolve", "export"})
 
-PICK = N_("Pick a playbook to solve, or a planned operation to open (Enter).")
-"""The note before anything is open."""
-
-GIVEN = "{message}"
-"""A note as given (an error from the core: not in the catalogue)."""
-
-
 #: What the note says when a plan is shown, by how it came (solved, stopped early, opened).
 LOADED = {
     "solved": N_("Solved {source}.{warnings}"),
@@ -57,7 +49,7 @@ LOADED = {
 }
 
 
-class PlanMode(ModeScreen):
+class PlanMode(PlanEditing):
     """The patrol lead's mode: playbooks in, planned operations out."""
 
     SUB_TITLE = N_("Plan")
@@ -76,6 +68,7 @@ class PlanMode(ModeScreen):
         Binding("e", "export", N_("Export")),
         Binding("s", "stop", N_("Stop, keep best")),
     ]
+    FOOTER_LEAVES = frozenset({"h"})  # Home: in the help screen (80 columns, in Romanian)
     TIME_LIMIT: ClassVar[float] = 10.0
     SEED: ClassVar[int] = 0
 
@@ -156,36 +149,13 @@ class PlanMode(ModeScreen):
             sources.highlighted = keep if keep is not None and keep < len(options) else 0
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in NEEDS_PLAN and (self.session is None or self.solving):
+        if action in NEEDS_PLAN and self.solving:
+            return False  # off the footer: "s Stop, keep best" takes their room
+        if action in NEEDS_PLAN and self.session is None:
             return None
         if action == "stop":  # shown only while a solve runs
             return self.stop is not None
         return True
-
-    def say(
-        self,
-        note: str,
-        *,
-        severity: str = "information",
-        toast: bool = False,
-        **fields: object,
-    ) -> None:
-        """Put a note under the status; a toast too, but never over the neutral screen.
-        `note` is English (marked N_), its `fields` are filled in after it is translated."""
-        shown = self.put_note(note, fields)
-        if toast and not getattr(self.app, "covered", False):
-            self.notify(shown, severity=severity, markup=False)  # type: ignore[arg-type]
-
-    def put_note(self, note: str, fields: dict[str, object]) -> str:
-        """The note under the status, kept to be said again in another language."""
-        self.note = (note, fields)
-        shown = self.note_text()
-        self.query_one("#solve-note", Static).update(shown)
-        return shown
-
-    def note_text(self) -> str:
-        note, fields = self.note
-        return _(note).format(**fields) if fields else _(note)
 
     # -- picking and solving -----------------------------------------------------------
 
@@ -358,84 +328,3 @@ class PlanMode(ModeScreen):
     @on(DataTable.CellSelected, "#week")
     def _cell_changed(self) -> None:
         self.show_details()
-
-    # -- editing -----------------------------------------------------------------------
-
-    def _selected(self, doing: str) -> str | None:
-        """The visit under the cursor; `doing` (marked N_) says what a missing one was for."""
-        visit = self.query_one(WeekGrid).current_visit
-        if visit is None:
-            self.say(doing, toast=True)
-        return visit
-
-    def action_lock(self) -> None:
-        if (
-            self.session is None
-            or (visit := self._selected(N_("Put the cursor on an assignment to lock it."))) is None
-        ):
-            return
-        self.session.plan = toggle_lock(self.session.plan, visit)
-        locked = any(a.locked for a in self.session.plan.assignments if a.visit == visit)
-        self.show_plan(visit)
-        done = N_("{visit} locked: a re-solve keeps it.") if locked else N_("{visit} unlocked.")
-        self.say(done, visit=visit)
-
-    def action_move(self) -> None:
-        if (
-            self.session is None
-            or (visit := self._selected(N_("Put the cursor on an assignment to move it."))) is None
-        ):
-            return
-        plan = self.session.plan
-        current = next(a.team for a in plan.assignments if a.visit == visit)
-        choices = details.team_choices(plan, current)
-
-        def picked(team: str | None) -> None:
-            if team is not None:
-                self.move_to(visit, team)
-
-        self.app.push_screen(TeamPicker(visit, choices), picked)
-
-    def move_to(self, visit: str, team: str) -> None:
-        """Move a visit to a team, or refuse it naming the broken rules."""
-        assert self.session is not None
-        moved, broken = move(self.session.plan, visit, team)
-        if moved is None:
-            self.say(
-                N_("Cannot move to {team}: {broken}"),
-                severity="error",
-                toast=True,
-                team=team,
-                broken="; ".join(broken),
-            )
-            return
-        self.session.plan = moved
-        self.show_plan(visit)
-        self.say(
-            N_("{visit} moved to {team} and locked (l unlocks; r re-solves the rest)."),
-            visit=visit,
-            team=team,
-        )
-
-    def action_resolve(self) -> None:
-        if self.session is None:
-            return
-        plan = self.session.plan
-        hint = {a.visit: (a.team, a.start) for a in plan.assignments}
-        self.start_solve(self.session.playbook_file, locks_of(plan), self.session.op, hint)
-
-    def action_export(self) -> None:
-        if self.session is None:
-            return
-        try:
-            folder, files = self.services.export_plan(self.session)
-        except UserError as exc:
-            self.say(GIVEN, severity="error", toast=True, message=str(exc))
-            return
-        self.say(
-            N_("Written {folder}/ ({count} files: plan.json, briefings, teams/, loadouts/)"),
-            toast=True,
-            folder=folder,
-            count=len(files),
-        )
-        self.show_holdings()

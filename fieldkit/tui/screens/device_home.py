@@ -21,12 +21,9 @@ KEYS = (
 
 def keys_text() -> str:
     """The keys an officer uses first, in the language in use (names padded to one column)."""
-    names = [_(name) for _key, name, _what in KEYS]
-    width = max(12, *(len(name) + 2 for name in names))
-    return "\n".join(
-        f"{key:>3}  {name:<{width}}{_(what)}"
-        for (key, _n, what), name in zip(KEYS, names, strict=True)
-    )
+    rows = [(key, _(name), _(what)) for key, name, what in KEYS]
+    width = max(12, *(len(name) + 2 for _key, name, _does in rows))
+    return "\n".join(f"{key:>3}  {name:<{width}}{does}" for key, name, does in rows)
 
 
 class DeviceHome(Vertical):

@@ -32,7 +32,7 @@ def moment(iso: str | None, never: str | None = None) -> str:
 
 def counts_line(counts: dict[str, int]) -> str:
     """'Pending 3 · Sent 0 · Acknowledged 12' (every state, zero if none)."""
-    return " · ".join(f"{_(STATE_NAMES[state])} {counts.get(state, 0):,}" for state in STATES)
+    return " · ".join(_(STATE_NAMES[state]) + f" {counts.get(state, 0):,}" for state in STATES)
 
 
 def plain_error(message: str, root: Path) -> str:
