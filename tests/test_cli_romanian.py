@@ -282,3 +282,13 @@ def test_missing_files_and_devices_in_romanian(tmp_path: Path) -> None:
         done = fieldkit(*args, env={**RO, "COLUMNS": "250"})
         assert done.returncode == 2 and "Traceback" not in done.stderr, args
         assert done.stderr.startswith(said), done.stderr
+
+
+def test_the_planners_errors_in_romanian(tmp_path: Path) -> None:
+    assert fieldkit("init", str(tmp_path), env=RO).returncode == 0
+    missing = fieldkit("plan", "nope.yaml", "-w", str(tmp_path), env=RO)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert "nope.yaml: nu există acest fișier de playbook" in missing.stderr
+    book = str(tmp_path / "playbooks" / "barnet-week-of-action.yaml")
+    bad_op = fieldkit("plan", book, "--op", "a b", "-w", str(tmp_path), env=RO)
+    assert bad_op.returncode == 2 and '--op "a b" nu este un nume de dosar' in bad_op.stderr

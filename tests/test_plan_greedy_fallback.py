@@ -46,5 +46,20 @@ def test_the_summary_says_the_plan_is_the_greedy_one(
     doc = plan_dict(solve(book, time_limit=60, work_limit=0.0), str(BARNET), "0" * 64)
     plan_command._print_summary(doc, "ops/barnet-2023")
     out = capsys.readouterr().out
-    assert "(GREEDY," in out
+    assert "(greedy," in out
     assert "the solver found no plan within 60 s: this is the greedy plan" in out
+
+
+def test_the_summary_says_the_solver_status_in_romanian(
+    book: Playbook, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fieldkit.i18n import set_language
+
+    doc = plan_dict(solve(book, time_limit=60, work_limit=0.0), str(BARNET), "0" * 64)
+    set_language("ro")
+    try:
+        plan_command._print_summary(doc, "ops/barnet-2023")
+    finally:
+        set_language(None)
+    out = capsys.readouterr().out
+    assert "(lacom," in out and "GREEDY" not in out and "greedy" not in out

@@ -167,12 +167,16 @@ def _shown(p: Path) -> str:
 
 def _run_rows(r: DemoResult) -> list[tuple[str, str]]:
     """The plan and the visits its devices logged."""
+    from fieldkit.plan.status_words import status_word
+
     plan, cov = r.plan, r.coverage
     return [
         (
             _("plan"),
             _("{assigned} of {visits} visits planned ({status})").format(
-                assigned=plan["assigned"], visits=plan["visits"], status=plan["status"]
+                assigned=plan["assigned"],
+                visits=plan["visits"],
+                status=status_word(str(plan["status"])),
             ),
         ),
         (

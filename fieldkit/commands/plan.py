@@ -162,6 +162,7 @@ def _revisits(ws: Any, op: str) -> tuple[Any, ...]:
 
 def _print_summary(doc: dict[str, Any], folder: str) -> None:
     from fieldkit.plan.solve import GREEDY
+    from fieldkit.plan.status_words import status_word
 
     s = doc["solver"]
     console.print(
@@ -172,7 +173,7 @@ def _print_summary(doc: dict[str, Any], folder: str) -> None:
             name=doc["operation"]["name"],
             covered=s["covered_visits"],
             total=s["total_visits"],
-            status=s["status"],
+            status=status_word(s["status"]),
             objective=f"{s['objective']:,.0f}",
             bound=f"{s['bound']:,.0f}",
             gap=f"{s['gap']:.2%}",

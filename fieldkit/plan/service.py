@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkit.errors import UserError
+from fieldkit.i18n import _
 from fieldkit.plan.geocode import CACHE_NAME, geocode_playbook
 from fieldkit.plan.locks import Lock, read_locks
 from fieldkit.plan.problem import Chosen
@@ -99,11 +100,13 @@ def solve_playbook(
     """Load, check, locate and solve the playbook at `path`; nothing is written."""
     options = options or PlanOptions()
     if not path.is_file():
-        raise UserError(f"{path}: no such playbook file")
+        raise UserError(_("{path}: no such playbook file").format(path=path))
     book = load_playbook(path)
     name = options.op or book.operation.id
     if not OP_NAME.fullmatch(name):
-        raise UserError(f'--op "{name}" is not a folder name (letters, digits, - _ .)')
+        raise UserError(
+            _('--op "{name}" is not a folder name (letters, digits, - _ .)').format(name=name)
+        )
     locks = read_locks(options.lock_file) if options.lock_file else options.locks
     book = geocode_playbook(book, ws.ops / CACHE_NAME)
     book, warnings = add_revisits(book, options.revisits)

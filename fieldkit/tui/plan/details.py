@@ -7,20 +7,12 @@ from datetime import date
 from fieldkit.i18n import N_, _, label, ngettext
 from fieldkit.plan.records import Assignment, Plan
 from fieldkit.plan.rules import Rules
+from fieldkit.plan.status_words import status_word
 from fieldkit.tui.dates import shown_day
 from fieldkit.tui.plan.grid import short, type_label
 
 LABEL_WIDTH = 10
 """The details' labels (Venue, Window...) are padded to one column."""
-
-SOLVER_STATUS = {
-    "OPTIMAL": N_("optimal"),
-    "FEASIBLE": N_("feasible"),
-    "GREEDY": N_("greedy"),
-    "INFEASIBLE": N_("infeasible"),
-    "UNKNOWN": N_("unknown"),
-}
-"""The solver's word for its result, as the Plan screen says it (the plan keeps the solver's)."""
 
 
 def labelled(name: str, text: str) -> str:
@@ -39,7 +31,7 @@ def summary(plan: Plan, source: str, op: str) -> str:
         operation=plan.playbook.operation.name,
         planned=len(plan.assignments),
         visits=len(plan.visits),
-        status=_(SOLVER_STATUS[s.status]) if s.status in SOLVER_STATUS else s.status,
+        status=status_word(s.status),
         objective=f"{s.objective:,.0f}",
         bound=f"{s.bound:,.0f}",
         gap=f"{s.gap:.2%}",
