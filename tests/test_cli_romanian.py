@@ -292,3 +292,67 @@ def test_the_planners_errors_in_romanian(tmp_path: Path) -> None:
     book = str(tmp_path / "playbooks" / "barnet-week-of-action.yaml")
     bad_op = fieldkit("plan", book, "--op", "a b", "-w", str(tmp_path), env=RO)
     assert bad_op.returncode == 2 and '--op "a b" nu este un nume de dosar' in bad_op.stderr
+
+
+def _broken_copy(tmp_path: Path, name: str, *swaps: tuple[str, str]) -> Path:
+    """The small valid playbook with `swaps` made in its text, written to tmp_path/name."""
+    text = (ROOT / "tests" / "playbooks_broken" / "_valid.yaml").read_text(encoding="utf-8")
+    for old, new in swaps:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_playbooks_bad_values_in_romanian(tmp_path: Path) -> None:
+    path = _broken_copy(
+        tmp_path,
+        "values.yaml",
+        ('from: "12:00"', 'from: "7pm"'),
+        ("duration: 60", "duration: ninety"),
+        ("[51.59, -0.22]", "[151.59, -0.22]"),
+        ("end: 2024-10-27", "end: 2024-10-20"),
+    )
+    done = fieldkit("playbook", "check", path, env=RO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    said = {line.removeprefix(f"{path}:") for line in done.stderr.splitlines()}
+    for line in (
+        "7:8: operațiunea se încheie (2024-10-20) înainte să înceapă (2024-10-21)",
+        "46:15: location: latitudinea 151.59 este în afara intervalului -90..90 "
+        "(ordinea este [latitudine, longitudine]?)",
+        '56:29: from: "7pm" nu este o oră din zi; scrieți "HH:MM", de ex. "19:30"',
+        '57:15: duration: "ninety" nu este o durată; scrieți 90, "90m" sau "1h30"',
+    ):
+        assert line in said, done.stderr
+    english = fieldkit("playbook", "check", path, env={"FIELDKIT_LANG": "en"}).stderr
+    assert f'{path}:57:15: duration: "ninety" is not a duration; write 90, "90m" or "1h30"' in (
+        english.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("swap", "said"),
+    [
+        (
+            ("name: Test operation", 'name: "Test operation'),
+            "5:9: textul între ghilimele nu este închis pe acest rând (lipsește ghilimeaua)",
+        ),
+        (
+            ("  name: Test operation", "\tname: Test operation"),
+            "5:1: caracter tab: YAML indentează cu spații, nu cu taburi",
+        ),
+        (
+            ("  timezone: Europe/London", "  timezone: Europe/London\n  name: Again"),
+            '9:3: cheie repetată "name" (apare deja pe rândul 5)',
+        ),
+    ],
+    ids=["unclosed quote", "tab", "duplicate key"],
+)
+def test_a_playbooks_yaml_syntax_in_romanian(
+    tmp_path: Path, swap: tuple[str, str], said: str
+) -> None:
+    path = _broken_copy(tmp_path, "syntax.yaml", swap)
+    done = fieldkit("playbook", "check", path, env=RO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}:{said}" in done.stderr.splitlines(), done.stderr

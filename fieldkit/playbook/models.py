@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from fieldkit.codes import CodeBook
+from fieldkit.i18n import _
 from fieldkit.playbook.order import (
     DEFAULT_MARKING,
     Command,
@@ -108,7 +109,7 @@ class Playbook(Strict):
     def _languages_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         twice = sorted({lang for lang in value if value.count(lang) > 1})
         if twice:
-            raise ValueError(f"{', '.join(twice)} is listed more than once")
+            raise ValueError(_("{names} is listed more than once").format(names=", ".join(twice)))
         return value
 
     @property

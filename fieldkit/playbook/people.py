@@ -9,6 +9,7 @@ from pydantic import (
     model_validator,
 )
 
+from fieldkit.i18n import _
 from fieldkit.playbook.order import (
     Meeting,
 )
@@ -65,7 +66,10 @@ class TeamRules(Strict):
     def _sizes(self) -> TeamRules:
         if self.max_size is not None and self.max_size < self.min_size:
             raise error_at(
-                "max_size", f"max_size {self.max_size} is smaller than min_size {self.min_size}"
+                "max_size",
+                _("max_size {most} is smaller than min_size {least}").format(
+                    most=self.max_size, least=self.min_size
+                ),
             )
         return self
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldkit.errors import UserError, quote
+from fieldkit.i18n import _
 
 
 @dataclass(frozen=True, order=True)
@@ -32,13 +33,13 @@ class PlaybookError(UserError):
 def shown(value: Any) -> str:
     """A value as a message quotes it: text in quotes, nothing as `nothing`."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return quote(value)
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return str(value)

@@ -14,6 +14,7 @@ from pydantic import (
 
 from fieldkit.codes import did_you_mean
 from fieldkit.errors import quote
+from fieldkit.i18n import _
 from fieldkit.playbook.strict import Strict
 from fieldkit.playbook.values import (
     WEEKDAYS,
@@ -56,17 +57,17 @@ class Operation(Strict):
     def _known_zone(cls, value: str) -> str:
         if value not in zones():
             hint = did_you_mean(value, sorted(zones()))
-            raise ValueError(f"unknown time zone {quote(value)}{hint}")
+            said = _("unknown time zone {zone}{hint}")
+            raise ValueError(said.format(zone=quote(value), hint=hint))
         return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Operation:
         if self.end < self.start:
-            raise error_at(
-                "end", f"the operation ends ({self.end}) before it starts ({self.start})"
-            )
+            said = _("the operation ends ({end}) before it starts ({start})")
+            raise error_at("end", said.format(end=self.end, start=self.start))
         if (self.end - self.start).days > 92:
-            raise error_at("end", "an operation may last at most 93 days")
+            raise error_at("end", _("an operation may last at most 93 days"))
         return self
 
     @property
@@ -95,14 +96,18 @@ class Window(Strict):
         if self.to == self.from_:
             raise error_at(
                 "to",
-                f"the window opens and closes at {self.from_:%H:%M}; give it a length",
+                _("the window opens and closes at {start:%H:%M}; give it a length").format(
+                    start=self.from_
+                ),
             )
         if self.to < self.from_ and not (self.from_ >= NOON >= self.to):
             raise error_at(
                 "to",
-                f"the window ends ({self.to:%H:%M}) before it starts ({self.from_:%H:%M}); "
-                "a window may only run past midnight overnight, from noon or later "
-                'to noon or earlier (e.g. "22:00" to "03:00")',
+                _(
+                    "the window ends ({end:%H:%M}) before it starts ({start:%H:%M}); "
+                    "a window may only run past midnight overnight, from noon or later "
+                    'to noon or earlier (e.g. "22:00" to "03:00")'
+                ).format(end=self.to, start=self.from_),
             )
         return self
 

@@ -7,6 +7,7 @@ from pydantic import (
     model_validator,
 )
 
+from fieldkit.i18n import _
 from fieldkit.playbook.strict import Strict
 from fieldkit.playbook.timing import Window
 from fieldkit.playbook.values import (
@@ -30,7 +31,7 @@ class Venue(Strict):
     @model_validator(mode="after")
     def _placed(self) -> Venue:
         if self.location is None and not self.address:
-            raise ValueError("a venue needs a location [lat, lon] or an address to geocode")
+            raise ValueError(_("a venue needs a location [lat, lon] or an address to geocode"))
         return self
 
 
@@ -62,5 +63,5 @@ class Activity(Strict):
     @model_validator(mode="after")
     def _targets(self) -> Activity:
         if not self.venues and not self.venue_types:
-            raise ValueError("an activity needs `venues` (ids) or `venue_types` to visit")
+            raise ValueError(_("an activity needs `venues` (ids) or `venue_types` to visit"))
         return self

@@ -7,6 +7,7 @@ import re
 import yaml
 
 from fieldkit.errors import clip
+from fieldkit.i18n import _
 from fieldkit.playbook.problems import Problem
 
 # The line breaks YAML (and so PyYAML's marks) counts.
@@ -40,50 +41,63 @@ def syntax_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
 
     if "'\\t'" in problem or "\t" in here[: max(col, 1)]:
         tab_col = here.find("\t") + 1 if "\t" in here else col
-        return Problem(name, line, tab_col, "tab character: YAML indents with spaces, not tabs")
+        return Problem(name, line, tab_col, _("tab character: YAML indents with spaces, not tabs"))
     if "quoted scalar" in context and problem.startswith("found unknown escape character"):
         return Problem(
             name,
             line,
             col,
-            "unknown escape (\\) in double-quoted text: write \\\\ for a backslash, "
-            "or use single quotes",
+            _(
+                "unknown escape (\\) in double-quoted text: write \\\\ for a backslash, "
+                "or use single quotes"
+            ),
         )
     if "quoted scalar" in context and exc.context_mark is not None:
         cm = exc.context_mark
         return Problem(
-            name, cm.line + 1, cm.column + 1, "quoted text is never closed (missing quote)"
+            name, cm.line + 1, cm.column + 1, _("quoted text is never closed (missing quote)")
         )
     blamed = _unclosed_quote(text, line)
     if blamed is not None:
-        return Problem(name, *blamed, "quoted text is not closed on this line (missing quote)")
+        return Problem(name, *blamed, _("quoted text is not closed on this line (missing quote)"))
     if col >= 2 and len(here) >= col - 1 and here[col - 2] in _QUOTES:
         return Problem(
-            name, line, col, "text right after a closing quote (a missing or extra quote?)"
+            name, line, col, _("text right after a closing quote (a missing or extra quote?)")
         )
     opener = _unclosed_flow(exc, text, line)
     if opener is not None:
         cm_line, cm_col, char = opener
         closer = "]" if char == "[" else "}"
-        return Problem(name, cm_line, cm_col, f'"{char}" is not closed (missing "{closer}")')
+        return Problem(
+            name,
+            cm_line,
+            cm_col,
+            _('"{char}" is not closed (missing "{closer}")').format(char=char, closer=closer),
+        )
     return Problem(name, line, col, _plain(problem, context))
 
 
 def _plain(problem: str, context: str) -> str:
     if problem == "mapping values are not allowed here":
-        return 'a ": " inside a value: quote the value, or put the key on a line of its own'
+        return _('a ": " inside a value: quote the value, or put the key on a line of its own')
     if problem.startswith("expected <block end>") or problem.startswith("expected <block"):
-        return "bad indentation: this line does not line up with the lines above it"
+        return _("bad indentation: this line does not line up with the lines above it")
     if problem.startswith("found undefined alias"):
-        return f"{problem.removeprefix('found ')} (no &anchor of that name before it)"
+        return _("undefined alias{name} (no &anchor of that name before it)").format(
+            name=problem.removeprefix("found undefined alias")
+        )
     if problem == "but found another document":
-        return "a second YAML document (---): a playbook file holds one"
+        return _("a second YAML document (---): a playbook file holds one")
     found = re.fullmatch(r"found character '(.)' that cannot start any token", problem)
     if found:
-        return f'"{found.group(1)}" cannot start a value: put the value in quotes'
+        return _('"{char}" cannot start a value: put the value in quotes').format(
+            char=found.group(1)
+        )
     if problem == "could not find expected ':'":
-        return 'a key without ":" (or text that is not indented enough)'
-    return f"YAML syntax: {problem}" + (f" ({context})" if context else "")
+        return _('a key without ":" (or text that is not indented enough)')
+    if context:
+        return _("YAML syntax: {problem} ({context})").format(problem=problem, context=context)
+    return _("YAML syntax: {problem}").format(problem=problem)
 
 
 def _repairs(text: str, number: int, new_line: str, upto_line: int) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from fieldkit.errors import clip, quote
-from fieldkit.i18n import _
+from fieldkit.i18n import N_, _
 from fieldkit.playbook.problems import PlaybookError, Problem
 from fieldkit.playbook.yamlerrors import line_col, syntax_problem
 
@@ -26,12 +26,12 @@ MAX_DEPTH = 40
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_KINDS = {
-    _YAML + "str": "text",
-    _YAML + "int": "a whole number",
-    _YAML + "float": "a number",
-    _YAML + "bool": "true or false",
-    _YAML + "null": "empty",
-    _YAML + "timestamp": "a date",
+    _YAML + "str": N_("text"),
+    _YAML + "int": N_("a whole number"),
+    _YAML + "float": N_("a number"),
+    _YAML + "bool": N_("true or false"),
+    _YAML + "null": N_("empty"),
+    _YAML + "timestamp": N_("a date"),
 }
 
 #: A path into the document: keys and list indexes from the root.
@@ -81,16 +81,21 @@ def read_text(path: Path, label: str | None = None) -> str:
     except FileNotFoundError:
         raise _refuse(name, _("no such file")) from None
     except OSError as exc:
-        raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
+        raise _refuse(name, _cannot_read(exc)) from None
     if size > MAX_BYTES:
-        raise _refuse(name, f"the file is {size:,} bytes; playbooks over 10 MB are refused")
+        raise _refuse(
+            name,
+            _("the file is {size} bytes; playbooks over 10 MB are refused").format(
+                size=f"{size:,}"
+            ),
+        )
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise _refuse(name, f"cannot read: {exc.strerror or exc}") from None
+        raise _refuse(name, _cannot_read(exc)) from None
     if len(raw) > MAX_BYTES:  # grew, or a device file whose size stat cannot tell
-        raise _refuse(name, "the file is over 10 MB; playbooks over 10 MB are refused")
+        raise _refuse(name, _("the file is over 10 MB; playbooks over 10 MB are refused"))
     return decode(raw, name)
 
 
@@ -98,14 +103,16 @@ def decode(raw: bytes, name: str) -> str:
     """UTF-8 text (a byte-order mark is dropped); binary or other encodings are refused."""
     if b"\x00" in raw:
         line, col = _byte_position(raw, raw.index(b"\x00"))
-        raise _refuse(name, "binary file (a NUL byte): not a YAML playbook", line, col)
+        raise _refuse(name, _("binary file (a NUL byte): not a YAML playbook"), line, col)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(raw, exc.start)
         raise _refuse(
             name,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+            _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(
+                byte=f"0x{raw[exc.start]:02x}"
+            ),
             line,
             col,
         ) from None
@@ -126,22 +133,22 @@ def parse(text: str, name: str) -> Document:
     """Compose the YAML into plain data with marks; every syntax problem is located."""
     text = text.removeprefix("\ufeff")
     if len(text) > MAX_BYTES:
-        raise _refuse(name, "the text is over 10 MB; playbooks over 10 MB are refused")
+        raise _refuse(name, _("the text is over 10 MB; playbooks over 10 MB are refused"))
     if _blank(text):
-        raise _refuse(name, "the playbook is empty")
+        raise _refuse(name, _("the playbook is empty"))
     survey(text, name)
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
         line, col = line_col(text, exc.position)
         char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        message = f"control character {char} is not allowed in a playbook"
+        message = _("control character {char} is not allowed in a playbook").format(char=char)
         raise _refuse(name, message, line, col) from None
     builder = _Builder(loader, Document(name, None))
     try:
         node = loader.get_single_node()
         if node is None:
-            raise _refuse(name, "the playbook is empty")
+            raise _refuse(name, _("the playbook is empty"))
         builder.doc.data = builder.build(node, (), 0)
     except _Stop:
         pass
@@ -150,11 +157,11 @@ def parse(text: str, name: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         raise PlaybookError([syntax_problem(exc, name, text)]) from None
     except yaml.YAMLError as exc:  # unmarked: rare, still never a traceback
-        raise _refuse(name, f"YAML error: {clip(str(exc))}") from None
+        raise _refuse(name, _("YAML error: {error}").format(error=clip(str(exc)))) from None
     except RecursionError:
         mark = loader.get_mark()
         raise _refuse(
-            name, "nested too deeply to be a playbook", mark.line + 1, mark.column + 1
+            name, _("nested too deeply to be a playbook"), mark.line + 1, mark.column + 1
         ) from None
     finally:
         loader.dispose()
@@ -185,8 +192,9 @@ def survey(text: str, name: str) -> None:
             if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_SCALAR:
                 raise _refuse(
                     name,
-                    f"a value of {len(event.value):,} characters; a playbook's values "
-                    f"are at most {MAX_SCALAR:,}",
+                    _(
+                        "a value of {length} characters; a playbook's values are at most {most}"
+                    ).format(length=f"{len(event.value):,}", most=f"{MAX_SCALAR:,}"),
                     *_event_mark(event),
                 )
     except yaml.YAMLError:
@@ -196,7 +204,9 @@ def survey(text: str, name: str) -> None:
 
 
 def _too_many() -> str:
-    return f"more than {MAX_NODES:,} keys and values: far too many for a playbook"
+    return _("more than {most} keys and values: far too many for a playbook").format(
+        most=f"{MAX_NODES:,}"
+    )
 
 
 def _event_mark(event: yaml.Event) -> tuple[int, int]:
@@ -239,18 +249,23 @@ class _Builder:
         self.doc.marks[path] = _mark(node)
         self.count += 1
         if self.count > MAX_VALUES:
-            self.report(node, f"more than {MAX_VALUES:,} values (anchors and aliases repeated?)")
+            self.report(
+                node,
+                _("more than {most} values (anchors and aliases repeated?)").format(
+                    most=f"{MAX_VALUES:,}"
+                ),
+            )
             raise _Stop
         if depth > MAX_DEPTH:
-            self.report(node, f"nested more than {MAX_DEPTH} levels deep")
+            self.report(node, _("nested more than {most} levels deep").format(most=MAX_DEPTH))
             return None
         if id(node) in self.active:
-            self.report(node, "an alias (*name) refers to the value that contains it")
+            self.report(node, _("an alias (*name) refers to the value that contains it"))
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if node.tag not in (_YAML + "map", _YAML + "seq"):
-            self.report(node, f"YAML tag {quote(node.tag)} is not used in playbooks")
+            self.report(node, _not_used(node.tag))
             return None
         self.active.add(id(node))
         try:
@@ -268,15 +283,20 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _YAML + "merge":
-                self.report(key_node, "merge keys (<<) are not supported")
+                self.report(key_node, _("merge keys (<<) are not supported"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "":
-                self.report(key_node, "a key must be a plain word")
+                self.report(key_node, _("a key must be a plain word"))
                 continue
             key = key_node.value
             if key in first_seen:
                 line = first_seen[key]
-                self.report(key_node, f"duplicate key {quote(key)} (first given on line {line})")
+                self.report(
+                    key_node,
+                    _("duplicate key {key} (first given on line {line})").format(
+                        key=quote(key), line=line
+                    ),
+                )
                 continue
             first_seen[key] = _mark(key_node)[0]
             self.doc.key_marks[path + (key,)] = _mark(key_node)
@@ -289,15 +309,28 @@ class _Builder:
             return node.value
         kind = _SCALAR_KINDS.get(node.tag)
         if kind is None:
-            self.report(node, f"YAML tag {quote(node.tag)} is not used in playbooks")
+            self.report(node, _not_used(node.tag))
             return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception as exc:  # e.g. 2024-02-30: matches a date, is not one
             reason = clip(str(getattr(exc, "problem", None) or exc))
-            self.report(node, f"{quote(node.value)} is not {kind} ({reason})")
+            self.report(
+                node,
+                _("{value} is not {kind} ({reason})").format(
+                    value=quote(node.value), kind=_(kind), reason=reason
+                ),
+            )
             return None
         return value
+
+
+def _not_used(tag: str) -> str:
+    return _("YAML tag {tag} is not used in playbooks").format(tag=quote(tag))
+
+
+def _cannot_read(exc: OSError) -> str:
+    return _("cannot read: {reason}").format(reason=exc.strerror or exc)
 
 
 class _Stop(Exception):
