@@ -313,20 +313,24 @@ def test_a_playbooks_bad_values_in_romanian(tmp_path: Path) -> None:
         ("duration: 60", "duration: ninety"),
         ("[51.59, -0.22]", "[151.59, -0.22]"),
         ("end: 2024-10-27", "end: 2024-10-20"),
+        ("rules:", "retention:\n  sensitive_text: forever\n  device_text_days: 99999\nrules:"),
     )
     done = fieldkit("playbook", "check", path, env=RO)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     said = {line.removeprefix(f"{path}:") for line in done.stderr.splitlines()}
     for line in (
         "7:8: operațiunea se încheie (2024-10-20) înainte să înceapă (2024-10-21)",
-        "46:15: location: latitudinea 151.59 este în afara intervalului -90..90 "
+        "49:15: location: latitudinea 151.59 este în afara intervalului -90..90 "
         "(ordinea este [latitudine, longitudine]?)",
-        '56:29: from: "7pm" nu este o oră din zi; scrieți "HH:MM", de ex. "19:30"',
-        '57:15: duration: "ninety" nu este o durată; scrieți 90, "90m" sau "1h30"',
+        '59:29: from: "7pm" nu este o oră din zi; scrieți "HH:MM", de ex. "19:30"',
+        '60:15: duration: "ninety" nu este o durată; scrieți 90, "90m" sau "1h30"',
+        '38:19: sensitive_text: perioada de revizuire "forever" nu este un număr urmat de o '
+        'unitate, de ex. "6 years", "12 months" sau "90 days"',
+        "39:21: device_text_days: 99999 nu este între 0 și 3650 de zile",
     ):
         assert line in said, done.stderr
     english = fieldkit("playbook", "check", path, env={"FIELDKIT_LANG": "en"}).stderr
-    assert f'{path}:57:15: duration: "ninety" is not a duration; write 90, "90m" or "1h30"' in (
+    assert f'{path}:60:15: duration: "ninety" is not a duration; write 90, "90m" or "1h30"' in (
         english.splitlines()
     )
 

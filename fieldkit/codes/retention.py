@@ -12,6 +12,7 @@ from typing import Any
 
 from fieldkit.codes import CodeBook, load_codes
 from fieldkit.errors import quote
+from fieldkit.i18n import N_, _
 
 #: The outcome whose engagements are of no concern (removed whole past their review date).
 NO_CONCERNS = "no_concerns"
@@ -22,7 +23,7 @@ DEVICE_TEXT_DAYS_MAX = 3650
 RETENTION_KEYS = ("sensitive_text", "no_concern_engagements", "device_text_days")
 
 _PERIOD = re.compile(r"(\d{1,3}) (day|days|month|months|year|years)")
-PERIOD_FORM = 'a number and a unit, e.g. "6 years", "12 months" or "90 days"'
+PERIOD_FORM = N_('a number and a unit, e.g. "6 years", "12 months" or "90 days"')
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,18 @@ class Period:
         """'6 years', '12 months', '90 days' (singular too); ValueError saying what is wrong."""
         found = _PERIOD.fullmatch(text.strip()) if isinstance(text, str) else None
         if found is None:
-            raise ValueError(f"review period {quote(text)} is not {PERIOD_FORM}")
+            raise ValueError(
+                _("review period {period} is not {form}").format(
+                    period=quote(text), form=_(PERIOD_FORM)
+                )
+            )
         number, unit = int(found[1]), found[2]
         if number == 0:
-            raise ValueError(f"review period {quote(text)} is zero: give at least one {unit}")
+            raise ValueError(
+                _("review period {period} is zero: give at least one {unit}").format(
+                    period=quote(text), unit=unit
+                )
+            )
         if unit.startswith("year"):
             return cls(12 * number, 0, text.strip())
         if unit.startswith("month"):
@@ -99,9 +108,11 @@ def outcome_periods(codes: CodeBook | None = None) -> dict[str, Period]:
 def device_days(value: Any) -> int:
     """`device_text_days` checked: a whole number of days, 0 to DEVICE_TEXT_DAYS_MAX."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{quote(value)} is not a whole number of days")
+        raise ValueError(_("{got} is not a whole number of days").format(got=quote(value)))
     if not 0 <= value <= DEVICE_TEXT_DAYS_MAX:
-        raise ValueError(f"{value} is not between 0 and {DEVICE_TEXT_DAYS_MAX} days")
+        raise ValueError(
+            _("{got} is not between 0 and {most} days").format(got=value, most=DEVICE_TEXT_DAYS_MAX)
+        )
     return value
 
 
