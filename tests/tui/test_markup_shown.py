@@ -130,11 +130,12 @@ async def test_plan_mode(office: Office) -> None:
         )
         app.screen.query_one("#details-box").scroll_end(animate=False)
         await settle(pilot)
-        # The last member's agency is the hostile partner; the team comes from its base or
-        # from the venue before (both named in markup).
+        # The last member's agency is the hostile partner; the team comes from the venue
+        # before (named in markup).
         shows(app, markup("person11.name"), markup("partner.en"))
         screen_text = visible_text(app)
-        assert any(f"from {markup(v)}" in screen_text for v in ("venue0.name", "venue2.name"))
+        # Which venue comes before is the planner's choice among equal plans: any, in markup.
+        assert any(f"from {markup(f'venue{n}.name')}" in screen_text for n in range(5))
         assert "church-by-address" in table_text(app, "#week")
         await goto(pilot, "m")
         assert isinstance(app.screen, TeamPicker)
