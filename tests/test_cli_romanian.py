@@ -360,3 +360,30 @@ def test_a_playbooks_yaml_syntax_in_romanian(
     done = fieldkit("playbook", "check", path, env=RO)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"{path}:{said}" in done.stderr.splitlines(), done.stderr
+
+
+def test_a_playbooks_references_in_romanian(tmp_path: Path) -> None:
+    path = _broken_copy(
+        tmp_path,
+        "references.yaml",
+        ("members: [pc-a, pc-b]", "members: [pc-a, pc-zz]"),
+        ("members: [pc-c, anitp-d]", "members: [pc-c]"),
+        ("dates: [2024-10-22]", "dates: [2024-11-22]"),
+        ("partners: [anitp]}", "partners: [glaa]}"),
+        ("type: car_wash", "type: carwash"),
+    )
+    done = fieldkit("playbook", "check", path, env=RO)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith(f"{path}:")]
+    for said in (
+        'nimeni cu id-ul "pc-zz" în listă',
+        'echipa "bravo" are 1 membru; rules.team.min_size este 2',
+        'echipa "bravo" nu are niciun membru cu competența "driver"',
+        "2024-11-22 este în afara operațiunii (2024-10-21 - 2024-10-27)",
+        'partenerul "glaa" este cerut, dar nu este în lista de parteneri a operațiunii',
+        'tip de locație necunoscut "carwash"',
+    ):
+        assert any(said in line for line in lines), done.stderr
+    english = fieldkit("playbook", "check", path, env={"FIELDKIT_LANG": "en"}).stderr
+    assert 'team "bravo" has 1 member; rules.team.min_size is 2' in english
+    assert "no one with id" not in done.stderr and "is outside the operation" not in done.stderr

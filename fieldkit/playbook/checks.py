@@ -8,13 +8,22 @@ from typing import Any
 
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
 from fieldkit.errors import quote
+from fieldkit.i18n import N_, _, ngettext
 from fieldkit.playbook.codeuse import raw_codebook, strings, unknown_code
 from fieldkit.playbook.order_checks import check_order
 from fieldkit.playbook.problems import Problem
 from fieldkit.playbook.values import WEEKDAYS
 from fieldkit.playbook.yamlread import Document, Path_
 
-_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 def _items(data: Any, key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -72,7 +81,9 @@ class _Checker:
                 line = self.doc.where((section, seen[ident], "id"))[0]
                 self.add(
                     (section, i, "id"),
-                    f"{section} id {quote(ident)} is used twice (first on line {line})",
+                    _("{section} id {ident} is used twice (first on line {line})").format(
+                        section=section, ident=quote(ident), line=line
+                    ),
                 )
             else:
                 seen[ident] = i
@@ -90,17 +101,22 @@ class _Checker:
             for d, value in enumerate(dates if isinstance(dates, list) else []):
                 day = _date(value)
                 if day is not None and not first <= day <= last:
-                    message = f"{day} is outside the operation ({first} to {last})"
+                    message = _("{day} is outside the operation ({first} to {last})").format(
+                        day=day, first=first, last=last
+                    )
                     self.add(path + (w, "dates", d), message)
             days = [d.strip().lower()[:3] for _, d in strings(window.get("days"))]
             if days and dates is None and set(days) <= set(WEEKDAYS):
                 length = min(7, (last - first).days + 1)
                 reached = {WEEKDAYS[(first + timedelta(n)).weekday()] for n in range(length)}
                 if not reached & set(days):
-                    names = " or ".join(_DAY_NAMES[WEEKDAYS.index(d)] for d in dict.fromkeys(days))
-                    self.add(
-                        path + (w, "days"), f"the operation ({first} to {last}) has no {names}"
+                    names = _(" or ").join(
+                        _(_DAY_NAMES[WEEKDAYS.index(d)]) for d in dict.fromkeys(days)
                     )
+                    message = _("the operation ({first} to {last}) has no {names}").format(
+                        first=first, last=last, names=names
+                    )
+                    self.add(path + (w, "days"), message)
 
     def partners(self) -> set[str] | None:
         """The operation's partners, or None when the list itself is wrong (so the checks
@@ -122,7 +138,10 @@ class _Checker:
             if self.codes(agency, path, self.book.partners) and op_partners is not None:
                 if isinstance(agency, str) and agency not in op_partners:
                     self.add(
-                        path, f"agency {quote(agency)} is not in the operation's partners list"
+                        path,
+                        _("agency {agency} is not in the operation's partners list").format(
+                            agency=quote(agency)
+                        ),
                     )
             skills = person.get("skills", [])
             known = self.codes(skills, ("roster", i, "skills"), self.book.skills)
@@ -162,7 +181,8 @@ class _Checker:
             base = team.get("base")
             if isinstance(base, str) and base not in venues:
                 hint = did_you_mean(base, venues)
-                self.add(("teams", i, "base"), f"no venue with id {quote(base)}{hint}")
+                message = _("no venue with id {id}{hint}").format(id=quote(base), hint=hint)
+                self.add(("teams", i, "base"), message)
 
     def members(
         self,
@@ -177,12 +197,15 @@ class _Checker:
         for j, member in strings(members):
             if member not in skills_of:
                 hint = did_you_mean(member, skills_of)
-                self.add(_at(where, j), f"no one with id {quote(member)} in the roster{hint}")
+                message = _("no one with id {id} in the roster{hint}")
+                self.add(_at(where, j), message.format(id=quote(member), hint=hint))
             elif placed.get(member) == team_id:
-                self.add(_at(where, j), f"{quote(member)} is listed twice in team {quote(team_id)}")
+                message = _("{member} is listed twice in team {team}")
+                self.add(_at(where, j), message.format(member=quote(member), team=quote(team_id)))
             elif member in placed:
+                message = _("{member} is already in team {team}")
                 self.add(
-                    _at(where, j), f"{quote(member)} is already in team {quote(placed[member])}"
+                    _at(where, j), message.format(member=quote(member), team=quote(placed[member]))
                 )
             else:
                 placed[member] = team_id
@@ -192,11 +215,14 @@ class _Checker:
         self, team_id: str, count: int, where: Path_, min_size: int | None, max_size: int | None
     ) -> None:
         """A team has between rules.team.min_size and max_size members."""
-        size = f"{count} member{'' if count == 1 else 's'}"
+        size = ngettext("{n} member", "{n} members", count).format(n=count)
+        team = quote(team_id)
         if min_size is not None and count < min_size:
-            self.add(where, f"team {quote(team_id)} has {size}; rules.team.min_size is {min_size}")
+            message = _("team {team} has {size}; rules.team.min_size is {limit}")
+            self.add(where, message.format(team=team, size=size, limit=min_size))
         if max_size is not None and count > max_size:
-            self.add(where, f"team {quote(team_id)} has {size}; rules.team.max_size is {max_size}")
+            message = _("team {team} has {size}; rules.team.max_size is {limit}")
+            self.add(where, message.format(team=team, size=size, limit=max_size))
 
     def team_skills(
         self,
@@ -214,11 +240,10 @@ class _Checker:
         have = set().union(*(k for k in known if k is not None))
         for skill in required:
             if skill not in have:
-                self.add(
-                    where,
-                    f"team {quote(team_id)} has no member with the skill {quote(skill)} "
-                    "(rules.team.every_team_has)",
+                message = _(
+                    "team {team} has no member with the skill {skill} (rules.team.every_team_has)"
                 )
+                self.add(where, message.format(team=quote(team_id), skill=quote(skill)))
 
     def venues(self) -> tuple[list[str], bool]:
         """The venue ids, and whether every venue's type is a known code."""
@@ -235,7 +260,8 @@ class _Checker:
             for j, venue in strings(act.get("venues")):
                 if venue not in venues:
                     hint = did_you_mean(venue, venues)
-                    self.add(_at(here + ("venues",), j), f"no venue with id {quote(venue)}{hint}")
+                    message = _("no venue with id {id}{hint}").format(id=quote(venue), hint=hint)
+                    self.add(_at(here + ("venues",), j), message)
             types = act.get("venue_types")
             types_ok = self.codes(types, here + ("venue_types",), self.book.venue_types)
             req = _section(act, "requires")
@@ -245,20 +271,17 @@ class _Checker:
             if self.codes(partners, path, self.book.partners) and op_partners is not None:
                 for j, partner in strings(partners):
                     if partner not in op_partners:
-                        self.add(
-                            _at(path, j),
-                            f"partner {quote(partner)} is required but not in the operation's "
-                            "partners list",
+                        message = _(
+                            "partner {partner} is required but not in the operation's partners list"
                         )
+                        self.add(_at(path, j), message.format(partner=quote(partner)))
             self.codes(act.get("lead"), here + ("lead",), self.book.skills)
             self.dates(act.get("when"), here + ("when",))
             wanted = [t for _, t in strings(types)]
             if wanted and types_ok and typed and not act.get("venues"):
                 if not any(v.get("type") in wanted for _, v in _items(self.data, "venues")):
-                    self.add(
-                        here + ("venue_types",),
-                        f"no venue in the catalogue has type {', '.join(wanted)}",
-                    )
+                    message = _("no venue in the catalogue has type {types}")
+                    self.add(here + ("venue_types",), message.format(types=", ".join(wanted)))
 
 
 def _int(value: Any) -> int | None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from fieldkit.codes import LIST_NAMES, Code, CodeBook, CodeList, did_you_mean, load_codes
 from fieldkit.errors import quote
+from fieldkit.i18n import N_, _
 from fieldkit.playbook.problems import Problem
 from fieldkit.playbook.yamlread import Document
 
@@ -21,13 +22,31 @@ def strings(value: Any) -> Iterator[tuple[int | None, str]]:
                 yield i, v
 
 
+#: "unknown {kind}": each code list's one code, in the user's words.
+_KINDS = {
+    "ilo_indicators": N_("unknown ILO indicator {code}{hint}"),
+    "venue_types": N_("unknown venue type {code}{hint}"),
+    "partners": N_("unknown partner {code}{hint}"),
+    "skills": N_("unknown skill {code}{hint}"),
+    "indicators": N_("unknown indicator {code}{hint}"),
+    "outcomes": N_("unknown outcome {code}{hint}"),
+    "languages": N_("unknown language {code}{hint}"),
+    "nationalities": N_("unknown nationality {code}{hint}"),
+    "age_bands": N_("unknown age band {code}{hint}"),
+    "genders": N_("unknown gender {code}{hint}"),
+    "consent": N_("unknown consent {code}{hint}"),
+    "routes": N_("unknown route {code}{hint}"),
+    "interpreters": N_("unknown interpreter {code}{hint}"),
+    "followup_statuses": N_("unknown follow-up status {code}{hint}"),
+}
+
+
 def unknown_code(list_name: str, code: str, known: CodeList) -> str:
     """'unknown skill "x" (did you mean "y"?)', or the known codes when none is close."""
-    kind = list_name.removesuffix("s").replace("_", " ")
     hint = did_you_mean(code, known.ids)
-    if not hint:
-        hint = f" (known: {', '.join(known.ids)})" if len(known) <= 16 else ""
-    return f"unknown {kind} {quote(code)}{hint}"
+    if not hint and len(known) <= 16:
+        hint = _(" (known: {codes})").format(codes=", ".join(known.ids))
+    return _(_KINDS[list_name]).format(code=quote(code), hint=hint)
 
 
 def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> CodeBook:
@@ -41,11 +60,13 @@ def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> Cod
     if isinstance(add, dict):
         for name, entries in add.items():
             if name not in LIST_NAMES:
-                message = f"unknown code list {quote(name)}{did_you_mean(name, LIST_NAMES)}"
+                message = _("unknown code list {name}{hint}").format(
+                    name=quote(name), hint=did_you_mean(name, LIST_NAMES)
+                )
                 out.append(doc.problem(("codes", "add", name), message, key=True))
                 continue
             if name == "ilo_indicators":
-                message = "the ILO's 11 indicators of forced labour are fixed: none can be added"
+                message = _("the ILO's 11 indicators of forced labour are fixed: none can be added")
                 out.append(doc.problem(("codes", "add", name), message, key=True))
                 continue
             if not isinstance(entries, list):
@@ -57,7 +78,9 @@ def raw_codebook(data: dict[str, Any], doc: Document, out: list[Problem]) -> Cod
     if isinstance(use, dict):
         for name, keep in use.items():
             if name not in LIST_NAMES:
-                message = f"unknown code list {quote(name)}{did_you_mean(name, LIST_NAMES)}"
+                message = _("unknown code list {name}{hint}").format(
+                    name=quote(name), hint=did_you_mean(name, LIST_NAMES)
+                )
                 out.append(doc.problem(("codes", "use", name), message, key=True))
                 continue
             wrong = False
@@ -87,16 +110,20 @@ def _added(
     if not isinstance(code, str):
         return known
     if code in known:
-        out.append(doc.problem(path + ("code",), f"{name} code {quote(code)} already exists"))
+        message = _("{list} code {code} already exists").format(list=name, code=quote(code))
+        out.append(doc.problem(path + ("code",), message))
         return known
     ilo = entry.get("ilo")
     if name == "indicators":
         if ilo is None:
-            message = f"indicator {quote(code)} needs `ilo:` (one of the ILO's 11 indicators)"
+            message = _("indicator {code} needs `ilo:` (one of the ILO's 11 indicators)").format(
+                code=quote(code)
+            )
             out.append(doc.problem(path, message))
         elif isinstance(ilo, str) and ilo not in base.ilo_indicators:
             hint = did_you_mean(ilo, base.ilo_indicators.ids)
-            out.append(doc.problem(path + ("ilo",), f"unknown ILO indicator {quote(ilo)}{hint}"))
+            message = _("unknown ILO indicator {code}{hint}").format(code=quote(ilo), hint=hint)
+            out.append(doc.problem(path + ("ilo",), message))
     attrs = {"ilo": ilo} if isinstance(ilo, str) else {}
     label_en, label_ro = entry.get("en"), entry.get("ro")
     en = label_en if isinstance(label_en, str) else code

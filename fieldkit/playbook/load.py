@@ -68,7 +68,8 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
     try:
         problems += check_references(doc)
     except Exception as exc:  # a gap in the checks must still not become a traceback
-        problems.append(doc.problem((), f"could not check references: {clip(str(exc))}"))
+        message = _("could not check references: {error}").format(error=clip(str(exc)))
+        problems.append(doc.problem((), message))
     # An unknown code says more ("did you mean ...?") than its spelling being wrong.
     checked = {(p.line, p.column) for p in problems}
     try:
@@ -81,7 +82,8 @@ def load_text(text: str, name: str = "<playbook>") -> Playbook:
             ):
                 problems.append(problem)
     except Exception as exc:  # a validator gap must still not become a traceback
-        problems.append(doc.problem((), f"cannot read the playbook: {clip(str(exc))}"))
+        message = _("cannot read the playbook: {error}").format(error=clip(str(exc)))
+        problems.append(doc.problem((), message))
     if problems or playbook is None:
         raise PlaybookError(sorted(set(problems)))
     playbook._source = name

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from fieldkit.codes import CodeBook, CodeList, did_you_mean
 from fieldkit.errors import quote
+from fieldkit.i18n import _
 from fieldkit.playbook.codeuse import strings
 from fieldkit.playbook.yamlread import Path_
 
@@ -55,7 +56,9 @@ def _leader(checker: _Checker, team: dict[str, Any], here: Path_) -> None:
     if isinstance(leader, str) and members and leader not in members:
         hint = did_you_mean(leader, members)
         team_id = quote(str(team.get("id", "")))
-        message = f"the leader {quote(leader)} is not a member of team {team_id}{hint}"
+        message = _("the leader {leader} is not a member of team {team}{hint}").format(
+            leader=quote(leader), team=team_id, hint=hint
+        )
         checker.add(here + ("leader",), message)
 
 
@@ -63,7 +66,10 @@ def _meeting_place(checker: _Checker, meeting: Any, here: Path_, venues: list[st
     venue = _dict(meeting).get("venue")
     if isinstance(venue, str) and venue not in venues:
         checker.add(
-            here + ("venue",), f"no venue with id {quote(venue)}{did_you_mean(venue, venues)}"
+            here + ("venue",),
+            _("no venue with id {id}{hint}").format(
+                id=quote(venue), hint=did_you_mean(venue, venues)
+            ),
         )
 
 
@@ -74,13 +80,17 @@ def _risk(checker: _Checker, risk: dict[str, Any], venues: list[str]) -> None:
         here: Path_ = ("risk", "venue_types", code)
         if isinstance(code, str) and code not in book.venue_types:
             checker.add(
-                here, f"unknown venue type {quote(code)}{did_you_mean(code, book.venue_types.ids)}"
+                here,
+                _("unknown venue type {code}{hint}").format(
+                    code=quote(code), hint=did_you_mean(code, book.venue_types.ids)
+                ),
             )
         found.append((here, assessment))
     for ident, assessment in _dict(risk.get("venues")).items():
         here = ("risk", "venues", ident)
         if isinstance(ident, str) and ident not in venues:
-            checker.add(here, f"no venue with id {quote(ident)}{did_you_mean(ident, venues)}")
+            message = _("no venue with id {id}{hint}")
+            checker.add(here, message.format(id=quote(ident), hint=did_you_mean(ident, venues)))
         found.append((here, assessment))
     for here, assessment in found:
         planning = _dict(_dict(assessment).get("planning"))
@@ -94,11 +104,16 @@ def _bookings(checker: _Checker, support: dict[str, Any], teams: list[str]) -> N
         team = _dict(booking).get("team")
         if isinstance(team, str) and team not in teams:
             checker.add(
-                here + ("team",), f"no team with id {quote(team)}{did_you_mean(team, teams)}"
+                here + ("team",),
+                _("no team with id {id}{hint}").format(
+                    id=quote(team), hint=did_you_mean(team, teams)
+                ),
             )
         day = _dict(booking).get("date")
         if isinstance(day, date) and not isinstance(day, datetime) and checker.span is not None:
             first, last = checker.span
             if not first <= day <= last:
-                message = f"{day} is outside the operation ({first} to {last})"
+                message = _("{day} is outside the operation ({first} to {last})").format(
+                    day=day, first=first, last=last
+                )
                 checker.add(here + ("date",), message)
