@@ -58,18 +58,20 @@ def loads(data: bytes | str, limit: int | None = None) -> Any:
     return value
 
 
-def loads_lines(lines: list[bytes]) -> list[Any]:
-    """One value per line (JSON Lines), parsed as one array for speed; a bad line is named."""
-    joined = b"[" + b",".join(lines) + b"]"
+def loads_lines(lines: list[bytes], text: bytes | None = None) -> list[Any]:
+    """One value per line (JSON Lines); a bad line is named. `text`, when given, is the text
+    the lines were split from: it is scanned once, whole, for what orjson would misread (long
+    integers) and for deep nesting, instead of the lines joined again."""
+    whole = b"\n".join(lines) if text is None else text
     try:
-        values = None if _long_integer(joined) else orjson.loads(joined)
+        values = None if _long_integer(whole) else [orjson.loads(line) for line in lines]
     except orjson.JSONDecodeError:
         values = None
-    if not isinstance(values, list) or len(values) != len(lines):
+    if values is None:
         # Slow path, only for bad input: the first line that is not one JSON value.
         return [_line(n, line) for n, line in enumerate(lines, start=1)]
-    if not _may_nest_deeper(joined, MAX_DEPTH + 1, utf8=True):
-        return values  # the array is one level over its lines
+    if not _may_nest_deeper(whole, MAX_DEPTH, utf8=True):
+        return values  # values side by side nest no deeper than the deepest of them
     for n, line in enumerate(lines, start=1):
         if _may_nest_deeper(line, MAX_DEPTH) and nested_deeper(values[n - 1], MAX_DEPTH):
             raise JSONInputError(f"line {n}: {_too_deep()}")
@@ -144,7 +146,9 @@ def _peels_within(data: bytes | bytearray, limit: int) -> bool:
     left opens or closes a string; with all but quotes and brackets deleted, a string without
     brackets is a pair of quotes side by side. A quote left over means a string holds one.
     """
-    shape = bytes(data).replace(b"\\\\", b"").replace(b'\\"', b"")
+    shape = bytes(data)
+    if b"\\" in shape:  # most texts have no escape at all
+        shape = shape.replace(b"\\\\", b"").replace(b'\\"', b"")
     shape = shape.translate(None, _NOT_STRUCTURE).replace(b'""', b"")
     if b'"' in shape:
         return False

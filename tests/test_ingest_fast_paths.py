@@ -27,7 +27,7 @@ from fieldkit.central.form import (
     plain_text_fields,
     text_fields,
 )
-from fieldkit.central.ingest import _body_of_line, _cut
+from fieldkit.central.form_check import body_of_line, cut
 from fieldkit.central.rules import NO_CONTEXT
 from fieldkit.model import (
     _ALL as _ALL_FIELDS,
@@ -213,7 +213,7 @@ def signed_line(**fields: Any) -> tuple[bytes, dict[str, Any], bytes]:
 
 def test_the_body_cut_from_a_canonical_line_is_the_signed_body() -> None:
     line, data, signed = signed_line(notes=None)
-    assert _body_of_line(line, data) == signed
+    assert body_of_line(line, data) == signed
 
 
 @given(st.sampled_from(["twice", "missing", "key again"]), SHORT)
@@ -228,9 +228,9 @@ def test_a_line_cut_any_other_way_gives_no_body(change: str, text: str) -> None:
         line = line.replace(pair, b"")
     else:
         line = line.replace(b'"venue"', b'"signature"')
-    assert _body_of_line(line, data) is None
+    assert body_of_line(line, data) is None
 
 
 def test_spans_cut_from_a_line_leave_the_rest_in_order_and_never_overlap() -> None:
-    assert _cut(b"abcdef", [(1, 2), (4, 5)]) == b"acdf"
-    assert _cut(b"abcdef", [(1, 3), (2, 4)]) is None
+    assert cut(b"abcdef", [(1, 2), (4, 5)]) == b"acdf"
+    assert cut(b"abcdef", [(1, 3), (2, 4)]) is None

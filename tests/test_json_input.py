@@ -112,9 +112,12 @@ def test_a_wide_text_reads_as_the_standard_parser_reads_it_and_a_deep_one_is_ref
             loads(text)
         with pytest.raises(JSONInputError, match="^line 2: nested more than"):
             loads_lines([b"[]", text])
+        with pytest.raises(JSONInputError, match="^line 2: nested more than"):
+            loads_lines([b"[]", text], b"[]\r\n  \n" + text + b"\n")  # scanned whole
     else:
         assert loads(text) == json.loads(text)
         assert loads_lines([b"[]", text]) == [[], json.loads(text)]
+        assert loads_lines([b"[]", text], b"[]\r\n  \n" + text + b"\n") == [[], json.loads(text)]
 
 
 @given(st.integers(min_value=-(10**40), max_value=10**40), tricky_text)
@@ -122,3 +125,4 @@ def test_numbers_stay_exact_beside_digit_runs_in_strings(number: int, text: str)
     doc = json.dumps({"n": number, "s": text, "l": [text, number]}).encode()
     assert loads(doc) == json.loads(doc)
     assert loads_lines([doc, doc]) == [json.loads(doc)] * 2
+    assert loads_lines([doc, doc], doc + b"\n\n" + doc) == [json.loads(doc)] * 2

@@ -274,7 +274,7 @@ class BundleFile:
         data = self.checked(RECORDS, manifest) or b""
         lines = [line for line in data.splitlines() if line.strip()]
         try:
-            records = loads_lines(lines)
+            records = loads_lines(lines, data)
         except JSONInputError as exc:
             raise self._refused(
                 _("{damaged}: records.jsonl {exc}").format(damaged=self.damaged, exc=exc)

@@ -24,12 +24,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import closing
+from itertools import chain
 from typing import Any
 
 from fieldkit.central.bulk import paused_gc
 from fieldkit.central.chain_check import chain_problems
 from fieldkit.central.content import CONTENT_RULES
-from fieldkit.central.form import FORM_RULES, PLAIN_FORM_RULES, plain_line
+from fieldkit.central.form_check import FormFault
+from fieldkit.central.form_parallel import Part, checked_parts
 from fieldkit.central.heads import advance_head, flag_conflicts
 from fieldkit.central.known import device_context
 from fieldkit.central.problems import (
@@ -48,11 +51,9 @@ from fieldkit.central.problems import (
     resolve_refusals,
 )
 from fieldkit.central.referrals import flag_rules, keep_texts
-from fieldkit.central.rules import NO_CONTEXT, Context, broken
-from fieldkit.central.shape import shape_check
+from fieldkit.central.rules import Context, broken
 from fieldkit.central.store import Central, ForbiddenError
 from fieldkit.errors import quote
-from fieldkit.model import SEAL_FIELDS, TEXTS_FIELD, canonical_json
 from fieldkit.wire.keys import verify_signature
 from fieldkit.wire.protocol import now_iso
 
@@ -126,63 +127,90 @@ def _store(
     also: Also | None = None,
 ) -> IngestResult:
     """The records whose form, hash, signature and content hold, stored with their chain's
-    problems, in one transaction."""
+    problems, in one transaction. A big bundle comes in two parts (form_parallel.py): the
+    first is stored while the second is still being checked."""
     result = IngestResult()
     problems: list[tuple[Any, ...]] = []
-    candidates = _candidates(records, lines, device, problems, result)
-    with central.transaction() as conn:
-        fresh = _drop_known(conn, candidates, problems, result)
-        ctx = device_context(central, conn, device)  # read once: the same all through
-        stored = _trusted(ctx, device, public_key, fresh, problems, result)
-        received = now_iso()
-        _insert_records(conn, device, stored, received)
-        keep_texts(conn, device, stored, problems)
-        flag_rules(ctx, device, stored, problems)
-        result.new = len(stored)
-        result.acknowledged.extend(c.rec_id for c in stored)
-        forked: set[str] = set()
-        if stored:
-            refused = {p[4]: p[2] for p in problems if p[1] == CONTENT}
-            forked = chain_problems(conn, device, stored, problems, result, refused)
-            resolve_refusals(conn, [c.hash for c in stored])
-            flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
-        _insert_problems(conn, problems, received)
-        links = {c.prev: c.hash for c in stored if c.prev not in forked}
-        result.head = advance_head(conn, device, links)
-        if also is not None:
-            also(conn)
+    seen: set[str] = set()  # ids met in the batch: a repeat is dropped
+    stored: list[Checked] = []
+
+    def ahead() -> Context:
+        with central.lock:
+            return device_context(central, central.conn, device)
+
+    with closing(checked_parts(records, lines, ahead)) as parts:
+        first = next(parts)  # checked before the store is locked
+        with central.transaction() as conn:
+            ctx = device_context(central, conn, device)  # read once: the same all through
+            received = now_iso()
+            for part in chain([first], parts):
+                candidates = _candidates(records, part, device, problems, result, seen)
+                fresh = _drop_known(conn, candidates, problems, result)
+                sound = _check_content(device, ctx, problems, result, part.ahead == ctx)
+                trusted = _trusted(device, public_key, fresh, sound, problems, result)
+                _insert_records(conn, device, trusted, received)
+                stored += trusted
+            _after_storing(conn, ctx, device, stored, problems, result, received)
+            if also is not None:
+                also(conn)
     return result
+
+
+def _after_storing(
+    conn: Any,
+    ctx: Context,
+    device: str,
+    stored: list[Checked],
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+    received: str,
+) -> None:
+    """The stored records' texts, referral rules, chain problems, conflicts and head."""
+    keep_texts(conn, device, stored, problems)
+    flag_rules(ctx, device, stored, problems)
+    result.new = len(stored)
+    result.acknowledged.extend(c.rec_id for c in stored)
+    forked: set[str] = set()
+    if stored:
+        refused = {p[4]: p[2] for p in problems if p[1] == CONTENT}
+        forked = chain_problems(conn, device, stored, problems, result, refused)
+        resolve_refusals(conn, [c.hash for c in stored])
+        flag_conflicts(conn, device, [(c.rec_id, c.data.get("amends")) for c in stored])
+    _insert_problems(conn, problems, received)
+    links = {c.prev: c.hash for c in stored if c.prev not in forked}
+    result.head = advance_head(conn, device, links)
 
 
 def _candidates(
     records: list[dict[str, Any]],
-    lines: list[bytes] | None,
+    part: Part,
     device: str,
     problems: list[tuple[Any, ...]],
     result: IngestResult,
+    seen: set[str],
 ) -> list[Checked]:
-    """The records whose form and hash hold, each id once (a repeat in the batch is dropped)."""
+    """The part's records whose form and hash hold, each id once in the batch (`seen`)."""
     candidates: list[Checked] = []
-    seen: set[str] = set()
-    for n, data in enumerate(records):
-        checked = _check_form(data, device, problems, result, lines[n] if lines else None)
-        if checked is not None and checked.rec_id not in seen:
-            seen.add(checked.rec_id)
-            candidates.append(checked)
+    mine = records[part.start : part.start + len(part.verdicts)]
+    for data, verdict in zip(mine, part.verdicts, strict=True):
+        if isinstance(verdict, FormFault):
+            _refuse_form(data, verdict, device, problems, result)
+        elif verdict.rec_id not in seen:
+            seen.add(verdict.rec_id)
+            candidates.append(verdict)
     return candidates
 
 
 def _trusted(
-    ctx: Context,
     device: str,
     public_key: str,
     fresh: list[Checked],
+    sound: Callable[[Checked], bool],
     problems: list[tuple[Any, ...]],
     result: IngestResult,
 ) -> list[Checked]:
-    """The new records signed with the device's key whose content is sound; others refused."""
+    """The new records signed with the device's key whose content is `sound`; others refused."""
     authentic = _authenticate(fresh, public_key)
-    sound = _check_content(device, ctx, problems, result)
     stored: list[Checked] = []
     for c in fresh:
         if c.hash in authentic:
@@ -234,40 +262,15 @@ def _insert_problems(conn: Any, problems: list[tuple[Any, ...]], received: str) 
         )
 
 
-def _check_form(
+def _refuse_form(
     data: Any,
+    fault: FormFault,
     device: str,
     problems: list[tuple[Any, ...]],
     result: IngestResult,
-    line: bytes | None = None,
-) -> Checked | None:
-    wrong, rec = shape_check(data)
-    if wrong is None:
-        rules = PLAIN_FORM_RULES if line is not None and plain_line(line) else FORM_RULES
-        wrong = "; ".join(broken(rules, data, NO_CONTEXT)) or None
-    if wrong is not None:
-        text = record_text(data)
-        rid = data.get("id") if isinstance(data, dict) else None
-        rid = rid if isinstance(rid, str) else None  # an id of another type is no id
-        key = hashlib.sha256(text.encode()).hexdigest()
-        refuse(problems, result, device, MALFORMED, rid, key, f"not a valid record: {wrong}", text)
-        return None
-    body = _body_of_line(line, data) if line is not None else None
-    if body is not None:
-        digest = data["hash"]  # the cut body was hashed and matched
-    else:
-        seal = [data.pop(name) for name in SEAL_FIELDS]  # the body: all but hash and signature
-        texts = data.pop(TEXTS_FIELD, None)  # and, in format 2, the texts beside it
-        try:
-            body = canonical_json(data)
-        except ValueError as exc:  # NaN or infinity: JSON has no such numbers
-            body = str(exc).encode()
-        finally:
-            data.update(zip(SEAL_FIELDS, seal, strict=True))
-            if texts is not None:
-                data[TEXTS_FIELD] = texts
-        digest = hashlib.sha256(body).hexdigest()
-    if digest != data["hash"]:
+) -> None:
+    """Refuse a record whose form or hash did not hold (form_check.py)."""
+    if fault.kind == BAD_HASH:
         refuse(
             problems,
             result,
@@ -278,69 +281,30 @@ def _check_form(
             "its content does not match its hash (changed after it was signed)",
             json.dumps(data, ensure_ascii=False),
         )
-        return None
-    return Checked(data, data["id"], data["prev_hash"], digest, body.decode("utf-8"), rec)
-
-
-def _body_of_line(line: bytes, data: dict[str, Any]) -> bytes | None:
-    """The signed body cut straight from a canonical record line (bundles), if it hashes right.
-
-    A canonical line is the body with `"hash":"..."`, `"signature":"..."` and (format 2)
-    `"texts":{...}` put in key order; hash and signature are hex and the texts canonical JSON,
-    so the pairs cut out exactly. What is left may name none of the three (a key given twice
-    is not canonical). Otherwise None, and the body is computed from the parsed record instead.
-    """
-    pairs = [
-        b',"hash":"' + data["hash"].encode() + b'"',
-        b',"signature":"' + data["signature"].encode() + b'"',
-    ]
-    if TEXTS_FIELD in data:
-        texts = data[TEXTS_FIELD]
-        try:
-            pairs.append(_NO_TEXTS if not texts else _TEXTS + canonical_json(texts))
-        except ValueError:
-            return None
-    cuts = []
-    for pair in pairs:
-        at = line.find(pair)
-        if at < 0 or line.find(pair, at + 1) >= 0:
-            return None  # not there, or there twice
-        cuts.append((at, at + len(pair)))
-    cuts.sort()
-    body = _cut(line, cuts)
-    if body is None:
-        return None
-    for name in _CUT_NAMES:
-        if name in body:
-            return None
-    return body if hashlib.sha256(body).hexdigest() == data["hash"] else None
-
-
-def _cut(line: bytes, cuts: list[tuple[int, int]]) -> bytes | None:
-    """`line` without the (start, end) spans `cuts`, in order; None if two of them overlap."""
-    pieces, at = [], 0
-    for start, end in cuts:
-        if start < at:
-            return None
-        pieces.append(line[at:start])
-        at = end
-    pieces.append(line[at:])
-    return b"".join(pieces)
-
-
-_TEXTS = b',"' + TEXTS_FIELD.encode() + b'":'
-_NO_TEXTS = _TEXTS + b"{}"
-#: The keys cut from a canonical line, as they would stand in what is left if given twice.
-_CUT_NAMES = tuple(f'"{name}":'.encode() for name in (*SEAL_FIELDS, TEXTS_FIELD))
+        return
+    text = record_text(data)
+    rid = data.get("id") if isinstance(data, dict) else None
+    rid = rid if isinstance(rid, str) else None  # an id of another type is no id
+    key = hashlib.sha256(text.encode()).hexdigest()
+    detail = f"not a valid record: {fault.reason}"
+    refuse(problems, result, device, MALFORMED, rid, key, detail, text)
 
 
 def _check_content(
-    device: str, ctx: Context, problems: list[tuple[Any, ...]], result: IngestResult
+    device: str,
+    ctx: Context,
+    problems: list[tuple[Any, ...]],
+    result: IngestResult,
+    found_ahead: bool = False,
 ) -> Callable[[Checked], bool]:
-    """A check of one authentic record against the content rules; refuses it if it fails."""
+    """A check of one authentic record against the content rules; refuses it if it fails.
+    With `found_ahead`, a record's reasons found against this very context are taken."""
 
     def sound(c: Checked) -> bool:
-        reasons = broken(CONTENT_RULES, c.data, ctx)
+        if found_ahead and c.content is not None:
+            reasons: list[str] | tuple[str, ...] = c.content
+        else:
+            reasons = broken(CONTENT_RULES, c.data, ctx)
         if reasons:
             detail = "; ".join(reasons)
             refuse(problems, result, device, CONTENT, c.rec_id, c.hash, detail, c.text)

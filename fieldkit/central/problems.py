@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fieldkit.central.content import shown_id
-from fieldkit.model import Engagement
+from fieldkit.model import Engagement, Person
 from fieldkit.wire.protocol import now_iso
 
 GAP, FORK, BAD_SIGNATURE, BAD_HASH, ID_REUSE, MALFORMED, CONTENT = (
@@ -33,6 +33,29 @@ class IngestResult:
     head: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the steps after the form check need of a record the model read: small, so a
+    record checked in another process comes back without being read again.
+
+    `rules` is what the referral rules read: (persons, indicators, outcomes, officer).
+    `faults` are the (path, digest) of texts beside the record that do not match the digest
+    the record was signed with.
+    """
+
+    rules: tuple[tuple[Person, ...], tuple[str, ...], tuple[str, ...], str]
+    faults: tuple[tuple[str, str], ...] = ()
+
+
+def reading_of(rec: Engagement, texts: bool) -> Reading:
+    """The Reading of `rec`; its texts' faults are looked for only when it has `texts`."""
+    faults: tuple[tuple[str, str], ...] = ()
+    if texts:
+        digests = {seal.path: seal.digest for seal in rec.seals}
+        faults = tuple((path, digests[path]) for path in rec.text_faults())
+    return Reading((rec.persons, rec.indicators, rec.outcomes, rec.officer), faults)
+
+
 @dataclass
 class Checked:
     """A record whose form and hash held: its data, id, predecessor, hash and signed body."""
@@ -42,8 +65,11 @@ class Checked:
     prev: str
     hash: str
     body: str
-    #: The record read once by the shape check (None: a format 1 record the model cannot read).
-    rec: Engagement | None = None
+    #: What later steps need of the record read by the shape check (None: a format 1 record
+    #: the model cannot read).
+    reading: Reading | None = None
+    #: The content rules' reasons, when they were found ahead (form_parallel.py).
+    content: tuple[str, ...] | None = None
 
     @property
     def text(self) -> str:

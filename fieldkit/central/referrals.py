@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldkit.central.content import Context
-from fieldkit.central.problems import Checked
+from fieldkit.central.problems import Checked, reading_of
 from fieldkit.codes import load_codes
 from fieldkit.codes.rules import BrokenRule, broken_rules
 from fieldkit.model import TEXTS_FIELD, Engagement
@@ -23,11 +23,11 @@ def keep_texts(
         texts = c.data.get(TEXTS_FIELD)
         if not texts:
             continue
-        rec = c.rec or Engagement.from_dict(c.data)  # read once, by the shape check
-        bad = {seal.digest for seal in rec.seals if seal.path in rec.text_faults()}
-        for path in rec.text_faults():
+        reading = c.reading or reading_of(Engagement.from_dict(c.data), True)
+        for path, _digest in reading.faults:
             detail = f"its {path} text does not match the digest it was signed with; not kept"
             problems.append((device, TEXT, c.rec_id, None, f"{c.rec_id}:{path}", detail, None))
+        bad = {digest for _path, digest in reading.faults}
         rows += [
             (c.rec_id, digest, entry["salt"], entry["text"])
             for digest, entry in texts.items()
@@ -45,10 +45,9 @@ def flag_rules(
     codes = load_codes()
     seen: dict[tuple[Any, ...], list[BrokenRule]] = {}  # the rules are pure: once per content
     for c in stored:
-        rec = c.rec
-        if rec is None:
+        if c.reading is None:
             continue  # a format 1 record the model cannot read (the shape check tried)
-        what = (rec.persons, rec.indicators, rec.outcomes, rec.officer)
+        what = c.reading.rules
         found = seen.get(what)
         if found is None:
             found = seen[what] = broken_rules(*what, ctx.agencies, codes)
