@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import queue
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -31,10 +33,12 @@ from fieldkit.central.problems import Checked, Reading
 from fieldkit.central.rules import Context, broken
 
 #: Fewer records than this are checked in this process: forking costs more than it saves.
-PARALLEL_MIN = 2000
-#: The share of a big batch checked here: this process then stores it while the worker
-#: checks the rest, so the worker is given more.
-HERE_SHARE = 0.45
+PARALLEL_MIN = 1000
+#: The share of a big batch checked here: this process then stores it, and each CHUNK of
+#: the rest as the worker sends it, so the worker is given more.
+HERE_SHARE = 0.35
+#: The worker's records are sent in chunks of at most CHUNK, a quarter of them at least.
+CHUNK = 2000
 
 #: What the worker sends back per record: its fault, or (signed body, Reading, content reasons).
 Sent = FormFault | tuple[str, Reading | None, tuple[str, ...] | None]
@@ -53,8 +57,9 @@ class Part:
 def checked_parts(
     records: list[Any], lines: list[bytes] | None, ahead: Callable[[], Context] | None = None
 ) -> Generator[Part, None, None]:
-    """`form_verdict` of every record (with its line, when given): one Part, or for a big
-    batch two, the second from the worker (its content checked against `ahead()`, if given)."""
+    """`form_verdict` of every record (with its line, when given), in Parts in order: one, or
+    for a big batch this process's share and then the worker's, a chunk at a time as it sends
+    them (their content checked against `ahead()`, if given)."""
     if lines is None or len(records) < PARALLEL_MIN or not _may_fork():
         yield Part(0, _here(records, lines or [None] * len(records)))
         return
@@ -62,17 +67,22 @@ def checked_parts(
     context = None if ahead is None else ahead()
     mp = multiprocessing.get_context("fork")
     receiver, sender = mp.Pipe(duplex=False)
-    worker = mp.Process(target=_worker, args=(records[split:], lines[split:], context, sender))
+    chunk = min(CHUNK, max(1, (len(records) - split) // 4))
+    far = (records[split:], lines[split:], context, chunk, sender)
+    worker = mp.Process(target=_worker, args=far)
     worker.start()
     sender.close()  # the worker's copy stays open: the end of it is the worker's end
     try:
         yield Part(0, _here(records[:split], lines[:split]))
-        theirs = _answer(receiver, len(records) - split)
-        if theirs is None:
-            yield Part(split, _here(records[split:], lines[split:]))
-        else:
-            got = zip(records[split:], theirs, strict=True)
-            yield Part(split, [_received(data, sent) for data, sent in got], context)
+        at = split
+        while at < len(records):
+            theirs = _answer(receiver, min(chunk, len(records) - at))
+            if theirs is None:  # the worker failed: the rest is checked here
+                yield Part(at, _here(records[at:], lines[at:]))
+                break
+            got = zip(records[at : at + len(theirs)], theirs, strict=True)
+            yield Part(at, [_received(data, sent) for data, sent in got], context)
+            at += len(theirs)
     finally:
         receiver.close()
         if worker.is_alive():
@@ -90,7 +100,7 @@ def _here(records: list[Any], lines: list[bytes] | list[None]) -> list[Checked |
 
 
 def _answer(receiver: Connection, count: int) -> list[Sent] | None:
-    """The worker's verdicts, or None if it died or failed before it sent them all."""
+    """The worker's next `count` verdicts, or None if it died or failed before sending them."""
     try:
         theirs = receiver.recv()
     except (EOFError, OSError):
@@ -99,15 +109,29 @@ def _answer(receiver: Connection, count: int) -> list[Sent] | None:
 
 
 def _worker(
-    records: list[Any], lines: list[bytes], ctx: Context | None, sender: Connection
+    records: list[Any], lines: list[bytes], ctx: Context | None, chunk: int, sender: Connection
 ) -> None:
-    """The worker: the verdicts of `records`, sent back whole, or None if checking failed."""
+    """The worker: the verdicts of `records`, sent back `chunk` at a time; None if checking
+    failed (the parent checks the rest, and says what went wrong). A thread writes what is
+    ready while the next chunk is checked: the parent reads a chunk only once it has stored
+    the one before."""
+    ready: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    writer = threading.Thread(target=_write, args=(ready, sender))
+    writer.start()
     try:
-        sent: list[Sent] | None = [_sent(v, ctx) for v in _here(records, lines)]
-    except Exception:  # checked again in the parent, which says what went wrong
-        sent = None
-    sender.send(sent)
+        for at in range(0, len(records), chunk):
+            part = _here(records[at : at + chunk], lines[at : at + chunk])
+            ready.put(pickle.dumps([_sent(v, ctx) for v in part], pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        ready.put(pickle.dumps(None))
+    ready.put(None)
+    writer.join()
     sender.close()
+
+
+def _write(ready: queue.SimpleQueue[bytes | None], sender: Connection) -> None:
+    while (blob := ready.get()) is not None:
+        sender.send_bytes(blob)
 
 
 def _sent(verdict: Checked | FormFault, ctx: Context | None) -> Sent:
