@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+import sqlcipher3
+
 from fieldkit.central import retention
 from fieldkit.central.store import SCHEMA_VERSION, Central, central_path
 from tests.support import retention as aged
@@ -65,7 +68,7 @@ def test_a_schema_5_store_counts_its_records_when_opened(tmp_path: Path) -> None
     with Central(central_path(ws.sync)) as old:
         old.conn.executescript("ALTER TABLE devices DROP COLUMN stored; PRAGMA user_version=5;")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 9
         assert status_counts(store) == counted(store)
         assert sum(counted(store).values()) == 42
 
@@ -88,8 +91,41 @@ def test_a_schema_6_store_loses_its_count_triggers_and_counts_each_record_once(
     fill(tmp_path / "dev", 4)
     export_bundle(tmp_path / "dev", tmp_path / "b.zip")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 9
         assert store.query("SELECT name FROM sqlite_master WHERE type = 'trigger'"
                            " AND name LIKE 'records_%counted'") == []  # fmt: skip
         import_bundle(store, tmp_path / "b.zip")
         assert list(status_counts(store).values()) == [4] == list(counted(store).values())
+
+
+def test_a_schema_8_store_indexes_its_hashes_under_their_device(tmp_path: Path) -> None:
+    """Schema 9 replaces the index on hash alone: the chains still verify through it, and a
+    record's hash is still unique (a copy under a new id is refused)."""
+    from fieldkit.central.chain_verify import verify_chains
+
+    ws = make_workspace(tmp_path / "ws")
+    with Central(central_path(ws.sync)) as old:
+        old.conn.executescript(
+            "DROP INDEX idx_records_device_hash;"
+            " CREATE UNIQUE INDEX idx_records_hash ON records(hash); PRAGMA user_version=8;"
+        )
+    with Central(central_path(ws.sync)) as store:
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 9
+        indexes = {n for (n,) in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "idx_records_device_hash" in indexes and "idx_records_hash" not in indexes
+        plan = store.query(
+            "EXPLAIN QUERY PLAN SELECT hash FROM records WHERE device = ? AND hash IN (?, ?)",
+            ("d", "a", "b"),
+        )
+        assert "idx_records_device_hash" in plan[0][-1]
+        found = verify_chains(store)
+    with Central(central_path(make_workspace(tmp_path / "new").sync)) as new:
+        assert found == verify_chains(new)  # the operation's one gap, and nothing else
+    assert found.records == 42 and len(found.faults) == 1
+    with Central(central_path(ws.sync)) as store:
+        with pytest.raises(sqlcipher3.IntegrityError, match="UNIQUE"):
+            store.conn.execute(
+                "INSERT INTO records (id, device, hlc, prev_hash, hash, signature, body)"
+                " SELECT 'copy', device, hlc, prev_hash, hash, signature, body FROM records"
+                " LIMIT 1"
+            )

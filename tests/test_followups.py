@@ -217,6 +217,6 @@ def test_a_schema_2_store_is_migrated_with_its_records(ws: Workspace) -> None:
             "DROP TABLE followup_events; PRAGMA user_version=2;"
         )
     with Central(path) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 9
         assert store.record_count() == 5
     assert followups(ws, "update", GIRL_NRM, "--status", "support_accepted")[0] == 0

@@ -70,14 +70,17 @@ def _held(
     prevs = [p for p in outside if p != GENESIS_HASH]
     for part in chunks(prevs):
         marks = ",".join("?" * len(part))
-        # By hash alone (its unique index); the device is checked here, not by the planner.
-        rows = conn.execute(f"SELECT hash, device FROM records WHERE hash IN ({marks})", part)
-        held.update(h for h, d in rows if d == device)
+        # By the (device, hash) index: a link stays within its device.
+        rows = conn.execute(
+            f"SELECT hash FROM records WHERE device = ? AND hash IN ({marks})", [device, *part]
+        )
+        held.update(h for (h,) in rows)
         # A record removed at retention keeps its place in the chain by its trace.
         rows = conn.execute(
-            f"SELECT hash, device FROM removed_records WHERE hash IN ({marks})", part
+            f"SELECT hash FROM removed_records WHERE device = ? AND hash IN ({marks})",
+            [device, *part],
         )
-        held.update(h for h, d in rows if d == device)
+        held.update(h for (h,) in rows)
     return held
 
 

@@ -168,15 +168,17 @@ def _check_traces(conn: Any, keys: dict[str, str], low: int, high: int) -> Part:
 def _held(conn: Any, links: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The (device, hash) pairs among `links` that central holds as a record or a trace."""
     found: set[tuple[str, str]] = set()
-    hashes = sorted({h for _, h in links})
-    for start in range(0, len(hashes), 500):
-        part = hashes[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for table in ("records", "removed_records"):
-            found.update(
-                conn.execute(f"SELECT device, hash FROM {table} WHERE hash IN ({marks})", part)
-            )
-    return found & links
+    by_device: dict[str, list[str]] = {}
+    for device, digest in sorted(links):
+        by_device.setdefault(device, []).append(digest)
+    for device, hashes in by_device.items():
+        for start in range(0, len(hashes), 500):
+            part = hashes[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for table in ("records", "removed_records"):
+                sql = f"SELECT device, hash FROM {table} WHERE device = ? AND hash IN ({marks})"
+                found.update(conn.execute(sql, [device, *part]))
+    return found
 
 
 def _head_faults(conn: Any, keys: dict[str, str]) -> list[Fault]:

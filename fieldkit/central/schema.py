@@ -60,7 +60,6 @@ def create_records(db: sqlite_utils.Database) -> None:
         not_null={"id", "device", "hlc", "prev_hash", "hash", "signature", "body"},
     )
     db.table("records").create_index(["id"], unique=True)
-    db.table("records").create_index(["hash"], unique=True)
     db.table("records").create_index(["device", "prev_hash"])
     # Partial: most records amend nothing, and cost this index nothing.
     db.conn.execute("CREATE INDEX idx_records_amends ON records(amends) WHERE amends IS NOT NULL")
@@ -253,3 +252,14 @@ def create_short_ids(conn: Any) -> None:
         " UPDATE record_short_ids_mark SET seq ="
         " min(seq, (SELECT coalesce(max(seq), 0) FROM records)); END"
     )
+
+
+def index_hashes_by_device(conn: Any) -> None:
+    """Schema 9: records' hashes indexed under their device, (device, hash), unique. A hash
+    alone is random: a bundle's records each wrote a page of its own somewhere in a national
+    store's index; under its device, a bundle writes a few pages side by side. Every lookup
+    of a hash knows its device (a chain's links stay within one device)."""
+    conn.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS idx_records_device_hash ON records(device, hash)"
+    )
+    conn.execute("DROP INDEX IF EXISTS idx_records_hash")

@@ -28,6 +28,7 @@ from fieldkit.central.schema import (
     create_schema,
     create_short_ids,
     create_users,
+    index_hashes_by_device,
 )
 from fieldkit.central.unlock import open_central_db
 from fieldkit.encrypted_store import DATABASE_ERRORS
@@ -58,7 +59,7 @@ CENTRAL_KEY = "central.key"
 CENTRAL_SEAL_KEY = "central.seal"
 #: PRAGMA application_id of a central store ("FKCS").
 APPLICATION_ID = 0x464B4353
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 CENTRAL_KEY_ADVICE = (
     "If someone else may have copied it, they could forge answer bundles that devices accept"
 )
@@ -166,6 +167,7 @@ class Central(DeviceRegistry, StoreReading):
             create_access_log(self.conn)
             create_device_counts(self.conn)  # versions 6, 7: each device's records counted
             create_short_ids(self.conn)  # version 8: the short ids a commander types
+            index_hashes_by_device(self.conn)  # version 9: hashes indexed under their device
             self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
