@@ -9,10 +9,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from fieldkit.model import ENGAGEMENT_FORMAT_2, Engagement
 from fieldkit.tui import make_app
 from fieldkit.tui.app import FieldkitApp
+from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.workspace import Workspace
 from tests.support.tui import settle
@@ -33,6 +35,23 @@ async def to_log(pilot: Pilot[None]) -> LogMode:
     await pilot.press("2")
     await settle(pilot)
     assert isinstance(pilot.app.screen, LogMode)
+    return pilot.app.screen
+
+
+OUTSIDE = datetime(2024, 1, 15, 10, 20, tzinfo=LONDON)
+"""A day months after the Barnet week (2023-09-24 to 2023-09-30)."""
+
+
+async def save_outside_the_operation(pilot: Pilot[None]) -> ConfirmTime:
+    """From Home, a new engagement at the Finchley shelter saved at OUTSIDE (the app made by
+    `log_app(ws, OUTSIDE)`): the question it asks first."""
+    await to_log(pilot)
+    await pilot.press("n", "f")
+    await settle(pilot)
+    pilot.app.screen.query_one("#venue", Select).value = "shelter-finchley"
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmTime)
     return pilot.app.screen
 
 

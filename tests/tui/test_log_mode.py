@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from fieldkit.field import Device
 from fieldkit.model import PeopleGroup
@@ -18,7 +18,14 @@ from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.log.mode import LogMode
 from fieldkit.tui.log.people import PeoplePicker
 from fieldkit.workspace import Workspace
-from tests.support.log_form import LONDON, NOW, VISIT, log_app, to_log
+from tests.support.log_form import (
+    NOW,
+    OUTSIDE,
+    VISIT,
+    log_app,
+    save_outside_the_operation,
+    to_log,
+)
 from tests.support.tui import SIZE, assert_covered, settle, visible_text
 
 
@@ -218,22 +225,12 @@ async def test_an_amendment_that_changes_nothing_is_refused(
     assert [v.id for v in device.history(old)] == [old]
 
 
-OUTSIDE = datetime(2024, 1, 15, 10, 20, tzinfo=LONDON)
-"""A day months after the Barnet week (2023-09-24 to 2023-09-30)."""
-
-
 async def test_a_time_outside_the_operation_asks_before_saving(device_ws: Workspace) -> None:
     app = log_app(device_ws, OUTSIDE)
     async with app.run_test(size=SIZE) as pilot:
-        await to_log(pilot)
-        await pilot.press("n", "f")
-        await settle(pilot)
-        app.screen.query_one("#venue", Select).value = "shelter-finchley"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmTime)
+        asked = await save_outside_the_operation(pilot)
         assert "Save anyway (y)" in visible_text(app)
-        text = str(app.screen.query_one("#confirm-time-text", Static).content)
+        text = str(asked.query_one("#confirm-time-text", Static).content)
         assert "Mon 15 Jan 2024 10:20" in text
         assert "outside the operation's dates (2023-09-24 to 2023-09-30)" in text
         await pilot.press("escape")  # not now: back to the form, nothing saved

@@ -3,14 +3,12 @@ which switches at once; snapshots of Log mode and the Log form in Romanian."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import DataTable, Static
 
 from fieldkit.field import Device
 from fieldkit.field.enroll import enroll, remember_language
@@ -19,11 +17,10 @@ from fieldkit.field.unlock import forget_passphrase
 from fieldkit.model import PeopleGroup
 from fieldkit.tui import make_app
 from fieldkit.tui.log.checklist import CodeChecklist
-from fieldkit.tui.log.confirm_time import ConfirmTime
 from fieldkit.tui.log.engagement_form import EngagementForm
 from fieldkit.tui.screens.passphrase import PassphraseScreen
 from fieldkit.workspace import Workspace
-from tests.support.log_form import NOW, log_app, to_log
+from tests.support.log_form import NOW, OUTSIDE, log_app, save_outside_the_operation, to_log
 from tests.support.paths import BARNET
 from tests.support.tui import SIZE, settle, visible_text
 
@@ -179,17 +176,10 @@ async def test_a_time_outside_the_operation_asks_in_romanian(
     device_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FIELDKIT_LANG", "ro")
-    outside = datetime(2024, 1, 15, 10, 20, tzinfo=ZoneInfo("Europe/London"))
-    app = log_app(device_ws, outside)
+    app = log_app(device_ws, OUTSIDE)
     async with app.run_test(size=SIZE) as pilot:
-        await to_log(pilot)
-        await pilot.press("n", "f")
-        await settle(pilot)
-        app.screen.query_one("#venue", Select).value = "shelter-finchley"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmTime)
-        text = flat(str(app.screen.query_one("#confirm-time-text", Static).content))
+        asked = await save_outside_the_operation(pilot)
+        text = flat(str(asked.query_one("#confirm-time-text", Static).content))
         assert text.startswith(
             "Ora acestei interacțiuni, lun. 15 ian. 2024 10:20, este în afara datelor "
             "operațiunii (2023-09-24 – 2023-09-30)."
