@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fieldkit.errors import UserError
 from fieldkit.i18n import N_
-from fieldkit.plan.locks import Lock
 from fieldkit.plan.service import PlanSession
 from fieldkit.plan.session import locks_of, move, toggle_lock
 from fieldkit.tui.plan import details
@@ -21,17 +20,9 @@ class PlanEditing(NotedScreen):
 
     session: PlanSession | None = None
 
-    if TYPE_CHECKING:  # PlanMode's own: it solves the plan and shows it
-
-        def start_solve(
-            self,
-            path: Path,
-            locks: list[Lock] | None,
-            op: str | None,
-            hint: dict[str, tuple[str, int]] | None = None,
-        ) -> None: ...
-
-        def show_plan(self, keep: str | None = None) -> None: ...
+    if TYPE_CHECKING:  # PlanMode's own: it solves the plan (start_solve) and shows it
+        start_solve: Callable[..., None]
+        show_plan: Callable[..., None]
 
     def _selected(self, doing: str) -> str | None:
         """The visit under the cursor; `doing` (marked N_) says what a missing one was for."""
