@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ def _worker(
     failed (the parent checks the rest, and says what went wrong). A thread writes what is
     ready while the next chunk is checked: the parent reads a chunk only once it has stored
     the one before."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c is the parent's: it ends the worker
     ready: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     writer = threading.Thread(target=_write, args=(ready, sender))
     writer.start()
