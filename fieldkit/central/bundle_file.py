@@ -272,7 +272,7 @@ class BundleFile:
     def records(self, manifest: dict[str, Any]) -> tuple[list[dict[str, Any]], list[bytes]]:
         """The records and their lines as written, checked against the manifest's count."""
         data = self.checked(RECORDS, manifest) or b""
-        lines = [line for line in data.splitlines() if line.strip()]
+        lines = [line for line in data.splitlines() if line and not line.isspace()]
         try:
             records = loads_lines(lines, data)
         except JSONInputError as exc:
