@@ -4,7 +4,8 @@ Reading a record's shape, its form rules, its hash and its content rules is most
 import's work, and each record's verdict depends on that record alone (and, for content, on
 the device's context). With more than one core and a bundle of PARALLEL_MIN records or more,
 a worker process forked for the call checks the records after the first HERE_SHARE of them,
-while this process checks that first share and starts storing it. The worker sends back each
+while this process checks that first share and starts storing it; the worker's verdicts come
+back a chunk at a time, each stored as it comes. The worker sends back each
 record's verdict - its signed body, its Reading (problems.py) and the content rules' reasons,
 or its fault - never a record to be read again. The verdicts are those `form_verdict` gives
 here, in the records' order; the content reasons are used only if the device's context read
@@ -35,10 +36,10 @@ from fieldkit.central.rules import Context, broken
 
 #: Fewer records than this are checked in this process: forking costs more than it saves.
 PARALLEL_MIN = 1000
-#: The share of a big batch checked here: this process then stores it, and each CHUNK of
+#: The share of a big batch checked here: this process then stores it, and each chunk of
 #: the rest as the worker sends it, so the worker is given more.
 HERE_SHARE = 0.35
-#: The worker's records are sent in chunks of at most CHUNK, a quarter of them at least.
+#: The worker sends its verdicts in chunks: a quarter of its records each, at most CHUNK.
 CHUNK = 2000
 
 #: What the worker sends back per record: its fault, or (signed body, Reading, content reasons).

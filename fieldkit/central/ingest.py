@@ -127,8 +127,8 @@ def _store(
     also: Also | None = None,
 ) -> IngestResult:
     """The records whose form, hash, signature and content hold, stored with their chain's
-    problems, in one transaction. A big bundle comes in two parts (form_parallel.py): the
-    first is stored while the second is still being checked."""
+    problems, in one transaction. A big bundle comes in parts (form_parallel.py): each is
+    stored while the next is still being checked."""
     result = IngestResult()
     problems: list[tuple[Any, ...]] = []
     seen: set[str] = set()  # ids met in the batch: a repeat is dropped
