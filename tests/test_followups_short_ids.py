@@ -4,6 +4,7 @@ answered with the id meant; the table of short ids follows records removed and s
 
 from __future__ import annotations
 
+from json import loads as json_loads
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,26 @@ def test_a_big_catch_up_reads_the_same_ids_from_the_id_index(
     assert held == sorted((short_number(rid), seq) for rid, seq in ids)
     assert all(number_of(short_id(rid)) == short_number(rid) for rid, _ in ids)
     assert number_of("K7M2Q9X") is None and number_of("K7M2Q9X#") is None
+
+
+def test_an_update_says_so_before_it_reads_many_short_ids(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first lookup after an upgrade reads every record's short id: the command says so
+    on stderr first (its --json output stays clean), and only when there are many."""
+    from tests.support.cli import invoke
+
+    monkeypatch.setattr(short_ids, "FROM_THE_ID_INDEX", 3)
+    with Central(central_path(ws.sync)) as store:
+        stored = short_ids.waiting(store)
+    assert stored > 3
+    args = ["followups", "update", GIRL_NRM, "--json", "--workspace", ws.root]
+    first = invoke(*args, "--status", "support_accepted")
+    assert first.returncode == 0, first.stderr
+    said = f"reading the short ids of {stored:,} records stored since the last lookup..."
+    assert first.stderr.strip() == said
+    assert json_loads(first.stdout)["status"] == "support_accepted"
+    with Central(central_path(ws.sync)) as store:
+        assert short_ids.waiting(store) == 0
+    again = invoke(*args, "--status", "support_declined")
+    assert (again.returncode, again.stderr) == (0, "")

@@ -40,6 +40,13 @@ def number_of(short: str) -> int | None:
     return sum(ID_CHARS.index(c) << shift for c, shift in zip(short, shifts, strict=True))
 
 
+def waiting(store: Central) -> int:
+    """How many records were stored since the table was last filled (what `catch_up` reads)."""
+    (mark,) = store.query("SELECT seq FROM record_short_ids_mark")[0]
+    (top,) = store.query("SELECT coalesce(max(seq), 0) FROM records")[0]
+    return max(0, int(top) - int(mark))
+
+
 def catch_up(store: Central) -> int:
     """Read the records stored since the mark into the table, in one transaction, sorted by
     short id (a store's first catch-up appends to an empty b-tree); how many were read."""

@@ -189,6 +189,7 @@ def update(
 
     ws = resolve_workspace(workspace)
     with open_central(ws) as store:
+        short_ids_read(store)
         done = add_event(store, person, status, partner, os_user(), now=clock_now())
         record_local_read(store, "followups update", done.operation, 1, purpose)
     if as_json:
@@ -209,6 +210,23 @@ def update(
             else _("the follow-up is closed")
         )
     )
+
+
+def short_ids_read(store: Any) -> None:
+    """The short ids of the records stored since the last lookup, read before the person is
+    looked up; said on stderr first when there are many (the first lookup after an upgrade
+    reads them all: about a minute at 2,000,000 records)."""
+    from fieldkit.central.short_ids import FROM_THE_ID_INDEX, catch_up, waiting
+
+    count = waiting(store)
+    if count > FROM_THE_ID_INDEX:
+        click.echo(
+            _("reading the short ids of {count:,} records stored since the last lookup...").format(
+                count=count
+            ),
+            err=True,
+        )
+    catch_up(store)
 
 
 COMMANDS = [followups]
