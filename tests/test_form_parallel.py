@@ -21,7 +21,7 @@ from fieldkit.central import form_parallel
 from fieldkit.central import ingest as ingest_module
 from fieldkit.central.bundle import import_bundle
 from fieldkit.central.form_check import FormFault, form_verdict
-from fieldkit.central.form_parallel import form_verdicts
+from fieldkit.central.form_parallel import checked_parts
 from fieldkit.central.ingest import ingest
 from fieldkit.central.problems import BAD_HASH, MALFORMED, Checked
 from fieldkit.central.store import Central, central_path
@@ -52,6 +52,11 @@ def mixed() -> tuple[list[dict[str, Any]], list[bytes]]:
     records.append({"id": 7})  # not a record at all
     lines = [canonical_json(data) for data in records]
     return records, lines
+
+
+def form_verdicts(records: list[Any], lines: list[bytes] | None) -> list[Any]:
+    """Every record's verdict, in order: the parts `checked_parts` gives, joined."""
+    return [v for part in checked_parts(records, lines) for v in part.verdicts]
 
 
 def verdicts_here(records: list[dict[str, Any]], lines: list[bytes]) -> list[Any]:

@@ -92,11 +92,6 @@ def checked_parts(
         worker.join()
 
 
-def form_verdicts(records: list[Any], lines: list[bytes] | None) -> list[Checked | FormFault]:
-    """Every record's verdict, in order, in one list (the parts joined)."""
-    return [v for part in checked_parts(records, lines) for v in part.verdicts]
-
-
 def _here(records: list[Any], lines: list[bytes] | list[None]) -> list[Checked | FormFault]:
     return [form_verdict(data, line) for data, line in zip(records, lines, strict=True)]
 
