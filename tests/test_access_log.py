@@ -248,7 +248,7 @@ def test_a_schema_3_store_gets_the_log_and_users_on_open(tmp_path: Path) -> None
         )
     run(ws, "central", "conflicts")
     with Central(central_path(ws.sync)) as store:
-        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 8
+        assert store.query("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 9
         assert store.record_count() == 7
         with store.lock:
             assert [e.what for e in entries(store.conn)] == ["conflicts"]
