@@ -1,4 +1,5 @@
-"""A valid upper bound on the objective: each day alone, with routes replaced by team time.
+"""A valid upper bound on the objective: each day relaxed, routes replaced by team time, then
+the days together with the rest between them.
 
 The relaxation keeps, for every team on every day, the capacity that decides coverage:
 
@@ -17,9 +18,15 @@ The relaxation keeps, for every team on every day, the capacity that decides cov
   travel and hours) are never both given to it (pair cuts);
 - travel costs at least 2h per visit and overtime at least (that day's occupied minutes - 8 h).
 
-Dropped: the exact travel (only its lower bound above) and the rest between days. Every plan of
-the operation is a solution of each day's relaxation, so the sum over days of each relaxed
-day's best bound (CP-SAT's proven bound, optimal or not) is never below the true optimum.
+Dropped: the exact travel (only its lower bound above). Every plan of the operation is a
+solution of each day's relaxation, so the sum over days of each relaxed day's best bound
+(CP-SAT's proven bound, optimal or not) is never below the true optimum.
+
+The rest between days is then put back (`rest_bound`): all days' relaxations in one model, a
+team's relaxed shifts on two days at least the rest apart (its relaxed begin is never after
+its true begin, nor its relaxed end before its true end, so every plan still fits), and each
+day's part capped at that day's own bound. Its proven bound is valid too, and never above the
+sum of the days' bounds: it says how much coverage the rest itself costs.
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ from __future__ import annotations
 import math
 import time as walltime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from ortools.sat.python import cp_model
 
@@ -38,6 +47,9 @@ from fieldkit.plan.visits import TeamFacts, Visit
 
 #: Each day's relaxation gets at least this long, whatever the time limit.
 MIN_SOLVE_SECONDS = 0.3
+#: The shares of the bound's time: each day relaxed, each day with the travel between its
+#: visits, the days together with the rest between them.
+STAGE_SHARES = (0.45, 0.35, 0.2)
 
 
 def _candidates(
@@ -141,6 +153,36 @@ def _energy_cuts(
             model.add(sum(size[v.id] * lits[v.id] for v in inside) <= b - a + slack)
 
 
+def _travel_between(
+    model: cp_model.CpModel, day: _RelaxedDay, mine: list[Visit], rules: Rules
+) -> None:
+    """Two visits the team makes are apart by at least the travel between them, in whichever
+    order (exact for the order of a route, by the triangle inequality); only for pairs whose
+    spans could bring them that close."""
+    travel = rules.travel
+    reach = {v.id: _reach(v, day.allowed[v.id]) for v in mine}
+    for i, a in enumerate(mine):
+        for b in mine[i + 1 :]:
+            ab, ba = travel.minutes(a.venue, b.venue), travel.minutes(b.venue, a.venue)
+            if ab <= day.half[a.id] + day.half[b.id] and ba <= day.half[a.id] + day.half[b.id]:
+                continue  # the intervals with h around already keep them apart
+            a_first = reach[a.id][2] + ab <= reach[b.id][1]  # a then b is possible
+            b_first = reach[b.id][2] + ba <= reach[a.id][1]
+            if reach[a.id][3] + ab <= reach[b.id][0] or reach[b.id][3] + ba <= reach[a.id][0]:
+                continue  # one order is always kept by their spans
+            la, lb, sa, sb = day.lits[a.id], day.lits[b.id], day.starts[a.id], day.starts[b.id]
+            if a_first and b_first:
+                order = model.new_bool_var("")
+                model.add(sb >= sa + a.duration + ab).only_enforce_if([la, lb, order])
+                model.add(sa >= sb + b.duration + ba).only_enforce_if([la, lb, order.Not()])
+            elif a_first:
+                model.add(sb >= sa + a.duration + ab).only_enforce_if([la, lb])
+            elif b_first:
+                model.add(sa >= sb + b.duration + ba).only_enforce_if([la, lb])
+            else:
+                model.add_bool_or([la.Not(), lb.Not()])
+
+
 @dataclass
 class _RelaxedDay:
     """One team's day in the relaxation: its shift and what its visits add to it."""
@@ -156,27 +198,30 @@ class _RelaxedDay:
     intervals: list[cp_model.IntervalVar] = field(default_factory=list)
     busy: list[cp_model.LinearExprT] = field(default_factory=list)
     lits: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    starts: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
 
 def _add_day(
     model: cp_model.CpModel, problem: PlanProblem, objective: list[cp_model.LinearExprT]
-) -> float:
+) -> tuple[float, dict[str, _RelaxedDay]]:
     """One day's relaxation of `problem` (its visits are one day's) into `model`; returns
-    every coverable visit's worth."""
+    every coverable visit's worth and each team's relaxed shift."""
     index = problem.visit_index()
     by_visit: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+    shifts: dict[str, _RelaxedDay] = {}
     for t, allowed in sorted(_candidates(problem.visits, problem.teams, problem.locks).items()):
         mine = [index[vid] for vid in allowed]
         day = _open_team_day(model, problem.teams[t], mine, allowed, problem.rules)
         for v in mine:
             by_visit[v.id].append(_add_relaxed_visit(model, day, v, problem.rules, objective))
         _add_team_day_limits(model, day, mine, problem.rules, objective)
+        shifts[t] = day
     for vid, options in by_visit.items():
         if vid in problem.locks:
             model.add_exactly_one(options)
         else:
             model.add_at_most_one(options)
-    return float(sum(index[vid].priority * COVER_WEIGHT for vid in by_visit))
+    return float(sum(index[vid].priority * COVER_WEIGHT for vid in by_visit)), shifts
 
 
 def _open_team_day(
@@ -224,6 +269,7 @@ def _add_relaxed_visit(
     day.busy.append((v.duration + 2 * h) * lit)
     objective += [v.priority * COVER_WEIGHT * lit, -2 * h * lit]
     day.lits[v.id] = lit
+    day.starts[v.id] = start
     return lit
 
 
@@ -270,26 +316,105 @@ def _solve_bound(
     return min(trivial, float(proven)), code == cp_model.OPTIMAL
 
 
-def day_bound(problem: PlanProblem, settings: SolverSettings) -> tuple[float, bool]:
+def day_bound(
+    problem: PlanProblem, settings: SolverSettings, cap: float | None = None, exact: bool = False
+) -> tuple[float, bool]:
     """(bound, proven optimal) for one day's relaxation (the problem's visits are one day's),
-    within the settings' time limit (building too)."""
+    within the settings' time limit (building too). `exact` adds the travel between each pair
+    of visits a team makes (`_travel_between`); `cap`, a bound already proven, caps it."""
     began = walltime.monotonic()
     model = cp_model.CpModel()
     objective: list[cp_model.LinearExprT] = []
-    trivial = _add_day(model, problem, objective)
+    trivial, shifts = _add_day(model, problem, objective)
     if not objective:
         return 0.0, True
+    if exact:
+        index = problem.visit_index()
+        for shift in shifts.values():
+            _travel_between(model, shift, [index[vid] for vid in shift.lits], problem.rules)
+    if cap is not None:
+        model.add(sum(objective) <= math.floor(cap))
+        trivial = min(trivial, cap)
     left = settings.time_limit - (walltime.monotonic() - began)
     return _solve_bound(model, objective, trivial, left, settings)
 
 
-def relaxed_bound(problem: PlanProblem, settings: SolverSettings) -> float:
-    """The sum over days of each day's relaxed bound (see the module docstring)."""
-    days = problem.days()
-    total = 0.0
+def relaxed_bound(
+    problem: PlanProblem,
+    settings: SolverSettings,
+    found: Callable[[float], None] | None = None,
+) -> float:
+    """A bound on every plan of `problem`: each day relaxed, then with the travel between its
+    visits, then the days together with the rest between them (see the module docstring).
+    `found` is told the bound after each of these stages (each is valid)."""
     began = walltime.monotonic()
+    rest = len(problem.days()) > 1 and problem.rules.rest_minutes > 0
+    shares = STAGE_SHARES if rest else STAGE_SHARES[:2]
+    bounds: dict[date, float] = {}
+    spent = 0.0
+    for exact, share in zip((False, True), shares, strict=False):
+        spent += share / sum(shares)
+        _bound_days(problem, bounds, began + settings.time_limit * spent, settings, exact)
+        if found is not None:
+            found(sum(bounds.values()))
+    total = sum(bounds.values())
+    if not rest:
+        return total
+    left = settings.time_limit - (walltime.monotonic() - began)
+    return min(total, rest_bound(problem, bounds, settings.within(left)))
+
+
+def _bound_days(
+    problem: PlanProblem,
+    bounds: dict[date, float],
+    until: float,
+    settings: SolverSettings,
+    exact: bool,
+) -> None:
+    """Each day's bound (`day_bound`), sharing the time until `until`, kept in `bounds` when
+    lower than the day's bound there; the exact stage is skipped when too little time is left."""
+    # the small days first: the time they leave goes to the big ones
+    days = sorted(problem.days(), key=lambda d: (len(problem.of_day(d).visits), d))
     for n, day in enumerate(days):
-        left = settings.time_limit - (walltime.monotonic() - began)
-        bound, _ = day_bound(problem.of_day(day), settings.within(left / (len(days) - n)))
-        total += bound
-    return total
+        left = max(0.0, until - walltime.monotonic()) / (len(days) - n)
+        if exact and left < MIN_SOLVE_SECONDS:
+            return
+        kept = bounds.get(day)
+        found, _ = day_bound(problem.of_day(day), settings.within(left), kept, exact)
+        bounds[day] = found if kept is None else min(found, kept)
+
+
+def rest_bound(problem: PlanProblem, caps: dict[date, float], settings: SolverSettings) -> float:
+    """The proven bound of every day's relaxation together, with the rest between a team's
+    shifts and each day's part of the objective at most its bound in `caps`."""
+    began = walltime.monotonic()
+    model = cp_model.CpModel()
+    objective: list[cp_model.LinearExprT] = []
+    trivial = 0.0
+    shifts: dict[str, list[_RelaxedDay]] = defaultdict(list)
+    for day in problem.days():
+        terms: list[cp_model.LinearExprT] = []
+        worth, teams = _add_day(model, problem.of_day(day), terms)
+        model.add(sum(terms) <= math.floor(caps[day]))
+        objective += terms
+        trivial += min(worth, caps[day])
+        for t, shift in teams.items():
+            shifts[t].append(shift)
+    _add_rest(model, shifts, problem.rules.rest_minutes)
+    if not objective:
+        return 0.0
+    left = settings.time_limit - (walltime.monotonic() - began)
+    bound, _ = _solve_bound(model, objective, trivial, left, settings)
+    return bound
+
+
+def _add_rest(model: cp_model.CpModel, shifts: dict[str, list[_RelaxedDay]], rest: int) -> None:
+    """A team's relaxed shifts that could come too close are at least `rest` apart."""
+    for days in shifts.values():
+        for i, first in enumerate(days):
+            for later in days[i + 1 :]:
+                if first.hi + rest <= later.lo:
+                    continue
+                model.add(later.begin - first.end >= rest).only_enforce_if(
+                    [first.works, later.works]
+                )

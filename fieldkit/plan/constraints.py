@@ -216,13 +216,15 @@ def add_moves_from(
 
 
 def add_shift_limits(plan: PlanModel, shift: TeamDay, busy: list[cp_model.LinearExprT]) -> None:
-    """The hours limit, the earliest begin after earlier days' rest, and overtime's cost."""
+    """The hours limit, the rest after earlier days and before later ones, and overtime's cost."""
     model, rules = plan.model, plan.problem.rules
-    not_before = plan.problem.not_before
+    not_before, not_after = plan.problem.not_before, plan.problem.not_after
     works, begin, end = shift.works, shift.begin, shift.end
     model.add(end - begin <= rules.max_minutes).only_enforce_if(works)
     if not_before and shift.team in not_before:
         model.add(begin >= not_before[shift.team]).only_enforce_if(works)
+    if not_after and shift.team in not_after:
+        model.add(end <= not_after[shift.team]).only_enforce_if(works)
     overtime = model.new_int_var(
         0, max(0, shift.hi - shift.lo), f"overtime[{shift.team},{shift.day}]"
     )

@@ -19,7 +19,8 @@ class PlanProblem:
 
     `locks` fix (team, start) of some visits; `hint` is a feasible schedule the search starts
     from; `not_before` is, per team, the earliest minute its shift may begin (the rest after
-    days already planned); `max_teams`, when set, offers each visit only to its nearest teams.
+    days already planned) and `not_after` the latest minute it may end (the rest before the
+    next day planned); `max_teams`, when set, offers each visit only to its nearest teams.
     """
 
     visits: list[Visit]
@@ -28,6 +29,7 @@ class PlanProblem:
     locks: Chosen = field(default_factory=dict)
     hint: Chosen | None = None
     not_before: dict[str, int] | None = None
+    not_after: dict[str, int] | None = None
     max_teams: int | None = None
 
     def visit_index(self) -> dict[str, Visit]:

@@ -5,21 +5,25 @@ presolve alone takes most of a minute. Day by day, each model is small; the rest
 day to the ones already planned (a team starts no earlier than its last shift's end plus rest).
 Each day starts from the scarcity-first greedy plan; a local search over the whole plan
 (improve.py) then makes the cross-day and cross-team moves the day models cannot see. The
-bound reported is the sum of each day's relaxed bound (bound.py), computed first.
+bound reported is bound.py's, computed on the other core meanwhile (bound_aside.py), or first
+on a machine with one.
 """
 
 from __future__ import annotations
 
 import time as walltime
+from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
 from fieldkit.plan.bound import relaxed_bound
+from fieldkit.plan.bound_aside import BoundAside
 from fieldkit.plan.greedy import scarce_first
 from fieldkit.plan.improve import improve
 from fieldkit.plan.model import ModelResult, solve_model
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
+from fieldkit.plan.rules import Item
 
 #: The share of the time limit spent on the bound (each day alone, relaxed).
 BOUND_SHARE = 0.2
@@ -31,43 +35,70 @@ IMPROVE_SHARE = 0.05
 
 
 def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
-    """Each day in turn from its greedy start, then the local search over the whole plan."""
+    """Each day in turn from its greedy start, then the local search over the whole plan; the
+    bound beside them on the other core, else first."""
     began = walltime.monotonic()
-    # The bound first: it needs no plan, and the days then share whatever time is left.
-    bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
+    aside = BoundAside.start(problem, settings)
+    bound = 0.0
+    if aside is None:
+        # It needs no plan, and the days then share whatever time is left.
+        bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
     chosen: Chosen = {}
     objective = 0.0
     days = problem.days()
+    # A day's share of the time grows with its size: a busy day's model is the hardest.
+    weight = {d: len(problem.of_day(d).visits) ** 2 for d in days}
     for n, day in enumerate(days):
         left = settings.time_limit * (1 - IMPROVE_SHARE) - (walltime.monotonic() - began)
-        share = max(0.5, left / (len(days) - n))
+        share = max(0.5, left * weight[day] / sum(weight[d] for d in days[n:]))
         result = solve_day(problem, day, chosen, settings.within(share))
         chosen.update(result.chosen)
         objective += result.objective
         if settings.progress is not None:
             settings.progress(SolveProgress(objective, 0, walltime.monotonic() - began, n + 1))
-    # Across days, moves the day-by-day models could not see (a team's morning for an evening).
-    chosen = improve(problem, chosen, deadline=began + settings.time_limit)
+    # Across days, moves the day-by-day models could not see (a team's morning for an evening);
+    # once stopped, only its share of the time.
+    deadline = began + settings.time_limit
+    if stopped(settings):
+        deadline = min(deadline, walltime.monotonic() + settings.time_limit * IMPROVE_SHARE)
+    chosen = improve(problem, chosen, deadline=deadline)
+    if aside is not None:
+        # A stopped search takes the bound proven so far (none yet: solve() uses the trivial).
+        bound = aside.result(wait=not stopped(settings)) or 0.0
     # Day by day never proves the whole plan optimal, even when every day is.
     return ModelResult("FEASIBLE", objective, bound, walltime.monotonic() - began, chosen)
 
 
+def stopped(settings: SolverSettings) -> bool:
+    """Whether the lead has stopped the search."""
+    return settings.stop is not None and settings.stop.stopped
+
+
 def solve_day(
-    problem: PlanProblem, day: date, chosen: Chosen, settings: SolverSettings
+    problem: PlanProblem,
+    day: date,
+    chosen: Chosen,
+    settings: SolverSettings,
+    start: Chosen | None = None,
 ) -> ModelResult:
-    """One day's model after the days in `chosen`, started from the scarcity-first plan; when
-    the solver finds nothing in time, that plan is the day's result."""
+    """One day's model with the other days in `chosen` fixed (the rest to and from them), from
+    `start` (else the scarcity-first plan); when the solver finds nothing in time, that plan
+    is the day's result."""
     index = problem.visit_index()
     today = problem.of_day(day)
-    # The days already planned are fixed for the greedy start, as locks are.
-    fixed = replace(today, locks={**chosen, **today.locks})
-    hint_all = scarce_first(fixed, extra=[index[vid] for vid in chosen])
-    hint = {vid: ts for vid, ts in hint_all.items() if index[vid].day == day}
+    others = {vid: ts for vid, ts in chosen.items() if index[vid].day != day}
+    if start is None:
+        # The days already planned are fixed for the greedy start, as locks are.
+        fixed = replace(today, locks={**others, **today.locks})
+        start = scarce_first(fixed, extra=[index[vid] for vid in others])
+    hint = {vid: ts for vid, ts in start.items() if index[vid].day == day}
+    not_before, not_after = rest_limits(problem, others, day)
     result = solve_model(
         replace(
             today,
             hint=hint,
-            not_before=earliest_starts(problem, chosen),
+            not_before=not_before,
+            not_after=not_after,
             max_teams=TEAMS_PER_VISIT,
         ),
         replace(settings, progress=None),
@@ -77,17 +108,26 @@ def solve_day(
     return result
 
 
-def earliest_starts(problem: PlanProblem, chosen: Chosen) -> dict[str, int]:
-    """Per team with visits in `chosen`: the end of its last shift there plus the rest."""
-    index = problem.visit_index()
-    rules = problem.rules
+def rest_limits(
+    problem: PlanProblem, others: Chosen, day: date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Per team with visits in `others` (other days'): the earliest its shift on `day` may
+    begin (its last shift before, plus the rest) and the latest it may end (its next shift
+    after, less the rest)."""
+    index, rules = problem.visit_index(), problem.rules
+    by_day: dict[str, dict[date, list[Item]]] = defaultdict(lambda: defaultdict(list))
+    for vid, (t, s) in others.items():
+        by_day[t][index[vid].day].append((index[vid], s))
     not_before: dict[str, int] = {}
-    for t, team in problem.teams.items():
-        mine = [(index[vid], s) for vid, (tt, s) in chosen.items() if tt == t]
-        if mine:
-            last_day = max(v.day for v, _ in mine)
-            _, end = rules.shift(
-                team, sorted(((v, s) for v, s in mine if v.day == last_day), key=lambda i: i[1])
-            )
+    not_after: dict[str, int] = {}
+    for t, days in by_day.items():
+        team = problem.teams[t]
+        earlier = [d for d in days if d < day]
+        later = [d for d in days if d > day]
+        if earlier:
+            _, end = rules.shift(team, sorted(days[max(earlier)], key=lambda i: i[1]))
             not_before[t] = end + rules.rest_minutes
-    return not_before
+        if later:
+            begin, _ = rules.shift(team, sorted(days[min(later)], key=lambda i: i[1]))
+            not_after[t] = begin - rules.rest_minutes
+    return not_before, not_after
