@@ -191,7 +191,8 @@ def gap_lines(plan: Plan) -> list[str]:
         f"every visit covered: {total * weight:,} (priority {total})",
         f"  no qualified team available at all: {len(nobody)} visits, priority "
         f"{sum(v.priority for v in nobody)}",
-        f"  bound (relaxation per day, fieldkit/plan/bound.py): {bound:,.0f}, so at least "
+        f"  bound (each day relaxed, with the travel between visits, then the rest between "
+        f"days: fieldkit/plan/bound.py): {bound:,.0f}, so at least "
         f"{total - bound / weight:.1f} priority can never be covered",
         f"plan: covers priority {covered} of {total} "
         f"({len(plan.assignments)}/{len(plan.visits)} visits), "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time as walltime
 
 from fieldkit.plan.problem import Chosen, PlanProblem
+from fieldkit.plan.resequence import resequence
 from fieldkit.plan.rules import Item, Rules
 from fieldkit.plan.visits import TeamFacts, Visit
 
@@ -40,11 +41,23 @@ def _place_any(
     candidates: list[str],
     teams: dict[str, TeamFacts],
     rules: Rules,
+    locks: Chosen,
 ) -> bool:
+    """Put `visit` on the first candidate team with room for it as its day stands, else on
+    the first whose day, in another order, makes room (`resequence`; not a day with locks)."""
     for t in candidates:
         start, _ = rules.place(teams[t], visit, trial.items(t))
         if start is not None:
             trial.put(t, [*trial.items(t), (visit, start)])
+            return True
+    for t in candidates:
+        today = [i for i in trial.items(t) if i[0].day == visit.day]
+        if any(v.id in locks for v, _ in today):
+            continue
+        others = [i for i in trial.items(t) if i[0].day != visit.day]
+        order = resequence(rules, teams[t], [*(v for v, _ in today), visit], others)
+        if order is not None:
+            trial.put(t, [*others, *order])
             return True
     return False
 
@@ -101,7 +114,7 @@ def _best_move(
 ) -> _Trial | None:
     """The move that covers `visit` and gains the most priority (None if none gains)."""
     trial = _Trial(schedule)
-    if _place_any(trial, visit, qualified[visit.id], teams, rules):
+    if _place_any(trial, visit, qualified[visit.id], teams, rules, locks):
         return trial
     same_day = [
         v
@@ -127,12 +140,12 @@ def _best_move(
             gain = visit.priority
             for v, _ in sorted(out, key=lambda i: (-i[0].priority, i[0].id)):
                 others = [u for u in qualified[v.id] if u != t]
-                if not _place_any(trial, v, others, teams, rules) and not _place_any(
-                    trial, v, [t], teams, rules
+                if not _place_any(trial, v, others, teams, rules, locks) and not _place_any(
+                    trial, v, [t], teams, rules, locks
                 ):
                     gain -= v.priority
             for v in sorted(same_day, key=lambda v: (-v.priority, v.id)):
-                if t in qualified[v.id] and _place_any(trial, v, [t], teams, rules):
+                if t in qualified[v.id] and _place_any(trial, v, [t], teams, rules, locks):
                     gain += v.priority
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, trial)

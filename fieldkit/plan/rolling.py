@@ -31,7 +31,7 @@ BOUND_SHARE = 0.2
 #: baseline's choice), which keeps each day's model small enough to improve within seconds.
 TEAMS_PER_VISIT = 4
 #: The share of the time limit kept for the local search over the whole plan (improve.py).
-IMPROVE_SHARE = 0.05
+IMPROVE_SHARE = 0.15
 
 
 def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
