@@ -192,7 +192,7 @@ def gap_lines(plan: Plan) -> list[str]:
         f"  no qualified team available at all: {len(nobody)} visits, priority "
         f"{sum(v.priority for v in nobody)}",
         f"  bound (each day relaxed, with the travel between visits, then the rest between "
-        f"days: fieldkit/plan/bound.py): {bound:,.0f}, so at least "
+        f"days: fieldkit/plan/operation_bound.py): {bound:,.0f}, so at least "
         f"{total - bound / weight:.1f} priority can never be covered",
         f"plan: covers priority {covered} of {total} "
         f"({len(plan.assignments)}/{len(plan.visits)} visits), "

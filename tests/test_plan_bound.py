@@ -8,12 +8,12 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldkit.plan.bound import relaxed_bound
 from fieldkit.plan.check import check_plan
 from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.greedy import greedy, scarce_first
 from fieldkit.plan.improve import improve
 from fieldkit.plan.model import COVER_WEIGHT
+from fieldkit.plan.operation_bound import relaxed_bound
 from fieldkit.plan.problem import PlanProblem, SolverSettings
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.solve import objective_of, solve

@@ -11,11 +11,12 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 
 from fieldkit.plan import bound_aside
-from fieldkit.plan.bound import day_bound, relaxed_bound, rest_bound
+from fieldkit.plan.bound import day_bound
 from fieldkit.plan.bound_aside import BoundAside
 from fieldkit.plan.check import check_plan
 from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.model import COVER_WEIGHT
+from fieldkit.plan.operation_bound import relaxed_bound, rest_bound
 from fieldkit.plan.problem import PlanProblem, SolverSettings
 from fieldkit.plan.progress import StopSwitch
 from fieldkit.plan.rolling import rest_limits, solve_day

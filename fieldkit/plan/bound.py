@@ -1,5 +1,4 @@
-"""A valid upper bound on the objective: each day relaxed, routes replaced by team time, then
-the days together with the rest between them.
+"""A valid upper bound on one day's objective: its relaxation, routes replaced by team time.
 
 The relaxation keeps, for every team on every day, the capacity that decides coverage:
 
@@ -18,15 +17,11 @@ The relaxation keeps, for every team on every day, the capacity that decides cov
   travel and hours) are never both given to it (pair cuts);
 - travel costs at least 2h per visit and overtime at least (that day's occupied minutes - 8 h).
 
-Dropped: the exact travel (only its lower bound above). Every plan of the operation is a
+Dropped: the exact travel (only its lower bound above; `day_bound(exact=True)` adds the travel
+between each pair of visits, which orders them as a route would) and the rest between days
+(operation_bound.py puts it back). Every plan of the operation is a
 solution of each day's relaxation, so the sum over days of each relaxed day's best bound
 (CP-SAT's proven bound, optimal or not) is never below the true optimum.
-
-The rest between days is then put back (`rest_bound`): all days' relaxations in one model, a
-team's relaxed shifts on two days at least the rest apart (its relaxed begin is never after
-its true begin, nor its relaxed end before its true end, so every plan still fits), and each
-day's part capped at that day's own bound. Its proven bound is valid too, and never above the
-sum of the days' bounds: it says how much coverage the rest itself costs.
 """
 
 from __future__ import annotations
@@ -34,9 +29,7 @@ from __future__ import annotations
 import math
 import time as walltime
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from ortools.sat.python import cp_model
 
@@ -47,9 +40,6 @@ from fieldkit.plan.visits import TeamFacts, Visit
 
 #: Each day's relaxation gets at least this long, whatever the time limit.
 MIN_SOLVE_SECONDS = 0.3
-#: The shares of the bound's time: each day relaxed, each day with the travel between its
-#: visits, the days together with the rest between them.
-STAGE_SHARES = (0.45, 0.35, 0.2)
 
 
 def _candidates(
@@ -154,7 +144,7 @@ def _energy_cuts(
 
 
 def _travel_between(
-    model: cp_model.CpModel, day: _RelaxedDay, mine: list[Visit], rules: Rules
+    model: cp_model.CpModel, day: RelaxedDay, mine: list[Visit], rules: Rules
 ) -> None:
     """Two visits the team makes are apart by at least the travel between them, in whichever
     order (exact for the order of a route, by the triangle inequality); only for pairs whose
@@ -184,7 +174,7 @@ def _travel_between(
 
 
 @dataclass
-class _RelaxedDay:
+class RelaxedDay:
     """One team's day in the relaxation: its shift and what its visits add to it."""
 
     team: TeamFacts
@@ -201,14 +191,14 @@ class _RelaxedDay:
     starts: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
 
-def _add_day(
+def add_day(
     model: cp_model.CpModel, problem: PlanProblem, objective: list[cp_model.LinearExprT]
-) -> tuple[float, dict[str, _RelaxedDay]]:
+) -> tuple[float, dict[str, RelaxedDay]]:
     """One day's relaxation of `problem` (its visits are one day's) into `model`; returns
     every coverable visit's worth and each team's relaxed shift."""
     index = problem.visit_index()
     by_visit: dict[str, list[cp_model.IntVar]] = defaultdict(list)
-    shifts: dict[str, _RelaxedDay] = {}
+    shifts: dict[str, RelaxedDay] = {}
     for t, allowed in sorted(_candidates(problem.visits, problem.teams, problem.locks).items()):
         mine = [index[vid] for vid in allowed]
         day = _open_team_day(model, problem.teams[t], mine, allowed, problem.rules)
@@ -230,7 +220,7 @@ def _open_team_day(
     mine: list[Visit],
     allowed: dict[str, Spans],
     rules: Rules,
-) -> _RelaxedDay:
+) -> RelaxedDay:
     """The team's shift on the day: begin, end and whether it works, within what its visits
     allow (their spans, widened by h or by the travel from and to base)."""
     half = _halves(team, mine, rules)
@@ -241,12 +231,12 @@ def _open_team_day(
     begin = model.new_int_var(lo, hi, "")
     end = model.new_int_var(lo, hi, "")
     works = model.new_bool_var("")
-    return _RelaxedDay(team, allowed, half, lo, hi, begin, end, works)
+    return RelaxedDay(team, allowed, half, lo, hi, begin, end, works)
 
 
 def _add_relaxed_visit(
     model: cp_model.CpModel,
-    day: _RelaxedDay,
+    day: RelaxedDay,
     v: Visit,
     rules: Rules,
     objective: list[cp_model.LinearExprT],
@@ -275,7 +265,7 @@ def _add_relaxed_visit(
 
 def _add_team_day_limits(
     model: cp_model.CpModel,
-    day: _RelaxedDay,
+    day: RelaxedDay,
     mine: list[Visit],
     rules: Rules,
     objective: list[cp_model.LinearExprT],
@@ -293,7 +283,7 @@ def _add_team_day_limits(
     objective.append(-overtime)
 
 
-def _solve_bound(
+def solve_bound(
     model: cp_model.CpModel,
     objective: list[cp_model.LinearExprT],
     trivial: float,
@@ -325,7 +315,7 @@ def day_bound(
     began = walltime.monotonic()
     model = cp_model.CpModel()
     objective: list[cp_model.LinearExprT] = []
-    trivial, shifts = _add_day(model, problem, objective)
+    trivial, shifts = add_day(model, problem, objective)
     if not objective:
         return 0.0, True
     if exact:
@@ -336,85 +326,4 @@ def day_bound(
         model.add(sum(objective) <= math.floor(cap))
         trivial = min(trivial, cap)
     left = settings.time_limit - (walltime.monotonic() - began)
-    return _solve_bound(model, objective, trivial, left, settings)
-
-
-def relaxed_bound(
-    problem: PlanProblem,
-    settings: SolverSettings,
-    found: Callable[[float], None] | None = None,
-) -> float:
-    """A bound on every plan of `problem`: each day relaxed, then with the travel between its
-    visits, then the days together with the rest between them (see the module docstring).
-    `found` is told the bound after each of these stages (each is valid)."""
-    began = walltime.monotonic()
-    rest = len(problem.days()) > 1 and problem.rules.rest_minutes > 0
-    shares = STAGE_SHARES if rest else STAGE_SHARES[:2]
-    bounds: dict[date, float] = {}
-    spent = 0.0
-    for exact, share in zip((False, True), shares, strict=False):
-        spent += share / sum(shares)
-        _bound_days(problem, bounds, began + settings.time_limit * spent, settings, exact)
-        if found is not None:
-            found(sum(bounds.values()))
-    total = sum(bounds.values())
-    if not rest:
-        return total
-    left = settings.time_limit - (walltime.monotonic() - began)
-    return min(total, rest_bound(problem, bounds, settings.within(left)))
-
-
-def _bound_days(
-    problem: PlanProblem,
-    bounds: dict[date, float],
-    until: float,
-    settings: SolverSettings,
-    exact: bool,
-) -> None:
-    """Each day's bound (`day_bound`), sharing the time until `until`, kept in `bounds` when
-    lower than the day's bound there; the exact stage is skipped when too little time is left."""
-    # the small days first: the time they leave goes to the big ones
-    days = sorted(problem.days(), key=lambda d: (len(problem.of_day(d).visits), d))
-    for n, day in enumerate(days):
-        left = max(0.0, until - walltime.monotonic()) / (len(days) - n)
-        if exact and left < MIN_SOLVE_SECONDS:
-            return
-        kept = bounds.get(day)
-        found, _ = day_bound(problem.of_day(day), settings.within(left), kept, exact)
-        bounds[day] = found if kept is None else min(found, kept)
-
-
-def rest_bound(problem: PlanProblem, caps: dict[date, float], settings: SolverSettings) -> float:
-    """The proven bound of every day's relaxation together, with the rest between a team's
-    shifts and each day's part of the objective at most its bound in `caps`."""
-    began = walltime.monotonic()
-    model = cp_model.CpModel()
-    objective: list[cp_model.LinearExprT] = []
-    trivial = 0.0
-    shifts: dict[str, list[_RelaxedDay]] = defaultdict(list)
-    for day in problem.days():
-        terms: list[cp_model.LinearExprT] = []
-        worth, teams = _add_day(model, problem.of_day(day), terms)
-        model.add(sum(terms) <= math.floor(caps[day]))
-        objective += terms
-        trivial += min(worth, caps[day])
-        for t, shift in teams.items():
-            shifts[t].append(shift)
-    _add_rest(model, shifts, problem.rules.rest_minutes)
-    if not objective:
-        return 0.0
-    left = settings.time_limit - (walltime.monotonic() - began)
-    bound, _ = _solve_bound(model, objective, trivial, left, settings)
-    return bound
-
-
-def _add_rest(model: cp_model.CpModel, shifts: dict[str, list[_RelaxedDay]], rest: int) -> None:
-    """A team's relaxed shifts that could come too close are at least `rest` apart."""
-    for days in shifts.values():
-        for i, first in enumerate(days):
-            for later in days[i + 1 :]:
-                if first.hi + rest <= later.lo:
-                    continue
-                model.add(later.begin - first.end >= rest).only_enforce_if(
-                    [first.works, later.works]
-                )
+    return solve_bound(model, objective, trivial, left, settings)

@@ -21,7 +21,7 @@ import time as walltime
 from dataclasses import replace
 from typing import IO
 
-from fieldkit.plan.bound import relaxed_bound
+from fieldkit.plan.operation_bound import relaxed_bound
 from fieldkit.plan.problem import PlanProblem, SolverSettings
 
 #: The bound's process has this share of the time limit, starting it included (~1 s).

@@ -5,8 +5,8 @@ presolve alone takes most of a minute. Day by day, each model is small; the rest
 day to the ones already planned (a team starts no earlier than its last shift's end plus rest).
 Each day starts from the scarcity-first greedy plan; a local search over the whole plan
 (improve.py) then makes the cross-day and cross-team moves the day models cannot see. The
-bound reported is bound.py's, computed on the other core meanwhile (bound_aside.py), or first
-on a machine with one.
+bound reported is operation_bound.py's, computed on the other core meanwhile (bound_aside.py),
+or first on a machine with one.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 
-from fieldkit.plan.bound import relaxed_bound
 from fieldkit.plan.bound_aside import BoundAside
 from fieldkit.plan.greedy import scarce_first
 from fieldkit.plan.improve import improve
 from fieldkit.plan.model import ModelResult, solve_model
+from fieldkit.plan.operation_bound import relaxed_bound
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.rules import Item
@@ -39,14 +39,36 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
     bound beside them on the other core, else first."""
     began = walltime.monotonic()
     aside = BoundAside.start(problem, settings)
-    bound = 0.0
-    if aside is None:
-        # It needs no plan, and the days then share whatever time is left.
-        bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
+    try:
+        bound = 0.0
+        if aside is None:
+            # It needs no plan, and the days then share whatever time is left.
+            bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
+        chosen, objective = _days_in_turn(problem, settings, began)
+        # Across days, moves the day-by-day models could not see (a team's morning for an
+        # evening); once stopped, only its share of the time.
+        deadline = began + settings.time_limit
+        if stopped(settings):
+            deadline = min(deadline, walltime.monotonic() + settings.time_limit * IMPROVE_SHARE)
+        chosen = improve(problem, chosen, deadline=deadline)
+        if aside is not None:
+            # A stopped search takes the bound proven so far (none: solve() uses the trivial).
+            bound = aside.result(wait=not stopped(settings)) or 0.0
+    finally:
+        if aside is not None:
+            aside.end()  # also when interrupted
+    # Day by day never proves the whole plan optimal, even when every day is.
+    return ModelResult("FEASIBLE", objective, bound, walltime.monotonic() - began, chosen)
+
+
+def _days_in_turn(
+    problem: PlanProblem, settings: SolverSettings, began: float
+) -> tuple[Chosen, float]:
+    """Each day's model in date order, each after the days before it; a busy day's model is the
+    hardest, so a day's share of the time grows with its size."""
     chosen: Chosen = {}
     objective = 0.0
     days = problem.days()
-    # A day's share of the time grows with its size: a busy day's model is the hardest.
     weight = {d: len(problem.of_day(d).visits) ** 2 for d in days}
     for n, day in enumerate(days):
         left = settings.time_limit * (1 - IMPROVE_SHARE) - (walltime.monotonic() - began)
@@ -56,17 +78,7 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
         objective += result.objective
         if settings.progress is not None:
             settings.progress(SolveProgress(objective, 0, walltime.monotonic() - began, n + 1))
-    # Across days, moves the day-by-day models could not see (a team's morning for an evening);
-    # once stopped, only its share of the time.
-    deadline = began + settings.time_limit
-    if stopped(settings):
-        deadline = min(deadline, walltime.monotonic() + settings.time_limit * IMPROVE_SHARE)
-    chosen = improve(problem, chosen, deadline=deadline)
-    if aside is not None:
-        # A stopped search takes the bound proven so far (none yet: solve() uses the trivial).
-        bound = aside.result(wait=not stopped(settings)) or 0.0
-    # Day by day never proves the whole plan optimal, even when every day is.
-    return ModelResult("FEASIBLE", objective, bound, walltime.monotonic() - began, chosen)
+    return chosen, objective
 
 
 def stopped(settings: SolverSettings) -> bool:
