@@ -20,6 +20,7 @@ from fieldkit.plan.solve import objective_of, solve
 from fieldkit.plan.visits import all_team_facts, expand_visits
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
+from tests.support.one_team import NORTH_SOUTH, activity, one_team
 from tests.support.paths import BARNET
 from tests.support.random_playbooks import brute_force, playbooks
 
@@ -47,38 +48,11 @@ def test_bound_is_at_least_the_optimum(playbook: Playbook, hours: float) -> None
 
 
 def _one_team(activities: list[dict[str, Any]], hours: float = 10) -> Playbook:
-    return Playbook.model_validate(
-        {
-            "operation": {
-                "id": "b",
-                "name": "B",
-                "start": "2024-06-03",
-                "end": "2024-06-03",
-                "area": {"name": "X", "centre": [51.6, -0.2]},
-            },
-            "partners": ["met_police"],
-            "roster": [{"id": "p", "name": "p", "agency": "met_police", "skills": []}],
-            "teams": [{"id": "t", "name": "T", "members": ["p"], "base": "base"}],
-            "venues": [
-                {"id": "base", "name": "Base", "type": "police_station", "location": [51.6, -0.2]},
-                {"id": "v0", "name": "V0", "type": "car_wash", "location": [51.62, -0.2]},
-                {"id": "v1", "name": "V1", "type": "car_wash", "location": [51.58, -0.2]},
-            ],
-            "activities": activities,
-            "rules": {"max_hours_per_day": hours, "travel_speed_kmh": 20, "team": {"min_size": 1}},
-        }
-    )
+    return one_team(activities, hours=hours, venues=NORTH_SOUTH)
 
 
 def _activity(n: int, start: str, end: str, duration: int, priority: int) -> dict[str, Any]:
-    return {
-        "id": f"a{n}",
-        "name": f"A{n}",
-        "venues": [f"v{n}"],
-        "when": [{"from": start, "to": end}],
-        "duration": duration,
-        "priority": priority,
-    }
+    return activity(n, f"v{n}", start, end, duration, priority)
 
 
 def test_bound_counts_travel_between_venues() -> None:

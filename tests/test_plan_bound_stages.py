@@ -4,8 +4,6 @@ each must be tighter than the stage before where the plan cannot do better."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
@@ -25,66 +23,9 @@ from fieldkit.plan.solve import objective_of, plan_problem, solve
 from fieldkit.plan.visits import all_team_facts, expand_visits
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
+from tests.support.one_team import activity, one_team
+from tests.support.operations import operations, whole_optimum
 from tests.support.paths import BARNET
-from tests.test_plan_split_hypothesis import _whole_optimum, operations
-
-#: Three venues around the base, 7 min from it and 11 min from each other at 20 km/h.
-AROUND = [
-    {
-        "id": f"v{i}",
-        "name": f"V{i}",
-        "type": "car_wash",
-        "location": [
-            round(51.6 + 0.018 * math.cos(2 * math.pi * i / 3), 5),
-            round(-0.2 + 0.0288 * math.sin(2 * math.pi * i / 3), 5),
-        ],
-    }
-    for i in range(3)
-]
-
-
-def _one_team(activities: list[dict[str, Any]], days: int = 1) -> Playbook:
-    return Playbook.model_validate(
-        {
-            "operation": {
-                "id": "b",
-                "name": "B",
-                "start": "2024-06-03",
-                "end": f"2024-06-0{2 + days}",
-                "area": {"name": "X", "centre": [51.6, -0.2]},
-            },
-            "partners": ["met_police"],
-            "roster": [{"id": "p", "name": "p", "agency": "met_police", "skills": []}],
-            "teams": [{"id": "t", "name": "T", "members": ["p"], "base": "base"}],
-            "venues": [
-                {"id": "base", "name": "Base", "type": "police_station", "location": [51.6, -0.2]},
-                *AROUND,
-            ],
-            "activities": activities,
-            "rules": {
-                "max_hours_per_day": 10,
-                "min_rest_hours": 11,
-                "travel_speed_kmh": 20,
-                "team": {"min_size": 1},
-            },
-        }
-    )
-
-
-def _activity(
-    n: int, venue: str, start: str, end: str, duration: int, priority: int, day: str | None = None
-) -> dict[str, Any]:
-    when: dict[str, Any] = {"from": start, "to": end}
-    if day:
-        when["dates"] = [day]
-    return {
-        "id": f"a{n}",
-        "name": f"A{n}",
-        "venues": [venue],
-        "when": [when],
-        "duration": duration,
-        "priority": priority,
-    }
 
 
 def _problem(playbook: Playbook) -> PlanProblem:
@@ -94,15 +35,15 @@ def _problem(playbook: Playbook) -> PlanProblem:
 def _three_around() -> Playbook:
     # 30 min at each of three venues, all in 09:00-10:50: the visits fit the window with the
     # 7-minute halves around them (3 x 44 min), not with the 11 minutes between venues.
-    return _one_team([_activity(i, f"v{i}", "09:00", "10:50", 30, 1) for i in range(3)])
+    return one_team([activity(i, f"v{i}", "09:00", "10:50", 30, 1) for i in range(3)])
 
 
 def _late_then_early() -> Playbook:
     # 21:00 at the earliest back from the late visit, then 11 h of rest: too late for 07:53.
-    return _one_team(
+    return one_team(
         [
-            _activity(0, "v0", "20:00", "22:00", 60, 5, "2024-06-03"),
-            _activity(1, "v1", "07:00", "08:00", 30, 4, "2024-06-04"),
+            activity(0, "v0", "20:00", "22:00", 60, 5, "2024-06-03"),
+            activity(1, "v1", "07:00", "08:00", 30, 4, "2024-06-04"),
         ],
         days=2,
     )
@@ -134,8 +75,8 @@ def test_the_rest_between_days_tightens_the_sum_of_days() -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations())
-def test_every_stage_stays_at_or_above_the_whole_optimum(playbook: Playbook) -> None:
-    best = _whole_optimum(playbook)
+def test_every_stage_stays_at_or_above_thewhole_optimum(playbook: Playbook) -> None:
+    best = whole_optimum(playbook)
     if best is None:
         return
     problem = plan_problem(playbook, [])

@@ -11,8 +11,8 @@ from fieldkit.plan.resequence import resequence
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.visits import all_team_facts, expand_visits
 from fieldkit.playbook.models import Playbook
+from tests.support.one_team import activity, one_team
 from tests.support.random_playbooks import _feasible, playbooks
-from tests.test_plan_bound_stages import _activity, _one_team
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,10 +32,10 @@ def test_an_order_is_found_exactly_when_one_exists(playbook: Playbook) -> None:
 
 def _before_the_other() -> Playbook:
     # v1's short morning window is free only if the long one's visit moves after it
-    return _one_team(
+    return one_team(
         [
-            _activity(0, "v0", "09:00", "13:00", 60, 1),
-            _activity(1, "v1", "09:00", "09:45", 30, 3),
+            activity(0, "v0", "09:00", "13:00", 60, 1),
+            activity(1, "v1", "09:00", "09:45", 30, 3),
         ]
     )
 
@@ -64,10 +64,10 @@ def test_a_locked_day_is_not_reordered() -> None:
 
 
 def test_an_order_that_breaks_the_hours_limit_is_not_taken() -> None:
-    playbook = _one_team(
+    playbook = one_team(
         [
-            _activity(0, "v0", "09:00", "10:00", 60, 1),
-            _activity(1, "v1", "09:00", "13:00", 60, 1),
+            activity(0, "v0", "09:00", "10:00", 60, 1),
+            activity(1, "v1", "09:00", "13:00", 60, 1),
         ]
     )
     short_day = playbook.rules.model_copy(update={"max_hours_per_day": 2})

@@ -21,7 +21,7 @@ from fieldkit.plan.visits import TeamFacts, Visit
 MAX_PASSES = 5
 
 
-class _Trial:
+class Trial:
     """Tentative schedules on top of the current ones; `commit` applies them."""
 
     def __init__(self, schedule: dict[str, list[Item]]) -> None:
@@ -35,8 +35,8 @@ class _Trial:
         self.changed[t] = items
 
 
-def _place_any(
-    trial: _Trial,
+def place_any(
+    trial: Trial,
     visit: Visit,
     candidates: list[str],
     teams: dict[str, TeamFacts],
@@ -62,6 +62,15 @@ def _place_any(
     return False
 
 
+def qualified_teams(problem: PlanProblem) -> dict[str, list[str]]:
+    """visit id -> the teams with its skills and partners and time in its window, by id."""
+    teams = sorted(problem.teams.items())
+    return {
+        v.id: [t for t, team in teams if not team.missing(v) and team.start_spans(v)]
+        for v in problem.visits
+    }
+
+
 def improve(problem: PlanProblem, chosen: Chosen, deadline: float) -> Chosen:
     """A plan covering at least the priority `chosen` covers (locked visits stay put)."""
     visits, teams, rules, locks = problem.visits, problem.teams, problem.rules, problem.locks
@@ -69,12 +78,7 @@ def improve(problem: PlanProblem, chosen: Chosen, deadline: float) -> Chosen:
     index = {v.id: v for v in visits}
     for vid, (t, s) in chosen.items():
         schedule[t].append((index[vid], s))
-    qualified = {
-        v.id: [
-            t for t, team in sorted(teams.items()) if not team.missing(v) and team.start_spans(v)
-        ]
-        for v in visits
-    }
+    qualified = qualified_teams(problem)
     assigned = set(chosen)
     for _ in range(MAX_PASSES):
         changed = False
@@ -111,17 +115,17 @@ def _best_move(
     rules: Rules,
     locks: Chosen,
     index: dict[str, Visit],
-) -> _Trial | None:
+) -> Trial | None:
     """The move that covers `visit` and gains the most priority (None if none gains)."""
-    trial = _Trial(schedule)
-    if _place_any(trial, visit, qualified[visit.id], teams, rules, locks):
+    trial = Trial(schedule)
+    if place_any(trial, visit, qualified[visit.id], teams, rules, locks):
         return trial
     same_day = [
         v
         for v in index.values()
         if v.day == visit.day and v.id not in assigned and v.id != visit.id and qualified[v.id]
     ]
-    best: tuple[int, _Trial] | None = None
+    best: tuple[int, Trial] | None = None
     for t in qualified[visit.id]:
         mine = [i for i in schedule[t] if i[0].day == visit.day and i[0].id not in locks]
         mine.sort(key=lambda i: i[1])
@@ -135,17 +139,17 @@ def _best_move(
             start, _ = rules.place(teams[t], visit, kept)
             if start is None:
                 continue
-            trial = _Trial(schedule)
+            trial = Trial(schedule)
             trial.put(t, [*kept, (visit, start)])
             gain = visit.priority
             for v, _ in sorted(out, key=lambda i: (-i[0].priority, i[0].id)):
                 others = [u for u in qualified[v.id] if u != t]
-                if not _place_any(trial, v, others, teams, rules, locks) and not _place_any(
+                if not place_any(trial, v, others, teams, rules, locks) and not place_any(
                     trial, v, [t], teams, rules, locks
                 ):
                     gain -= v.priority
             for v in sorted(same_day, key=lambda v: (-v.priority, v.id)):
-                if t in qualified[v.id] and _place_any(trial, v, [t], teams, rules, locks):
+                if t in qualified[v.id] and place_any(trial, v, [t], teams, rules, locks):
                     gain += v.priority
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, trial)

@@ -3,8 +3,10 @@
 The whole-operation model grows with (visits per team-day)^2 arcs; for a thousand visits its
 presolve alone takes most of a minute. Day by day, each model is small; the rest rule links a
 day to the ones already planned (a team starts no earlier than its last shift's end plus rest).
-Each day starts from the scarcity-first greedy plan; a local search over the whole plan
-(improve.py) then makes the cross-day and cross-team moves the day models cannot see. The
+Each day starts from the scarcity-first greedy plan. The days' models take DAYS_SHARE of the
+time; a local search over the whole plan (improve.py) then makes the cross-day and cross-team
+moves they cannot see, ruin and recreate (ruin.py) takes teams' days apart and puts them back
+until the last IMPROVE_SHARE of the time, and the local search has a last pass. The
 bound reported is operation_bound.py's, computed on the other core meanwhile (bound_aside.py),
 or first on a machine with one.
 """
@@ -23,6 +25,7 @@ from fieldkit.plan.model import ModelResult, solve_model
 from fieldkit.plan.operation_bound import relaxed_bound
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
+from fieldkit.plan.ruin import ruin_and_recreate
 from fieldkit.plan.rules import Item
 
 #: The share of the time limit spent on the bound (each day alone, relaxed).
@@ -30,8 +33,14 @@ BOUND_SHARE = 0.2
 #: Day by day, each visit is offered to this many of its nearest qualified teams (and the
 #: baseline's choice), which keeps each day's model small enough to improve within seconds.
 TEAMS_PER_VISIT = 4
-#: The share of the time limit kept for the local search over the whole plan (improve.py).
-IMPROVE_SHARE = 0.15
+#: The share of the time limit the days' models take: past it they rarely improve further.
+DAYS_SHARE = 0.25
+#: The share of the time limit kept for the last local search (improve.py), after ruin and
+#: recreate (ruin.py) has had the rest.
+IMPROVE_SHARE = 0.1
+#: Under a work limit (CP-SAT's deterministic time), ruin and recreate takes this many steps
+#: per unit of it.
+STEPS_PER_WORK = 100
 
 
 def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
@@ -45,12 +54,7 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             # It needs no plan, and the days then share whatever time is left.
             bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
         chosen, objective = _days_in_turn(problem, settings, began)
-        # Across days, moves the day-by-day models could not see (a team's morning for an
-        # evening); once stopped, only its share of the time.
-        deadline = began + settings.time_limit
-        if stopped(settings):
-            deadline = min(deadline, walltime.monotonic() + settings.time_limit * IMPROVE_SHARE)
-        chosen = improve(problem, chosen, deadline=deadline)
+        chosen = _search_across_days(problem, chosen, settings, began)
         if aside is not None:
             # A stopped search takes the bound proven so far (none: solve() uses the trivial).
             bound = aside.result(wait=not stopped(settings)) or 0.0
@@ -59,6 +63,24 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             aside.end()  # also when interrupted
     # Day by day never proves the whole plan optimal, even when every day is.
     return ModelResult("FEASIBLE", objective, bound, walltime.monotonic() - began, chosen)
+
+
+def _search_across_days(
+    problem: PlanProblem, chosen: Chosen, settings: SolverSettings, began: float
+) -> Chosen:
+    """The moves the day-by-day models could not see (a team's morning for an evening): the
+    local search, ruin and recreate with the time left, the local search again. Once stopped,
+    the local search only, for its share of the time."""
+    end = began + settings.time_limit
+    if stopped(settings):
+        soon = walltime.monotonic() + settings.time_limit * IMPROVE_SHARE
+        return improve(problem, chosen, deadline=min(end, soon))
+    chosen = improve(problem, chosen, deadline=end)
+    last = end - settings.time_limit * IMPROVE_SHARE
+    # A work limit asks for the same plan from the same seed: a number of steps, not a time.
+    steps = None if settings.work_limit is None else int(settings.work_limit * STEPS_PER_WORK)
+    chosen = ruin_and_recreate(problem, chosen, last, settings.seed, settings.stop, steps)
+    return improve(problem, chosen, deadline=end)
 
 
 def _days_in_turn(
@@ -71,7 +93,7 @@ def _days_in_turn(
     days = problem.days()
     weight = {d: len(problem.of_day(d).visits) ** 2 for d in days}
     for n, day in enumerate(days):
-        left = settings.time_limit * (1 - IMPROVE_SHARE) - (walltime.monotonic() - began)
+        left = settings.time_limit * DAYS_SHARE - (walltime.monotonic() - began)
         share = max(0.5, left * weight[day] / sum(weight[d] for d in days[n:]))
         result = solve_day(problem, day, chosen, settings.within(share))
         chosen.update(result.chosen)
