@@ -24,7 +24,7 @@ from fieldkit.plan.problem import PlanProblem, SolverSettings
 
 #: The shares of the bound's time: each day relaxed, each day with the travel between its
 #: visits, the days together with the rest between them.
-STAGE_SHARES = (0.45, 0.35, 0.2)
+STAGE_SHARES = (0.6, 0.3, 0.1)
 
 
 def relaxed_bound(
@@ -39,10 +39,12 @@ def relaxed_bound(
     rest = len(problem.days()) > 1 and problem.rules.rest_minutes > 0
     shares = STAGE_SHARES if rest else STAGE_SHARES[:2]
     bounds: dict[date, float] = {}
+    proven: set[date] = set()
     spent = 0.0
-    for exact, share in zip((False, True), shares, strict=False):
+    for stage, share in enumerate(shares[:2]):
         spent += share / sum(shares)
-        _bound_days(problem, bounds, began + settings.time_limit * spent, settings, exact)
+        until = began + settings.time_limit * spent
+        _bound_days(problem, bounds, proven, until, settings, second=stage == 1)
         if found is not None:
             found(sum(bounds.values()))
     total = sum(bounds.values())
@@ -55,21 +57,28 @@ def relaxed_bound(
 def _bound_days(
     problem: PlanProblem,
     bounds: dict[date, float],
+    proven: set[date],
     until: float,
     settings: SolverSettings,
-    exact: bool,
+    second: bool,
 ) -> None:
     """Each day's bound (`day_bound`), sharing the time until `until`, kept in `bounds` when
-    lower than the day's bound there; the exact stage is skipped when too little time is left."""
+    lower than the day's bound there. The second time, only the days whose relaxation was
+    proven, with the travel between their visits (`exact`): a day not proven would start again
+    from nothing with less time. It is skipped when too little time is left."""
     # the small days first: the time they leave goes to the big ones
     days = sorted(problem.days(), key=lambda d: (len(problem.of_day(d).visits), d))
+    if second:
+        days = [d for d in days if d in proven]
     for n, day in enumerate(days):
         left = max(0.0, until - walltime.monotonic()) / (len(days) - n)
-        if exact and left < MIN_SOLVE_SECONDS:
+        if second and left < MIN_SOLVE_SECONDS:
             return
         kept = bounds.get(day)
-        found, _ = day_bound(problem.of_day(day), settings.within(left), kept, exact)
-        bounds[day] = found if kept is None else min(found, kept)
+        bound, optimal = day_bound(problem.of_day(day), settings.within(left), kept, second)
+        bounds[day] = bound if kept is None else min(bound, kept)
+        if optimal:
+            proven.add(day)
 
 
 def rest_bound(problem: PlanProblem, caps: dict[date, float], settings: SolverSettings) -> float:
