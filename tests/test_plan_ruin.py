@@ -12,9 +12,11 @@ from fieldkit.plan.check import check_plan
 from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.greedy import greedy
 from fieldkit.plan.problem import Chosen, PlanProblem
+from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.ruin import ruin_and_recreate
 from fieldkit.plan.rules import Item
-from fieldkit.plan.solve import plan_problem, solve
+from fieldkit.plan.solve import objective_of, plan_problem, solve
+from fieldkit.plan.worth import worth
 from fieldkit.playbook import load_playbook
 from fieldkit.playbook.models import Playbook
 from tests.support.one_team import activity, one_team
@@ -103,3 +105,16 @@ def test_a_large_solve_under_a_work_limit_gives_the_same_plan_for_the_same_seed(
         first, second = (solve(book, time_limit=600, seed=2, work_limit=0.3) for _ in range(2))
     assert first.assignments == second.assignments
     assert check_plan(plan_dict(first, "playbooks/barnet.yaml", "0" * 64), book) == []
+
+
+def test_a_large_solve_shows_each_better_plan_at_its_worth() -> None:
+    book = load_playbook(BARNET)
+    shown: list[SolveProgress] = []
+    with mock.patch("fieldkit.plan.solve.WHOLE_MODEL_VISITS", 0):
+        plan = solve(book, time_limit=600, seed=0, work_limit=0.3, progress=shown.append)
+    problem = plan_problem(book, [])
+    assert len(shown) > len(problem.days())  # after the days, the searches across them
+    assert [p.solutions for p in shown] == list(range(1, len(shown) + 1))
+    chosen = {a.visit: (a.team, a.start) for a in plan.assignments}
+    assert worth(problem, chosen) == objective_of(plan)
+    assert shown[-1].objective <= objective_of(plan)

@@ -27,6 +27,7 @@ from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
 from fieldkit.plan.progress import SolveProgress
 from fieldkit.plan.ruin import ruin_and_recreate
 from fieldkit.plan.rules import Item
+from fieldkit.plan.worth import worth
 
 #: The share of the time limit spent on the bound (each day alone, relaxed).
 BOUND_SHARE = 0.2
@@ -55,6 +56,7 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
         chosen, objective = _days_in_turn(problem, settings, began)
         chosen = _search_across_days(problem, chosen, settings, began)
+        objective = worth(problem, chosen)
         if aside is not None:
             # A stopped search takes the bound proven so far (none: solve() uses the trivial).
             bound = aside.result(wait=not stopped(settings)) or 0.0
@@ -69,17 +71,27 @@ def _search_across_days(
     problem: PlanProblem, chosen: Chosen, settings: SolverSettings, began: float
 ) -> Chosen:
     """The moves the day-by-day models could not see (a team's morning for an evening): the
-    local search, ruin and recreate with the time left, the local search again. Once stopped,
-    the local search only, for its share of the time."""
+    local search, ruin and recreate with the time left, the local search again, each better
+    plan shown as progress. Once stopped, the local search only, for its share of the time."""
     end = began + settings.time_limit
+    shown = len(problem.days())
+
+    def show(plan: Chosen) -> None:
+        nonlocal shown
+        shown += 1
+        if settings.progress is not None:
+            seconds = walltime.monotonic() - began
+            settings.progress(SolveProgress(worth(problem, plan), 0, seconds, shown))
+
     if stopped(settings):
         soon = walltime.monotonic() + settings.time_limit * IMPROVE_SHARE
         return improve(problem, chosen, deadline=min(end, soon))
     chosen = improve(problem, chosen, deadline=end)
+    show(chosen)
     last = end - settings.time_limit * IMPROVE_SHARE
     # A work limit asks for the same plan from the same seed: a number of steps, not a time.
     steps = None if settings.work_limit is None else int(settings.work_limit * STEPS_PER_WORK)
-    chosen = ruin_and_recreate(problem, chosen, last, settings.seed, settings.stop, steps)
+    chosen = ruin_and_recreate(problem, chosen, last, settings.seed, settings.stop, steps, show)
     return improve(problem, chosen, deadline=end)
 
 

@@ -6,14 +6,15 @@ picks a day and two teams working it (seeded: the same seed gives the same plan)
 their visits that day off them, and puts back, highest priority first, those visits and the
 day's unmet ones, each on any team with room for it (in another order of its day if need be).
 The result is kept when it covers at least the priority the day covered before (so the search
-can cross plateaus), and the plan only ever grows in priority. Locked visits stay put: a team
-whose day has one is never taken apart.
+can cross plateaus); the plan returned is the best one seen, as the objective counts it.
+Locked visits stay put: a team whose day has one is never taken apart.
 """
 
 from __future__ import annotations
 
 import random
 import time as walltime
+from collections.abc import Callable
 from datetime import date
 
 from fieldkit.plan.improve import Trial, place_any, qualified_teams
@@ -21,6 +22,7 @@ from fieldkit.plan.problem import Chosen, PlanProblem
 from fieldkit.plan.progress import StopSwitch
 from fieldkit.plan.rules import Item
 from fieldkit.plan.visits import Visit
+from fieldkit.plan.worth import team_worth
 
 #: How many teams' day each step takes apart.
 TEAMS_RUINED = 3
@@ -33,9 +35,11 @@ def ruin_and_recreate(
     seed: int,
     stop: StopSwitch | None = None,
     steps: int | None = None,
+    better: Callable[[Chosen], None] | None = None,
 ) -> Chosen:
     """A plan covering at least the priority `chosen` covers, searched until `deadline` (or
-    the lead stops the search, or after `steps` steps if given)."""
+    the lead stops the search, or after `steps` steps if given); `better` is shown each plan
+    that covers more."""
     rng = random.Random(seed)
     index = problem.visit_index()
     qualified = qualified_teams(problem)
@@ -47,6 +51,9 @@ def ruin_and_recreate(
         if qualified[v.id]:
             by_day.setdefault(v.day, []).append(v)
     days = sorted(by_day)
+    # plateau moves are taken (they let the search move on), but the best plan is returned
+    now = float(sum(team_worth(problem, t, items) for t, items in schedule.items()))
+    best = (now, dict(chosen))
     done = 0
     while days and walltime.monotonic() < deadline and not (stop and stop.stopped):
         if steps is not None and done >= steps:
@@ -54,8 +61,19 @@ def ruin_and_recreate(
         done += 1
         day = rng.choice(days)
         trial = _recreate(problem, schedule, day, by_day[day], qualified, rng)
-        if trial is not None:
-            schedule.update(trial.changed)
+        if trial is None:
+            continue
+        for t, items in trial.changed.items():
+            now += team_worth(problem, t, items) - team_worth(problem, t, schedule[t])
+        schedule.update(trial.changed)
+        if now > best[0]:
+            best = (now, _chosen(schedule))
+            if better is not None:
+                better(best[1])
+    return best[1]
+
+
+def _chosen(schedule: dict[str, list[Item]]) -> Chosen:
     return {v.id: (t, s) for t, items in schedule.items() for v, s in items}
 
 
