@@ -168,3 +168,19 @@ def test_follow_ups_snapshot(central_ws: Workspace, snap_compare: Any) -> None:
         await open_follow_ups(pilot)
 
     assert snap_compare(app_on(central_ws), terminal_size=(120, 24), run_before=show)
+
+
+async def test_rows_read_before_the_last_reload_are_not_shown(central_ws: Workspace) -> None:
+    # A read cancelled by a newer one still finishes in its thread: its rows come late.
+    app = app_on(central_ws)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_follow_ups(pilot)
+        shown = rows(screen)
+        assert shown
+        screen.action_reload()
+        screen._show([], "", screen.loads - 1)  # the older read arrives after the newer asked
+        assert rows(screen) == shown
+        await settle(pilot)
+        assert rows(screen) == shown
+        screen._show([], "", screen.loads)  # the last read's rows are shown
+        assert rows(screen) == []

@@ -53,6 +53,7 @@ class FollowUpsScreen(TranslatedBindings, Screen[None]):
         self.services = services
         self.now = now
         self.shown: list[FollowUp] = []
+        self.loads = 0  # reads of the follow-ups asked for so far
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -87,19 +88,25 @@ class FollowUpsScreen(TranslatedBindings, Screen[None]):
         self.dismiss()
 
     def action_reload(self) -> None:
-        self.load()
+        self.loads += 1
+        self.load(self.loads)
 
     @work(thread=True, exclusive=True, group="followups")
-    def load(self) -> None:
+    def load(self, number: int) -> None:
+        """Read the open follow-ups; a read cancelled by a newer one may still finish (a thread
+        cannot be stopped), so its rows carry its number and `_show` drops them if stale."""
         try:
             found = self.services.open_follow_ups(self.clock_now())
         except UserError as exc:
-            self.app.call_from_thread(self._show, [], str(exc))
+            self.app.call_from_thread(self._show, [], str(exc), number)
             return
-        self.app.call_from_thread(self._show, found, "")
+        self.app.call_from_thread(self._show, found, "", number)
 
-    def _show(self, found: list[FollowUp], error: str) -> None:
-        """The rows, the cursor kept on the follow-up it was on (if it is still open)."""
+    def _show(self, found: list[FollowUp], error: str, number: int) -> None:
+        """The rows, the cursor kept on the follow-up it was on (if it is still open); not the
+        rows of a read older than the last asked for."""
+        if number != self.loads:
+            return
         before = self.selected.id if self.selected else None
         self.shown = found
         people = sum(1 for f in found if f.kind != ENGAGEMENT)
