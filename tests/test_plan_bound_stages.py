@@ -16,8 +16,8 @@ from fieldkit.plan.export_json import plan_dict
 from fieldkit.plan.model import COVER_WEIGHT
 from fieldkit.plan.operation_bound import relaxed_bound, rest_bound
 from fieldkit.plan.problem import PlanProblem, SolverSettings
-from fieldkit.plan.progress import StopSwitch
-from fieldkit.plan.rolling import rest_limits, solve_day
+from fieldkit.plan.progress import SolveProgress, StopSwitch
+from fieldkit.plan.rolling import _with_bound, rest_limits, solve_day
 from fieldkit.plan.rules import Rules
 from fieldkit.plan.solve import objective_of, plan_problem, solve
 from fieldkit.plan.visits import all_team_facts, expand_visits
@@ -139,3 +139,18 @@ def test_a_stopped_large_solve_keeps_a_valid_plan_under_a_valid_bound() -> None:
     assert switch.stopped and plan.solver.status == "FEASIBLE"
     assert check_plan(plan_dict(plan, "playbooks/barnet.yaml", "0" * 64), playbook) == []
     assert plan.assignments and objective_of(plan) <= plan.solver.bound
+
+
+def test_progress_carries_the_best_bound_known() -> None:
+    told: list[SolveProgress] = []
+    _with_bound(told.append, None, 5.0)(SolveProgress(1.0, 0.0, 0.1, 1))
+    assert told[-1].bound == 5.0  # the bound computed first, in process
+    problem = _problem(_late_then_early())
+    aside = BoundAside.start(problem, SolverSettings(6))
+    assert aside is not None
+    _with_bound(told.append, aside, 0.0)(SolveProgress(1.0, 0.0, 0.1, 2))
+    assert told[-1].bound in (0.0, aside.best)  # none yet, or the first stage's
+    final = aside.result()
+    assert final is not None and aside.peek() == final
+    _with_bound(told.append, aside, 0.0)(SolveProgress(1.0, 0.0, 0.2, 3))
+    assert told[-1].bound == final

@@ -58,6 +58,7 @@ class BoundAside:
         self.process = process
         self.due = due
         self.best: float | None = None
+        self.finished = False  # the last answer came, or the process ended
         self.answers: queue.Queue[tuple[bool, float] | None] = queue.Queue()
         assert process.stdout is not None
         threading.Thread(
@@ -90,20 +91,29 @@ class BoundAside:
         """The last bound, waiting for it until it is due (or, not waiting, the best one sent so
         far); None when none came (the process failed, is late or was not waited for)."""
         try:
-            while True:
-                timeout = max(0.0, self.due - walltime.monotonic())
-                try:
-                    answer = self.answers.get(wait, timeout)
-                except queue.Empty:
-                    return self.best
-                if answer is None:
-                    return self.best
-                last, bound = answer
-                self.best = bound if self.best is None else min(self.best, bound)
-                if last:
-                    return self.best
+            return self._take(wait)
         finally:
             self.end()
+
+    def peek(self) -> float | None:
+        """The best bound sent so far, without waiting; the process goes on."""
+        return self._take(wait=False)
+
+    def _take(self, wait: bool) -> float | None:
+        """Read the answers that came (waiting for the last one until it is due, if `wait`)."""
+        while not self.finished:
+            timeout = max(0.0, self.due - walltime.monotonic())
+            try:
+                answer = self.answers.get(wait, timeout)
+            except queue.Empty:
+                return self.best
+            if answer is None:
+                self.finished = True
+                break
+            last, bound = answer
+            self.best = bound if self.best is None else min(self.best, bound)
+            self.finished = last
+        return self.best
 
     def end(self) -> None:
         """End the process (a stopped search needs no better bound)."""

@@ -24,7 +24,7 @@ from fieldkit.plan.improve import improve
 from fieldkit.plan.model import ModelResult, solve_model
 from fieldkit.plan.operation_bound import relaxed_bound
 from fieldkit.plan.problem import Chosen, PlanProblem, SolverSettings
-from fieldkit.plan.progress import SolveProgress
+from fieldkit.plan.progress import ProgressCallback, SolveProgress
 from fieldkit.plan.ruin import ruin_and_recreate
 from fieldkit.plan.rules import Item
 from fieldkit.plan.worth import worth
@@ -54,8 +54,9 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
         if aside is None:
             # It needs no plan, and the days then share whatever time is left.
             bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
-        chosen, objective = _days_in_turn(problem, settings, began)
-        chosen = _search_across_days(problem, chosen, settings, began)
+        shown = replace(settings, progress=_with_bound(settings.progress, aside, bound))
+        chosen, objective = _days_in_turn(problem, shown, began)
+        chosen = _search_across_days(problem, chosen, shown, began)
         objective = worth(problem, chosen)
         if aside is not None:
             # A stopped search takes the bound proven so far (none: solve() uses the trivial).
@@ -65,6 +66,20 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             aside.end()  # also when interrupted
     # Day by day never proves the whole plan optimal, even when every day is.
     return ModelResult("FEASIBLE", objective, bound, walltime.monotonic() - began, chosen)
+
+
+def _with_bound(
+    progress: ProgressCallback | None, aside: BoundAside | None, bound: float
+) -> ProgressCallback | None:
+    """`progress` told the best bound known so far with each plan (0 while none is)."""
+    if progress is None:
+        return None
+
+    def told(p: SolveProgress) -> None:
+        known = aside.peek() if aside is not None else bound
+        progress(replace(p, bound=known or 0.0))
+
+    return told
 
 
 def _search_across_days(

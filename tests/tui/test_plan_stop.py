@@ -93,3 +93,17 @@ async def test_s_stops_the_solve_and_keeps_a_valid_plan(
         assert check_plan(plan_dict(plan, str(BARNET), "0" * 64), plan.playbook) == []
         assert not screen.check_action("stop", ())  # nothing left to stop
         assert "Stop, keep best" not in visible_text(app)
+
+
+async def test_a_bound_not_known_yet_is_not_shown_as_a_gap(tmp_path: Path) -> None:
+    # a large operation's bound is worked out beside the plan: until it comes, progress says so
+    app = make_app(make_ws(tmp_path / "ws"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await choose(pilot, "playbooks/week.yaml")
+        screen._progress(SolveProgress(1_234_567, 0, 1.0, 3))
+        shown = note(screen)
+        assert "objective 1,234,567, bound still being worked out" in shown
+        assert "gap" not in shown and "s stops and keeps this plan" in shown
+        screen._progress(SolveProgress(1_234_567, 1_250_000, 2.0, 4))
+        assert "bound 1,250,000 (gap 1.23%)" in note(screen)
+        await settle(pilot)

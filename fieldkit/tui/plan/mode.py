@@ -259,7 +259,17 @@ class PlanMode(PlanEditing):
     def _progress(self, p: SolveProgress) -> None:
         bar = self.query_one("#solve-progress", ProgressBar)
         bar.update(progress=min(p.seconds, bar.total or p.seconds))
-        gap = (p.bound - p.objective) / p.bound if p.bound > 0 else 0.0
+        if p.bound <= 0:  # a large operation's bound, worked out beside the plan, not yet known
+            self.say(
+                N_(
+                    "plan {solutions}: objective {objective}, bound still being worked out; "
+                    "s stops and keeps this plan"
+                ),
+                solutions=p.solutions,
+                objective=f"{p.objective:,.0f}",
+            )
+            return
+        gap = (p.bound - p.objective) / p.bound
         self.say(
             N_(
                 "plan {solutions}: objective {objective}, bound {bound} (gap {gap}); "
