@@ -80,10 +80,15 @@ class BoundAside:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
+        except OSError:
+            return None
+        try:
             assert process.stdin is not None
             process.stdin.write(pickle.dumps((bare, quiet, deadline)))
             process.stdin.close()
-        except OSError:
+        except OSError:  # it ended at once: no bound from it
+            process.kill()
+            process.wait()
             return None
         return cls(process, walltime.monotonic() + settings.time_limit + GRACE_SECONDS)
 

@@ -34,7 +34,8 @@ BOUND_SHARE = 0.2
 #: Day by day, each visit is offered to this many of its nearest qualified teams (and the
 #: baseline's choice), which keeps each day's model small enough to improve within seconds.
 TEAMS_PER_VISIT = 4
-#: The share of the time limit the days' models take: past it they rarely improve further.
+#: The share of the time limit (what the bound leaves of it, when computed first) the days'
+#: models take: past it they rarely improve further.
 DAYS_SHARE = 0.25
 #: The share of the time limit kept for the last local search (improve.py), after ruin and
 #: recreate (ruin.py) has had the rest.
@@ -55,7 +56,10 @@ def solve_by_day(problem: PlanProblem, settings: SolverSettings) -> ModelResult:
             # It needs no plan, and the days then share whatever time is left.
             bound = relaxed_bound(problem, settings.within(settings.time_limit * BOUND_SHARE))
         shown = replace(settings, progress=_with_bound(settings.progress, aside, bound))
-        chosen, objective = _days_in_turn(problem, shown, began)
+        # the days take their share of the time the bound (if computed first) leaves
+        now = walltime.monotonic()
+        days_until = now + (began + settings.time_limit - now) * DAYS_SHARE
+        chosen, objective = _days_in_turn(problem, shown, began, days_until)
         chosen = _search_across_days(problem, chosen, shown, began)
         objective = worth(problem, chosen)
         if aside is not None:
@@ -111,16 +115,16 @@ def _search_across_days(
 
 
 def _days_in_turn(
-    problem: PlanProblem, settings: SolverSettings, began: float
+    problem: PlanProblem, settings: SolverSettings, began: float, until: float
 ) -> tuple[Chosen, float]:
-    """Each day's model in date order, each after the days before it; a busy day's model is the
-    hardest, so a day's share of the time grows with its size."""
+    """Each day's model in date order, each after the days before it, until `until`; a busy
+    day's model is the hardest, so a day's share of the time grows with its size."""
     chosen: Chosen = {}
     objective = 0.0
     days = problem.days()
     weight = {d: len(problem.of_day(d).visits) ** 2 for d in days}
     for n, day in enumerate(days):
-        left = settings.time_limit * DAYS_SHARE - (walltime.monotonic() - began)
+        left = until - walltime.monotonic()
         share = max(0.5, left * weight[day] / sum(weight[d] for d in days[n:]))
         result = solve_day(problem, day, chosen, settings.within(share))
         chosen.update(result.chosen)
