@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Select, Static
+from textual.widgets import Button, DataTable, Select, Static
 
 from fieldkit.central.followups import events
 from fieldkit.central.store import Central, central_path
@@ -57,6 +57,15 @@ def rows(screen: FollowUpsScreen) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
+async def click_add(pilot: Pilot[None]) -> None:
+    """Click the dialog's Add button as a person would: a button ignores a click while it still
+    shows the last one (its -active effect, 0.2 s), so a fast machine waits that out first."""
+    button = pilot.app.screen.query_one("#status-save", Button)
+    while button.has_class("-active"):
+        await pilot.pause(0.05)
+    await pilot.click("#status-save")
+
+
 async def select_row(pilot: Pilot[None], screen: FollowUpsScreen, person: str) -> None:
     ids = [r[0] for r in rows(screen)]
     screen.query_one("#followups", DataTable).focus()
@@ -98,7 +107,7 @@ async def test_a_status_is_added_and_read_back_from_central(central_ws: Workspac
         await pilot.press("enter", "down", "enter")  # the first status that may follow
         await settle(pilot)
         assert choice.value == "reasonable_grounds_positive"
-        await pilot.click("#status-save")
+        await click_add(pilot)
         await settle(pilot)
         assert app.screen is screen
         girl = next(r for r in rows(screen) if r[0] == GIRL_NRM)
@@ -126,7 +135,7 @@ async def test_a_return_home_asks_for_the_partner(central_ws: Workspace) -> None
         assert "conclusive_grounds_positive" not in [v for _, v in options._options]
         dialog.query_one("#status-choice", Select).value = "support_accepted"
         await settle(pilot)
-        await pilot.click("#status-save")
+        await click_add(pilot)
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
@@ -134,13 +143,13 @@ async def test_a_return_home_asks_for_the_partner(central_ws: Workspace) -> None
         assert isinstance(dialog, StatusDialog)
         dialog.query_one("#status-choice", Select).value = "returned_home_assisted"
         await settle(pilot)
-        await pilot.click("#status-save")
+        await click_add(pilot)
         await settle(pilot)
         error = str(dialog.query_one("#status-error", Static).content)
         assert "names the partner who helped" in error
         dialog.query_one("#partner", Select).value = "anitp"
         await settle(pilot)
-        await pilot.click("#status-save")
+        await click_add(pilot)
         await settle(pilot)
         assert WOMAN_PARTNER not in [r[0] for r in rows(screen)]  # closed
     with Central(central_path(central_ws.sync)) as store:
