@@ -88,7 +88,7 @@ def improve(problem: PlanProblem, chosen: Chosen, deadline: float) -> Chosen:
         )
         for visit in unmet:
             if walltime.monotonic() > deadline:
-                return _chosen(schedule)
+                return chosen_of(schedule)
             if visit.id in assigned:
                 continue
             best = _best_move(visit, schedule, assigned, qualified, teams, rules, locks, index)
@@ -99,10 +99,11 @@ def improve(problem: PlanProblem, chosen: Chosen, deadline: float) -> Chosen:
                 changed = True
         if not changed:
             break
-    return _chosen(schedule)
+    return chosen_of(schedule)
 
 
-def _chosen(schedule: dict[str, list[Item]]) -> Chosen:
+def chosen_of(schedule: dict[str, list[Item]]) -> Chosen:
+    """visit id -> (team, start) of every visit in `schedule`."""
     return {v.id: (t, s) for t, items in schedule.items() for v, s in items}
 
 

@@ -2,7 +2,7 @@
 
 The local search (improve.py) stops where no single move gains; the days' models stop
 improving long before their time is up on a large operation. With the time left, this search
-picks a day and two teams working it (seeded: the same seed gives the same plan), takes all
+picks a day and TEAMS_RUINED teams working it (seeded: the same seed gives the same plan), takes all
 their visits that day off them, and puts back, highest priority first, those visits and the
 day's unmet ones, each on any team with room for it (in another order of its day if need be).
 The result is kept when it covers at least the priority the day covered before (so the search
@@ -17,7 +17,7 @@ import time as walltime
 from collections.abc import Callable
 from datetime import date
 
-from fieldkit.plan.improve import Trial, place_any, qualified_teams
+from fieldkit.plan.improve import Trial, chosen_of, place_any, qualified_teams
 from fieldkit.plan.problem import Chosen, PlanProblem
 from fieldkit.plan.progress import StopSwitch
 from fieldkit.plan.rules import Item
@@ -67,14 +67,10 @@ def ruin_and_recreate(
             now += team_worth(problem, t, items) - team_worth(problem, t, schedule[t])
         schedule.update(trial.changed)
         if now > best[0]:
-            best = (now, _chosen(schedule))
+            best = (now, chosen_of(schedule))
             if better is not None:
                 better(best[1])
     return best[1]
-
-
-def _chosen(schedule: dict[str, list[Item]]) -> Chosen:
-    return {v.id: (t, s) for t, items in schedule.items() for v, s in items}
 
 
 def _recreate(
